@@ -1,0 +1,140 @@
+/*
+ * test_util - the capped buffer and the findings list.
+ */
+#include <string.h>
+
+#include "reason.h"
+#include "tap.h"
+#include "vbuf.h"
+
+START_TEST(vbuf_keeps_what_fits_and_flags_overflow)
+{
+	struct vbuf b = VBUF_INIT(8);
+
+	ck_assert(vbuf_adds(&b, "abcd"));
+	ck_assert(!vbuf_adds(&b, "efghij"));
+	ck_assert_str_eq(vbuf_str(&b), "abcdefgh");
+	ck_assert_uint_eq(b.len, 8);
+	ck_assert(b.overflow);
+	ck_assert(!vbuf_addc(&b, 'x'));
+	ck_assert_uint_eq(b.len, 8);
+	vbuf_reset(&b);
+	ck_assert(!b.overflow);
+	ck_assert_str_eq(vbuf_str(&b), "");
+	vbuf_free(&b);
+}
+END_TEST
+
+START_TEST(vbuf_printf_grows_past_the_stack_buffer)
+{
+	struct vbuf b = VBUF_INIT(10000);
+	char big[1000];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ck_assert(vbuf_printf(&b, "<%s>", big));
+	ck_assert_uint_eq(b.len, 1001);
+	ck_assert_int_eq(vbuf_str(&b)[1000], '>');
+	vbuf_free(&b);
+}
+END_TEST
+
+START_TEST(vbuf_printf_cut_at_cap)
+{
+	struct vbuf b = VBUF_INIT(5);
+
+	ck_assert(!vbuf_printf(&b, "%d", 1234567));
+	ck_assert_str_eq(vbuf_str(&b), "12345");
+	vbuf_free(&b);
+}
+END_TEST
+
+START_TEST(vbuf_binary_with_nul)
+{
+	struct vbuf b = VBUF_INIT(16);
+
+	ck_assert(vbuf_add(&b, "a\0b", 3));
+	ck_assert_uint_eq(b.len, 3);
+	ck_assert_mem_eq(b.data, "a\0b", 4);
+	vbuf_truncate(&b, 1);
+	ck_assert_str_eq(vbuf_str(&b), "a");
+	vbuf_free(&b);
+}
+END_TEST
+
+START_TEST(reason_names_round_trip)
+{
+	for (int i = 0; i < REASON_CODE_COUNT; i++) {
+		enum reason_code c;
+
+		ck_assert(reason_code_lookup(reason_code_name(i), &c));
+		ck_assert_int_eq(c, i);
+	}
+	ck_assert_str_eq(reason_code_name(REASON_BRAND_UNAUTHENTICATED), "brand-unauthenticated");
+	ck_assert_str_eq(reason_where_name(WHERE_REPLY_TO), "reply-to");
+	ck_assert_str_eq(reason_code_name((enum reason_code)999), "unknown");
+}
+END_TEST
+
+START_TEST(reason_list_merges_duplicates_and_counts_drops)
+{
+	struct reason_list l;
+
+	reason_list_init(&l);
+	reason_add(&l, REASON_TYPO, WHERE_FROM, NULL, 40, "viamdis.fr", "first");
+	reason_add(&l, REASON_TYPO, WHERE_FROM, NULL, 70, "viamdis.fr", "stronger");
+	reason_add(&l, REASON_TYPO, WHERE_FROM, NULL, 10, "viamdis.fr", "weaker");
+	ck_assert_uint_eq(l.count, 1);
+	ck_assert_int_eq(l.item[0].strength, 70);
+	ck_assert_str_eq(l.item[0].detail, "stronger");
+	for (int i = 0; i < REASON_LIST_MAX + 5; i++) {
+		char s[16];
+
+		snprintf(s, sizeof(s), "d%d.fr", i);
+		reason_add(&l, REASON_LINK_LOOKALIKE, WHERE_LINK, NULL, 50, s, NULL);
+	}
+	ck_assert_uint_eq(l.count, REASON_LIST_MAX);
+	ck_assert_uint_eq(l.dropped, 6);
+	ck_assert(reason_has(&l, REASON_LINK_LOOKALIKE));
+	ck_assert(!reason_has(&l, REASON_LURE));
+}
+END_TEST
+
+START_TEST(reason_subject_is_printable_ascii)
+{
+	struct reason_list l;
+	char raw[400];
+
+	memset(raw, 'a', sizeof(raw) - 1);
+	raw[sizeof(raw) - 1] = '\0';
+	raw[3] = '\r';
+	raw[4] = '\n';
+	raw[5] = (char)0xc3;
+	reason_list_init(&l);
+	reason_add(&l, REASON_BAD_FROM, WHERE_FROM, NULL, 100, raw, "x");
+	ck_assert_uint_eq(strlen(l.item[0].subject), REASON_SUBJECT_MAX);
+	ck_assert_mem_eq(l.item[0].subject, "aaa???aa", 8);
+}
+END_TEST
+
+/* util_suite - the cases of this file */
+static Suite *util_suite(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("util");
+
+	tcase_add_test(tc, vbuf_keeps_what_fits_and_flags_overflow);
+	tcase_add_test(tc, vbuf_printf_grows_past_the_stack_buffer);
+	tcase_add_test(tc, vbuf_printf_cut_at_cap);
+	tcase_add_test(tc, vbuf_binary_with_nul);
+	tcase_add_test(tc, reason_names_round_trip);
+	tcase_add_test(tc, reason_list_merges_duplicates_and_counts_drops);
+	tcase_add_test(tc, reason_subject_is_printable_ascii);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tap_run(util_suite());
+}
