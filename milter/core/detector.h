@@ -1,0 +1,34 @@
+/*
+ * detector - everything a check needs, loaded once: the brand pack and its
+ * index, the public suffix list, the confusable data, the DKIM library and
+ * the scoring options. Immutable once built and shared by every thread; the
+ * milter builds a new one on reload and frees the old one when the last
+ * message using it is done.
+ */
+#ifndef VIGIE_DETECTOR_H
+#define VIGIE_DETECTOR_H
+
+#include <stddef.h>
+
+#include "reason.h"
+
+struct brands;
+struct domain;
+
+struct detector_opts {
+	const char *brands_file;	/* brand pack; NULL: the built-in one */
+	const char *test_keys_file;	/* DKIM keys from this file, not DNS */
+	const char *nameservers;	/* "addr[:port],..."; NULL: resolv.conf */
+	unsigned dns_timeout;		/* seconds per DKIM key lookup */
+};
+
+struct detector *detector_new(const struct detector_opts *opts, char *err, size_t errlen);
+void detector_free(struct detector *det);
+const struct brands *detector_brands(const struct detector *det);
+const struct brand *detector_check_domain(const struct detector *det,
+					  const char *name, size_t len,
+					  enum reason_where where,
+					  struct domain *out,
+					  struct reason_list *reasons);
+
+#endif
