@@ -88,6 +88,22 @@ void reason_subject_copy(char *dst, size_t dstlen, const char *src, size_t len)
 	dst[n] = '\0';
 }
 
+/* reason_utf8_trim - drop a UTF-8 sequence cut short at the end of s */
+static void reason_utf8_trim(char *s)
+{
+	size_t len = strlen(s), i = len;
+
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80 && len - i < 3)
+		i--;
+	if (i > 0 && (unsigned char)s[i - 1] >= 0xc0) {
+		unsigned char lead = (unsigned char)s[i - 1];
+		size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+
+		if (len - (i - 1) < want)
+			s[i - 1] = '\0';
+	}
+}
+
 /* reason_add - record a finding; returns it, or NULL when the list was full */
 struct reason *reason_add(struct reason_list *list, enum reason_code code,
 			  enum reason_where where, const struct brand *brand,
@@ -122,8 +138,11 @@ fill:
 	r->detail[0] = '\0';
 	if (fmt) {
 		va_start(ap, fmt);
-		vsnprintf(r->detail, sizeof(r->detail), fmt, ap);
+		int n = vsnprintf(r->detail, sizeof(r->detail), fmt, ap);
+
 		va_end(ap);
+		if (n >= (int)sizeof(r->detail))
+			reason_utf8_trim(r->detail);
 	}
 	return r;
 }

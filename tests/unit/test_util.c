@@ -117,6 +117,23 @@ START_TEST(reason_subject_is_printable_ascii)
 }
 END_TEST
 
+START_TEST(reason_detail_cut_on_a_character_boundary)
+{
+	struct reason_list l;
+	char text[REASON_DETAIL_MAX + 8];
+	size_t len;
+
+	/* "é" is two bytes: a detail one byte too long must lose the whole character */
+	memset(text, 'a', REASON_DETAIL_MAX - 1);
+	memcpy(text + REASON_DETAIL_MAX - 1, "\xc3\xa9zz", 5);
+	reason_list_init(&l);
+	reason_add(&l, REASON_TYPO, WHERE_FROM, NULL, 50, "x", "%s", text);
+	len = strlen(l.item[0].detail);
+	ck_assert_uint_eq(len, REASON_DETAIL_MAX - 1);
+	ck_assert_int_eq(l.item[0].detail[len - 1], 'a');
+}
+END_TEST
+
 /* util_suite - the cases of this file */
 static Suite *util_suite(void)
 {
@@ -130,6 +147,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, reason_names_round_trip);
 	tcase_add_test(tc, reason_list_merges_duplicates_and_counts_drops);
 	tcase_add_test(tc, reason_subject_is_printable_ascii);
+	tcase_add_test(tc, reason_detail_cut_on_a_character_boundary);
 	suite_add_tcase(s, tc);
 	return s;
 }
