@@ -26,7 +26,8 @@
 #endif
 
 #define CONF_DEFAULT_SOCKET "local:" RUNSTATEDIR "/vigie/vigie.sock"
-#define CONF_DEFAULT_REPLY "Message refuse : usurpation probable de %b"
+/* UTF-8 here; reply.c folds it to ASCII for the wire */
+#define CONF_DEFAULT_REPLY "Message refus\xc3\xa9 : usurpation probable de %b"
 
 /* what a setter needs: the value, where it came from, where to say why */
 struct conf_ctx {
