@@ -6,6 +6,6 @@
 
 #include <stdbool.h>
 
-bool filter_register(void);
+bool filter_register(bool tcp);
 
 #endif

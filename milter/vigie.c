@@ -363,7 +363,7 @@ int main(int argc, char **argv)
 		ready = vigie_background();
 	/* lines go to stderr until the terminal is let go of, and to syslog */
 	log_setup(c->syslog, c->syslog_facility, true);
-	if (!filter_register())
+	if (!filter_register(sock_path(c->socket) == NULL))
 		vigie_die("libmilter: smfi_register failed");
 	vigie_open(c, &privs);
 	if ((rt = runtime_build(c, &errors)) == NULL) {

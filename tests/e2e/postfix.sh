@@ -28,7 +28,8 @@ else
 	# in the host's namespace: ports of our own, away from other tests
 	base=$(( 20000 + ($$ % 2000) * 10 ))
 fi
-PORT_TAG=$((base + 25)) PORT_REJECT=$((base + 26)) PORT_QUAR=$((base + 27)) PORT_SINK=$((base + 30))
+PORT_TAG=$((base + 25)) PORT_REJECT=$((base + 26)) PORT_QUAR=$((base + 27)) PORT_INET=$((base + 28))
+PORT_SINK=$((base + 30)) PORT_MILTER=$((base + 31))
 
 vigie=${VIGIE_E2E_BIN:-$top_builddir/milter/vigie}
 [ -x "$vigie" ] || vigie=$top_builddir/tests/milter/vigie-fake
@@ -73,9 +74,9 @@ headers_of() { awk '/^\r?$/ {exit} /^[ \t]/ {sub(/^[ \t]+/, " "); printf "%s", $
 dump_of() { grep -l -F "Message-ID: <$1>" "$SINK"/* 2>/dev/null | head -1; }
 
 # ---- three vigie instances: one per action ----
-start_vigie() { # name extra-config-lines
+start_vigie() { # name extra-config-lines [socket]
 	cat > "$WORK/$1.conf" <<EOF
-Socket local:$RUN/$1.sock
+Socket ${3:-local:$RUN/$1.sock}
 PidFile $RUN/$1.pid
 Syslog no
 AuthservID mx.e2e.test
@@ -91,8 +92,9 @@ start_vigie reject "SuspectAction reject
 ImpersonationAction reject"
 start_vigie quarantine "SuspectAction quarantine
 ImpersonationAction quarantine"
-for v in tag reject quarantine; do
-	wait_for 10 '[ -S "$RUN/$v.sock" ]' || { echo "Bail out! vigie $v did not start"; cat "$WORK/$v.log"; exit 1; }
+start_vigie inet "" "inet:$PORT_MILTER@127.0.0.1"
+for v in tag reject quarantine inet; do
+	wait_for 10 'grep -q started "$WORK/$v.log"' || { echo "Bail out! vigie $v did not start"; cat "$WORK/$v.log"; exit 1; }
 done
 
 # ---- smtp-sink: the next hop, one dump file per message ----
@@ -138,6 +140,8 @@ cat > "$CONF/master.cf" <<EOF
   -o smtpd_milters=unix:$RUN/reject.sock
 127.0.0.1:$PORT_QUAR inet n - n - - smtpd
   -o smtpd_milters=unix:$RUN/quarantine.sock
+127.0.0.1:$PORT_INET inet n - n - - smtpd
+  -o smtpd_milters=inet:127.0.0.1:$PORT_MILTER
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -234,20 +238,25 @@ t "quarantine: not delivered" '[ -z "$(dump_of quar.1@example.org)" ]'
 t "quarantine: Postfix logs the milter hold, vigie logs why" \
 	'grep -q "milter-hold: END-OF-MESSAGE" "$WORK/maillog" && grep -q "verdict=.* action=quarantine" "$WORK/quarantine.log"'
 
-# ---- none lost: a burst through the tagging instance ----
-base_count=$(sink_count)
+# ---- none lost: a burst through a unix-socket and a TCP-socket vigie ----
 N=200
-t0=$(date +%s.%N)
-/usr/sbin/smtp-source -s 5 -m $N -l 2048 -f sender@example.org -t opticien@example.net \
-	-M client.e2e.test 127.0.0.1:"$PORT_TAG" >"$WORK/source.out" 2>&1; rc_src=$?
-wait_for 60 '[ $(( $(sink_count) - base_count )) -ge $N ] && [ "$(queue_count)" = 0 ]'
-t1=$(date +%s.%N)
-got=$(( $(sink_count) - base_count ))
-t "smtp-source: $N messages sent, $got delivered, none deferred or lost" \
-	'[ $rc_src = 0 ] && [ "$got" = $N ] && [ "$(queue_count)" = 0 ]'
-marked=$(grep -l "^X-Vigie-Verdict: " $(ls -t "$SINK"/* | head -$N) | wc -l)
-t "every one of them carries X-Vigie-Verdict ($marked/$N)" '[ "$marked" = $N ]'
-echo "# $N messages through Postfix + vigie in $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}') s"
+burst() { # port what
+	local base t0 t1 got marked rc
+	base=$(sink_count)
+	t0=$(date +%s.%N)
+	/usr/sbin/smtp-source -s 5 -m $N -l 2048 -f sender@example.org -t opticien@example.net \
+		-M client.e2e.test 127.0.0.1:"$1" >"$WORK/source.$1" 2>&1; rc=$?
+	wait_for 60 '[ $(( $(sink_count) - base )) -ge $N ] && [ "$(queue_count)" = 0 ]'
+	t1=$(date +%s.%N)
+	got=$(( $(sink_count) - base ))
+	t "$2: $N messages sent, $got delivered, none deferred or lost" \
+		'[ $rc = 0 ] && [ "$got" = $N ] && [ "$(queue_count)" = 0 ]'
+	marked=$(grep -l "^X-Vigie-Verdict: " $(ls -t "$SINK"/* | head -$N) | wc -l)
+	t "$2: every one of them carries X-Vigie-Verdict ($marked/$N)" '[ "$marked" = $N ]'
+	echo "# $2: $N messages through Postfix + vigie in $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}') s"
+}
+burst "$PORT_TAG" "unix socket"
+burst "$PORT_INET" "TCP socket"
 
 t "vigie logs one line per message under Postfix's queue id" \
 	'[ "$(grep -Ec ": [0-9A-F]{6,}: verdict=" "$WORK/tag.log")" -ge $((N + 3)) ]'

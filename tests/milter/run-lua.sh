@@ -22,4 +22,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-mt.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 # as root, vigie runs as nobody (its default UserID): give it the directory
 [ "$(id -u)" = 0 ] && chown nobody "$tmp"
-"$miltertest" -D vigie="$bin" -D tmp="$tmp" -D srcdir="$top_srcdir" -s "$script"
+# a TCP port of its own for scripts that need one
+port=$(( 30000 + $$ % 20000 ))
+"$miltertest" -D vigie="$bin" -D tmp="$tmp" -D srcdir="$top_srcdir" -D port="$port" -s "$script"
