@@ -17,35 +17,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fakemilter import FakeMilter, header_packet, packet, steps  # noqa: E402
-
-BUILD = os.environ.get("top_builddir", os.path.join(os.path.dirname(__file__), "..", ".."))
-MILTERGEN = os.path.join(BUILD, "tests", "bench", "miltergen")
-
-
-class Tap:
-    """Numbered TAP lines; the plan comes last."""
-
-    def __init__(self):
-        self.n = 0
-
-    def ok(self, cond, what, diag=""):
-        self.n += 1
-        print(("ok" if cond else "not ok") + f" {self.n} - {what}")
-        if not cond and diag:
-            for line in str(diag).splitlines()[-15:]:
-                print("# " + line)
-        sys.stdout.flush()
-
-    def done(self):
-        print(f"1..{self.n}")
-
-
-def summary(out):
-    """The key=value summary line as a dict."""
-    for line in out.splitlines():
-        if line.startswith("summary "):
-            return dict(kv.split("=", 1) for kv in line.split()[1:])
-    return {}
+from taputil import MILTERGEN, Tap, summary  # noqa: E402
 
 
 def run(sock, corpus, *args, timeout=60):
