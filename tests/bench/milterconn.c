@@ -451,6 +451,7 @@ int milterconn_open(struct milterconn *c, const struct milterconn_opts *o, unsig
 	if (fd < 0)
 		return MILTERCONN_UNREACHABLE;
 	milterio_init(&c->io, fd, o->max_reply);
+	c->io.quickack = o->quickack && o->sock.family != AF_UNIX;
 	if ((st = milterconn_negotiate(c)) != 0)
 		return st;
 	return milterconn_greet(c);

@@ -50,6 +50,7 @@ struct milterconn_opts {
 	double msg_timeout;	/* seconds for a whole message */
 	size_t max_reply;	/* largest reply data accepted */
 	bool nodelay;		/* TCP_NODELAY on inet sockets */
+	bool quickack;		/* TCP_QUICKACK on inet sockets (Postfix sets neither) */
 	uint32_t version;	/* protocol version offered */
 	uint32_t actions;	/* SMFIF_* offered */
 	uint32_t steps;		/* SMFIP_* offered */

@@ -68,7 +68,8 @@ static void miltergen_usage(const char *why)
 		"         -q, --quiet              only the summary line\n"
 		"session:     --myhostname, --client-addr, --client-name, --helo, --auth USER,\n"
 		"             --mail-from ADDR, --rcpt-to ADDR\n"
-		"protocol:    --offer-actions HEX (0x1ff), --offer-steps HEX (0x1fffff), --nodelay\n");
+		"protocol:    --offer-actions HEX (0x1ff), --offer-steps HEX (0x1fffff)\n"
+		"tcp:         --nodelay, --quickack (inet sockets; Postfix sets neither)\n");
 	exit(2);
 }
 
@@ -128,7 +129,7 @@ static void miltergen_defaults(struct miltergen *g)
 enum {
 	OPT_MSG_TIMEOUT = 256, OPT_MAX_REPLY, OPT_MAX_ERRORS, OPT_ACTIONS, OPT_MYHOSTNAME,
 	OPT_CLIENT_ADDR, OPT_CLIENT_NAME, OPT_HELO, OPT_AUTH, OPT_MAIL_FROM, OPT_RCPT_TO,
-	OPT_OFFER_ACTIONS, OPT_OFFER_STEPS, OPT_NODELAY,
+	OPT_OFFER_ACTIONS, OPT_OFFER_STEPS, OPT_NODELAY, OPT_QUICKACK,
 };
 
 static const struct option miltergen_options[] = {
@@ -155,6 +156,7 @@ static const struct option miltergen_options[] = {
 	{ "offer-actions", required_argument, NULL, OPT_OFFER_ACTIONS },
 	{ "offer-steps", required_argument, NULL, OPT_OFFER_STEPS },
 	{ "nodelay", no_argument, NULL, OPT_NODELAY },
+	{ "quickack", no_argument, NULL, OPT_QUICKACK },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -177,6 +179,7 @@ static void miltergen_option_more(struct miltergen *g, int opt, const char *arg)
 		g->mopt.steps = (uint32_t)miltergen_ulong(arg, 0, MILTERCONN_ALL_STEPS, "--offer-steps");
 		break;
 	case OPT_NODELAY: g->mopt.nodelay = true; break;
+	case OPT_QUICKACK: g->mopt.quickack = true; break;
 	default: miltergen_usage(NULL);
 	}
 }

@@ -7,6 +7,8 @@
  * read, so a hostile peer cannot make us allocate or wait without bound.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -153,7 +155,15 @@ static int milterio_need(struct milterio *io, size_t n, double deadline)
 		io->rbuf = xrealloc(io->rbuf, io->ralloc);
 	}
 	while (io->rlen < n) {
-		ssize_t r = recv(io->fd, io->rbuf + io->rlen, io->ralloc - io->rlen, 0);
+		ssize_t r;
+
+		/* Linux drops quick-ack mode after a while: arm it for every read */
+		if (io->quickack) {
+			int one = 1;
+
+			(void)setsockopt(io->fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+		}
+		r = recv(io->fd, io->rbuf + io->rlen, io->ralloc - io->rlen, 0);
 
 		if (r > 0) {
 			io->rlen += (size_t)r;

@@ -33,6 +33,7 @@ struct milterio {
 	char *rbuf;		/* bytes read, not yet consumed */
 	size_t rpos, rlen, ralloc;
 	size_t max_reply;	/* largest reply data accepted */
+	bool quickack;		/* re-arm TCP_QUICKACK before each read */
 	char cmd;		/* code of the last reply */
 	struct vbuf in;		/* data of the last reply, NUL-terminated */
 	char err[256];		/* what went wrong, for the report */
