@@ -323,6 +323,14 @@ static bool loadrun_connect(struct loadrun_worker *w, const char *label)
 		return false;
 	}
 	latency_add(&w->setup, mtime_now() - t0);
+	pthread_mutex_lock(&r->out_lock);
+	if (!r->negotiated) {
+		r->negotiated = true;
+		r->milter_version = w->conn.version;
+		r->milter_actions = w->conn.actions;
+		r->milter_steps = w->conn.steps;
+	}
+	pthread_mutex_unlock(&r->out_lock);
 	w->open = true;
 	w->on_conn = 0;
 	return true;

@@ -69,6 +69,10 @@ struct loadrun {
 	atomic_ulong verdict[LOADRUN_VERDICTS];
 	atomic_ulong details;
 	atomic_bool stop;
+	bool negotiated;		/* the first connection's choices are known */
+	uint32_t milter_version;	/* what the milter took at OPTNEG */
+	uint32_t milter_actions;
+	uint32_t milter_steps;
 	struct latency lat;		/* per message, MAIL to decision */
 	struct latency setup;		/* per connection, connect to HELO reply */
 	pthread_mutex_t out_lock;

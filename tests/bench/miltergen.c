@@ -265,6 +265,9 @@ static void miltergen_report(const struct miltergen *g, const struct procstat *p
 	printf("  latency ms   p50 %.3f  p90 %.3f  p99 %.3f  max %.3f  (MAIL to decision)\n",
 	       latency_pct(&r->lat, 50) * 1e3, latency_pct(&r->lat, 90) * 1e3,
 	       latency_pct(&r->lat, 99) * 1e3, latency_pct(&r->lat, 100) * 1e3);
+	if (r->negotiated)
+		printf("  negotiated   version %u, actions 0x%x, steps 0x%x\n", r->milter_version,
+		       r->milter_actions, r->milter_steps);
 	printf("  setup ms     p50 %.3f  max %.3f  (%lu connections: connect to HELO reply)\n",
 	       latency_pct(&r->setup, 50) * 1e3, latency_pct(&r->setup, 100) * 1e3,
 	       (unsigned long)r->connections_opened);
@@ -306,6 +309,9 @@ static void miltergen_summary(const struct miltergen *g, const struct procstat *
 	else
 		printf(" cpu_s=na cpu_s_per_1000=na rss_peak_kb=na hwm_kb=na");
 	printf(" gen_cpu_s=%.2f", g->self_cpu);
+	if (r->negotiated)
+		printf(" milter_version=%u milter_actions=0x%x milter_steps=0x%x", r->milter_version,
+		       r->milter_actions, r->milter_steps);
 	for (int v = 0; v < LOADRUN_VERDICTS; v++)
 		printf(" %s=%lu", loadrun_verdict_name(v), (unsigned long)r->verdict[v]);
 	for (int k = 0; k < LOADRUN_ERRORS; k++)

@@ -156,7 +156,12 @@ static int milterio_need(struct milterio *io, size_t n, double deadline)
 	}
 	while (io->rlen < n) {
 		ssize_t r;
+		int st;
 
+		/* a reply is rarely there already: wait first, saving a failed read */
+		if ((st = milterio_wait(io, POLLIN, deadline)) != 0)
+			return st == MILTERIO_TIMEOUT ? milterio_fail(io, st, "no reply before the timeout")
+						      : st;
 		/* Linux drops quick-ack mode after a while: arm it for every read */
 		if (io->quickack) {
 			int one = 1;
@@ -173,17 +178,8 @@ static int milterio_need(struct milterio *io, size_t n, double deadline)
 			return milterio_fail(io, MILTERIO_CLOSED,
 					     io->rlen ? "milter closed the connection mid-reply"
 						      : "milter closed the connection");
-		if (errno == EINTR)
+		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			int st = milterio_wait(io, POLLIN, deadline);
-
-			if (st == MILTERIO_TIMEOUT)
-				return milterio_fail(io, st, "no reply before the timeout");
-			if (st != 0)
-				return st;
-			continue;
-		}
 		if (errno == ECONNRESET)
 			return milterio_fail(io, MILTERIO_CLOSED, "milter reset the connection");
 		return milterio_fail(io, MILTERIO_IO, "read: %s", strerror(errno));
