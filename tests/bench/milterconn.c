@@ -260,10 +260,23 @@ static int milterconn_decide(struct milterconn *c, char cmd, struct milterconn_r
 	return 0;
 }
 
+/* milterconn_unsolicited - bytes already read that no command asked for */
+static int milterconn_unsolicited(struct milterconn *c, char cmd)
+{
+	if (c->io.rpos == c->io.rlen)
+		return 0;
+	return milterconn_fail(c, MILTERIO_PROTOCOL, "%zu bytes of reply nobody asked for, %s %s",
+			       c->io.rlen - c->io.rpos, cmd == SMFIC_BODYEOB ? "after" : "before",
+			       milterconn_command_name(cmd));
+}
+
 /* milterconn_reply - read replies to cmd until one that lets the MTA go on */
 static int milterconn_reply(struct milterconn *c, char cmd, double msg_deadline,
 			    struct milterconn_result *r, int *outcome)
 {
+	/* a reply to ABORT, a macro or a declined step would shift every later one */
+	if (milterconn_unsolicited(c, cmd) != 0)
+		return MILTERIO_PROTOCOL;
 	for (unsigned progress = 0;;) {
 		double deadline = mtime_now() + c->o->timeout;
 		int st;
@@ -319,17 +332,14 @@ static int milterconn_flush_if_full(struct milterconn *c, double msg_deadline)
 	return milterconn_fail(c, MILTERIO_TIMEOUT, "%s", c->io.err);
 }
 
-/*
- * milterconn_event - the stage's macros (sent even when the step itself was
- * negotiated away, as Postfix does), the command unless negotiated away,
- * then its reply unless the milter declined to reply
- */
+/* milterconn_event - macros, the command unless negotiated away, its reply unless declined */
 static int milterconn_event(struct milterconn *c, const struct macroset *ms,
 			    enum macroset_stage stage, char cmd, const char *const *args,
 			    const void *raw, size_t rawlen, uint32_t no, uint32_t nr,
 			    double dl, struct milterconn_result *r, int *outcome)
 {
 	*outcome = REPLY_CONTINUE;
+	/* the macros go even when the step was negotiated away, as Postfix does */
 	macroset_send(ms, c->list[stage], cmd, &c->io);
 	if (c->steps & no)
 		return 0;
@@ -514,11 +524,7 @@ static const char *milterconn_domain(const char *addr)
 	return at ? at + 1 : "";
 }
 
-/*
- * milterconn_message - one transaction: MAIL, RCPT, DATA, content, then
- * ABORT (queued, sent with the next command) as Postfix resets each
- * transaction. r->final says how the milter decided.
- */
+/* milterconn_message - one transaction, then ABORT; r->final says how the milter decided */
 int milterconn_message(struct milterconn *c, const struct corpus_msg *m, const char *qid,
 		       const char *sender, const char *rcpt, struct milterconn_result *r)
 {
@@ -556,6 +562,9 @@ int milterconn_message(struct milterconn *c, const struct corpus_msg *m, const c
 		st = milterconn_content(c, &ms, m, dl, r);
 	if (st != 0)
 		return st;
+	if (r->stage == SMFIC_BODYEOB && milterconn_unsolicited(c, SMFIC_BODYEOB) != 0)
+		return MILTERIO_PROTOCOL;
+	/* Postfix resets every transaction; the ABORT goes out with the next command */
 	milterio_begin(&c->io, SMFIC_ABORT);
 	milterio_end(&c->io);
 	return 0;

@@ -144,6 +144,11 @@ def test_broken_peers(t, tmp, corpus):
            eom=[packet("y", b"hello\0")])
     broken(t, tmp, corpus, "trailing", "sends CONTINUE with data", "protocol",
            on={"M": packet("c", b"x")})
+    err = broken(t, tmp, corpus, "stray", "answers macro packets, which need no reply", "protocol",
+                 on={"D": packet("c")})
+    t.ok("nobody asked for" in err, "the reason names the unsolicited reply", err)
+    broken(t, tmp, corpus, "twice", "sends two decisions at EOM", "protocol",
+           eom=[packet("a"), packet("a")])
 
 
 def test_decisions(t, tmp, corpus):
