@@ -318,7 +318,7 @@ static bool loadrun_connect(struct loadrun_worker *w, const char *label)
 		struct timespec backoff = { 0, 10000000 };
 
 		loadrun_error(w, loadrun_kind(st), label, w->conn.err);
-		milterconn_close(&w->conn, false);
+		(void)milterconn_close(&w->conn, false);
 		nanosleep(&backoff, NULL);	/* a dead milter must not make us spin */
 		return false;
 	}
@@ -353,7 +353,7 @@ static void loadrun_send(struct loadrun_worker *w, const struct corpus_msg *m, u
 	st = milterconn_message(&w->conn, m, qid, sender, rcpt, res);
 	if (st != 0) {
 		loadrun_error(w, loadrun_kind(st), m->label, w->conn.err);
-		milterconn_close(&w->conn, false);
+		(void)milterconn_close(&w->conn, false);
 		w->open = false;
 		return;
 	}
@@ -365,7 +365,8 @@ static void loadrun_send(struct loadrun_worker *w, const struct corpus_msg *m, u
 	/* SHUTDOWN asks the MTA to drop the connection */
 	if (res->final == SMFIR_SHUTDOWN ||
 	    (r->per_conn != 0 && ++w->on_conn >= r->per_conn)) {
-		milterconn_close(&w->conn, res->final != SMFIR_SHUTDOWN);
+		if (milterconn_close(&w->conn, res->final != SMFIR_SHUTDOWN) != 0)
+			loadrun_error(w, LOADRUN_PROTOCOL, m->label, w->conn.err);
 		w->open = false;
 	}
 }
@@ -385,8 +386,8 @@ static void *loadrun_worker_main(void *arg)
 			continue;
 		loadrun_send(w, m, t, &res);
 	}
-	if (w->open)
-		milterconn_close(&w->conn, true);
+	if (w->open && milterconn_close(&w->conn, true) != 0)
+		loadrun_error(w, LOADRUN_PROTOCOL, "(last connection)", w->conn.err);
 	milterconn_result_free(&res);
 	return NULL;
 }

@@ -570,13 +570,19 @@ int milterconn_message(struct milterconn *c, const struct corpus_msg *m, const c
 	return 0;
 }
 
-/* milterconn_close - QUIT when the connection is in step, then close */
-void milterconn_close(struct milterconn *c, bool quit)
+/*
+ * milterconn_close - QUIT when the connection is in step, then close. A
+ * milter handles commands in order, so any reply nobody asked for is sent
+ * before it sees QUIT and closes: read to EOF (a second at most) to catch it.
+ */
+int milterconn_close(struct milterconn *c, bool quit)
 {
+	size_t stray = 0;
+
 	if (quit && c->io.fd >= 0) {
 		milterio_begin(&c->io, SMFIC_QUIT);
 		milterio_end(&c->io);
-		(void)milterio_flush(&c->io, mtime_now() + (c->o->timeout < 1 ? c->o->timeout : 1));
+		stray = milterio_drain(&c->io, mtime_now() + (c->o->timeout < 1 ? c->o->timeout : 1));
 	}
 	if (c->io.rbuf != NULL || c->io.fd >= 0)
 		milterio_close(&c->io);
@@ -584,4 +590,8 @@ void milterconn_close(struct milterconn *c, bool quit)
 		free(c->symlist[s]);
 		c->symlist[s] = NULL;
 	}
+	if (stray == 0)
+		return 0;
+	return milterconn_fail(c, MILTERIO_PROTOCOL, "%zu bytes of reply nobody asked for, "
+			       "before QUIT", stray);
 }

@@ -95,7 +95,7 @@ struct milterconn {
 int milterconn_open(struct milterconn *c, const struct milterconn_opts *o, unsigned seq);
 int milterconn_message(struct milterconn *c, const struct corpus_msg *m, const char *qid,
 		       const char *sender, const char *rcpt, struct milterconn_result *r);
-void milterconn_close(struct milterconn *c, bool quit);
+int milterconn_close(struct milterconn *c, bool quit);
 
 void milterconn_result_reset(struct milterconn_result *r);
 void milterconn_result_free(struct milterconn_result *r);

@@ -216,6 +216,26 @@ int milterio_read(struct milterio *io, double deadline)
 	return MILTERIO_OK;
 }
 
+/* milterio_drain - flush, then count the bytes that come until EOF or the deadline */
+size_t milterio_drain(struct milterio *io, double deadline)
+{
+	size_t n = io->rlen - io->rpos;
+	char sink[4096];
+
+	if (milterio_flush(io, deadline) != MILTERIO_OK)
+		return n;
+	while (milterio_wait(io, POLLIN, deadline) == 0) {
+		ssize_t r = recv(io->fd, sink, sizeof(sink), 0);
+
+		if (r > 0)
+			n += (size_t)r;
+		else if (r == 0 || (errno != EINTR && errno != EAGAIN))
+			break;
+	}
+	io->rpos = io->rlen = 0;
+	return n;
+}
+
 /* milterio_close - close the socket and free the buffers */
 void milterio_close(struct milterio *io)
 {

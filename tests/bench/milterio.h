@@ -48,6 +48,7 @@ void milterio_add16(struct milterio *io, uint16_t v);
 void milterio_end(struct milterio *io);
 int milterio_flush(struct milterio *io, double deadline);
 int milterio_read(struct milterio *io, double deadline);
+size_t milterio_drain(struct milterio *io, double deadline);
 void milterio_close(struct milterio *io);
 
 #endif
