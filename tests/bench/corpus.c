@@ -215,6 +215,7 @@ bool corpus_add_message(struct corpus *c, const char *label, const char *data, s
 			char *err, size_t errlen)
 {
 	struct corpus_msg m;
+	bool ok;
 
 	if (len > CORPUS_MSG_MAX) {
 		snprintf(err, errlen, "%.200s: message larger than %u bytes", label, CORPUS_MSG_MAX);
@@ -225,7 +226,12 @@ bool corpus_add_message(struct corpus *c, const char *label, const char *data, s
 		return false;
 	}
 	memset(&m, 0, sizeof(m));
-	if (!corpus_split(&m, data, len, err, errlen)) {
+	ok = corpus_split(&m, data, len, err, errlen);
+	if (ok && m.nhdr == 0) {
+		snprintf(err, errlen, "no header field: not a message (a manifest? use OUTDIR/messages)");
+		ok = false;
+	}
+	if (!ok) {
 		char why[200];
 
 		snprintf(why, sizeof(why), "%s", err);

@@ -17,6 +17,7 @@
 #define CORPUS_MSG_MAX (64u << 20)	/* one message */
 #define CORPUS_HDR_COUNT_MAX 10000	/* header fields in one message */
 #define CORPUS_HDR_LEN_MAX 65000	/* name + value: one milter packet */
+/* A file without a single header field is refused: it is not a message. */
 
 struct corpus_header {
 	char *name;		/* field name, blanks before the colon removed */

@@ -138,7 +138,6 @@ static const struct {
 	{ "A: 1\n\nbare\rcr kept\n", "bare\rcr kept\r\n" },
 	{ "A: 1\n", "" },
 	{ "A: 1\nnot a header\nB: 2\n", "not a header\r\nB: 2\r\n" },
-	{ " starts folded\nA: 1\n", " starts folded\r\nA: 1\r\n" },
 	{ "From sender@example.org Mon Feb  5 10:00:00 2024\nA: 1\n\nb\n", "b\r\n" },
 };
 
@@ -222,6 +221,13 @@ START_TEST(corpus_refuses_input_past_its_caps)
 	corpus_init(&c, 10);
 	ck_assert(!corpus_add_message(&c, "big", "A: 1\n\n0123456789\n", 17, err, sizeof(err)));
 	ck_assert_ptr_nonnull(strstr(err, "corpus larger"));
+	corpus_free(&c);
+	/* no header field at all: a manifest or a key file, not a message */
+	corpus_init(&c, 1u << 20);
+	ck_assert(!corpus_add_message(&c, "m.tsv", "file\tkind\n", 10, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "not a message"));
+	ck_assert(!corpus_add_message(&c, "x", " starts folded\nA: 1\n", 20, err, sizeof(err)));
+	ck_assert_uint_eq(c.count, 0);
 	corpus_free(&c);
 	free(many);
 }
