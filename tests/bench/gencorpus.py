@@ -393,7 +393,7 @@ def build_newsletter(m, bulk):
     blocks, lines = [], []
     for i in range(nlinks):
         title = m.rng.choice(ARTICLES)
-        url = f"https://www.{site}/articles/{2024}/{i:02d}-{hashlib.md5(title.encode()).hexdigest()[:8]}"
+        url = f"https://www.{site}/articles/2024/{i:02d}-{hashlib.md5(title.encode()).hexdigest()[:8]}"
         link = tracked(m, url, compact)
         if compact:
             blocks.append(f"<a href=\"{link}\">{title.split(' :')[0][:24]}</a><br>")

@@ -9,7 +9,6 @@ socket in a private temporary directory, stopped at the end). Prints TAP.
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
