@@ -39,6 +39,7 @@ struct dkimcheck_lookup {
 	DKIM_SIGINFO *sig;
 	char name[DKIMCHECK_KEYNAME_MAX + 1];
 	int error;			/* DKIM_SIGERROR_* set on failure; 0: found or not found */
+	bool asked;			/* the key source was asked (not a fault of the signature) */
 	bool notfound;
 	const char *reason;		/* set on failure */
 };
@@ -112,7 +113,7 @@ static const struct dkimcheck_lookup *dkimcheck_earlier(const struct dkimcheck *
 							 const struct dkimcheck_lookup *lk)
 {
 	for (const struct dkimcheck_lookup *e = v->lookup; e < lk; e++)
-		if ((e->error != 0 || e->notfound) && strcasecmp(e->name, lk->name) == 0)
+		if (e->asked && (e->error != 0 || e->notfound) && strcasecmp(e->name, lk->name) == 0)
 			return e;
 	return NULL;
 }
@@ -182,17 +183,20 @@ static DKIM_CBSTAT dkimcheck_key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *b
 		lk->error = DKIM_SIGERROR_DNSSYNTAX;
 		lk->reason = "bad key name";
 	} else if ((prior = dkimcheck_earlier(v, lk)) != NULL) {
+		lk->asked = true;
 		lk->error = prior->error;
 		lk->notfound = prior->notfound;
 		lk->reason = prior->reason;
 	} else if (v->lib->keys != NULL) {
 		const char *rec = keyfile_find(v->lib->keys, lk->name);
 
+		lk->asked = true;
 		if (rec == NULL)
 			lk->notfound = true;
 		else
 			snprintf((char *)buf, buflen, "%s", rec);
 	} else {
+		lk->asked = true;
 		dkimcheck_dns(v, lk, buf, buflen);
 	}
 	if (lk->notfound)
@@ -309,6 +313,7 @@ void dkimcheck_header(struct dkimcheck *v, const char *name, const char *value)
 	if (v->overflow || ++v->nfields > DKIMCHECK_MAX_FIELDS ||
 	    nlen + 2 * vlen + 2 > v->fields.cap - v->fields.len) {
 		v->overflow = true;
+		v->dropped += sigfield;
 		return;
 	}
 	vbuf_add(&v->fields, name, nlen);

@@ -157,6 +157,9 @@ void dkimsig_fill(DKIM_SIGINFO *sig, const char *lookup_reason, struct dkimcheck
 		out->result = DKIMCHECK_NEUTRAL;
 		out->reason = "unverifiable";
 	}
+	/* libopendkim says BADSIG for a good signature over a changed body */
+	if (out->result == DKIMCHECK_FAIL && dkim_sig_getbh(sig) == DKIM_SIGBH_MISMATCH)
+		out->reason = "body hash mismatch";
 	/* the lookup knows better why a key could not be had */
 	if (lookup_reason != NULL && out->result != DKIMCHECK_PASS)
 		out->reason = lookup_reason;

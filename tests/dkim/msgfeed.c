@@ -42,8 +42,8 @@ static const char *msgfeed_field_end(const char *p, const char *end, const char 
 	}
 }
 
-/* msgfeed - the whole message, body in chunks of chunk bytes (0: one) */
-void msgfeed(struct dkimcheck *v, const char *msg, size_t len, size_t chunk)
+/* msgfeed_headers - the header fields and end of headers; the body's start */
+static const char *msgfeed_headers(struct dkimcheck *v, const char *msg, size_t len)
 {
 	const char *p = msg, *end = msg + len;
 
@@ -63,6 +63,14 @@ void msgfeed(struct dkimcheck *v, const char *msg, size_t len, size_t chunk)
 	}
 	p += msgfeed_eol(p, end);
 	dkimcheck_eoh(v);
+	return p;
+}
+
+/* msgfeed - the whole message, body in chunks of chunk bytes (0: one) */
+void msgfeed(struct dkimcheck *v, const char *msg, size_t len, size_t chunk)
+{
+	const char *p = msgfeed_headers(v, msg, len), *end = msg + len;
+
 	if (chunk == 0)
 		chunk = (size_t)(end - p) + 1;
 	while (p < end) {
@@ -72,6 +80,33 @@ void msgfeed(struct dkimcheck *v, const char *msg, size_t len, size_t chunk)
 		p += n;
 	}
 	dkimcheck_eom(v);
+}
+
+/* msgfeed_split - the whole message, body in two chunks cut split bytes in */
+void msgfeed_split(struct dkimcheck *v, const char *msg, size_t len, size_t split)
+{
+	const char *p = msgfeed_headers(v, msg, len), *end = msg + len;
+
+	if (split > (size_t)(end - p))
+		split = (size_t)(end - p);
+	dkimcheck_body(v, p, split);
+	dkimcheck_body(v, p + split, (size_t)(end - p) - split);
+	dkimcheck_eom(v);
+}
+
+/* msgfeed_body_size - bytes of body after the header */
+size_t msgfeed_body_size(const char *msg, size_t len)
+{
+	const char *p = msg, *end = msg + len;
+
+	while (p < end && msgfeed_eol(p, end) == 0) {
+		const char *next;
+
+		msgfeed_field_end(p, end, &next);
+		p = next;
+	}
+	p += msgfeed_eol(p, end);
+	return (size_t)(end - p);
 }
 
 /* msgfeed_from_domain - the domain of the first From address, lower case */

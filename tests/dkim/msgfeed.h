@@ -12,6 +12,8 @@
 #include "dkimcheck.h"
 
 void msgfeed(struct dkimcheck *v, const char *msg, size_t len, size_t chunk);
+void msgfeed_split(struct dkimcheck *v, const char *msg, size_t len, size_t split);
+size_t msgfeed_body_size(const char *msg, size_t len);
 void msgfeed_from_domain(const char *msg, size_t len, char *out, size_t size);
 char *msgfeed_read(const char *path, size_t *len);
 
