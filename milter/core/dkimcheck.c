@@ -440,6 +440,12 @@ const struct dkimcheck_sig *dkimcheck_sig(const struct dkimcheck *v, size_t i)
 	return i < v->nsigs ? &v->sig[i] : NULL;
 }
 
+/* dkimcheck_sigs - all the results, dkimcheck_count() of them, for authres_render() */
+const struct dkimcheck_sig *dkimcheck_sigs(const struct dkimcheck *v)
+{
+	return v->sig;
+}
+
 /* dkimcheck_dropped - signatures not verified: past the count or size limit */
 size_t dkimcheck_dropped(const struct dkimcheck *v)
 {

@@ -78,6 +78,7 @@ bool dkimcheck_body(struct dkimcheck *v, const void *data, size_t len);
 void dkimcheck_eom(struct dkimcheck *v);
 size_t dkimcheck_count(const struct dkimcheck *v);
 const struct dkimcheck_sig *dkimcheck_sig(const struct dkimcheck *v, size_t i);
+const struct dkimcheck_sig *dkimcheck_sigs(const struct dkimcheck *v);
 size_t dkimcheck_dropped(const struct dkimcheck *v);
 void dkimcheck_free(struct dkimcheck *v);
 

@@ -71,13 +71,8 @@ static int verify(const struct dkimcheck_lib *lib, const psl_ctx_t *psl, const c
 	v = dkimcheck_new(lib);
 	msgfeed(v, msg, len, chunk);
 	summary(out, v, psl, from);
-	if (ar != NULL) {
-		struct dkimcheck_sig sigs[DKIMCHECK_MAX_SIGS];
-
-		for (size_t i = 0; i < dkimcheck_count(v); i++)
-			sigs[i] = *dkimcheck_sig(v, i);
-		authres_render(ar, authserv_id, sigs, dkimcheck_count(v));
-	}
+	if (ar != NULL)
+		authres_render(ar, authserv_id, dkimcheck_sigs(v), dkimcheck_count(v));
 	dkimcheck_free(v);
 	free(msg);
 	return 0;
