@@ -57,6 +57,8 @@ struct dkimcheck {
 	bool wants_body;
 	bool prev_cr;			/* the body so far ends with CR */
 	int64_t dns_deadline;		/* 0 until the first DNS lookup */
+	dkimcheck_filter_fn filter;	/* NULL: every signature is checked */
+	void *filter_ctx;
 	struct dkimcheck_lookup lookup[DKIMCHECK_MAX_SIGS];
 	size_t nlookups;
 	struct dkimcheck_sig sig[DKIMCHECK_MAX_SIGS];
@@ -208,13 +210,18 @@ static DKIM_CBSTAT dkimcheck_key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *b
 	return DKIM_CBSTAT_ERROR;
 }
 
-/* dkimcheck_prescreen - refuse rsa-sha1 (RFC 8301) before fetching its key */
+/* dkimcheck_prescreen - set aside rsa-sha1 (RFC 8301) and what the filter refuses */
 static DKIM_CBSTAT dkimcheck_prescreen(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
 {
+	const struct dkimcheck *v = dkim_get_user_context(dkim);
+
 	for (int i = 0; i < nsigs; i++) {
+		const char *d = (const char *)dkim_sig_getdomain(sigs[i]);
 		dkim_alg_t alg = DKIM_SIGN_UNKNOWN;
 
 		if (dkim_sig_getsignalg(sigs[i], &alg) == DKIM_STAT_OK && alg == DKIM_SIGN_RSASHA1)
+			dkim_sig_ignore(sigs[i]);
+		else if (v != NULL && v->filter != NULL && d != NULL && !v->filter(v->filter_ctx, d))
 			dkim_sig_ignore(sigs[i]);
 	}
 	return DKIM_CBSTAT_CONTINUE;
@@ -270,6 +277,13 @@ struct dkimcheck *dkimcheck_new(const struct dkimcheck_lib *lib)
 	vbuf_init(&v->fields, DKIMCHECK_HEADER_MAX);
 	vbuf_init(&v->scratch, 2 * DKIMCHECK_BODY_PIECE);
 	return v;
+}
+
+/* dkimcheck_filter - check only the signatures fn accepts; before the end of headers */
+void dkimcheck_filter(struct dkimcheck *v, dkimcheck_filter_fn fn, void *ctx)
+{
+	v->filter = fn;
+	v->filter_ctx = ctx;
 }
 
 /* dkimcheck_crlf - append p to b, each bare LF made CRLF */

@@ -71,7 +71,16 @@ struct dkimcheck_lib *dkimcheck_lib_new(const struct dkimcheck_opts *opts,
 					char *err, size_t errlen);
 void dkimcheck_lib_free(struct dkimcheck_lib *lib);
 
+/*
+ * A filter, called at the end of headers with each signature's d=, says
+ * whether that signature can matter to the caller (say, aligned with From or
+ * an authorised brand signer); the others are reported "neutral", not
+ * checked, and cost no key lookup and no public-key operation.
+ */
+typedef bool (*dkimcheck_filter_fn)(void *ctx, const char *domain);
+
 struct dkimcheck *dkimcheck_new(const struct dkimcheck_lib *lib);
+void dkimcheck_filter(struct dkimcheck *v, dkimcheck_filter_fn fn, void *ctx);
 void dkimcheck_header(struct dkimcheck *v, const char *name, const char *value);
 void dkimcheck_eoh(struct dkimcheck *v);
 bool dkimcheck_body(struct dkimcheck *v, const void *data, size_t len);

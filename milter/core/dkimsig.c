@@ -9,7 +9,8 @@
  *   policy     expired, dated in the future, RSA key under 1024 bits,
  *              rsa-sha1 (RFC 8301 forbids it)
  *   neutral    the signature cannot be processed: syntax, version, unknown
- *              algorithm or canonicalisation, i= outside d=, From unsigned
+ *              algorithm or canonicalisation, i= outside d=, From unsigned;
+ *              or the caller's filter set it aside ("not checked")
  *   temperror  the key could not be fetched now (DNS failure or timeout)
  *   permerror  no key, revoked key, unusable key record
  */
@@ -113,7 +114,7 @@ static void dkimsig_flags(DKIM_SIGINFO *sig, struct dkimcheck_sig *out)
 			out->reason = "rsa-sha1 not accepted";
 		} else {
 			out->result = DKIMCHECK_NEUTRAL;
-			out->reason = "not verified";
+			out->reason = "not checked";
 		}
 	} else if (!(flags & DKIM_SIGFLAG_PROCESSED)) {
 		out->result = DKIMCHECK_TEMPERROR;

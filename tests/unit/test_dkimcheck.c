@@ -423,6 +423,35 @@ START_TEST(huge_h_list_is_handled)
 }
 END_TEST
 
+/* only_football - a filter: signatures of football.example.com only */
+static bool only_football(void *ctx, const char *domain)
+{
+	(*(int *)ctx)++;
+	return strcmp(domain, "football.example.com") == 0;
+}
+
+START_TEST(filter_sets_aside_signatures_that_cannot_matter)
+{
+	static const char other[] = "DKIM-Signature: v=1; a=rsa-sha256; d=esp.test; s=s; h=from; "
+				    "bh=AAAA; b=AAAA\r\n";
+	struct dkimcheck *v = dkimcheck_new(lib);
+	size_t len;
+	char *msg = with_header(other, &len);
+	int calls = 0;
+
+	dkimcheck_filter(v, only_football, &calls);
+	msgfeed(v, msg, len, 0);
+	ck_assert_int_eq(calls, 3);
+	ck_assert_uint_eq(dkimcheck_count(v), 3);
+	ck_assert_int_eq(dkimcheck_sig(v, 0)->result, DKIMCHECK_NEUTRAL);
+	ck_assert_str_eq(dkimcheck_sig(v, 0)->reason, "not checked");
+	ck_assert_str_eq(dkimcheck_sig(v, 0)->domain, "esp.test");
+	assert_rfc_pass(v, 1);
+	dkimcheck_free(v);
+	free(msg);
+}
+END_TEST
+
 START_TEST(no_from_header_fails)
 {
 	char *msg = xstrdup(rfc), *from = strstr(msg, "From: Joe"), *eol = strstr(from, "\r\n");
@@ -510,6 +539,7 @@ static Suite *dkimcheck_suite(void)
 	tcase_add_loop_test(tc, hostile_signature_fields_never_pass_nor_harm_the_others, 0,
 			    sizeof(hostile) / sizeof(hostile[0]));
 	tcase_add_test(tc, huge_h_list_is_handled);
+	tcase_add_test(tc, filter_sets_aside_signatures_that_cannot_matter);
 	tcase_add_test(tc, no_from_header_fails);
 	tcase_add_test(tc, calls_out_of_order_are_harmless);
 	tcase_add_test(tc, library_errors_are_reported);
