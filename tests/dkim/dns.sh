@@ -56,8 +56,9 @@ port=$(free_port)
 while IFS='	' read -r name strings; do
 	printf 'txt-record=%s,"%s"\n' "$name" "$(printf '%s' "$strings" | sed 's/	/","/g')"
 done <"$tmp/zone" >"$tmp/dnsmasq.conf"
-set -- --keep-in-foreground --conf-file="$tmp/dnsmasq.conf" --no-resolv --no-hosts --user=root \
-	--pid-file= --bind-interfaces --listen-address=127.0.0.1 --port="$port" --local=/test/
+# (--no-daemon: stays in the foreground and keeps its user, which a user namespace needs)
+set -- --no-daemon --conf-file="$tmp/dnsmasq.conf" --no-resolv --no-hosts \
+	--bind-interfaces --listen-address=127.0.0.1 --port="$port" --local=/test/
 [ "$ipv6" = yes ] && set -- "$@" --listen-address=::1
 "$dnsmasq" "$@" 2>"$tmp/dnsmasq.err" &
 pids="$pids $!"
