@@ -132,7 +132,10 @@ static void dkimcheck_dns(struct dkimcheck *v, struct dkimcheck_lookup *lk, u_ch
 	if (v->dns_deadline == 0)
 		v->dns_deadline = now + timeout * DKIMCHECK_DNS_BUDGET;
 	budget_bound = now + timeout > v->dns_deadline;
-	switch (resolver_txt(r, lk->name, v->dns_deadline, (char *)buf, buflen, &records)) {
+	enum resolver_status st = resolver_txt(r, lk->name, v->dns_deadline, (char *)buf, buflen,
+					       &records);
+
+	switch (st) {
 	case RESOLVER_OK:
 		if (records > 1) {
 			lk->error = DKIM_SIGERROR_MULTIREPLY;
@@ -156,8 +159,9 @@ static void dkimcheck_dns(struct dkimcheck *v, struct dkimcheck_lookup *lk, u_ch
 		lk->reason = budget_bound ? "DNS time of the message spent" : "DNS timeout";
 		return;
 	default:
+		/* server failure or unreachable, truncated or malformed reply */
 		lk->error = DKIM_SIGERROR_KEYFAIL;
-		lk->reason = "DNS failure";
+		lk->reason = resolver_status_text(st);
 		return;
 	}
 }
