@@ -393,18 +393,21 @@ bool dkimcheck_body(struct dkimcheck *v, const void *data, size_t len)
 		/* libopendkim reads the body and never writes it */
 		(void)dkim_body(v->dkim, (u_char *)(uintptr_t)p, len);
 		v->prev_cr = p[len - 1] == '\r';
-		return true;
-	}
-	while (len > 0) {
-		size_t n = len < DKIMCHECK_BODY_PIECE ? len : DKIMCHECK_BODY_PIECE;
+	} else {
+		while (len > 0) {
+			size_t n = len < DKIMCHECK_BODY_PIECE ? len : DKIMCHECK_BODY_PIECE;
 
-		vbuf_reset(&v->scratch);
-		dkimcheck_crlf(&v->scratch, p, n, &v->prev_cr);
-		(void)dkim_body(v->dkim, (u_char *)v->scratch.data, v->scratch.len);
-		p += n;
-		len -= n;
+			vbuf_reset(&v->scratch);
+			dkimcheck_crlf(&v->scratch, p, n, &v->prev_cr);
+			(void)dkim_body(v->dkim, (u_char *)v->scratch.data, v->scratch.len);
+			p += n;
+			len -= n;
+		}
 	}
-	return true;
+	/* every signature has l= and got its bytes: the rest cannot change a thing */
+	if (dkim_minbody(v->dkim) == 0)
+		v->wants_body = false;
+	return v->wants_body;
 }
 
 /* dkimcheck_reason - why the key lookup of sig failed, if it did */

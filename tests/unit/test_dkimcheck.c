@@ -231,6 +231,24 @@ START_TEST(fifty_signatures_ten_verified_forty_counted)
 }
 END_TEST
 
+START_TEST(body_stops_once_every_l_is_met)
+{
+	struct dkimcheck *v = dkimcheck_new(lib);
+
+	/* l=10: seven bytes are not enough, fourteen are */
+	dkimcheck_header(v, "DKIM-Signature", " v=1; a=rsa-sha256; d=a.test; s=s; l=10; h=from; "
+			 "bh=AAAA; b=AAAA");
+	dkimcheck_header(v, "From", " a@a.test");
+	dkimcheck_eoh(v);
+	ck_assert(dkimcheck_body(v, "12345\r\n", 7));
+	ck_assert(!dkimcheck_body(v, "67890\r\n", 7));
+	dkimcheck_eom(v);
+	ck_assert_uint_eq(dkimcheck_count(v), 1);
+	ck_assert_int_eq(dkimcheck_sig(v, 0)->result, DKIMCHECK_PERMERROR);
+	dkimcheck_free(v);
+}
+END_TEST
+
 START_TEST(oversized_signature_field_is_counted_not_verified)
 {
 	struct vbuf top = VBUF_INIT(1 << 20);
@@ -487,7 +505,9 @@ START_TEST(calls_out_of_order_are_harmless)
 	assert_rfc_pass(v, 0);
 	dkimcheck_free(v);
 	v = dkimcheck_new(lib);
-	dkimcheck_header(v, "DKIM-Signature", " v=1; a=rsa-sha256; d=a.test; s=s; h=from; bh=A; b=A");
+	dkimcheck_header(v, "DKIM-Signature", " v=1; a=rsa-sha256; d=a.test; s=s; h=from; "
+			 "bh=AAAA; b=AAAA");
+	dkimcheck_header(v, "From", " a@a.test");
 	ck_assert(dkimcheck_body(v, "abc\n", 4));
 	dkimcheck_free(v);
 	dkimcheck_free(NULL);
@@ -533,6 +553,7 @@ static Suite *dkimcheck_suite(void)
 	tcase_add_test(tc, key_names_are_found_in_any_case);
 	tcase_add_test(tc, unsigned_message_costs_no_body);
 	tcase_add_test(tc, fifty_signatures_ten_verified_forty_counted);
+	tcase_add_test(tc, body_stops_once_every_l_is_met);
 	tcase_add_test(tc, oversized_signature_field_is_counted_not_verified);
 	tcase_add_test(tc, too_many_fields_leave_every_signature_neutral);
 	tcase_add_test(tc, huge_field_leaves_every_signature_neutral);
