@@ -318,6 +318,7 @@ void dkimcheck_header(struct dkimcheck *v, const char *name, const char *value)
 	size_t nlen = strlen(name), vlen = strlen(value);
 	bool sigfield = strcasecmp(name, "DKIM-Signature") == 0;
 	bool cr = false;
+	size_t lfs = 0;
 
 	if (v->eoh)
 		return;
@@ -327,9 +328,10 @@ void dkimcheck_header(struct dkimcheck *v, const char *name, const char *value)
 		v->dropped++;
 		return;
 	}
-	/* room for the worst case: every byte of the value a bare LF */
+	for (const char *nl = value; (nl = memchr(nl, '\n', vlen - (size_t)(nl - value))) != NULL; nl++)
+		lfs++;		/* each may become CRLF */
 	if (v->overflow || ++v->nfields > DKIMCHECK_MAX_FIELDS ||
-	    nlen + 2 * vlen + 2 > v->fields.cap - v->fields.len) {
+	    nlen + vlen + lfs + 2 > v->fields.cap - v->fields.len) {
 		v->overflow = true;
 		v->dropped += sigfield;
 		return;
