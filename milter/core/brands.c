@@ -470,6 +470,26 @@ static bool brands_line(struct brands_parser *p, char *s, size_t len)
 	return brands_error(p, "unknown keyword '%.40s'", kw);
 }
 
+/*
+ * brands_label_partners - what a lookalike of the label must and may hold,
+ * so that most names are dismissed by a few mask tests (typo_lookalike is
+ * a dynamic program).
+ */
+static void brands_label_partners(struct brand_label *l)
+{
+	uint64_t seen = 0, one;
+
+	l->partners = typo_partners('l');	/* an extra thin stroke */
+	l->nneed = 0;
+	for (size_t i = 0; i < l->ncps && i < TYPO_MAX; i++) {
+		if (!typo_set(&l->cps[i], 1, &one) || one == 0 || (seen & one))
+			continue;
+		seen |= one;
+		l->need[l->nneed++] = typo_partners(l->cps[i]);
+		l->partners |= l->need[l->nneed - 1];
+	}
+}
+
 /* brands_label_add - record the registrable label of a brand domain */
 static void brands_label_add(struct brands *b, size_t bi, const struct domain *d)
 {
@@ -505,6 +525,7 @@ static void brands_label_add(struct brands *b, size_t bi, const struct domain *d
 		for (size_t i = 0; i < l->ncps && i < TYPO_MAX; i++)
 			l->mask |= 1ULL << (l->cps[i] & 63);
 		l->necps = typo_expand(l->cps, l->ncps, l->ecps, TYPO_MAX);
+		brands_label_partners(l);
 		size_t w = 0;
 		for (int i = 0; i < klen; i++)
 			if (key[i] != '-' && key[i] != '_')

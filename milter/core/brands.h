@@ -53,6 +53,9 @@ struct brand_label {
 	uint32_t ecps[TYPO_MAX];	/* the same with m written rn, as ICU does */
 	size_t necps;
 	uint64_t mask;			/* which letters the key holds */
+	uint64_t partners;		/* letters a lookalike of it may hold */
+	uint64_t need[TYPO_MAX];	/* per letter of the key: one of these must appear */
+	size_t nneed;
 	size_t next_same;		/* next label with the same key, or SIZE_MAX */
 };
 

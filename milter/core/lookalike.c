@@ -44,6 +44,8 @@ struct lookalike {
 	const char *key[DOMAIN_LABELS_MAX + 1];	/* NULL when it could not be keyed */
 	size_t klen[DOMAIN_LABELS_MAX + 1];
 	const struct brand *label_brand[DOMAIN_LABELS_MAX + 1];
+	struct skeleton_check rchk;	/* UTS #39 check of the registrable label */
+	int rchk_state;			/* 0 not done, 1 done, -1 failed */
 	char keybuf[LOOKALIKE_KEYBUF];
 	size_t keyused;
 };
@@ -211,6 +213,21 @@ static uint64_t lookalike_mask(const uint32_t *q, size_t n)
 }
 
 /*
+ * lookalike_may_look - a quick necessary condition for typo_lookalike: every
+ * letter of the name may stand for a letter of the brand and every letter
+ * of the brand has a stand-in in the name.
+ */
+static bool lookalike_may_look(const struct brand_label *l, uint64_t qset, bool qok)
+{
+	if (!qok || (qset & ~l->partners) != 0)
+		return false;
+	for (size_t i = 0; i < l->nneed; i++)
+		if ((l->need[i] & qset) == 0)
+			return false;
+	return true;
+}
+
+/*
  * lookalike_typo - the brand label a key is a typo or lookalike of: one
  * edit (short names: only plausible ones), or lookalike letters only (up to
  * half the name, at least two: nothing else may differ). Keys are compared
@@ -221,13 +238,15 @@ static bool lookalike_typo(const struct lookalike *c, const char *key, size_t kl
 {
 	uint32_t q[TYPO_MAX], qe[TYPO_MAX];
 	size_t nq = typo_cps(key, klen, q, TYPO_MAX), nqe, first, end;
-	uint64_t qmask;
+	uint64_t qmask, qset;
+	bool qok;
 
 	best->strength = 0;
 	if (nq > TYPO_MAX || nq < 4)
 		return false;
 	nqe = typo_expand(q, nq, qe, TYPO_MAX);
 	qmask = lookalike_mask(q, nq);
+	qok = typo_set(q, nq, &qset);
 	brands_label_range(c->b, nq > 8 ? nq - 8 : 0, nq + 8, &first, &end);
 	for (size_t i = first; i < end; i++) {
 		const struct brand_label *l = brands_label_sorted(c->b, i);
@@ -239,17 +258,17 @@ static bool lookalike_typo(const struct lookalike *c, const char *key, size_t kl
 			continue;
 		if (sens == BRAND_HIGH)
 			limit++;
-		if ((size_t)__builtin_popcountll(qmask ^ l->mask) > 2 * limit + 2)
-			continue;
-		if (typo_distance(q, nq, l->cps, l->ncps, 1) == 1)
-			typo_single(q, nq, l->cps, l->ncps, &t.e);
-		else if (typo_distance(qe, nqe, l->ecps, l->necps, 1) == 1)
-			typo_single(qe, nqe, l->ecps, l->necps, &t.e);
+		if ((size_t)__builtin_popcountll(qmask ^ l->mask) <= 4) {
+			if (typo_distance(q, nq, l->cps, l->ncps, 1) == 1)
+				typo_single(q, nq, l->cps, l->ncps, &t.e);
+			else if (typo_distance(qe, nqe, l->ecps, l->necps, 1) == 1)
+				typo_single(qe, nqe, l->ecps, l->necps, &t.e);
+		}
 		if (t.e.kind != TYPO_SAME &&
 		    (l->ncps >= 7 || sens == BRAND_HIGH || typo_plausible(&t.e)))
 			t.strength = l->ncps >= 8 ? LOOKALIKE_TYPO_LONG :
 				     l->ncps >= 6 ? LOOKALIKE_TYPO_MID : LOOKALIKE_TYPO_SHORT;
-		if (t.strength == 0 &&
+		if (t.strength == 0 && lookalike_may_look(l, qset, qok) &&
 		    (typo_lookalike(q, nq, l->cps, l->ncps, (int)limit) <= (int)limit ||
 		     typo_lookalike(qe, nqe, l->ecps, l->necps, (int)limit) <= (int)limit)) {
 			t.strength = LOOKALIKE_TYPO_LOOKS;
@@ -298,14 +317,25 @@ static void lookalike_keys(struct lookalike *c)
 	}
 }
 
+/* lookalike_check_label - the UTS #39 check of a label, done once for the registrable one */
+static bool lookalike_check_label(struct lookalike *c, unsigned i, struct skeleton_check *chk)
+{
+	if (i != c->r)
+		return skeleton_check_label(c->sk, c->ulab[i], c->ulen[i], chk);
+	if (c->rchk_state == 0)
+		c->rchk_state = skeleton_check_label(c->sk, c->ulab[i], c->ulen[i], &c->rchk) ? 1 : -1;
+	*chk = c->rchk;
+	return c->rchk_state == 1;
+}
+
 /* lookalike_other_script - "written in Cyrillic" when a label is in one non-Latin script */
-static bool lookalike_other_script(const struct lookalike *c, unsigned i, char *out, size_t outlen)
+static bool lookalike_other_script(struct lookalike *c, unsigned i, char *out, size_t outlen)
 {
 	struct skeleton_check chk;
 
 	if (c->ulen[i] == c->alen[i] && memcmp(c->ulab[i], c->alab[i], c->alen[i]) == 0)
 		return false;
-	if (!skeleton_check_label(c->sk, c->ulab[i], c->ulen[i], &chk) || chk.single == NULL ||
+	if (!lookalike_check_label(c, i, &chk) || chk.single == NULL ||
 	    strcmp(chk.single, "Latin") == 0)
 		return false;
 	snprintf(out, outlen, "'%.*s' written entirely in %s", (int)c->ulen[i], c->ulab[i],
@@ -620,7 +650,7 @@ static void lookalike_scripts(struct lookalike *c)
 		const struct brand *br = i >= c->first && i <= c->r ? c->label_brand[i] : NULL;
 		bool ascii = c->ulen[i] == c->alen[i] && memcmp(c->ulab[i], c->alab[i], c->alen[i]) == 0;
 
-		if (ascii || !skeleton_check_label(c->sk, c->ulab[i], c->ulen[i], &chk))
+		if (ascii || !lookalike_check_label(c, i, &chk))
 			continue;
 		if (!chk.mixed_script && !chk.mixed_numbers)
 			continue;
@@ -668,6 +698,8 @@ const struct brand *lookalike_check(const struct brands *b, const struct domain 
 	c.best = NULL;
 	c.best_strength = 0;
 	c.keyused = 0;
+	c.rchk_state = 0;
+	c.r = 0;
 	if ((own = brands_owner(b, d->ascii)) != NULL)
 		return lookalike_own(&c, own);
 	if (brands_allowed(b, d->ascii))

@@ -441,6 +441,25 @@ static void skeleton_scripts(const char *utf8, int32_t len, struct skeleton_chec
 	res->single = nseen == 1 ? uscript_getName(seen[0]) : NULL;
 }
 
+/*
+ * skeleton_latin - whether every code point is in a Latin block that holds
+ * only Latin and Common characters (the accented letters of most lookalikes),
+ * so that ICU's check can be skipped.
+ */
+static bool skeleton_latin(const char *utf8, int32_t len)
+{
+	for (int32_t i = 0; i < len;) {
+		UChar32 c;
+
+		U8_NEXT(utf8, i, len, c);
+		if (c < 0 || c == 0xAA || c == 0xBA)
+			return false;
+		if (!(c < 0x250 || (c >= 0x1E00 && c < 0x1F00)))
+			return false;
+	}
+	return true;
+}
+
 /* skeleton_check_label - UTS #39 restriction level and mixed numbers of a label */
 bool skeleton_check_label(const struct skeleton *sk, const char *utf8, size_t len,
 			  struct skeleton_check *res)
@@ -453,6 +472,13 @@ bool skeleton_check_label(const struct skeleton *sk, const char *utf8, size_t le
 	memset(res, 0, sizeof(*res));
 	if (len > INT32_MAX)
 		return false;
+	if (skeleton_latin(utf8, (int32_t)len)) {
+		/* Latin letters with Common characters: single script, one digit set */
+		snprintf(res->script_names, sizeof(res->script_names), "Latin");
+		res->scripts = 1;
+		res->single = "Latin";
+		return true;
+	}
 	r = uspoof_openCheckResult(&e);
 	if (U_FAILURE(e))
 		return false;

@@ -32,11 +32,20 @@ static const char *const typo_keyboards[3][36] = {
 	  "5tfde4", "edxwqz", "6ygfr5", "8ijhy7", "cfgb", "sxq", "wsdc", "7uhgt6", "3esqa2" },
 };
 
-/* Letters that look alike, beyond what the keys already merge. */
-static const char typo_pairs[][2] = {
-	{ 'c', 'e' }, { 'b', 'd' }, { 'g', 'q' }, { 'm', 'n' }, { 'n', 'r' },
-	{ 'u', 'v' }, { 'v', 'y' }, { '3', '8' }, { '6', '9' }, { '5', 's' },
-	{ '2', 'z' }, { 'a', 'o' }, { 'h', 'b' },
+/* Letters and digits as bits of a 64-bit set: a-z are 0-25, 0-9 are 26-35. */
+#define TYPO_C(c) ((c) >= 'a' ? (c) - 'a' : (c) - '0' + 26)
+#define TYPO_B(c) (1ULL << TYPO_C(c))
+
+/* Letters that look alike, beyond what the keys already merge (not transitive). */
+static const uint64_t typo_alike_bits[128] = {
+	['a'] = TYPO_B('o'), ['o'] = TYPO_B('a'),
+	['b'] = TYPO_B('d') | TYPO_B('h'), ['d'] = TYPO_B('b'), ['h'] = TYPO_B('b'),
+	['c'] = TYPO_B('e'), ['e'] = TYPO_B('c'),
+	['g'] = TYPO_B('q'), ['q'] = TYPO_B('g'),
+	['m'] = TYPO_B('n'), ['n'] = TYPO_B('m') | TYPO_B('r'), ['r'] = TYPO_B('n'),
+	['u'] = TYPO_B('v'), ['v'] = TYPO_B('u') | TYPO_B('y'), ['y'] = TYPO_B('v'),
+	['s'] = TYPO_B('5'), ['5'] = TYPO_B('s'), ['z'] = TYPO_B('2'), ['2'] = TYPO_B('z'),
+	['3'] = TYPO_B('8'), ['8'] = TYPO_B('3'), ['6'] = TYPO_B('9'), ['9'] = TYPO_B('6'),
 };
 
 /* Two letters that look like one: m as nn, d as cl, k as lk (keys read i as l). */
@@ -46,6 +55,22 @@ static const char typo_pairs2[][3] = {
 	{ 'h', 'l', 'h' }, { 'k', 'l', 'k' }, { 'k', 'l', 'c' }, { 'w', 'v', 'v' },
 	{ 'w', 'u', 'u' },
 };
+
+/* typo_bit - the set bit of a letter or digit, 0 for anything else */
+static uint64_t typo_bit(uint32_t c)
+{
+	if (c >= 'a' && c <= 'z')
+		return 1ULL << (c - 'a');
+	if (c >= '0' && c <= '9')
+		return 1ULL << (c - '0' + 26);
+	return 0;
+}
+
+/* typo_sim - the letter and its lookalikes, as a set */
+static uint64_t typo_sim(uint32_t c)
+{
+	return c < 128 ? typo_alike_bits[c] | typo_bit(c) : 0;
+}
 
 /* typo_cps - decode UTF-8 into code points; returns how many, max+1 if too long */
 size_t typo_cps(const char *utf8, size_t len, uint32_t *out, size_t max)
@@ -136,11 +161,7 @@ int typo_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, in
 /* typo_alike - whether two code points are a lookalike pair */
 static bool typo_alike(uint32_t x, uint32_t y)
 {
-	for (size_t i = 0; i < sizeof(typo_pairs) / sizeof(typo_pairs[0]); i++)
-		if ((x == (uint32_t)typo_pairs[i][0] && y == (uint32_t)typo_pairs[i][1]) ||
-		    (y == (uint32_t)typo_pairs[i][0] && x == (uint32_t)typo_pairs[i][1]))
-			return true;
-	return false;
+	return x < 128 && (typo_alike_bits[x] & typo_bit(y)) != 0;
 }
 
 /* typo_same - equal, or a lookalike pair */
@@ -156,12 +177,46 @@ static bool typo_same(uint32_t x, uint32_t y)
  */
 static bool typo_alike2(uint32_t one, const uint32_t *two)
 {
+	uint64_t b0 = typo_bit(two[0]), b1 = typo_bit(two[1]), b = typo_bit(one);
+
+	if (!b0 || !b1 || !b)
+		return false;
+	if ((typo_sim(one) & b0) && (typo_sim(one) & b1))
+		return true;
 	for (size_t i = 0; i < sizeof(typo_pairs2) / sizeof(typo_pairs2[0]); i++)
-		if (typo_same(one, (uint32_t)typo_pairs2[i][0]) &&
-		    typo_same(two[0], (uint32_t)typo_pairs2[i][1]) &&
-		    typo_same(two[1], (uint32_t)typo_pairs2[i][2]))
+		if ((typo_sim((uint32_t)typo_pairs2[i][0]) & b) &&
+		    (typo_sim((uint32_t)typo_pairs2[i][1]) & b0) &&
+		    (typo_sim((uint32_t)typo_pairs2[i][2]) & b1))
 			return true;
-	return typo_same(two[0], one) && typo_same(two[1], one);
+	return false;
+}
+
+/*
+ * typo_partners - the letters that may stand for c in a lookalike: c, its
+ * lookalikes, and the letters of the pairs that may replace it.
+ */
+uint64_t typo_partners(uint32_t c)
+{
+	uint64_t m = typo_sim(c), b = typo_bit(c);
+
+	for (size_t i = 0; i < sizeof(typo_pairs2) / sizeof(typo_pairs2[0]) && b; i++)
+		if (typo_sim((uint32_t)typo_pairs2[i][0]) & b)
+			m |= typo_sim((uint32_t)typo_pairs2[i][1]) | typo_sim((uint32_t)typo_pairs2[i][2]);
+	return m;
+}
+
+/* typo_set - the letters and digits of a key, as a set; false if it holds others */
+bool typo_set(const uint32_t *a, size_t n, uint64_t *set)
+{
+	*set = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t b = typo_bit(a[i]);
+
+		if (!b && a[i] != '-' && a[i] != '_')
+			return false;
+		*set |= b;
+	}
+	return true;
 }
 
 /* typo_stroke - an extra thin stroke: l (or i, 1) next to l or a tall letter */
@@ -183,31 +238,45 @@ static bool typo_stroke(const uint32_t *a, size_t na, size_t i)
 int typo_lookalike(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int max)
 {
 	static const int inf = TYPO_INF;
-	int d[TYPO_MAX + 1][TYPO_MAX + 1];
+	int d[TYPO_MAX + 1][TYPO_MAX + 1], prev = 0;
+	size_t band = (size_t)max;
 
-	if (na > TYPO_MAX || nb > TYPO_MAX)
+	if (na > TYPO_MAX || nb > TYPO_MAX || max < 0)
 		return max + 1;
-	if ((na > nb ? na - nb : nb - na) > (size_t)max)
+	if ((na > nb ? na - nb : nb - na) > band)
 		return max + 1;
+	/* each change that shifts the alignment costs 1: cells off the band are out */
 	for (size_t i = 0; i <= na; i++) {
-		for (size_t j = 0; j <= nb; j++) {
+		size_t lo = i > band ? i - band : 0, hi = i + band < nb ? i + band : nb;
+		int best = inf;
+
+		if (lo > 0)
+			d[i][lo - 1] = inf;
+		for (size_t j = lo; j <= hi; j++) {
 			int v = inf;
 
 			if (i == 0 && j == 0) {
-				d[0][0] = 0;
+				d[0][0] = best = 0;
 				continue;
 			}
-			if (i > 0 && j > 0)
-				v = d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 :
-						       typo_alike(a[i - 1], b[j - 1]) ? 1 : inf);
-			if (i > 1 && j > 0 && typo_alike2(b[j - 1], a + i - 2) && d[i - 2][j - 1] + 1 < v)
+			if (i > 0 && j > 0 && d[i - 1][j - 1] < inf && typo_same(a[i - 1], b[j - 1]))
+				v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (i > 1 && j > 0 && d[i - 2][j - 1] + 1 < v && typo_alike2(b[j - 1], a + i - 2))
 				v = d[i - 2][j - 1] + 1;
-			if (j > 1 && i > 0 && typo_alike2(a[i - 1], b + j - 2) && d[i - 1][j - 2] + 1 < v)
+			if (j > 1 && i > 0 && d[i - 1][j - 2] + 1 < v && typo_alike2(a[i - 1], b + j - 2))
 				v = d[i - 1][j - 2] + 1;
-			if (i > 0 && typo_stroke(a, na, i - 1) && d[i - 1][j] + 1 < v)
+			if (i > 0 && d[i - 1][j] + 1 < v && typo_stroke(a, na, i - 1))
 				v = d[i - 1][j] + 1;
 			d[i][j] = v > inf ? inf : v;
+			if (d[i][j] < best)
+				best = d[i][j];
 		}
+		if (hi < nb)
+			d[i][hi + 1] = inf;
+		/* two-letter pairs jump a row: give up only after two hopeless rows */
+		if (best > max && prev > max)
+			return max + 1;
+		prev = best;
 	}
 	return d[na][nb] > max ? max + 1 : d[na][nb];
 }

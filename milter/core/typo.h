@@ -45,6 +45,8 @@ struct typo_edit {
 size_t typo_cps(const char *utf8, size_t len, uint32_t *out, size_t max);
 size_t typo_expand(const uint32_t *in, size_t n, uint32_t *out, size_t max);
 int typo_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int max);
+uint64_t typo_partners(uint32_t c);
+bool typo_set(const uint32_t *a, size_t n, uint64_t *set);
 int typo_lookalike(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int max);
 bool typo_single(const uint32_t *got, size_t ng, const uint32_t *want, size_t nw,
 		 struct typo_edit *e);
