@@ -140,9 +140,9 @@ static enum domain_status domain_idn2_status(int rc)
 {
 	switch (rc) {
 	case IDN2_PUNYCODE_BAD_INPUT:
-	case IDN2_PUNYCODE_BIG_OUTPUT:
 	case IDN2_PUNYCODE_OVERFLOW:
 		return DOMAIN_BAD_PUNYCODE;
+	case IDN2_PUNYCODE_BIG_OUTPUT:	/* encoding a U-label past 63 bytes */
 	case IDN2_TOO_BIG_LABEL:
 		return DOMAIN_LABEL_TOO_LONG;
 	case IDN2_TOO_BIG_DOMAIN:

@@ -434,34 +434,77 @@ static size_t lookalike_tokens(const char *key, size_t len, size_t *start, size_
 	return n;
 }
 
-/* lookalike_rest - the label without the brand's letters, to show what was added */
-static void lookalike_rest(const struct lookalike *c, unsigned i, const struct brand_label *l,
-			   char *out, size_t outlen)
+/* lookalike_added - "the name plus 'x'": words found around the brand's */
+static void lookalike_added(char *out, size_t outlen, const char *name, const char *pre,
+			    size_t pl, const char *post, size_t sl)
 {
-	const char *lab = c->ulab[i];
+	while (pl > 0 && (pre[pl - 1] == '-' || pre[pl - 1] == '_'))
+		pl--;
+	while (sl > 0 && (*post == '-' || *post == '_')) {
+		post++;
+		sl--;
+	}
+	if (pl && sl)
+		snprintf(out, outlen, "'%.*s' and '%.*s' around %s", (int)pl, pre, (int)sl, post,
+			 name);
+	else if (pl || sl)
+		snprintf(out, outlen, "%s plus '%.*s'", name, pl ? (int)pl : (int)sl,
+			 pl ? pre : post);
+	else
+		snprintf(out, outlen, "%s", name);
+}
+
+/*
+ * lookalike_rest - what was added to the brand name in label i, when the
+ * brand's words are its words s..e: shown from the label as written, with
+ * the brand's words themselves when they differ ("'ameii' for 'ameli'").
+ */
+static void lookalike_rest(const struct lookalike *c, unsigned i, const struct brand_label *l,
+			   size_t s, size_t e, char *out, size_t outlen)
+{
+	const char *lab = c->ulab[i], *ws = NULL, *we = NULL;
+	size_t len = c->ulen[i], w = 0, bl = strlen(l->unicode);
+	char name[200];
+
+	for (size_t k = 0; k <= len; k++) {	/* find words s and e in the label */
+		bool sep = k == len || lab[k] == '-' || lab[k] == '_';
+
+		if (!sep && (k == 0 || lab[k - 1] == '-' || lab[k - 1] == '_')) {
+			if (w == s)
+				ws = lab + k;
+		}
+		if (sep && k > 0 && lab[k - 1] != '-' && lab[k - 1] != '_') {
+			if (w == e)
+				we = lab + k;
+			w++;
+		}
+	}
+	if (ws == NULL || we == NULL || we < ws) {
+		snprintf(out, outlen, "the name inside '%.*s'", (int)len, lab);
+		return;
+	}
+	if ((size_t)(we - ws) == bl && memcmp(ws, l->unicode, bl) == 0)
+		snprintf(name, sizeof(name), "the name");
+	else
+		snprintf(name, sizeof(name), "'%.*s' for '%s'", (int)(we - ws), ws, l->unicode);
+	lookalike_added(out, outlen, name, lab, (size_t)(ws - lab), we, len - (size_t)(we - lab));
+}
+
+/* lookalike_rest_glued - what was glued to the brand name inside one word */
+static void lookalike_rest_glued(const struct lookalike *c, unsigned i,
+				 const struct brand_label *l, char *out, size_t outlen)
+{
+	const char *lab = c->ulab[i], *hit = NULL;
 	size_t len = c->ulen[i], bl = strlen(l->unicode);
-	const char *hit = NULL;
 
 	for (size_t k = 0; k + bl <= len && !hit; k++)
 		if (memcmp(lab + k, l->unicode, bl) == 0)
 			hit = lab + k;
-	if (hit == NULL) {
+	if (hit == NULL)
 		snprintf(out, outlen, "the name inside '%.*s'", (int)len, lab);
-		return;
-	}
-	size_t pl = (size_t)(hit - lab), sl = len - pl - bl;
-	const char *sp = hit + bl;
-
-	while (pl > 0 && (lab[pl - 1] == '-' || lab[pl - 1] == '_'))
-		pl--;
-	while (sl > 0 && (*sp == '-' || *sp == '_')) {
-		sp++;
-		sl--;
-	}
-	if (pl && sl)
-		snprintf(out, outlen, "'%.*s' and '%.*s' around the name", (int)pl, lab, (int)sl, sp);
 	else
-		snprintf(out, outlen, "the name plus '%.*s'", pl ? (int)pl : (int)sl, pl ? lab : sp);
+		lookalike_added(out, outlen, "the name", lab, (size_t)(hit - lab), hit + bl,
+				len - (size_t)(hit - lab) - bl);
 }
 
 /*
@@ -503,8 +546,9 @@ static bool lookalike_in_label(struct lookalike *c, unsigned li, enum reason_cod
 						 c->d->unicode, cite, brand_name(l->brand));
 				return true;
 			}
+			c->label_brand[li] = l->brand;
 			strength = sub ? LOOKALIKE_EMBED_WORDS : words ? LOOKALIKE_COMBO_WORDS : LOOKALIKE_COMBO;
-			lookalike_rest(c, li, l, rest, sizeof(rest));
+			lookalike_rest(c, li, l, s, e, rest, sizeof(rest));
 			lookalike_report(c, code, l->brand, strength, "%s looks like %s (%s): %s",
 					 c->d->unicode, cite, brand_name(l->brand), rest);
 			return true;
@@ -516,10 +560,11 @@ static bool lookalike_in_label(struct lookalike *c, unsigned li, enum reason_cod
 
 		if (!lookalike_typo(c, k + tstart[s], tend[s] - tstart[s], &t))
 			continue;
+		c->label_brand[li] = t.l->brand;
 		lookalike_cite(c, t.l, cite, sizeof(cite));
-		lookalike_report(c, code, t.l->brand, LOOKALIKE_COMBO_TYPO,
-				 "%s looks like %s (%s): a mistyped name among other words",
-				 c->d->unicode, cite, brand_name(t.l->brand));
+		lookalike_rest(c, li, t.l, s, s, rest, sizeof(rest));
+		lookalike_report(c, code, t.l->brand, LOOKALIKE_COMBO_TYPO, "%s looks like %s (%s): %s",
+				 c->d->unicode, cite, brand_name(t.l->brand), rest);
 		return true;
 	}
 	/* glued to other words: "viamedissecurite", "monameli", but not "ameliorer" */
@@ -553,6 +598,7 @@ static bool lookalike_in_label(struct lookalike *c, unsigned li, enum reason_cod
 				continue;
 			if (sub && !lng && !host)
 				continue;
+			c->label_brand[li] = l->brand;
 			lookalike_cite(c, l, cite, sizeof(cite));
 			if (host && !sub) {
 				lookalike_report(c, REASON_EMBEDDED, l->brand, LOOKALIKE_EMBED_PREFIX,
@@ -560,7 +606,7 @@ static bool lookalike_in_label(struct lookalike *c, unsigned li, enum reason_cod
 						 c->d->unicode, cite, brand_name(l->brand));
 				return true;
 			}
-			lookalike_rest(c, li, l, rest, sizeof(rest));
+			lookalike_rest_glued(c, li, l, rest, sizeof(rest));
 			lookalike_report(c, code, l->brand,
 					 sub ? LOOKALIKE_EMBED_WORDS :
 					 words ? LOOKALIKE_COMBO_WORDS : LOOKALIKE_COMBO,
