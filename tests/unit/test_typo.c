@@ -93,7 +93,7 @@ static const struct {
 	{ "vlamcdls", "vlamedls", TYPO_SUBSTITUTION, TYPO_WHY_LOOKALIKE, true },
 	{ "vlamodls", "vlamedls", TYPO_SUBSTITUTION, TYPO_WHY_VOWEL, true },
 	{ "vhamedls", "vlamedls", TYPO_SUBSTITUTION, TYPO_WHY_BITFLIP, true },
-	{ "vlamedlz", "vlamedls", TYPO_SUBSTITUTION, 0, false },
+	{ "vlamedlb", "vlamedls", TYPO_SUBSTITUTION, 0, false },
 	{ "actlf", "actll", TYPO_SUBSTITUTION, 0, false },
 	{ "vlamedls", "vlamedls", TYPO_SAME, 0, false },
 	{ "avlmedls", "vlamedls", TYPO_OTHER, 0, false },
