@@ -14,7 +14,7 @@
 #include <unicode/utf8.h>
 
 #include "brands.h"
-#include "check.h"
+#include "check_mode.h"
 #include "detector.h"
 #include "domain.h"
 #include "json.h"

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "check_mode.h"
 #include "detector.h"
 
 /* usage - the synopsis of design.md */

@@ -1,10 +1,10 @@
 /*
- * check - the modes of vigie-check, behind one set of options: domains
+ * check_mode - the modes of vigie-check, behind one set of options: domains
  * (check_domains) and messages (check_messages, to come). Each returns the
  * exit status: 0 all clean, 1 a suspect or impersonation, 2 unreadable input.
  */
-#ifndef VIGIE_CHECK_H
-#define VIGIE_CHECK_H
+#ifndef VIGIE_CHECK_MODE_H
+#define VIGIE_CHECK_MODE_H
 
 #include <stdbool.h>
 #include <stdio.h>
