@@ -381,15 +381,19 @@ static bool lookalike_exact(struct lookalike *c)
 	return found;
 }
 
-/* lookalike_typo_report - a typo finding for the registrable label */
+/* lookalike_typo_found - a typo finding for the registrable label */
 static void lookalike_typo_found(struct lookalike *c, const struct lookalike_typo *t)
 {
 	char cite[DOMAIN_MAX + 1], how[256];
 
 	lookalike_cite(c, t->l, cite, sizeof(cite));
-	lookalike_diff(c->ulab[c->r], c->ulen[c->r], t->l->unicode, how, sizeof(how));
+	if (!t->looks && t->e.kind == TYPO_HYPHEN)
+		snprintf(how, sizeof(how), "a hyphen %s", t->e.got ? "added" : "missing");
+	else
+		lookalike_diff(c->ulab[c->r], c->ulen[c->r], t->l->unicode, how, sizeof(how));
 	lookalike_report(c, REASON_TYPO, t->l->brand, t->strength, "%s looks like %s (%s): %s%s",
-			 c->d->unicode, cite, brand_name(t->l->brand), how, lookalike_why(t));
+			 c->d->unicode, cite, brand_name(t->l->brand), how,
+			 !t->looks && t->e.kind == TYPO_HYPHEN ? "" : lookalike_why(t));
 }
 
 /* lookalike_words - whether a key splits into pack words and numbers */

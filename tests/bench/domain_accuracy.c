@@ -162,7 +162,7 @@ int main(int argc, char **argv)
 	int nfiles = 0, t = 0;
 	struct detector *det;
 	char err[512];
-	long all = 0, hit = 0, negs, fp, owns, ownfp;
+	long all = 0, hit = 0, bad = 0, negs, fp, owns, ownfp;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--brands") == 0 && i + 1 < argc)
@@ -198,6 +198,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < nf; i++) {
 		all += f[i].total;
 		hit += f[i].flagged;
+		bad += f[i].invalid;
 		printf("%-14s %8ld %8ld %7.2f%% %8ld   (+%ld brand-owned)\n", f[i].name, f[i].total,
 		       f[i].flagged, f[i].total ? 100.0 * f[i].flagged / f[i].total : 100.0,
 		       f[i].invalid, f[i].owned);
@@ -228,8 +229,8 @@ int main(int argc, char **argv)
 		       negs >= 2000 && fp == 0 ? "ok" : "not ok", ++t, negs, fp);
 		printf("%s %d - no brand domain or subdomain flagged (%ld checked)\n",
 		       owns > 0 && ownfp == 0 ? "ok" : "not ok", ++t, owns);
-		printf("%s %d - every permutation parsed as a domain\n",
-		       all > 0 ? "ok" : "not ok", ++t);
+		printf("%s %d - every permutation parses as a domain (%ld invalid)\n",
+		       all > 0 && bad == 0 ? "ok" : "not ok", ++t, bad);
 	}
 	detector_free(det);
 	return 0;
