@@ -3,6 +3,7 @@
  * next to each that must stay clean, through the detector as the front ends
  * use it (built-in brand pack).
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "brands.h"
@@ -245,6 +246,40 @@ START_TEST(lookalike_low_sensitivity_skips_typos)
 }
 END_TEST
 
+/* thread_check - every table name many times; nonzero if a result differs */
+static void *thread_check(void *arg)
+{
+	long differ = 0;
+
+	(void)arg;
+	for (int round = 0; round < 20; round++) {
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			char got[256];
+			struct reason_list l;
+
+			codes(cases[i].name, got, sizeof(got), &l);
+			if (strcmp(got, cases[i].codes) != 0)
+				differ++;
+		}
+	}
+	return (void *)differ;
+}
+
+START_TEST(lookalike_threads_share_one_detector)
+{
+	pthread_t t[4];
+
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, thread_check, NULL), 0);
+	for (int i = 0; i < 4; i++) {
+		void *differ;
+
+		ck_assert_int_eq(pthread_join(t[i], &differ), 0);
+		ck_assert_ptr_null(differ);
+	}
+}
+END_TEST
+
 /* lookalike_suite - the cases of this file */
 static Suite *lookalike_suite(void)
 {
@@ -257,6 +292,7 @@ static Suite *lookalike_suite(void)
 	tcase_add_test(tc, lookalike_out_domain_is_filled);
 	tcase_add_test(tc, lookalike_hostile_names_are_safe);
 	tcase_add_test(tc, lookalike_low_sensitivity_skips_typos);
+	tcase_add_test(tc, lookalike_threads_share_one_detector);
 	suite_add_tcase(s, tc);
 	return s;
 }
