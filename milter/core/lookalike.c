@@ -511,70 +511,104 @@ static void lookalike_rest_glued(const struct lookalike *c, unsigned i,
 				len - (size_t)(hit - lab) - bl);
 }
 
-/*
- * lookalike_in_label - a brand name inside a longer label: as hyphenated
- * words, a mistyped word, or glued to other words. Reports code at the given
- * strengths (combosquat for the registrable label, embedded for others).
- */
-static bool lookalike_in_label(struct lookalike *c, unsigned li, enum reason_code code, bool sub)
+/* The hyphen-separated words of one label's key. */
+struct lookalike_words {
+	unsigned li;			/* the label */
+	const char *k;			/* its key */
+	size_t n;
+	size_t start[LOOKALIKE_TOKENS], end[LOOKALIKE_TOKENS];
+};
+
+/* lookalike_host_prefix - "www-viamedis.fr": a host name glued to the brand name */
+static bool lookalike_host_prefix(struct lookalike *c, unsigned li, const struct brand_label *l)
 {
-	const char *k = c->key[li];
-	size_t tstart[LOOKALIKE_TOKENS], tend[LOOKALIKE_TOKENS];
-	size_t nt, first, end;
-	char cite[DOMAIN_MAX + 1], rest[256];
-	const struct brand_label *l;
+	char cite[DOMAIN_MAX + 1];
 
-	if (k == NULL)
-		return false;
-	nt = lookalike_tokens(k, c->klen[li], tstart, tend);
-	/* whole words: "tiers-payant-viamedis", "www-viamedis", "harmonie-mutuelle-pro" */
-	for (size_t s = 0; s < nt; s++) {
-		for (size_t e = s; e < nt; e++) {
+	c->label_brand[li] = l->brand;
+	lookalike_cite(c, l, cite, sizeof(cite));
+	lookalike_report(c, REASON_EMBEDDED, l->brand, LOOKALIKE_EMBED_PREFIX,
+			 "%s looks like %s (%s): a host name glued to the name",
+			 c->d->unicode, cite, brand_name(l->brand));
+	return true;
+}
+
+/* lookalike_found_in - report the brand found in a label with what surrounds it */
+static bool lookalike_found_in(struct lookalike *c, unsigned li, enum reason_code code,
+			       const struct brand_label *l, int strength, const char *rest)
+{
+	char cite[DOMAIN_MAX + 1];
+
+	c->label_brand[li] = l->brand;
+	lookalike_cite(c, l, cite, sizeof(cite));
+	lookalike_report(c, code, l->brand, strength, "%s looks like %s (%s): %s",
+			 c->d->unicode, cite, brand_name(l->brand), rest);
+	return true;
+}
+
+/* lookalike_whole_words - brand words among the label's: "tiers-payant-viamedis" */
+static bool lookalike_whole_words(struct lookalike *c, const struct lookalike_words *w,
+				  enum reason_code code, bool sub)
+{
+	char rest[256];
+
+	for (size_t s = 0; s < w->n; s++) {
+		for (size_t e = s; e < w->n; e++) {
+			const struct brand_label *l;
 			bool host, words = true;
-			int strength;
 
-			if (s == 0 && e == nt - 1 && tstart[0] == 0 && tend[e] == c->klen[li])
+			if (s == 0 && e == w->n - 1 && w->start[0] == 0 && w->end[e] == c->klen[w->li])
 				continue;
-			if ((l = brands_label_find(c->b, k + tstart[s], tend[e] - tstart[s])) == NULL)
+			l = brands_label_find(c->b, w->k + w->start[s], w->end[e] - w->start[s]);
+			if (l == NULL)
 				continue;
-			host = s == 1 && e == nt - 1 && lookalike_is_host(k + tstart[0], tend[0] - tstart[0]);
-			for (size_t o = 0; o < nt; o++)
-				if ((o < s || o > e) && !lookalike_words(c->b, k + tstart[o], tend[o] - tstart[o]))
+			host = s == 1 && e == w->n - 1 &&
+			       lookalike_is_host(w->k + w->start[0], w->end[0] - w->start[0]);
+			for (size_t o = 0; o < w->n; o++)
+				if ((o < s || o > e) &&
+				    !lookalike_words(c->b, w->k + w->start[o], w->end[o] - w->start[o]))
 					words = false;
 			if (brand_sensitivity(l->brand) == BRAND_LOW && !words && !host)
 				continue;
-			lookalike_cite(c, l, cite, sizeof(cite));
-			if (host && !sub) {
-				lookalike_report(c, REASON_EMBEDDED, l->brand, LOOKALIKE_EMBED_PREFIX,
-						 "%s looks like %s (%s): a host name glued to the name",
-						 c->d->unicode, cite, brand_name(l->brand));
-				return true;
-			}
-			c->label_brand[li] = l->brand;
-			strength = sub ? LOOKALIKE_EMBED_WORDS : words ? LOOKALIKE_COMBO_WORDS : LOOKALIKE_COMBO;
-			lookalike_rest(c, li, l, s, e, rest, sizeof(rest));
-			lookalike_report(c, code, l->brand, strength, "%s looks like %s (%s): %s",
-					 c->d->unicode, cite, brand_name(l->brand), rest);
-			return true;
+			if (host && !sub)
+				return lookalike_host_prefix(c, w->li, l);
+			lookalike_rest(c, w->li, l, s, e, rest, sizeof(rest));
+			return lookalike_found_in(c, w->li, code, l, sub ? LOOKALIKE_EMBED_WORDS :
+						  words ? LOOKALIKE_COMBO_WORDS : LOOKALIKE_COMBO, rest);
 		}
 	}
-	/* a mistyped brand word among others: "ameii-support" */
-	for (size_t s = 0; s < nt && nt > 1 && !sub; s++) {
+	return false;
+}
+
+/* lookalike_typo_word - a mistyped brand word among others: "ameii-support" */
+static bool lookalike_typo_word(struct lookalike *c, const struct lookalike_words *w,
+				enum reason_code code)
+{
+	char rest[256];
+
+	for (size_t s = 0; s < w->n && w->n > 1; s++) {
 		struct lookalike_typo t;
 
-		if (!lookalike_typo(c, k + tstart[s], tend[s] - tstart[s], &t))
+		if (!lookalike_typo(c, w->k + w->start[s], w->end[s] - w->start[s], &t))
 			continue;
-		c->label_brand[li] = t.l->brand;
-		lookalike_cite(c, t.l, cite, sizeof(cite));
-		lookalike_rest(c, li, t.l, s, s, rest, sizeof(rest));
-		lookalike_report(c, code, t.l->brand, LOOKALIKE_COMBO_TYPO, "%s looks like %s (%s): %s",
-				 c->d->unicode, cite, brand_name(t.l->brand), rest);
-		return true;
+		lookalike_rest(c, w->li, t.l, s, s, rest, sizeof(rest));
+		return lookalike_found_in(c, w->li, code, t.l, LOOKALIKE_COMBO_TYPO, rest);
 	}
-	/* glued to other words: "viamedissecurite", "monameli", but not "ameliorer" */
-	for (size_t s = 0; s < nt; s++) {
-		const char *t = k + tstart[s];
-		size_t tl = tend[s] - tstart[s];
+	return false;
+}
+
+/*
+ * lookalike_glued - a brand name glued to other text in one word:
+ * "viamedissecurite", "monameli" (pack words around a short name), but not
+ * "ameliorer".
+ */
+static bool lookalike_glued(struct lookalike *c, const struct lookalike_words *w,
+			    enum reason_code code, bool sub)
+{
+	char rest[256];
+
+	for (size_t s = 0; s < w->n; s++) {
+		const char *t = w->k + w->start[s];
+		size_t tl = w->end[s] - w->start[s], first, end;
 		uint32_t q[TYPO_MAX];
 		size_t nq = typo_cps(t, tl, q, TYPO_MAX);
 		uint64_t tmask;
@@ -584,42 +618,47 @@ static bool lookalike_in_label(struct lookalike *c, unsigned li, enum reason_cod
 		tmask = lookalike_mask(q, nq) | (1ULL << ('-' & 63)) | (1ULL << ('_' & 63));
 		brands_label_range(c->b, 4, nq, &first, &end);
 		for (size_t i = first; i < end; i++) {
+			const struct brand_label *l = brands_label_sorted(c->b, i);
 			const char *hit;
 			size_t pl, sl;
 			bool host, words, lng;
 
-			l = brands_label_sorted(c->b, i);
-			if ((l->mask & ~tmask) != 0 || l->flatlen >= tl || l->flatlen < 4)
-				continue;
-			if ((hit = memmem(t, tl, l->flat, l->flatlen)) == NULL)
+			if ((l->mask & ~tmask) != 0 || l->flatlen >= tl || l->flatlen < 4 ||
+			    (hit = memmem(t, tl, l->flat, l->flatlen)) == NULL)
 				continue;
 			pl = (size_t)(hit - t);
 			sl = tl - pl - l->flatlen;
 			host = sl == 0 && lookalike_is_host(t, pl);
 			words = lookalike_words(c->b, t, pl) && lookalike_words(c->b, hit + l->flatlen, sl);
 			lng = l->flatlen >= 7 && brand_sensitivity(l->brand) != BRAND_LOW;
-			if (!host && !words && !lng)
+			if ((!host && !words && !lng) || (sub && !lng && !host))
 				continue;
-			if (sub && !lng && !host)
-				continue;
-			c->label_brand[li] = l->brand;
-			lookalike_cite(c, l, cite, sizeof(cite));
-			if (host && !sub) {
-				lookalike_report(c, REASON_EMBEDDED, l->brand, LOOKALIKE_EMBED_PREFIX,
-						 "%s looks like %s (%s): a host name glued to the name",
-						 c->d->unicode, cite, brand_name(l->brand));
-				return true;
-			}
-			lookalike_rest_glued(c, li, l, rest, sizeof(rest));
-			lookalike_report(c, code, l->brand,
-					 sub ? LOOKALIKE_EMBED_WORDS :
-					 words ? LOOKALIKE_COMBO_WORDS : LOOKALIKE_COMBO,
-					 "%s looks like %s (%s): %s", c->d->unicode, cite,
-					 brand_name(l->brand), rest);
-			return true;
+			if (host && !sub)
+				return lookalike_host_prefix(c, w->li, l);
+			lookalike_rest_glued(c, w->li, l, rest, sizeof(rest));
+			return lookalike_found_in(c, w->li, code, l, sub ? LOOKALIKE_EMBED_WORDS :
+						  words ? LOOKALIKE_COMBO_WORDS : LOOKALIKE_COMBO, rest);
 		}
 	}
 	return false;
+}
+
+/*
+ * lookalike_in_label - a brand name inside a longer label: as hyphenated
+ * words, a mistyped word, or glued to other words. Reports code
+ * (combosquat for the registrable label, embedded for the others: sub).
+ */
+static bool lookalike_in_label(struct lookalike *c, unsigned li, enum reason_code code, bool sub)
+{
+	struct lookalike_words w;
+
+	if ((w.k = c->key[li]) == NULL)
+		return false;
+	w.li = li;
+	w.n = lookalike_tokens(w.k, c->klen[li], w.start, w.end);
+	return lookalike_whole_words(c, &w, code, sub) ||
+	       (!sub && lookalike_typo_word(c, &w, code)) ||
+	       lookalike_glued(c, &w, code, sub);
 }
 
 /* lookalike_suffix_at - whether labels from i on spell suffix exactly */
