@@ -396,6 +396,12 @@ static void lookalike_typo_found(struct lookalike *c, const struct lookalike_typ
 			 !t->looks && t->e.kind == TYPO_HYPHEN ? "" : lookalike_why(t));
 }
 
+/* lookalike_digit - a digit as keys write it */
+static bool lookalike_digit(char c)
+{
+	return (c >= '0' && c <= '9') || c == 'o' || c == 'l';
+}
+
 /* lookalike_words - whether a key splits into pack words and numbers */
 static bool lookalike_words(const struct brands *b, const char *s, size_t len)
 {
@@ -407,12 +413,15 @@ static bool lookalike_words(const struct brands *b, const char *s, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		if (!ok[i])
 			continue;
-		if (s[i] >= '0' && s[i] <= '9') {
+		if (lookalike_digit(s[i])) {
+			/* keys write 0 as o and 1 as l: "2o24" is a number */
 			size_t j = i;
+			bool digit = false;
 
-			while (j < len && s[j] >= '0' && s[j] <= '9')
-				j++;
-			ok[j] = true;
+			while (j < len && lookalike_digit(s[j]))
+				digit |= s[j++] <= '9';
+			if (digit)
+				ok[j] = true;
 		}
 		for (size_t w = 2; w <= wmax && i + w <= len; w++)
 			if (brands_word(b, s + i, w))
