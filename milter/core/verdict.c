@@ -163,16 +163,19 @@ static void verdict_words(struct verdict_fold *f, const char *s)
 	}
 }
 
-/* verdict_is_token - whether a subject can go bare: a domain or an address */
+/* verdict_is_token - whether a subject can go bare: a domain or an address, not text */
 static bool verdict_is_token(const char *s)
 {
-	if (*s == '\0')
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || strchr(".-_@+", *s)))
+	bool dot = false;
+
+	for (; *s; s++) {
+		if (*s == '.' || *s == '@')
+			dot = true;
+		else if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			   (*s >= '0' && *s <= '9') || strchr("-_+", *s)))
 			return false;
-	return true;
+	}
+	return dot;
 }
 
 /* verdict_item - "code where=subject (detail)", the separator added by the caller */

@@ -139,7 +139,7 @@ START_TEST(verdict_headers_render_as_designed)
 	ck_assert_str_eq(vbuf_str(&rv),
 			 "homoglyph from=xn--viamdis-eya.fr (viam[U+00E9]dis.fr looks\n"
 			 "\tlike viamedis.fr (Viamedis): [U+00E9] for e); display-name\n"
-			 "\tfrom=Viamedis (the display name claims Viamedis)");
+			 "\tfrom=\"Viamedis\" (the display name claims Viamedis)");
 	vbuf_free(&vv);
 	vbuf_free(&rv);
 }
