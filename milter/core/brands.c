@@ -525,6 +525,11 @@ static void brands_label_add(struct brands *b, size_t bi, const struct domain *d
 		for (size_t i = 0; i < l->ncps && i < TYPO_MAX; i++)
 			l->mask |= 1ULL << (l->cps[i] & 63);
 		l->necps = typo_expand(l->cps, l->ncps, l->ecps, TYPO_MAX);
+		for (size_t i = 0, run = 0; i < l->ncps && i < TYPO_MAX; i++) {
+			run = l->cps[i] == '-' || l->cps[i] == '_' ? 0 : run + 1;
+			if (run > l->word)
+				l->word = run;
+		}
 		brands_label_partners(l);
 		size_t w = 0;
 		for (int i = 0; i < klen; i++)

@@ -52,6 +52,7 @@ struct brand_label {
 	size_t ncps;
 	uint32_t ecps[TYPO_MAX];	/* the same with m written rn, as ICU does */
 	size_t necps;
+	size_t word;			/* letters in its longest hyphen-separated word */
 	uint64_t mask;			/* which letters the key holds */
 	uint64_t partners;		/* letters a lookalike of it may hold */
 	uint64_t need[TYPO_MAX];	/* per letter of the key: one of these must appear */

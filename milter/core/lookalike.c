@@ -264,10 +264,11 @@ static bool lookalike_typo(const struct lookalike *c, const char *key, size_t kl
 			else if (typo_distance(qe, nqe, l->ecps, l->necps, 1) == 1)
 				typo_single(qe, nqe, l->ecps, l->necps, &t.e);
 		}
+		/* a hyphenated name is as weak as its longest word: tp-isante is 6 */
 		if (t.e.kind != TYPO_SAME &&
-		    (l->ncps >= 7 || sens == BRAND_HIGH || typo_plausible(&t.e)))
-			t.strength = l->ncps >= 8 ? LOOKALIKE_TYPO_LONG :
-				     l->ncps >= 6 ? LOOKALIKE_TYPO_MID : LOOKALIKE_TYPO_SHORT;
+		    (l->word >= 7 || sens == BRAND_HIGH || typo_plausible(&t.e)))
+			t.strength = l->word >= 8 ? LOOKALIKE_TYPO_LONG :
+				     l->word >= 6 ? LOOKALIKE_TYPO_MID : LOOKALIKE_TYPO_SHORT;
 		if (t.strength == 0 && lookalike_may_look(l, qset, qok) &&
 		    (typo_lookalike(q, nq, l->cps, l->ncps, (int)limit) <= (int)limit ||
 		     typo_lookalike(qe, nqe, l->ecps, l->necps, (int)limit) <= (int)limit)) {

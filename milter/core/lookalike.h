@@ -23,7 +23,7 @@ enum lookalike_strength {
 	LOOKALIKE_DISGUISED_OWN = 90,		/* ｖiamedis.fr, via<ZWSP>medis.fr */
 	LOOKALIKE_MIXED_BRAND = 90,		/* vіamedis (Cyrillic і) */
 	LOOKALIKE_MIXED = 60,			/* mixed scripts, no brand in sight */
-	LOOKALIKE_TYPO_LONG = 85,		/* brand key of 8+ letters */
+	LOOKALIKE_TYPO_LONG = 85,		/* brand word of 8+ letters */
 	LOOKALIKE_TYPO_MID = 75,		/* 6 or 7 */
 	LOOKALIKE_TYPO_SHORT = 65,		/* 5 or fewer */
 	LOOKALIKE_TYPO_LOOKS = 80,		/* only lookalike letters differ */
