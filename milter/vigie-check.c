@@ -80,6 +80,7 @@ static int check_messages(const struct detector *det, const struct check_opts *o
 	return 2;
 }
 
+/* main - parse the options, load the detector, run the chosen mode */
 int main(int argc, char **argv)
 {
 	struct check_opts o;
