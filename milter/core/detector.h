@@ -10,10 +10,14 @@
 
 #include <stddef.h>
 
+#include <libpsl.h>
+
 #include "reason.h"
 
+struct brand;
 struct brands;
 struct domain;
+struct skeleton;
 
 struct detector_opts {
 	const char *brands_file;	/* brand pack; NULL: the built-in one */
@@ -25,6 +29,16 @@ struct detector_opts {
 struct detector *detector_new(const struct detector_opts *opts, char *err, size_t errlen);
 void detector_free(struct detector *det);
 const struct brands *detector_brands(const struct detector *det);
+const struct skeleton *detector_skeleton(const struct detector *det);
+const psl_ctx_t *detector_psl(const struct detector *det);
+const struct detector_opts *detector_opts(const struct detector *det);
+
+/*
+ * Parse name[0..len) into out (may be NULL) and add lookalike findings to
+ * reasons (may be NULL). Returns the brand the domain belongs to (no finding
+ * unless it was written deceptively) or imitates (with findings), or NULL;
+ * an unparsable name returns NULL with out->status saying why.
+ */
 const struct brand *detector_check_domain(const struct detector *det,
 					  const char *name, size_t len,
 					  enum reason_where where,

@@ -23,8 +23,27 @@ struct verdict {
 	struct reason_list reasons;
 };
 
+/*
+ * How findings become a score: each finding weighs weight[code] * strength
+ * / 100 points; points combine like independent probabilities
+ * (1 - product of (1 - p)), so two medium findings outweigh one. The
+ * thresholds turn the score into a verdict. One table, to become
+ * configurable.
+ */
+struct verdict_policy {
+	int weight[REASON_CODE_COUNT];	/* 0..100 */
+	int suspect;			/* lowest score of a suspect message */
+	int impersonation;		/* lowest score of an impersonation */
+};
+
+#define VERDICT_REASONS_MAX 4000	/* bytes of the X-Vigie-Reasons value */
+#define VERDICT_DETAIL_MAX 200		/* bytes of one explanation in it */
+
+extern const struct verdict_policy verdict_policy_default;
+
 const char *verdict_kind_name(enum verdict_kind kind);
 void verdict_compute(struct verdict *v);
+void verdict_compute_with(struct verdict *v, const struct verdict_policy *policy);
 void verdict_headers(const struct verdict *v, struct vbuf *verdict_value,
 		     struct vbuf *reasons_value);
 

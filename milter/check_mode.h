@@ -1,0 +1,29 @@
+/*
+ * check_mode - the modes of vigie-check, behind one set of options: domains
+ * (check_domains) and messages (check_messages, to come). Each returns the
+ * exit status: 0 all clean, 1 a suspect or impersonation, 2 unreadable input.
+ */
+#ifndef VIGIE_CHECK_MODE_H
+#define VIGIE_CHECK_MODE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct detector;
+
+struct check_opts {
+	bool json;		/* JSON Lines instead of text */
+	bool domains;		/* --domain: arguments are domain names */
+	const char *brands;	/* --brands FILE */
+	const char *test_keys;	/* --test-keys FILE */
+	const char *config;	/* --config FILE */
+	char **args;		/* domains or files; "-" is standard input */
+	int nargs;
+};
+
+#define CHECK_LINE_MAX 4096	/* bytes of one line of standard input */
+
+int check_domains(const struct detector *det, const struct check_opts *o, FILE *out);
+void check_text(FILE *out, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * detector - what every check needs, loaded once: public suffix list,
+ * confusable keys, brand pack. Shared read-only by every thread.
+ *
+ * Touches: reads the public suffix list and the brand pack file at
+ * detector_new(); nothing afterwards. Failures to load come back as a
+ * message in err; a missing system suffix list falls back to libpsl's
+ * built-in copy.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brands.h"
+#include "detector.h"
+#include "domain.h"
+#include "lookalike.h"
+#include "skeleton.h"
+#include "xalloc.h"
+
+struct detector {
+	struct detector_opts opts;	/* strings below are copies */
+	psl_ctx_t *psl;
+	struct skeleton *sk;
+	struct brands *brands;
+};
+
+/* detector_dup - a copy of an optional string */
+static char *detector_dup(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* detector_load_psl - the suffix list: configured file, system list, or built-in */
+static psl_ctx_t *detector_load_psl(char *err, size_t errlen)
+{
+	psl_ctx_t *psl;
+
+#ifdef VIGIE_PSL_FILE
+	if ((psl = psl_load_file(VIGIE_PSL_FILE)) == NULL)
+		snprintf(err, errlen, "%s: cannot load the public suffix list", VIGIE_PSL_FILE);
+	return psl;
+#else
+	(void)err;
+	(void)errlen;
+	if ((psl = psl_latest(NULL)) == NULL)
+		psl = (psl_ctx_t *)psl_builtin();
+	return psl;
+#endif
+}
+
+/* detector_new - load everything; NULL with a message in err */
+struct detector *detector_new(const struct detector_opts *opts, char *err, size_t errlen)
+{
+	struct detector *det = xcalloc(1, sizeof(*det));
+
+	if (opts) {
+		det->opts = *opts;
+		det->opts.brands_file = detector_dup(opts->brands_file);
+		det->opts.test_keys_file = detector_dup(opts->test_keys_file);
+		det->opts.nameservers = detector_dup(opts->nameservers);
+	}
+	if ((det->psl = detector_load_psl(err, errlen)) == NULL ||
+	    (det->sk = skeleton_new(err, errlen)) == NULL) {
+		detector_free(det);
+		return NULL;
+	}
+	if (det->opts.brands_file)
+		det->brands = brands_load(det->opts.brands_file, det->sk, det->psl, err, errlen);
+	else
+		det->brands = brands_builtin(det->sk, det->psl, err, errlen);
+	if (det->brands == NULL) {
+		detector_free(det);
+		return NULL;
+	}
+	return det;
+}
+
+/* detector_free - release everything; the brand pack goes before its key maker */
+void detector_free(struct detector *det)
+{
+	if (det == NULL)
+		return;
+	brands_free(det->brands);
+	skeleton_free(det->sk);
+	if (det->psl)
+		psl_free(det->psl);
+	free((char *)det->opts.brands_file);
+	free((char *)det->opts.test_keys_file);
+	free((char *)det->opts.nameservers);
+	free(det);
+}
+
+/* detector_brands - the brand pack */
+const struct brands *detector_brands(const struct detector *det)
+{
+	return det->brands;
+}
+
+/* detector_skeleton - the confusable key maker (for display names and text) */
+const struct skeleton *detector_skeleton(const struct detector *det)
+{
+	return det->sk;
+}
+
+/* detector_psl - the public suffix list (for DMARC-style alignment) */
+const psl_ctx_t *detector_psl(const struct detector *det)
+{
+	return det->psl;
+}
+
+/* detector_opts - the options it was built with */
+const struct detector_opts *detector_opts(const struct detector *det)
+{
+	return &det->opts;
+}
+
+/* detector_check_domain - parse a domain and look for brand lookalikes */
+const struct brand *detector_check_domain(const struct detector *det,
+					  const char *name, size_t len,
+					  enum reason_where where,
+					  struct domain *out,
+					  struct reason_list *reasons)
+{
+	struct domain local;
+	struct reason_list sink;
+
+	if (out == NULL)
+		out = &local;
+	if (reasons == NULL) {
+		reason_list_init(&sink);
+		reasons = &sink;
+	}
+	if (domain_parse(out, name, len, det->psl) != DOMAIN_OK)
+		return NULL;
+	return lookalike_check(det->brands, out, where, reasons);
+}
