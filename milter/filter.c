@@ -17,6 +17,7 @@
 
 #include <libmilter/mfapi.h>
 
+#include "brands.h"
 #include "conf.h"
 #include "detector.h"
 #include "edit.h"
@@ -29,9 +30,6 @@
 #include "session.h"
 #include "verdict.h"
 #include "xalloc.h"
-
-/* declared in brands.h (the domain engine) */
-const char *brand_name(const struct brand *b);
 
 #define FILTER_HEADER_MAX 8192		/* bytes of one header value we add */
 #define FILTER_NEED (SMFIF_ADDHDRS | SMFIF_CHGHDRS)

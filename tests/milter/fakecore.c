@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "brands.h"
 #include "detector.h"
 #include "message.h"
 #include "reason.h"
@@ -43,8 +44,6 @@ struct message {
 };
 
 static const struct brand fake_viamedis = { "Viamedis" };
-
-const char *brand_name(const struct brand *b);
 
 /* brand_name - the stand-in's one brand */
 const char *brand_name(const struct brand *b)
