@@ -195,14 +195,22 @@ void sock_opened(const char *spec, const struct privs *p, struct vbuf *note)
 			    " expect delays of about 40 ms per message");
 }
 
-/* sock_postfix - the smtpd_milters value that reaches spec */
+/*
+ * sock_postfix - the smtpd_milters value that reaches spec. A socket under
+ * Postfix's queue directory is named relative to it: that form works
+ * whether smtpd and cleanup run chrooted there (Debian's default) or not.
+ */
 void sock_postfix(const char *spec, struct vbuf *out)
 {
+	static const char spool[] = "/var/spool/postfix/";
 	const char *path = sock_path(spec);
 	const char *port, *at;
 
 	if (path != NULL) {
-		vbuf_printf(out, "unix:%s", path);
+		if (strncmp(path, spool, sizeof(spool) - 1) == 0)
+			vbuf_printf(out, "unix:%s", path + sizeof(spool) - 1);
+		else
+			vbuf_printf(out, "unix:%s", path);
 		return;
 	}
 	port = strchr(spec, ':') + 1;

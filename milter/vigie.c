@@ -332,8 +332,9 @@ static void vigie_hello(const struct conf *c, const struct privs *p)
 		 (long)getpid());
 	if (vigie_args.foreground)
 		log_info("Postfix: postconf -e 'smtpd_milters = %s' 'non_smtpd_milters = %s'"
-			 " 'milter_default_action = accept' 'milter_protocol = 6'",
-			 vbuf_str(&postfix), vbuf_str(&postfix));
+			 " 'milter_protocol = 6' 'milter_default_action = tempfail'"
+			 " (see vigie(8), POSTFIX; a chrooted smtpd needs the socket under"
+			 " /var/spool/postfix)", vbuf_str(&postfix), vbuf_str(&postfix));
 	vbuf_free(&postfix);
 }
 
