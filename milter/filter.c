@@ -304,7 +304,7 @@ static void filter_log(const struct session *s, const struct verdict *v,
 			    reason_code_name(v->reasons.item[i].code));
 	if (v->reasons.dropped > 0)
 		vbuf_printf(&codes, ",+%zu", v->reasons.dropped);
-	log_safe(brand, sizeof(brand), v->brand ? brand_name(v->brand) : "-");
+	log_safe(brand, sizeof(brand), v->brand ? brand_ascii_name(v->brand) : "-");
 	log_safe(from, sizeof(from), message_from_domain(s->msg));
 	if (stripped > 0)
 		snprintf(extra, sizeof(extra), " stripped=%u", stripped);
@@ -321,7 +321,7 @@ static sfsistat filter_reject(SMFICTX *ctx, struct session *s, const struct verd
 {
 	struct vbuf text;
 
-	reply_text(s->rt->conf->reject_reply, v->brand ? brand_name(v->brand) : NULL, &text);
+	reply_text(s->rt->conf->reject_reply, v->brand ? brand_ascii_name(v->brand) : NULL, &text);
 	if (smfi_setreply(ctx, "550", "5.7.1", text.data ? text.data : "rejected")
 	    != MI_SUCCESS)
 		log_error("%s: could not set the reject reply text", s->qid);

@@ -45,8 +45,8 @@ struct message {
 
 static const struct brand fake_viamedis = { "Viamedis" };
 
-/* brand_name - the stand-in's one brand */
-const char *brand_name(const struct brand *b)
+/* brand_ascii_name - the stand-in's one brand, as headers and logs show it */
+const char *brand_ascii_name(const struct brand *b)
 {
 	return b->name;
 }

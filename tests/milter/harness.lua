@@ -259,4 +259,45 @@ function H.with(m, extra)
 	return m
 end
 
+-- H.has_code - whether an X-Vigie-Reasons value lists a reason code
+function H.has_code(reasons, code)
+	local pat = "%f[%w%-]" .. code:gsub("%-", "%%-") .. "%f[^%w%-]"
+	return reasons:find(pat) ~= nil
+end
+
+-- H.technique - one impersonation technique against the real analysis:
+-- t = { name, headers, body, from (envelope), verdict ("impersonation",
+-- "suspect", "clean", or "not clean"), codes = {...} expected, absent = {...}
+-- codes that must not appear, config = extra vigie.conf lines }.
+-- vigie tags only, so every message passes and its headers tell the verdict.
+function H.technique(t)
+	H.run(function()
+		H.start(t.config or "")
+		local conn = H.connect(t.client or "203.0.113.99")
+		local r = H.send(conn, {
+			from = t.from or "<bounce@mailer.example.net>",
+			headers = t.headers,
+			body = t.body or "Bonjour,\r\n",
+		})
+		H.ok(r == SMFIR_CONTINUE or r == SMFIR_ACCEPT, t.name .. ": message passes (tag)")
+		local v = H.verdict(conn) or "(none)"
+		local kind = v:match("^(%a+) ") or "(none)"
+		local want = t.verdict == "not clean" and kind ~= "clean" and kind ~= "(none)"
+			or kind == t.verdict
+		H.ok(want, t.name .. ": verdict " .. t.verdict .. ", got: " .. v)
+		local reasons = H.header(conn, "X-Vigie-Reasons") or ""
+		for _, code in ipairs(t.codes or {}) do
+			H.ok(H.has_code(reasons, code), t.name .. ": reason " .. code .. " in: " .. reasons)
+		end
+		for _, code in ipairs(t.absent or {}) do
+			H.ok(not H.has_code(reasons, code), t.name .. ": no " .. code .. " in: " .. reasons)
+		end
+		if t.authres ~= nil then
+			local ar = H.header(conn, "Authentication-Results") or "(none)"
+			H.ok(ar:find(t.authres) ~= nil, t.name .. ": Authentication-Results " .. ar)
+		end
+		mt.disconnect(conn)
+	end)
+end
+
 return H
