@@ -65,6 +65,5 @@ const char *conf_action_name(enum conf_action a);
 const char *conf_dkim_name(enum message_dkim d);
 const char *conf_facility_name(int facility);
 void conf_message_opts(const struct conf *c, struct message_opts *opts);
-void conf_dump(const struct conf *c, struct vbuf *out);
 
 #endif

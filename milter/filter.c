@@ -77,6 +77,8 @@ static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f
 	if ((f0 & FILTER_NEED) != FILTER_NEED) {
 		log_error("the MTA does not let filters add and change headers"
 			  " (actions offered 0x%lx): vigie is off for this connection", f0);
+		session_free(s);
+		smfi_setpriv(ctx, NULL);
 		return SMFIS_REJECT;
 	}
 	s->actions = f0 & FILTER_WANT;
@@ -233,15 +235,17 @@ static bool filter_delete(void *ctx, const char *name, unsigned index)
 	return smfi_chgheader(ctx, (char *)name, (int)index, NULL) == MI_SUCCESS;
 }
 
-/* filter_value - a header value as the MTA wants it: leading space or not */
+/* filter_value - a header value as the MTA wants it: with SMFIP_HDR_LEADSPC
+ * the MTA adds no space after the colon, so the value brings its own */
 static char *filter_value(const struct session *s, const char *v)
 {
 	size_t n = strlen(v);
 	char *out = xmalloc(n + 2);
+	size_t lead = s->leadspc ? 1 : 0;
 
 	out[0] = ' ';
-	memcpy(out + 1, v, n + 1);
-	return s->leadspc ? out : memmove(out, out + 1, n + 1);
+	memcpy(out + lead, v, n + 1);
+	return out;
 }
 
 /* filter_add - append a header field; false if the MTA refused */
