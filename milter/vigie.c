@@ -57,6 +57,7 @@ struct vigie_args {
 static struct vigie_args vigie_args;
 static atomic_bool vigie_stopping;
 static char *vigie_pidfile;		/* the PID file written, removed at exit */
+static char *vigie_sockfile;		/* the unix socket opened, removed on failure */
 
 /* vigie_usage - the synopsis, on stderr */
 static void vigie_usage(void)
@@ -221,6 +222,10 @@ static void vigie_die(const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	log_error("%s", line);
+	if (vigie_pidfile != NULL)
+		pidfile_remove(vigie_pidfile);
+	if (vigie_sockfile != NULL)
+		unlink(vigie_sockfile);
 	exit(1);
 }
 
@@ -304,6 +309,8 @@ static void vigie_open(const struct conf *c, const struct privs *p)
 	umask(old);
 	if (rc != MI_SUCCESS)
 		vigie_die("socket: cannot listen on %s: %s", c->socket, strerror(errno));
+	if (sock_path(c->socket) != NULL)
+		vigie_sockfile = xstrdup(sock_path(c->socket));
 	sock_opened(c->socket, p, &note);
 	if (note.len > 0)
 		log_warning("%s", vbuf_str(&note));
@@ -369,7 +376,7 @@ int main(int argc, char **argv)
 	vigie_open(c, &privs);
 	if ((rt = runtime_build(c, &errors)) == NULL) {
 		vigie_log_errors("start-up", &errors);
-		exit(1);
+		vigie_die("start-up failed");
 	}
 	runtime_install(rt);
 	/*

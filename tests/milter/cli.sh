@@ -45,7 +45,7 @@ UMask 007
 EOF
 printf 'Syslog no\nFrob 1\nUMask 0999\n' > "$tmp/bad.conf"
 printf '# broken on purpose\n' > "$tmp/brands.conf"
-printf 'Syslog no\nBrands %s\n' "$tmp/brands.conf" > "$tmp/badbrands.conf"
+printf 'Syslog no\nBrands %s\nPidFile %s\n' "$tmp/brands.conf" "$tmp/bad.pid" > "$tmp/badbrands.conf"
 
 out=$("$vigie" -V); rc=$?
 t "-V prints the version and libmilter's: $out" \
@@ -134,6 +134,7 @@ wait "$fpid"
 "$vigie" -c "$tmp/badbrands.conf" -p "local:$tmp/b.sock" >"$tmp/out" 2>&1; rc=$?
 t "a start-up failure in the background exits non-zero" '[ "$rc" != 0 ]'
 t "and is printed on the terminal" 'grep -q "broken brand pack" "$tmp/out"'
+t "and leaves no PID file or socket behind" '[ ! -e "$tmp/bad.pid" ] && [ ! -e "$tmp/b.sock" ]'
 
 echo "1..$n"
 [ "$fails" = 0 ]
