@@ -130,6 +130,22 @@ ok $? "-p listens where it says"
 kill -TERM "$fpid"
 wait "$fpid"
 
+# no configuration at all: built-in defaults (the default file must be absent)
+default_conf=$("$vigie" -h 2>&1 | sed -n 's/.*(default \([^;]*\);.*/\1/p')
+if [ -e "$default_conf" ]; then
+	ok 0 "$default_conf exists here: the no-configuration start is not tested # SKIP"
+else
+	"$vigie" -f -p "local:$tmp/nc.sock" 2>"$tmp/nc.log" &
+	fpid=$!
+	pids="$pids $fpid"
+	wait_for 10 'grep -q started "$tmp/nc.log"'
+	if [ "$(id -u)" = 0 ]; then who=nobody; else who="(unchanged)"; fi
+	t "with no configuration file it starts on built-in defaults, as $who" \
+		'grep -q "config built-in defaults, brand pack built-in, user $who" "$tmp/nc.log"'
+	kill -TERM "$fpid"
+	wait "$fpid"
+fi
+
 # start-up errors reach the terminal, also when going to the background
 "$vigie" -c "$tmp/badbrands.conf" -p "local:$tmp/b.sock" >"$tmp/out" 2>&1; rc=$?
 t "a start-up failure in the background exits non-zero" '[ "$rc" != 0 ]'
