@@ -40,6 +40,7 @@ struct address_seg {
 	size_t phrase_end;	/* tokens before '<' */
 	size_t spec_lo, spec_hi;	/* tokens inside the angle */
 	bool route, route_done, extra;
+	bool broken;		/* a junk special came since the last token */
 	bool at_seen, any;
 	unsigned flags;
 };
@@ -350,8 +351,10 @@ static void address_finish(struct address_list *l, struct header *h, struct addr
 	size_t off[4] = { ADDRESS_NONE, ADDRESS_NONE, ADDRESS_NONE, ADDRESS_NONE };
 	unsigned flags = seg->flags | lx->flags;
 
-	if (seg->ntok == 0 && !seg->any)
-		goto reset;		/* an empty list element (obs-addr-list), or only a comment */
+	if (seg->ntok == 0 && !seg->any) {
+		l->flags |= flags;	/* an empty element (obs-addr-list), a comment, junk */
+		goto reset;
+	}
 	l->total++;
 	if (l->count == ADDRESS_MAX) {
 		l->lflags |= ADDRESS_L_DROPPED;
@@ -425,9 +428,20 @@ static void address_push(struct address_list *l, struct address_seg *seg, const 
 	}
 	if (seg->ntok == ADDRESS_TOKENS_MAX) {
 		seg->flags |= ADDRESS_F_TRUNCATED;
-		return;
+		if (seg->angle)
+			return;
+		/*
+		 * A phrase longer than the cap: keep its first half and make room
+		 * for what follows, where the address is.
+		 */
+		seg->ntok = ADDRESS_TOKENS_MAX / 2;
+		seg->broken = true;
 	}
-	l->tok[seg->ntok++] = *t;
+	l->tok[seg->ntok] = *t;
+	if (seg->broken)
+		l->tok[seg->ntok].space = true;	/* what junk separated stays apart */
+	seg->broken = false;
+	seg->ntok++;
 }
 
 /* address_in_angle - a special inside <...>; true when it ends the address */
@@ -541,10 +555,12 @@ void address_parse(struct address_list *l, struct header *h, const char *value, 
 			}
 			break;
 		case ':':
-			if (!seg.at_seen && seg.angle == 0)
+			if (!seg.at_seen && seg.angle == 0) {
 				address_group_start(l, h, &lx, &seg, &group_depth);
-			else
+			} else {
 				seg.flags |= ADDRESS_F_JUNK;
+				seg.broken = true;
+			}
 			break;
 		case '<':
 			if (seg.angle == 0) {
@@ -559,6 +575,7 @@ void address_parse(struct address_list *l, struct header *h, const char *value, 
 		case '>':
 			l->lflags |= ADDRESS_L_STRAY;
 			seg.flags |= ADDRESS_F_JUNK;
+			seg.broken = true;
 			break;
 		default:
 			if (t.special == '@')
@@ -688,6 +705,8 @@ bool address_in_text(const char *text, size_t len, size_t *pos, struct address_s
 				dots--;
 			dlen--;
 		}
+		if (dlen == 0 || text[a + alen] == '.' || text[a + alen] == '-')
+			dots = 0;	/* "a@.b", "a@.": not a domain */
 		i = a + alen + dlen;
 		if (lo < a && dots > 0) {
 			while (lo < a && text[lo] == '.')
