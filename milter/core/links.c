@@ -1,0 +1,645 @@
+/*
+ * links - links from decoded text and HTML (see links.h).
+ *
+ * Touches: its own buffers and the sink. Never fails: what does not look like
+ * a link is text; caps count what they drop.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "address.h"
+#include "html.h"
+#include "links.h"
+#include "utf8.h"
+#include "vbuf.h"
+#include "xalloc.h"
+
+#define LINKS_KEEP 2048		/* bytes kept when a long run is looked at in windows */
+#define LINKS_SLOTS (LINKS_MAX * 4)
+
+typedef void links_found_fn(void *ctx, enum link_source src, const char *s, size_t n);
+
+struct links_slot {
+	uint64_t hash;
+	unsigned gen;
+};
+
+struct links {
+	struct links_sink sink;
+	struct links_stats st;
+	struct html *html;
+	bool in_html;
+	struct vbuf tok;		/* text since the last break */
+	bool tok_cut;
+	/* the anchor being read */
+	bool anchor;
+	struct vbuf href, atext;
+	bool atext_space, atext_cut, aimage;
+	struct url ahost;		/* first name shown in the anchor's text */
+	bool ahost_set;
+	struct vbuf thost;
+	/* <base href> */
+	struct url base;
+	bool base_set;
+	struct links_slot seen[LINKS_SLOTS];
+	unsigned gen;
+};
+
+/* links_is_break - an ASCII byte that ends a run of text that may hold a link */
+static bool links_is_break(unsigned char c)
+{
+	return c <= ' ' || c == '<' || c == '>' || c == '"' || c == 0x7f || c == '`';
+}
+
+/*
+ * links_sep - the length of a non-ASCII separator at s (white space, « » “ ”
+ * ‘ ’ 「 」 （ ）), or 0: they end a link as a space does.
+ */
+static size_t links_sep(const char *s, size_t n)
+{
+	uint32_t cp;
+	size_t k;
+
+	if ((unsigned char)s[0] < 0x80)
+		return 0;
+	k = utf8_decode(s, n, &cp);
+	if (utf8_is_space(cp))
+		return k;
+	switch (cp) {
+	case 0xab: case 0xbb: case 0x2018: case 0x2019: case 0x201c: case 0x201d:
+	case 0x300c: case 0x300d: case 0xff08: case 0xff09: case 0x3001:
+		return k;
+	}
+	return 0;
+}
+
+/* links_ci - whether s starts with the lowercase ASCII word w, case-insensitively */
+static bool links_ci(const char *s, size_t n, const char *w)
+{
+	size_t wl = strlen(w);
+
+	return n >= wl && strncasecmp(s, w, wl) == 0;
+}
+
+/* links_trim_end - drop trailing punctuation a sentence puts after a link */
+static size_t links_trim_end(const char *s, size_t n)
+{
+	while (n) {
+		char c = s[n - 1];
+
+		if (strchr(".,;:!?'*", c)) {
+			n--;
+		} else if ((c == ')' && !memchr(s, '(', n)) || (c == ']' && !memchr(s, '[', n)) ||
+			   (c == '}' && !memchr(s, '{', n))) {
+			n--;
+		} else {
+			break;
+		}
+	}
+	return n;
+}
+
+/*
+ * links_bare - whether s looks like a bare domain, with an optional path:
+ * labels of letters, digits, '-' or non-ASCII, a dot, and a last label of
+ * two letters or more (or non-ASCII, or xn--).
+ */
+static bool links_bare(const char *s, size_t n)
+{
+	size_t i = 0, dots = 0, label = 0, last = 0;
+	bool last_alpha = true, nonascii = false;
+
+	while (i < n && !strchr("/?#:", s[i])) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '.') {
+			if (label == 0)
+				return false;
+			dots++;
+			last = i + 1;
+			label = 0;
+			last_alpha = true;
+			nonascii = false;
+		} else if (c >= 0x80) {
+			nonascii = true;
+			label++;
+		} else if (isalnum(c) || c == '-') {
+			if (!isalpha(c))
+				last_alpha = false;
+			label++;
+		} else {
+			return false;
+		}
+		i++;
+	}
+	if (dots == 0 || label == 0)
+		return false;
+	if (s[0] == '-')
+		return false;
+	if (links_ci(s + last, i - last, "xn--"))
+		return true;
+	return nonascii || (last_alpha && label >= 2);
+}
+
+/* links_url_start - where a URL starts in s from i on ("scheme://", "www.", "mailto:"), or n */
+static size_t links_url_start(const char *s, size_t n, size_t i)
+{
+	for (size_t k = i; k < n; k++) {
+		char c = s[k];
+
+		if (c == ':' && k + 2 < n && s[k + 1] == '/' && s[k + 2] == '/') {
+			size_t b = k;
+
+			while (b > i && k - b < 10 && isalpha((unsigned char)s[b - 1]))
+				b--;
+			if (b < k && (b == i || !isalnum((unsigned char)s[b - 1])))
+				return b;
+		} else if ((c | 0x20) == 'w' && links_ci(s + k, n - k, "www.") &&
+			   (k == i || (!isalnum((unsigned char)s[k - 1]) && s[k - 1] != '.' &&
+				       s[k - 1] != '-'))) {
+			return k;
+		} else if ((c | 0x20) == 'm' && links_ci(s + k, n - k, "mailto:") &&
+			   (k == i || !isalnum((unsigned char)s[k - 1]))) {
+			return k;
+		}
+	}
+	return n;
+}
+
+/*
+ * links_find_piece - the links in a piece of text that holds no separator:
+ * a URL (it runs to the end of the piece), else the addresses, else a bare
+ * domain.
+ */
+static void links_find_piece(const char *s, size_t n, links_found_fn *fn, void *ctx)
+{
+	size_t start = links_url_start(s, n, 0), pos = 0, lead = 0, end;
+	struct address_span sp;
+	bool any = false;
+
+	if (start < n) {
+		end = start + links_trim_end(s + start, n - start);
+		fn(ctx, LINK_URL, s + start, end - start);
+		return;
+	}
+	while (address_in_text(s, n, &pos, &sp)) {
+		fn(ctx, LINK_EMAIL, s + sp.local, sp.domain + sp.domain_len - sp.local);
+		any = true;
+	}
+	if (any)
+		return;
+	while (lead < n && strchr("([{'*", s[lead]))
+		lead++;
+	end = lead + links_trim_end(s + lead, n - lead);
+	if (end > lead && links_bare(s + lead, end - lead))
+		fn(ctx, LINK_BARE, s + lead, end - lead);
+}
+
+/* links_find - the links in a run of text with no ASCII break: split it at the other separators */
+static void links_find(const char *s, size_t n, links_found_fn *fn, void *ctx)
+{
+	size_t i = 0, start = 0;
+
+	while (i < n) {
+		size_t k = links_sep(s + i, n - i);
+
+		if (k == 0) {
+			i++;
+			continue;
+		}
+		if (i > start)
+			links_find_piece(s + start, i - start, fn, ctx);
+		i += k;
+		start = i;
+	}
+	if (n > start)
+		links_find_piece(s + start, n - start, fn, ctx);
+}
+
+/* links_parse - the target of a found link; false when it leads nowhere */
+static bool links_parse(struct url *u, enum link_source src, const char *s, size_t n)
+{
+	char buf[URL_MAX];
+	size_t at = 0;
+
+	if (src != LINK_EMAIL)
+		return url_parse(u, s, n, src == LINK_BARE || links_ci(s, n, "www."));
+	/* an address: its domain follows the last at sign, ASCII or wide */
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '@')
+			at = i + 1;
+		else if (i + 3 <= n && (!memcmp(s + i, "\xef\xbc\xa0", 3) || !memcmp(s + i, "\xef\xb9\xab", 3)))
+			at = i + 3;
+	}
+	if (n - at > sizeof(buf) - 10)
+		n = at + sizeof(buf) - 10;
+	memcpy(buf, "mailto:x@", 9);
+	memcpy(buf + 9, s + at, n - at);
+	return url_parse(u, buf, 9 + n - at, false);
+}
+
+/* links_capture - links_text_host's finder: keep the first name that leads somewhere */
+static void links_capture(void *ctx, enum link_source src, const char *s, size_t n)
+{
+	struct url *u = ctx, tmp;
+
+	if (u->host_len == 0 && links_parse(&tmp, src, s, n))
+		*u = tmp;
+}
+
+/* links_text_host - the first domain-like name shown in text (a URL's host, an address's domain) */
+bool links_text_host(const char *text, size_t len, struct url *host)
+{
+	size_t i = 0;
+
+	memset(host, 0, sizeof(*host));
+	host->port = -1;
+	while (i < len && host->host_len == 0) {
+		size_t j = i;
+
+		while (j < len && !links_is_break((unsigned char)text[j]))
+			j++;
+		if (j > i)
+			links_find(text + i, j - i, links_capture, host);
+		i = j + 1;
+	}
+	return host->host_len > 0;
+}
+
+/* links_hash - FNV-1a over a link's identity */
+static uint64_t links_hash(enum link_source src, const struct url *u, const struct url *shown)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)src;
+
+	for (size_t i = 0; i < u->host_len; i++)
+		h = (h ^ (unsigned char)u->host[i]) * 0x100000001b3ull;
+	h = (h ^ 0xff) * 0x100000001b3ull;
+	for (size_t i = 0; shown && i < shown->host_len; i++)
+		h = (h ^ (unsigned char)shown->host[i]) * 0x100000001b3ull;
+	return h ? h : 1;
+}
+
+/*
+ * links_seen - whether this identity was delivered already; if not, and
+ * insert says so, remember it. The table never holds more than LINKS_MAX of
+ * its LINKS_SLOTS slots, so a probe always ends.
+ */
+static bool links_seen(struct links *l, uint64_t hash, bool insert)
+{
+	size_t i = (size_t)(hash % LINKS_SLOTS);
+
+	for (;;) {
+		struct links_slot *s = &l->seen[i];
+
+		if (s->gen != l->gen) {
+			if (insert) {
+				s->gen = l->gen;
+				s->hash = hash;
+			}
+			return false;
+		}
+		if (s->hash == hash)
+			return true;
+		i = (i + 1) % LINKS_SLOTS;
+	}
+}
+
+/* links_deliver - hand a link over, unless it is a duplicate or past the cap */
+static void links_deliver(struct links *l, struct link *lk, const struct url *u,
+			  const struct url *shown)
+{
+	uint64_t hash = links_hash(lk->source, u, shown);
+
+	if (links_seen(l, hash, l->st.delivered < LINKS_MAX)) {
+		l->st.duplicates++;
+		return;
+	}
+	if (l->st.delivered == LINKS_MAX) {
+		l->st.dropped++;
+		return;
+	}
+	lk->target = u;
+	if (shown && shown->host_len) {
+		lk->text_host = shown->host;
+		lk->text_host_len = shown->host_len;
+	}
+	l->st.delivered++;
+	if (l->sink.link)
+		l->sink.link(l->sink.arg, lk);
+}
+
+/* links_emit - a link found: its target, and what it shows */
+static void links_emit(struct links *l, enum link_source src, const char *url, size_t n,
+		       const char *text, size_t tlen, const struct url *shown, unsigned flags)
+{
+	struct link lk;
+	struct url u;
+
+	if (!links_parse(&u, src, url, n)) {
+		bool relative = u.scheme[0] == '\0' && !(u.flags & URL_F_NO_SCHEME);
+
+		if (src < LINK_HREF || !relative || !l->base_set)
+			return;		/* javascript:, cid:, relative with no <base>: nowhere */
+		u = l->base;
+		flags |= LINK_F_BASE;
+	}
+	memset(&lk, 0, sizeof(lk));
+	lk.source = src;
+	lk.flags = flags | (l->in_html ? LINK_F_HTML : 0);
+	lk.url = url;
+	lk.url_len = n < URL_MAX ? n : URL_MAX;
+	lk.text = text ? text : "";
+	lk.text_len = text ? tlen : 0;
+	links_deliver(l, &lk, &u, shown);
+}
+
+/* links_found - a link in visible text: inside an anchor it is what the anchor shows */
+static void links_found(void *ctx, enum link_source src, const char *s, size_t n)
+{
+	struct links *l = ctx;
+
+	if (l->anchor) {
+		if (!l->ahost_set && links_parse(&l->ahost, src, s, n))
+			l->ahost_set = true;
+		return;
+	}
+	links_emit(l, src, s, n, NULL, 0, NULL, 0);
+}
+
+/* links_tok_flush - a break: look at the run of text collected */
+static void links_tok_flush(struct links *l)
+{
+	if (l->tok.len)
+		links_find(l->tok.data, l->tok.len, links_found, l);
+	vbuf_reset(&l->tok);
+}
+
+/* links_tok_add - text with no ASCII break; a run too long is looked at in overlapping windows */
+static void links_tok_add(struct links *l, const char *s, size_t n)
+{
+	while (n) {
+		size_t room = LINKS_TOKEN_MAX - l->tok.len, take = n < room ? n : room;
+		size_t keep = LINKS_KEEP;
+
+		vbuf_add(&l->tok, s, take);
+		s += take;
+		n -= take;
+		if (l->tok.len < LINKS_TOKEN_MAX)
+			continue;
+		links_find(l->tok.data, l->tok.len, links_found, l);
+		while (keep < l->tok.len && ((unsigned char)l->tok.data[l->tok.len - keep] & 0xc0) == 0x80)
+			keep++;
+		memmove(l->tok.data, l->tok.data + l->tok.len - keep, keep);
+		vbuf_truncate(&l->tok, keep);
+	}
+}
+
+/* links_scan - visible text through the link finder */
+static void links_scan(struct links *l, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i;
+
+		while (j < n && !links_is_break((unsigned char)s[j]))
+			j++;
+		if (j > i)
+			links_tok_add(l, s + i, j - i);
+		if (j < n) {
+			links_tok_flush(l);
+			j++;
+		}
+		i = j;
+	}
+}
+
+/* links_atext - an anchor's visible text, white space collapsed, capped */
+static void links_atext(struct links *l, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint32_t cp;
+		size_t k = utf8_decode(s + i, n - i, &cp);
+
+		if (utf8_is_space(cp) || cp < 0x20) {
+			l->atext_space = l->atext.len > 0;
+		} else {
+			if (l->atext.len + (l->atext_space ? 1 : 0) + k > LINK_TEXT_MAX) {
+				l->atext_cut = true;
+				return;
+			}
+			if (l->atext_space)
+				vbuf_addc(&l->atext, ' ');
+			l->atext_space = false;
+			vbuf_add(&l->atext, s + i, k);
+		}
+		i += k;
+	}
+}
+
+/* links_anchor_end - an anchor closes (</a>, a new <a>, the end): deliver it */
+static void links_anchor_end(struct links *l)
+{
+	if (!l->anchor)
+		return;
+	links_tok_flush(l);	/* its last word may be the name it shows */
+	l->anchor = false;
+	links_emit(l, LINK_HREF, vbuf_str(&l->href), l->href.len, vbuf_str(&l->atext),
+		   l->atext.len, l->ahost_set ? &l->ahost : NULL,
+		   (l->atext_cut ? LINK_F_TEXT_CUT : 0) | (l->aimage ? LINK_F_IMAGE : 0));
+}
+
+/* links_anchor_begin - <a href=...> opens */
+static void links_anchor_begin(struct links *l, const char *href, size_t n)
+{
+	links_tok_flush(l);
+	l->anchor = true;
+	vbuf_reset(&l->href);
+	vbuf_add(&l->href, href, n < URL_MAX ? n : URL_MAX);
+	vbuf_reset(&l->atext);
+	l->atext_space = l->atext_cut = l->aimage = false;
+	l->ahost_set = false;
+}
+
+/* links_break - a block tag: text on either side does not join */
+static void links_break(struct links *l)
+{
+	links_tok_flush(l);
+	if (l->anchor)
+		l->atext_space = l->atext.len > 0;
+	if (l->sink.text)
+		l->sink.text(l->sink.arg, " ", 1);
+}
+
+/* links_block - tags that end a word where they stand (block boxes, line breaks, images) */
+static bool links_block(const char *tag)
+{
+	static const char *const block[] = {
+		"address", "article", "aside", "blockquote", "br", "button", "caption", "center",
+		"dd", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
+		"h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "iframe", "img", "li", "main",
+		"nav", "ol", "option", "p", "pre", "section", "select", "table", "tbody", "td",
+		"textarea", "tfoot", "th", "thead", "tr", "ul",
+	};
+
+	for (size_t i = 0; i < sizeof(block) / sizeof(block[0]); i++)
+		if (strcmp(tag, block[i]) == 0)
+			return true;
+	return false;
+}
+
+/* links_want - the tags whose attributes matter */
+static bool links_want(void *arg, const char *tag, bool end)
+{
+	return !end && (!strcmp(tag, "a") || !strcmp(tag, "area") || !strcmp(tag, "form") ||
+			!strcmp(tag, "base") || !strcmp(tag, "img"));
+}
+
+/* links_href - an href, or SVG's xlink:href */
+static const struct html_attr *links_href(const struct html_attr *a, size_t n)
+{
+	const struct html_attr *h = html_attr(a, n, "href");
+
+	return h ? h : html_attr(a, n, "xlink:href");
+}
+
+/* links_tag - a tag of the HTML being read */
+static void links_tag(void *arg, const char *tag, bool end, const struct html_attr *a, size_t n)
+{
+	struct links *l = arg;
+	const struct html_attr *v, *alt;
+
+	if (strcmp(tag, "a") == 0) {
+		links_anchor_end(l);	/* </a>, or an <a> inside an <a>, closes it */
+		if (!end && (v = links_href(a, n)) != NULL)
+			links_anchor_begin(l, v->value, v->value_len);
+		return;
+	}
+	if (links_block(tag))
+		links_break(l);
+	if (end)
+		return;
+	if (strcmp(tag, "img") == 0 && l->anchor) {
+		l->aimage = true;
+		if ((alt = html_attr(a, n, "alt")) != NULL) {
+			links_atext(l, alt->value, alt->value_len);
+			links_scan(l, alt->value, alt->value_len);
+			links_break(l);
+		}
+	} else if (strcmp(tag, "area") == 0 && (v = links_href(a, n)) != NULL) {
+		struct url shown;
+		const char *t = "";
+		size_t tl = 0;
+
+		if ((alt = html_attr(a, n, "alt")) != NULL) {
+			t = alt->value;
+			tl = alt->value_len < LINK_TEXT_MAX ? alt->value_len : LINK_TEXT_MAX;
+		}
+		links_emit(l, LINK_AREA, v->value, v->value_len, t, tl,
+			   links_text_host(t, tl, &shown) ? &shown : NULL, 0);
+	} else if (strcmp(tag, "form") == 0 && (v = html_attr(a, n, "action")) != NULL) {
+		links_emit(l, LINK_FORM, v->value, v->value_len, NULL, 0, NULL, 0);
+	} else if (strcmp(tag, "base") == 0 && !l->base_set && (v = html_attr(a, n, "href")) != NULL) {
+		l->base_set = url_parse(&l->base, v->value, v->value_len, false);
+	}
+}
+
+/* links_html_text - visible text of the HTML being read */
+static void links_html_text(void *arg, const char *s, size_t n)
+{
+	struct links *l = arg;
+
+	if (l->sink.text)
+		l->sink.text(l->sink.arg, s, n);
+	if (l->anchor)
+		links_atext(l, s, n);
+	links_scan(l, s, n);
+}
+
+/* links_new - a link finder reporting to sink */
+struct links *links_new(const struct links_sink *sink)
+{
+	struct links *l = xcalloc(1, sizeof(*l));
+	struct html_sink hs = { links_want, links_tag, links_html_text, l };
+
+	l->sink = *sink;
+	l->html = html_new(&hs);
+	vbuf_init(&l->tok, LINKS_TOKEN_MAX);
+	vbuf_init(&l->href, URL_MAX);
+	vbuf_init(&l->atext, LINK_TEXT_MAX);
+	links_reset(l);
+	return l;
+}
+
+/* links_free - release everything */
+void links_free(struct links *l)
+{
+	if (l == NULL)
+		return;
+	html_free(l->html);
+	vbuf_free(&l->tok);
+	vbuf_free(&l->href);
+	vbuf_free(&l->atext);
+	free(l);
+}
+
+/* links_reset - a new message: counts, duplicates and <base> forgotten */
+void links_reset(struct links *l)
+{
+	memset(&l->st, 0, sizeof(l->st));
+	if (++l->gen == 0) {
+		memset(l->seen, 0, sizeof(l->seen));
+		l->gen = 1;
+	}
+	l->base_set = false;
+	l->anchor = false;
+	l->in_html = false;
+	vbuf_reset(&l->tok);
+}
+
+/* links_begin - a text part begins (HTML or plain) */
+void links_begin(struct links *l, bool html)
+{
+	l->in_html = html;
+	l->anchor = false;
+	l->base_set = false;	/* <base> is per document */
+	vbuf_reset(&l->tok);
+	if (html)
+		html_reset(l->html);
+}
+
+/* links_text - the next piece of the part's decoded text */
+void links_text(struct links *l, const char *utf8, size_t len)
+{
+	if (l->in_html) {
+		html_feed(l->html, utf8, len);
+		return;
+	}
+	if (l->sink.text)
+		l->sink.text(l->sink.arg, utf8, len);
+	links_scan(l, utf8, len);
+}
+
+/* links_end - the part ends: what is still open is complete */
+void links_end(struct links *l)
+{
+	if (l->in_html) {
+		html_end(l->html);
+		links_anchor_end(l);
+	}
+	links_tok_flush(l);
+	l->in_html = false;
+}
+
+/* links_stats - what was found */
+const struct links_stats *links_stats(const struct links *l)
+{
+	return &l->st;
+}
