@@ -708,9 +708,9 @@ bool address_in_text(const char *text, size_t len, size_t *pos, struct address_s
 		if (dlen == 0 || text[a + alen] == '.' || text[a + alen] == '-')
 			dots = 0;	/* "a@.b", "a@.": not a domain */
 		i = a + alen + dlen;
+		while (lo < a && text[lo] == '.')
+			lo++;
 		if (lo < a && dots > 0) {
-			while (lo < a && text[lo] == '.')
-				lo++;
 			found->local = lo;
 			found->local_len = a - lo;
 			found->domain = a + alen;

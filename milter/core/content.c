@@ -225,6 +225,15 @@ static void content_piece(struct content_param *p, const char *suffix, size_t sl
 		content_add(p, v, vlen);
 }
 
+/* content_has_control - whether a value holds a control byte (RFC 2046 boundaries never do) */
+static bool content_has_control(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return true;
+	return false;
+}
+
 /* content_params - the ";name=value" list from the cursor on */
 static void content_params(struct content *c, struct content_lexer *lx)
 {
@@ -275,6 +284,9 @@ static void content_params(struct content *c, struct content_lexer *lx)
 	}
 	if (bnd.long_value) {
 		c->flags |= CONTENT_F_LONG;
+	} else if (content_has_control(bbuf, bnd.len) || content_has_control(cbuf, cs.len)) {
+		c->flags |= CONTENT_F_BAD_PARAM;	/* no line can hold such a boundary */
+		return;
 	} else if (bnd.len) {
 		memcpy(c->boundary, bbuf, bnd.len);
 		c->boundary[bnd.len] = '\0';

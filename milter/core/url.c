@@ -165,7 +165,11 @@ static bool url_forbidden(unsigned char c)
 	return c <= ' ' || c == 0x7f || strchr("#%/:<>?@[\\]^|", c) != NULL;
 }
 
-/* url_set_host - percent-decode and lowercase the host text into u->host */
+/*
+ * url_set_host - percent-decode and lowercase the host text into u->host.
+ * A control byte, raw or decoded, is never put in the host: it stays
+ * written as %XX (a host with one is bad anyway, and C strings stay whole).
+ */
 static void url_set_host(struct url *u, const char *h, size_t n)
 {
 	size_t o = 0;
@@ -180,6 +184,16 @@ static void url_set_host(struct url *u, const char *h, size_t n)
 			c = (unsigned char)(hi << 4 | lo);
 			i += 2;
 			u->flags |= URL_F_PERCENT;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			u->flags |= URL_F_BAD_HOST;
+			if (o + 3 > URL_HOST_MAX) {
+				u->flags |= URL_F_TRUNCATED;
+				break;
+			}
+			snprintf(u->host + o, 4, "%%%02X", c);
+			o += 3;
+			continue;
 		}
 		if (o == URL_HOST_MAX) {
 			u->flags |= URL_F_TRUNCATED;

@@ -280,6 +280,8 @@ static const struct {
 	{ "a@b.fr et c@d.fr", { "a@b.fr", "c@d.fr" } },
 	{ "..a@b.fr-", { "a@b.fr" } },
 	{ "a@b", { NULL } },
+	{ "...@b.fr", { NULL } },
+	{ ".a@b.fr", { "a@b.fr" } },
 	{ "@viamedis.fr", { NULL } },
 	{ "Viamedis", { NULL } },
 	{ "a@@b.fr c@.", { NULL } },

@@ -34,6 +34,7 @@ static const struct {
 	{ "multipart/mixed; boundary=\"unclosed", "multipart", "mixed", "unclosed", "", CONTENT_F_BAD_PARAM },
 	{ "multipart/mixed; junk; boundary=b", "multipart", "mixed", "b", "", CONTENT_F_BAD_PARAM },
 	{ "multipart/mixed; boundary=a=b", "multipart", "mixed", "a=b", "", CONTENT_F_BAD_PARAM },
+	{ "multipart/mixed; boundary=\"a\tb\"", "multipart", "mixed", "", "", CONTENT_F_BAD_PARAM },
 	{ "garbage", "text", "plain", "", "", CONTENT_F_BAD_TYPE },
 	{ "text/", "text", "plain", "", "", CONTENT_F_BAD_TYPE },
 	{ "", "text", "plain", "", "", CONTENT_F_BAD_TYPE },

@@ -30,6 +30,8 @@ static const struct {
 	{ " \x01https://evil.com  ", 0, 1, "evil.com", "", -1, 0 },
 	{ "https://%65vil.com", 0, 1, "evil.com", "", -1, URL_F_PERCENT },
 	{ "https://evil.com%2fx", 0, 1, "evil.com/x", "", -1, URL_F_PERCENT | URL_F_BAD_HOST },
+	{ "https://ev%00il.com", 0, 1, "ev%00il.com", "", -1, URL_F_PERCENT | URL_F_BAD_HOST },
+	{ "https://ev\x01il.com", 0, 1, "ev%01il.com", "", -1, URL_F_BAD_HOST },
 	{ "https://evil.com:8080/x", 0, 1, "evil.com", "", 8080, URL_F_PORT },
 	{ "https://evil.com:99999", 0, 1, "evil.com", "", -1, URL_F_BAD_HOST },
 	{ "https://evil.com:", 0, 1, "evil.com", "", -1, 0 },
