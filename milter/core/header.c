@@ -386,8 +386,10 @@ unsigned header_decode(struct header *h, const char *value, size_t len, struct v
 	vbuf_reset(&h->unfold);
 	header_unfold(value, len, &h->unfold);
 	flags = header_rfc2047(h, vbuf_str(&h->unfold), h->unfold.len, out, &cut);
+	if (cut || out->overflow)
+		utf8_cut(out, start);
 	flags |= header_clean(out, start);
-	if (cut || h->unfold.overflow)
+	if (cut || h->unfold.overflow || out->overflow)
 		flags |= HEADER_DEC_TRUNCATED;
 	return flags;
 }

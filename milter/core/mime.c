@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "mime.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 /* The longest line that can still be a boundary: "--", boundary, "--", padding. */
@@ -100,6 +101,8 @@ const struct mime_stats *mime_stats(const struct mime *m)
 /* mime_flush - hand the staged text to the sink */
 static void mime_flush(struct mime *m)
 {
+	if (m->out.overflow)
+		utf8_cut(&m->out, 0);
 	if (m->out.len && m->sink.text)
 		m->sink.text(m->sink.arg, &m->part, m->out.data, m->out.len);
 	m->st.text += m->out.len;

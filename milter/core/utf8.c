@@ -201,6 +201,16 @@ bool utf8_repair(struct vbuf *out, const char *s, size_t len)
 	return ok;
 }
 
+/*
+ * utf8_cut - after a buffer was cut at its cap, drop a sequence left
+ * incomplete at its end (looking no further back than start).
+ */
+void utf8_cut(struct vbuf *b, size_t start)
+{
+	if (b->len > start)
+		vbuf_truncate(b, b->len - utf8_partial_tail(b->data + start, b->len - start));
+}
+
 /* utf8_is_space - white space a reader sees as a word break (ASCII and Unicode Zs, line breaks) */
 bool utf8_is_space(uint32_t cp)
 {

@@ -140,6 +140,11 @@ START_TEST(decode_output_cut_at_cap)
 	flags = header_decode(&h, "=?utf-8?q?abcdefgh?=", 20, &out);
 	ck_assert_str_eq(vbuf_str(&out), "abcde");
 	ck_assert(flags & HEADER_DEC_TRUNCATED);
+	/* a cut never leaves half a character */
+	vbuf_reset(&out);
+	flags = header_decode(&h, "ééé", 6, &out);
+	ck_assert_str_eq(vbuf_str(&out), "éé");
+	ck_assert(flags & HEADER_DEC_TRUNCATED);
 	vbuf_free(&out);
 	header_free(&h);
 }
