@@ -227,8 +227,10 @@ static size_t address_join(struct address_list *l, const struct address_lexer *l
 		vbuf_truncate(&l->name, ADDRESS_PART_MAX);
 		*flags |= ADDRESS_F_TRUNCATED;
 	}
-	if (!utf8_repair(&l->dec, vbuf_str(&l->name), l->name.len))
+	if (!utf8_repair(&l->dec, vbuf_str(&l->name), l->name.len)) {
+		utf8_cut(&l->dec, 0);
 		*flags |= ADDRESS_F_TRUNCATED;
+	}
 	if (l->name.len == 0)
 		return ADDRESS_NONE;
 	return address_store(l, vbuf_str(&l->dec), l->dec.len, flags);

@@ -4,7 +4,8 @@
  * parsers care about, splices, cuts) from a fixed seed, so that `make check`
  * exercises each target the same way every time. A broken invariant aborts.
  *
- * usage: fuzz_X [-n MUTANTS] [-s SEED] FILE...
+ * usage: fuzz_X [-n MUTANTS] [-s SEED] [-o LAST] FILE...
+ * (-o: each input is written to LAST before it runs, to keep the one that fails)
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -89,6 +90,22 @@ static size_t replay_mutate(uint8_t *buf, size_t n, const uint8_t *other, size_t
 	return n;
 }
 
+static const char *replay_last;
+
+/* replay_run - one input, saved first when asked */
+static void replay_run(const uint8_t *buf, size_t n)
+{
+	if (replay_last) {
+		FILE *f = fopen(replay_last, "wb");
+
+		if (f) {
+			fwrite(buf, 1, n, f);
+			fclose(f);
+		}
+	}
+	LLVMFuzzerTestOneInput(buf, n);
+}
+
 /* replay_read - a whole file, at most REPLAY_MAX bytes */
 static uint8_t *replay_read(const char *path, size_t *n)
 {
@@ -109,8 +126,10 @@ int main(int argc, char **argv)
 	uint8_t *work = malloc(REPLAY_MAX), **corpus;
 	size_t *len;
 
-	while ((c = getopt(argc, argv, "n:s:")) != -1) {
-		if (c == 'n')
+	while ((c = getopt(argc, argv, "n:s:o:")) != -1) {
+		if (c == 'o')
+			replay_last = optarg;
+		else if (c == 'n')
 			mutants = atol(optarg);
 		else if (c == 's')
 			seed = strtoull(optarg, NULL, 0) | 1;
@@ -121,7 +140,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < files; i++) {
 		corpus[i] = replay_read(argv[optind + i], &len[i]);
 		memcpy(work, corpus[i], len[i]);
-		LLVMFuzzerTestOneInput(work, len[i]);
+		replay_run(work, len[i]);
 	}
 	for (long k = 0; k < mutants && files > 0; k++) {
 		size_t a = replay_rand(&seed) % (uint64_t)files, b = replay_rand(&seed) % (uint64_t)files;
@@ -129,7 +148,7 @@ int main(int argc, char **argv)
 
 		memcpy(work, corpus[a], len[a]);
 		n = replay_mutate(work, len[a], corpus[b], len[b], &seed);
-		LLVMFuzzerTestOneInput(work, n);
+		replay_run(work, n);
 	}
 	for (int i = 0; i < files; i++)
 		free(corpus[i]);
