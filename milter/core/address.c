@@ -616,8 +616,16 @@ bool address_usable(const struct address *a)
 /* address_text_local - a byte of a local part written in text */
 static bool address_text_local(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c && strchr("!#$%&'*+-/=?^_`{|}~.", c));
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return true;
+	switch (c) {
+	case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
+	case '-': case '/': case '=': case '?': case '^': case '_': case '`': case '{':
+	case '|': case '}': case '~': case '.':
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* address_text_at - the length of an at sign at s (ASCII, fullwidth U+FF20, small U+FE6B), or 0 */

@@ -37,6 +37,7 @@ struct html {
 	char aname[HTML_ATTRS_MAX][HTML_NAME_MAX + 1];
 	size_t voff[HTML_ATTRS_MAX];
 	size_t nattr, cur;		/* cur: attribute being read, or HTML_NONE */
+	bool cut_value;			/* the value being read reached its cap */
 	struct vbuf values;
 	char ref[ENTITY_NAME_MAX + 2];	/* named reference being read, after '&' */
 	size_t ref_len;
@@ -130,13 +131,15 @@ static void html_value(struct html *h, const char *s, size_t n)
 {
 	size_t have;
 
-	if (h->cur == HTML_NONE)
+	if (h->cur == HTML_NONE || h->cut_value)
 		return;
 	have = h->values.len - h->voff[h->cur];
-	if (have >= HTML_VALUE_MAX)
-		return;
-	if (n > HTML_VALUE_MAX - have)
+	if (n > HTML_VALUE_MAX - have) {
 		n = HTML_VALUE_MAX - have;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;	/* a value cut at its cap keeps whole characters */
+		h->cut_value = true;
+	}
 	vbuf_add(&h->values, s, n);
 }
 
@@ -156,6 +159,7 @@ static void html_attr_start(struct html *h, char c)
 	if (!h->want || h->nattr == HTML_ATTRS_MAX)
 		return;
 	h->cur = h->nattr++;
+	h->cut_value = false;
 	h->aname[h->cur][0] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	h->aname[h->cur][1] = '\0';
 	h->voff[h->cur] = h->values.len;

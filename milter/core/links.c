@@ -46,14 +46,34 @@ struct links {
 	/* <base href> */
 	struct url base;
 	bool base_set;
-	struct links_slot seen[LINKS_SLOTS];
+	struct links_slot seen[LINKS_SLOTS];	/* identities delivered */
+	struct links_slot raw[LINKS_SLOTS];	/* links as written, already handled */
+	size_t raw_count;
 	unsigned gen;
 };
+
+#define LC_BREAK 0x01	/* ends a run of text that may hold a link */
+#define LC_HINT 0x02	/* a link needs one: '.', ':', '@', or the lead byte of a wide dot or at */
+#define LC_TRAIL 0x04	/* punctuation a sentence puts after a link */
+#define LC_HOST 0x08	/* ends the host part of a bare domain */
+
+/* links_class_of - the classes of a byte (the table below is built from it) */
+#define LINKS_CLASS(c) \
+	(((c) <= ' ' || (c) == '<' || (c) == '>' || (c) == '"' || (c) == 0x7f || (c) == '`' ? LC_BREAK : 0) | \
+	 ((c) == '.' || (c) == ':' || (c) == '@' || (c) == 0xe3 || (c) == 0xef ? LC_HINT : 0) | \
+	 ((c) == '.' || (c) == ',' || (c) == ';' || (c) == ':' || (c) == '!' || (c) == '?' || \
+	  (c) == '\'' || (c) == '*' ? LC_TRAIL : 0) | \
+	 ((c) == '/' || (c) == '?' || (c) == '#' || (c) == ':' ? LC_HOST : 0))
+#define LC4(c) LINKS_CLASS(c), LINKS_CLASS((c) + 1), LINKS_CLASS((c) + 2), LINKS_CLASS((c) + 3)
+#define LC16(c) LC4(c), LC4((c) + 4), LC4((c) + 8), LC4((c) + 12)
+#define LC64(c) LC16(c), LC16((c) + 16), LC16((c) + 32), LC16((c) + 48)
+
+static const unsigned char links_class[256] = { LC64(0), LC64(64), LC64(128), LC64(192) };
 
 /* links_is_break - an ASCII byte that ends a run of text that may hold a link */
 static bool links_is_break(unsigned char c)
 {
-	return c <= ' ' || c == '<' || c == '>' || c == '"' || c == 0x7f || c == '`';
+	return links_class[c] & LC_BREAK;
 }
 
 /*
@@ -92,7 +112,7 @@ static size_t links_trim_end(const char *s, size_t n)
 	while (n) {
 		char c = s[n - 1];
 
-		if (strchr(".,;:!?'*", c)) {
+		if (links_class[(unsigned char)c] & LC_TRAIL) {
 			n--;
 		} else if ((c == ')' && !memchr(s, '(', n)) || (c == ']' && !memchr(s, '[', n)) ||
 			   (c == '}' && !memchr(s, '{', n))) {
@@ -114,7 +134,7 @@ static bool links_bare(const char *s, size_t n)
 	size_t i = 0, dots = 0, label = 0, last = 0;
 	bool last_alpha = true, nonascii = false;
 
-	while (i < n && !strchr("/?#:", s[i])) {
+	while (i < n && !(links_class[(unsigned char)s[i]] & LC_HOST)) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '.') {
@@ -178,10 +198,16 @@ static size_t links_url_start(const char *s, size_t n, size_t i)
  */
 static void links_find_piece(const char *s, size_t n, links_found_fn *fn, void *ctx)
 {
-	size_t start = links_url_start(s, n, 0), pos = 0, lead = 0, end;
+	size_t start, pos = 0, lead = 0, end = links_trim_end(s, n), k = 0;
 	struct address_span sp;
 	bool any = false;
 
+	/* "fin." "note:" : once the closing punctuation is off, nothing is left to find */
+	while (k < end && !(links_class[(unsigned char)s[k]] & LC_HINT))
+		k++;
+	if (k == end)
+		return;
+	start = links_url_start(s, n, 0);
 	if (start < n) {
 		end = start + links_trim_end(s + start, n - start);
 		fn(ctx, LINK_URL, s + start, end - start);
@@ -193,7 +219,8 @@ static void links_find_piece(const char *s, size_t n, links_found_fn *fn, void *
 	}
 	if (any)
 		return;
-	while (lead < n && strchr("([{'*", s[lead]))
+	while (lead < n && (s[lead] == '(' || s[lead] == '[' || s[lead] == '{' ||
+			    s[lead] == '\'' || s[lead] == '*'))
 		lead++;
 	end = lead + links_trim_end(s + lead, n - lead);
 	if (end > lead && links_bare(s + lead, end - lead))
@@ -204,6 +231,13 @@ static void links_find_piece(const char *s, size_t n, links_found_fn *fn, void *
 static void links_find(const char *s, size_t n, links_found_fn *fn, void *ctx)
 {
 	size_t i = 0, start = 0;
+
+	/* most words hold no '.', ':' or '@' and cannot be links: one cheap look */
+	while (i < n && !(links_class[(unsigned char)s[i]] & LC_HINT))
+		i++;
+	if (i == n)
+		return;
+	i = 0;
 
 	while (i < n) {
 		size_t k = links_sep(s + i, n - i);
@@ -289,12 +323,12 @@ static uint64_t links_hash(enum link_source src, const struct url *u, const stru
  * insert says so, remember it. The table never holds more than LINKS_MAX of
  * its LINKS_SLOTS slots, so a probe always ends.
  */
-static bool links_seen(struct links *l, uint64_t hash, bool insert)
+static bool links_seen(struct links *l, struct links_slot *table, uint64_t hash, bool insert)
 {
 	size_t i = (size_t)(hash % LINKS_SLOTS);
 
 	for (;;) {
-		struct links_slot *s = &l->seen[i];
+		struct links_slot *s = &table[i];
 
 		if (s->gen != l->gen) {
 			if (insert) {
@@ -309,13 +343,26 @@ static bool links_seen(struct links *l, uint64_t hash, bool insert)
 	}
 }
 
+/* links_raw_hash - FNV-1a over a link as written, with the name it shows */
+static uint64_t links_raw_hash(enum link_source src, const char *url, size_t n, const struct url *shown)
+{
+	uint64_t h = 0x84222325cbf29ce4ull ^ (uint64_t)src;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)url[i]) * 0x100000001b3ull;
+	h = (h ^ 0xff) * 0x100000001b3ull;
+	for (size_t i = 0; shown && i < shown->host_len; i++)
+		h = (h ^ (unsigned char)shown->host[i]) * 0x100000001b3ull;
+	return h ? h : 1;
+}
+
 /* links_deliver - hand a link over, unless it is a duplicate or past the cap */
 static void links_deliver(struct links *l, struct link *lk, const struct url *u,
 			  const struct url *shown)
 {
 	uint64_t hash = links_hash(lk->source, u, shown);
 
-	if (links_seen(l, hash, l->st.delivered < LINKS_MAX)) {
+	if (links_seen(l, l->seen, hash, l->st.delivered < LINKS_MAX)) {
 		l->st.duplicates++;
 		return;
 	}
@@ -339,7 +386,14 @@ static void links_emit(struct links *l, enum link_source src, const char *url, s
 {
 	struct link lk;
 	struct url u;
+	uint64_t raw = links_raw_hash(src, url, n, shown);
 
+	/* the same link written again (a newsletter's repeated links): no second parse */
+	if (links_seen(l, l->raw, raw, l->raw_count < LINKS_SLOTS / 2)) {
+		l->st.duplicates++;
+		return;
+	}
+	l->raw_count++;
 	if (!links_parse(&u, src, url, n)) {
 		bool relative = u.scheme[0] == '\0' && !(u.flags & URL_F_NO_SCHEME);
 
@@ -399,16 +453,24 @@ static void links_tok_add(struct links *l, const char *s, size_t n)
 	}
 }
 
-/* links_scan - visible text through the link finder */
+/* links_scan - visible text through the link finder; runs without '.', ':' or '@' are skipped */
 static void links_scan(struct links *l, const char *s, size_t n)
 {
 	size_t i = 0;
 
 	while (i < n) {
 		size_t j = i;
+		unsigned seen = 0;
 
-		while (j < n && !links_is_break((unsigned char)s[j]))
+		while (j < n && !((seen |= links_class[(unsigned char)s[j]]) & LC_BREAK))
 			j++;
+		if (j < n && l->tok.len == 0 && j - i <= LINKS_TOKEN_MAX) {
+			/* a whole run inside this piece: looked at where it is, not copied */
+			if (seen & LC_HINT)
+				links_find(s + i, j - i, links_found, l);
+			i = j + 1;
+			continue;
+		}
 		if (j > i)
 			links_tok_add(l, s + i, j - i);
 		if (j < n) {
@@ -428,6 +490,10 @@ static void links_atext(struct links *l, const char *s, size_t n)
 		uint32_t cp;
 		size_t k = utf8_decode(s + i, n - i, &cp);
 
+		if (cp == UTF8_INVALID) {
+			i += k;		/* cannot happen with mime's text; never copied */
+			continue;
+		}
 		if (utf8_is_space(cp) || cp < 0x20) {
 			l->atext_space = l->atext.len > 0;
 		} else {
@@ -478,7 +544,7 @@ static void links_break(struct links *l)
 		l->sink.text(l->sink.arg, " ", 1);
 }
 
-/* links_block - tags that end a word where they stand (block boxes, line breaks, images) */
+/* links_block - tags that end a word where they stand (block boxes, line breaks, images); sorted */
 static bool links_block(const char *tag)
 {
 	static const char *const block[] = {
@@ -489,9 +555,19 @@ static bool links_block(const char *tag)
 		"textarea", "tfoot", "th", "thead", "tr", "ul",
 	};
 
-	for (size_t i = 0; i < sizeof(block) / sizeof(block[0]); i++)
-		if (strcmp(tag, block[i]) == 0)
+	size_t lo = 0, hi = sizeof(block) / sizeof(block[0]);
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(tag, block[mid]);
+
+		if (c == 0)
 			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return false;
 }
 
@@ -540,7 +616,12 @@ static void links_tag(void *arg, const char *tag, bool end, const struct html_at
 
 		if ((alt = html_attr(a, n, "alt")) != NULL) {
 			t = alt->value;
-			tl = alt->value_len < LINK_TEXT_MAX ? alt->value_len : LINK_TEXT_MAX;
+			tl = alt->value_len;
+			if (tl > LINK_TEXT_MAX) {
+				tl = LINK_TEXT_MAX;
+				while (tl > 0 && ((unsigned char)t[tl] & 0xc0) == 0x80)
+					tl--;
+			}
 		}
 		links_emit(l, LINK_AREA, v->value, v->value_len, t, tl,
 			   links_text_host(t, tl, &shown) ? &shown : NULL, 0);
@@ -594,8 +675,10 @@ void links_free(struct links *l)
 void links_reset(struct links *l)
 {
 	memset(&l->st, 0, sizeof(l->st));
+	l->raw_count = 0;
 	if (++l->gen == 0) {
 		memset(l->seen, 0, sizeof(l->seen));
+		memset(l->raw, 0, sizeof(l->raw));
 		l->gen = 1;
 	}
 	l->base_set = false;

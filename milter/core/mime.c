@@ -494,6 +494,17 @@ static size_t mime_feed_content(struct mime *m, const char *p, size_t n)
 		mime_content(m, p, k);
 		return n;
 	}
+	/*
+	 * Lines that cannot be boundaries (no multipart open, or not starting
+	 * with '-') go through in one run; only the last line break is held.
+	 */
+	while (nl + 1 < p + n && (m->nlevels == 0 || nl[1] != '-')) {
+		const char *next = memchr(nl + 1, '\n', (size_t)(p + n - nl - 1));
+
+		if (next == NULL)
+			break;
+		nl = next;
+	}
 	k = (size_t)(nl - p);
 	if (k && p[k - 1] == '\r') {
 		mime_content(m, p, k - 1);

@@ -86,25 +86,30 @@ static void rawmsg_put(struct rawmsg *r, const char *s, size_t n)
 	}
 }
 
-/* rawmsg_body - body bytes, every bare LF made CRLF */
+/* rawmsg_body - body bytes, every bare LF made CRLF; CRLF text is copied in long runs */
 static void rawmsg_body(struct rawmsg *r, const char *s, size_t n)
 {
-	while (n) {
-		const char *nl = memchr(s, '\n', n);
-		size_t k = nl ? (size_t)(nl - s) : n;
+	size_t i = 0, run = 0;
 
-		rawmsg_put(r, s, k);
-		if (k) {
-			r->cr = s[k - 1] == '\r';
-			r->mid_line = true;
+	while (i < n) {
+		const char *nl = memchr(s + i, '\n', n - i);
+		size_t k;
+
+		if (nl == NULL)
+			break;
+		k = (size_t)(nl - s);
+		if (k > 0 ? s[k - 1] == '\r' : r->cr) {
+			i = k + 1;	/* already CRLF: keep going */
+			continue;
 		}
-		if (!nl)
-			return;
-		r->mid_line = false;
-		rawmsg_put(r, r->cr ? "\n" : "\r\n", r->cr ? 1 : 2);
-		r->cr = false;
-		s += k + 1;
-		n -= k + 1;
+		rawmsg_put(r, s + run, k - run);
+		rawmsg_put(r, "\r\n", 2);
+		i = run = k + 1;
+	}
+	rawmsg_put(r, s + run, n - run);
+	if (n) {
+		r->cr = s[n - 1] == '\r';
+		r->mid_line = s[n - 1] != '\n';
 	}
 }
 

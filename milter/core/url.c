@@ -20,7 +20,11 @@ bool url_scheme_special(const char *scheme)
 	       !strcmp(scheme, "ws") || !strcmp(scheme, "wss");
 }
 
-/* url_clean - trim, drop tabs and line breaks, cap; the length of the copy */
+/*
+ * url_clean - trim, drop tabs and line breaks, cap; the length of the copy.
+ * The copy stops at '?' or '#': the host is always before them, and long
+ * tracking URLs are mostly query.
+ */
 static size_t url_clean(char *dst, const char *s, size_t len, unsigned *flags)
 {
 	size_t n = 0;
@@ -32,17 +36,27 @@ static size_t url_clean(char *dst, const char *s, size_t len, unsigned *flags)
 	while (len && (unsigned char)s[len - 1] <= ' ')
 		len--;
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		char c = s[i];
+
+		if (c == '\t' || c == '\n' || c == '\r') {
 			*flags |= URL_F_CONTROL;
 			continue;
 		}
+		if (c == '?' || c == '#')
+			break;
 		if (n == URL_MAX) {
 			*flags |= URL_F_TRUNCATED;
 			break;
 		}
-		dst[n++] = s[i];
+		dst[n++] = c;
 	}
 	return n;
+}
+
+/* url_lower - ASCII lowercase, whatever the locale */
+static char url_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 }
 
 /* url_scheme - length of "scheme:" at the start of s (0: none); the scheme is copied lowercased */
@@ -57,7 +71,7 @@ static size_t url_scheme(struct url *u, const char *s, size_t n)
 	if (i >= n || s[i] != ':' || i > URL_SCHEME_MAX)
 		return 0;
 	for (size_t k = 0; k < i; k++)
-		u->scheme[k] = (char)tolower((unsigned char)s[k]);
+		u->scheme[k] = url_lower(s[k]);
 	u->scheme[i] = '\0';
 	return i + 1;
 }
@@ -162,7 +176,13 @@ static bool url_ipv4(struct url *u)
 /* url_forbidden - WHATWG forbidden domain code points (ASCII ones) */
 static bool url_forbidden(unsigned char c)
 {
-	return c <= ' ' || c == 0x7f || strchr("#%/:<>?@[\\]^|", c) != NULL;
+	switch (c) {
+	case '#': case '%': case '/': case ':': case '<': case '>': case '?': case '@':
+	case '[': case '\\': case ']': case '^': case '|': case 0x7f:
+		return true;
+	default:
+		return c <= ' ';
+	}
 }
 
 /*
@@ -199,7 +219,7 @@ static void url_set_host(struct url *u, const char *h, size_t n)
 			u->flags |= URL_F_TRUNCATED;
 			break;
 		}
-		u->host[o++] = (char)tolower(c);
+		u->host[o++] = url_lower((char)c);
 	}
 	u->host[o] = '\0';
 	u->host_len = o;

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define URL_MAX 2048		/* bytes of a URL looked at */
+#define URL_MAX 8192		/* bytes of a URL looked at (up to its query) */
 #define URL_HOST_MAX 255
 #define URL_SCHEME_MAX 15
 #define URL_USER_MAX 127
