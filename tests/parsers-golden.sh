@@ -4,7 +4,7 @@
 # chunks it is read in. TAP output.
 #
 # To accept a changed transcript after review: parsedump FILE > FILE.ref
-dump="${top_builddir:-.}/tests/unit/parsedump"
+dump="${top_builddir:-.}/tests/fuzz/parsedump"
 data="${top_srcdir:-.}/tests/data"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT

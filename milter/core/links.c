@@ -46,6 +46,7 @@ struct links {
 	/* <base href> */
 	struct url base;
 	bool base_set;
+	int kind;				/* kind of the tag being read (links_kind) */
 	struct links_slot seen[LINKS_SLOTS];	/* identities delivered */
 	struct links_slot raw[LINKS_SLOTS];	/* links as written, already handled */
 	size_t raw_count;
@@ -486,26 +487,37 @@ static void links_atext(struct links *l, const char *s, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n) {
+	while (i < n && !l->atext_cut) {
+		unsigned char c = (unsigned char)s[i];
+		size_t j = i, k;
 		uint32_t cp;
-		size_t k = utf8_decode(s + i, n - i, &cp);
 
-		if (cp == UTF8_INVALID) {
-			i += k;		/* cannot happen with mime's text; never copied */
+		/* a run of printable ASCII goes in at once */
+		while (j < n && (unsigned char)s[j] > ' ' && (unsigned char)s[j] < 0x7f)
+			j++;
+		k = j > i ? j - i : utf8_decode(s + i, n - i, &cp);
+		if (j == i && (cp == UTF8_INVALID || utf8_is_space(cp) || cp < 0x20 || cp == 0x7f)) {
+			if (cp != UTF8_INVALID && c != 0x7f)
+				l->atext_space = l->atext.len > 0;
+			i += k;
 			continue;
 		}
-		if (utf8_is_space(cp) || cp < 0x20) {
-			l->atext_space = l->atext.len > 0;
-		} else {
-			if (l->atext.len + (l->atext_space ? 1 : 0) + k > LINK_TEXT_MAX) {
-				l->atext_cut = true;
-				return;
+		if (l->atext.len + (l->atext_space ? 1 : 0) + k > LINK_TEXT_MAX) {
+			/* keep the whole characters that fit, then stop */
+			size_t room = LINK_TEXT_MAX - l->atext.len - (l->atext_space ? 1 : 0);
+
+			if (j > i && room > 0 && room < k) {
+				if (l->atext_space)
+					vbuf_addc(&l->atext, ' ');
+				vbuf_add(&l->atext, s + i, room);
 			}
-			if (l->atext_space)
-				vbuf_addc(&l->atext, ' ');
-			l->atext_space = false;
-			vbuf_add(&l->atext, s + i, k);
+			l->atext_cut = true;
+			return;
 		}
+		if (l->atext_space)
+			vbuf_addc(&l->atext, ' ');
+		l->atext_space = false;
+		vbuf_add(&l->atext, s + i, k);
 		i += k;
 	}
 }
@@ -544,38 +556,56 @@ static void links_break(struct links *l)
 		l->sink.text(l->sink.arg, " ", 1);
 }
 
-/* links_block - tags that end a word where they stand (block boxes, line breaks, images); sorted */
-static bool links_block(const char *tag)
-{
-	static const char *const block[] = {
-		"address", "article", "aside", "blockquote", "br", "button", "caption", "center",
-		"dd", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
-		"h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "iframe", "img", "li", "main",
-		"nav", "ol", "option", "p", "pre", "section", "select", "table", "tbody", "td",
-		"textarea", "tfoot", "th", "thead", "tr", "ul",
-	};
+enum links_tag_kind { LT_OTHER, LT_BLOCK, LT_A, LT_AREA, LT_BASE, LT_FORM, LT_IMG };
 
-	size_t lo = 0, hi = sizeof(block) / sizeof(block[0]);
+/*
+ * links_kind - what a tag is to the link finder: an anchor, one of the other
+ * tags with a link, a block (it ends the word where it stands), or nothing.
+ */
+static enum links_tag_kind links_kind(const char *tag)
+{
+	static const struct {
+		const char *name;
+		enum links_tag_kind kind;
+	} tags[] = {	/* sorted */
+		{ "a", LT_A }, { "address", LT_BLOCK }, { "area", LT_AREA }, { "article", LT_BLOCK },
+		{ "aside", LT_BLOCK }, { "base", LT_BASE }, { "blockquote", LT_BLOCK },
+		{ "br", LT_BLOCK }, { "button", LT_BLOCK }, { "caption", LT_BLOCK },
+		{ "center", LT_BLOCK }, { "dd", LT_BLOCK }, { "div", LT_BLOCK }, { "dl", LT_BLOCK },
+		{ "dt", LT_BLOCK }, { "fieldset", LT_BLOCK }, { "figcaption", LT_BLOCK },
+		{ "figure", LT_BLOCK }, { "footer", LT_BLOCK }, { "form", LT_FORM },
+		{ "h1", LT_BLOCK }, { "h2", LT_BLOCK }, { "h3", LT_BLOCK }, { "h4", LT_BLOCK },
+		{ "h5", LT_BLOCK }, { "h6", LT_BLOCK }, { "header", LT_BLOCK }, { "hr", LT_BLOCK },
+		{ "iframe", LT_BLOCK }, { "img", LT_IMG }, { "li", LT_BLOCK }, { "main", LT_BLOCK },
+		{ "nav", LT_BLOCK }, { "ol", LT_BLOCK }, { "option", LT_BLOCK }, { "p", LT_BLOCK },
+		{ "pre", LT_BLOCK }, { "section", LT_BLOCK }, { "select", LT_BLOCK },
+		{ "table", LT_BLOCK }, { "tbody", LT_BLOCK }, { "td", LT_BLOCK },
+		{ "textarea", LT_BLOCK }, { "tfoot", LT_BLOCK }, { "th", LT_BLOCK },
+		{ "thead", LT_BLOCK }, { "tr", LT_BLOCK }, { "ul", LT_BLOCK },
+	};
+	size_t lo = 0, hi = sizeof(tags) / sizeof(tags[0]);
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(tag, block[mid]);
+		int c = strcmp(tag, tags[mid].name);
 
 		if (c == 0)
-			return true;
+			return tags[mid].kind;
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	return false;
+	return LT_OTHER;
 }
 
-/* links_want - the tags whose attributes matter */
+/* links_want - the tags whose attributes matter (the kind is kept for links_tag) */
 static bool links_want(void *arg, const char *tag, bool end)
 {
-	return !end && (!strcmp(tag, "a") || !strcmp(tag, "area") || !strcmp(tag, "form") ||
-			!strcmp(tag, "base") || !strcmp(tag, "img"));
+	struct links *l = arg;
+
+	l->kind = links_kind(tag);
+	return !end && l->kind >= LT_A;
 }
 
 /* links_href - an href, or SVG's xlink:href */
@@ -591,25 +621,27 @@ static void links_tag(void *arg, const char *tag, bool end, const struct html_at
 {
 	struct links *l = arg;
 	const struct html_attr *v, *alt;
+	enum links_tag_kind kind = l->kind;
 
-	if (strcmp(tag, "a") == 0) {
+	l->kind = LT_OTHER;
+	if (kind == LT_A) {
 		links_anchor_end(l);	/* </a>, or an <a> inside an <a>, closes it */
 		if (!end && (v = links_href(a, n)) != NULL)
 			links_anchor_begin(l, v->value, v->value_len);
 		return;
 	}
-	if (links_block(tag))
+	if (kind == LT_BLOCK || kind == LT_FORM || kind == LT_IMG)
 		links_break(l);
 	if (end)
 		return;
-	if (strcmp(tag, "img") == 0 && l->anchor) {
+	if (kind == LT_IMG && l->anchor) {
 		l->aimage = true;
 		if ((alt = html_attr(a, n, "alt")) != NULL) {
 			links_atext(l, alt->value, alt->value_len);
 			links_scan(l, alt->value, alt->value_len);
 			links_break(l);
 		}
-	} else if (strcmp(tag, "area") == 0 && (v = links_href(a, n)) != NULL) {
+	} else if (kind == LT_AREA && (v = links_href(a, n)) != NULL) {
 		struct url shown;
 		const char *t = "";
 		size_t tl = 0;
@@ -625,9 +657,9 @@ static void links_tag(void *arg, const char *tag, bool end, const struct html_at
 		}
 		links_emit(l, LINK_AREA, v->value, v->value_len, t, tl,
 			   links_text_host(t, tl, &shown) ? &shown : NULL, 0);
-	} else if (strcmp(tag, "form") == 0 && (v = html_attr(a, n, "action")) != NULL) {
+	} else if (kind == LT_FORM && (v = html_attr(a, n, "action")) != NULL) {
 		links_emit(l, LINK_FORM, v->value, v->value_len, NULL, 0, NULL, 0);
-	} else if (strcmp(tag, "base") == 0 && !l->base_set && (v = html_attr(a, n, "href")) != NULL) {
+	} else if (kind == LT_BASE && !l->base_set && (v = html_attr(a, n, "href")) != NULL) {
 		l->base_set = url_parse(&l->base, v->value, v->value_len, false);
 	}
 }
