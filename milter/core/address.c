@@ -501,13 +501,95 @@ static void address_fixup(struct address_list *l)
 	}
 }
 
+/* The parse of one field: the lexer, the address being collected, the group nesting. */
+struct address_ctx {
+	struct address_list *l;
+	struct header *h;
+	struct address_lexer lx;
+	struct address_seg seg;
+	size_t group_depth;
+};
+
+/* address_outside - a special outside <...>: list, group and angle structure */
+static void address_outside(struct address_ctx *c, const struct address_tok *t)
+{
+	struct address_seg *seg = &c->seg;
+
+	switch (t->special) {
+	case ',':
+		address_finish(c->l, c->h, &c->lx, seg, c->group_depth);
+		break;
+	case ';':
+		address_finish(c->l, c->h, &c->lx, seg, c->group_depth);
+		if (c->group_depth) {
+			if (--c->group_depth == 0)
+				c->l->group_off = ADDRESS_NONE;
+		} else {
+			c->l->lflags |= ADDRESS_L_STRAY;
+		}
+		break;
+	case ':':
+		if (!seg->at_seen && seg->angle == 0) {
+			address_group_start(c->l, c->h, &c->lx, seg, &c->group_depth);
+		} else {
+			seg->flags |= ADDRESS_F_JUNK;
+			seg->broken = true;
+		}
+		break;
+	case '<':
+		if (seg->angle == 0) {
+			seg->angle = 1;
+			seg->any = true;
+			seg->phrase_end = seg->spec_lo = seg->ntok;
+		} else {
+			seg->flags |= ADDRESS_F_EXTRA_ANGLE;
+			seg->extra = true;
+		}
+		break;
+	case '>':
+		c->l->lflags |= ADDRESS_L_STRAY;
+		seg->flags |= ADDRESS_F_JUNK;
+		seg->broken = true;
+		break;
+	default:
+		if (t->special == '@')
+			seg->at_seen = true;
+		address_push(c->l, seg, t);
+		break;
+	}
+}
+
+/* address_special - a special token, wherever it stands */
+static void address_special(struct address_ctx *c, const struct address_tok *t)
+{
+	struct address_seg *seg = &c->seg;
+
+	if (seg->extra) {
+		/* inside a second <...>: skipped, but a ',' still ends the address */
+		if (t->special == '>')
+			seg->extra = false;
+		else if (t->special == ',')
+			address_finish(c->l, c->h, &c->lx, seg, c->group_depth);
+		return;
+	}
+	if (seg->angle == 1 && t->special == ';' && !(seg->route && !seg->route_done)) {
+		/* "<a@b;": the '<' never closed; the ';' still ends a group */
+		seg->flags |= ADDRESS_F_UNCLOSED;
+		seg->angle = 2;
+		seg->spec_hi = seg->ntok;
+	} else if (seg->angle == 1) {
+		if (address_in_angle(c->l, seg, t))
+			address_finish(c->l, c->h, &c->lx, seg, c->group_depth);
+		return;
+	}
+	address_outside(c, t);
+}
+
 /* address_parse - every address of a field value */
 void address_parse(struct address_list *l, struct header *h, const char *value, size_t len)
 {
-	struct address_lexer lx = { value, len, 0, 0 };
-	struct address_seg seg;
+	struct address_ctx c = { l, h, { value, len, 0, 0 }, { 0 }, 0 };
 	struct address_tok t;
-	size_t group_depth = 0;
 
 	l->count = l->total = 0;
 	l->flags = l->lflags = 0;
@@ -515,79 +597,14 @@ void address_parse(struct address_list *l, struct header *h, const char *value, 
 	vbuf_reset(&l->text);
 	vbuf_reset(&l->scratch);
 	vbuf_reset(&l->comments);
-	memset(&seg, 0, sizeof(seg));
-	while (address_lex(&lx, l, &t)) {
-		if (t.type != AT_SPECIAL) {
-			if (seg.extra)
-				continue;
-			if (seg.angle == 1 && seg.route && !seg.route_done)
-				continue;
-			address_push(l, &seg, &t);
-			continue;
-		}
-		if (seg.extra) {
-			/* inside a second <...>: skipped, but a ',' still ends the address */
-			if (t.special == '>')
-				seg.extra = false;
-			else if (t.special == ',')
-				address_finish(l, h, &lx, &seg, group_depth);
-			continue;
-		}
-		if (seg.angle == 1 && t.special == ';' && !(seg.route && !seg.route_done)) {
-			/* "<a@b;": the '<' never closed; the ';' still ends a group */
-			seg.flags |= ADDRESS_F_UNCLOSED;
-			seg.angle = 2;
-			seg.spec_hi = seg.ntok;
-		} else if (seg.angle == 1) {
-			if (address_in_angle(l, &seg, &t))
-				address_finish(l, h, &lx, &seg, group_depth);
-			continue;
-		}
-		switch (t.special) {
-		case ',':
-			address_finish(l, h, &lx, &seg, group_depth);
-			break;
-		case ';':
-			address_finish(l, h, &lx, &seg, group_depth);
-			if (group_depth) {
-				if (--group_depth == 0)
-					l->group_off = ADDRESS_NONE;
-			} else {
-				l->lflags |= ADDRESS_L_STRAY;
-			}
-			break;
-		case ':':
-			if (!seg.at_seen && seg.angle == 0) {
-				address_group_start(l, h, &lx, &seg, &group_depth);
-			} else {
-				seg.flags |= ADDRESS_F_JUNK;
-				seg.broken = true;
-			}
-			break;
-		case '<':
-			if (seg.angle == 0) {
-				seg.angle = 1;
-				seg.any = true;
-				seg.phrase_end = seg.spec_lo = seg.ntok;
-			} else {
-				seg.flags |= ADDRESS_F_EXTRA_ANGLE;
-				seg.extra = true;
-			}
-			break;
-		case '>':
-			l->lflags |= ADDRESS_L_STRAY;
-			seg.flags |= ADDRESS_F_JUNK;
-			seg.broken = true;
-			break;
-		default:
-			if (t.special == '@')
-				seg.at_seen = true;
-			address_push(l, &seg, &t);
-			break;
-		}
+	while (address_lex(&c.lx, l, &t)) {
+		if (t.type == AT_SPECIAL)
+			address_special(&c, &t);
+		else if (!c.seg.extra && !(c.seg.angle == 1 && c.seg.route && !c.seg.route_done))
+			address_push(l, &c.seg, &t);
 	}
-	address_finish(l, h, &lx, &seg, group_depth);
-	if (group_depth)
+	address_finish(l, h, &c.lx, &c.seg, c.group_depth);
+	if (c.group_depth)
 		l->lflags |= ADDRESS_L_OPEN_GROUP;
 	address_fixup(l);
 }

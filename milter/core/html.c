@@ -360,8 +360,8 @@ static size_t html_rawtext(struct html *h, const char *s, size_t n)
 	return n;
 }
 
-/* html_step - one byte in a tag or markup state; false when it must be read again */
-static bool html_step(struct html *h, char c)
+/* html_tag_open - after '<', '</', and in a tag name; false when c must be read again */
+static bool html_tag_open(struct html *h, char c)
 {
 	switch (h->state) {
 	case H_TAG_OPEN:
@@ -376,7 +376,7 @@ static bool html_step(struct html *h, char c)
 		} else if (c == '?') {
 			h->state = H_BOGUS;
 		} else {
-			html_text(h, "<", 1);
+			html_text(h, "<", 1);	/* "a < b": text */
 			h->state = H_DATA;
 			return false;
 		}
@@ -388,7 +388,7 @@ static bool html_step(struct html *h, char c)
 		}
 		h->state = c == '>' ? H_DATA : H_BOGUS;
 		return true;
-	case H_TAG_NAME:
+	default:
 		if (html_is_space(c) || c == '/' || c == '>') {
 			html_tag_named(h);
 			h->state = H_BEFORE_ATTR;
@@ -397,26 +397,40 @@ static bool html_step(struct html *h, char c)
 		if (h->tag_len < HTML_NAME_MAX)
 			h->tag[h->tag_len++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 		return true;
+	}
+}
+
+/* html_tag_end - '/' or '>' where a tag may end; true when c was one of them */
+static bool html_tag_end(struct html *h, char c)
+{
+	if (c == '/')
+		h->state = H_SELF_CLOSING;
+	else if (c == '>')
+		html_emit(h, false);
+	else
+		return false;
+	return true;
+}
+
+/* html_attrs - between attributes and in their names; false when c must be read again */
+static bool html_attrs(struct html *h, char c)
+{
+	switch (h->state) {
 	case H_AFTER_VALUE:
-		if (html_is_space(c)) {
+		if (html_is_space(c))
 			h->state = H_BEFORE_ATTR;
-		} else if (c == '/') {
-			h->state = H_SELF_CLOSING;
-		} else if (c == '>') {
-			html_emit(h, false);
-		} else {
+		else if (!html_tag_end(h, c)) {
 			h->state = H_BEFORE_ATTR;	/* no space between attributes */
 			return false;
 		}
 		return true;
 	case H_BEFORE_ATTR:
+	case H_AFTER_ATTR_NAME:
 		if (html_is_space(c))
 			return true;
-		if (c == '/') {
-			h->state = H_SELF_CLOSING;
-		} else if (c == '>') {
-			html_emit(h, false);
-		} else {
+		if (h->state == H_AFTER_ATTR_NAME && c == '=')
+			h->state = H_BEFORE_VALUE;
+		else if (!html_tag_end(h, c)) {
 			html_attr_start(h, c);
 			h->state = H_ATTR_NAME;
 		}
@@ -424,53 +438,39 @@ static bool html_step(struct html *h, char c)
 	case H_ATTR_NAME:
 		if (html_is_space(c))
 			h->state = H_AFTER_ATTR_NAME;
-		else if (c == '/')
-			h->state = H_SELF_CLOSING;
-		else if (c == '>')
-			html_emit(h, false);
 		else if (c == '=')
 			h->state = H_BEFORE_VALUE;
-		else
+		else if (!html_tag_end(h, c))
 			html_attr_name(h, c);
-		return true;
-	case H_AFTER_ATTR_NAME:
-		if (html_is_space(c))
-			return true;
-		if (c == '/')
-			h->state = H_SELF_CLOSING;
-		else if (c == '=')
-			h->state = H_BEFORE_VALUE;
-		else if (c == '>')
-			html_emit(h, false);
-		else {
-			html_attr_start(h, c);
-			h->state = H_ATTR_NAME;
-		}
 		return true;
 	case H_BEFORE_VALUE:
 		if (html_is_space(c))
 			return true;
-		if (c == '"')
-			h->state = H_VALUE_DQ;
-		else if (c == '\'')
-			h->state = H_VALUE_SQ;
-		else if (c == '>')
+		if (c == '"' || c == '\'') {
+			h->state = c == '"' ? H_VALUE_DQ : H_VALUE_SQ;
+		} else if (c == '>') {
 			html_emit(h, false);
-		else {
+		} else {
 			h->state = H_VALUE_UQ;
 			return false;
 		}
 		return true;
-	case H_SELF_CLOSING:
+	default:	/* H_SELF_CLOSING */
 		if (c == '>') {
 			html_emit(h, true);
 			return true;
 		}
 		h->state = H_BEFORE_ATTR;
 		return false;
-	default:
-		return true;
 	}
+}
+
+/* html_step - one byte in a tag state; false when it must be read again */
+static bool html_step(struct html *h, char c)
+{
+	if (h->state == H_TAG_OPEN || h->state == H_END_TAG_OPEN || h->state == H_TAG_NAME)
+		return html_tag_open(h, c);
+	return html_attrs(h, c);
 }
 
 /* html_comment - inside <!-- -->: look for its end; "[if" first makes it a conditional */
@@ -494,6 +494,16 @@ static void html_comment(struct html *h, char c)
 		h->dashes = 0;
 }
 
+/* html_conditional - inside "<!--[if ...]>": what follows "]>" is markup */
+static void html_conditional(struct html *h, char c)
+{
+	if (c == '>' && h->prev == ']')
+		h->state = H_DATA;
+	else if (++h->cpos > HTML_CONDITIONAL_MAX)
+		h->state = H_COMMENT;
+	h->prev = c;
+}
+
 /* html_markup - after "<!": "--" opens a comment; anything else is bogus up to '>' */
 static bool html_markup(struct html *h, char c)
 {
@@ -510,6 +520,64 @@ static bool html_markup(struct html *h, char c)
 	return false;
 }
 
+/* html_data - text up to the next '<' or '&'; the bytes used */
+static size_t html_data(struct html *h, const char *s, size_t n)
+{
+	size_t j = 0;
+
+	while (j < n && s[j] != '<' && s[j] != '&')
+		j++;
+	html_text(h, s, j);
+	if (j < n) {
+		if (s[j] == '<')
+			h->state = H_TAG_OPEN;
+		else
+			html_ref_begin(h, H_DATA);
+		j++;
+	}
+	return j;
+}
+
+/* html_value_run - an attribute value up to its end or a '&'; the bytes used */
+static size_t html_value_run(struct html *h, const char *s, size_t n)
+{
+	char q = h->state == H_VALUE_DQ ? '"' : '\'';
+	size_t j = 0;
+
+	if (h->state == H_VALUE_UQ)
+		while (j < n && !html_is_space(s[j]) && s[j] != '>' && s[j] != '&')
+			j++;
+	else
+		while (j < n && s[j] != q && s[j] != '&')
+			j++;
+	html_value(h, s, j);
+	if (j == n)
+		return j;
+	if (s[j] == '&') {
+		html_ref_begin(h, h->state);
+		return j + 1;
+	}
+	if (h->state == H_VALUE_UQ) {
+		h->state = H_BEFORE_ATTR;	/* the space or '>' is read again */
+		return j;
+	}
+	h->state = H_AFTER_VALUE;
+	return j + 1;
+}
+
+/* html_charref_byte - one byte of a character reference; false when it ended it unread */
+static bool html_charref_byte(struct html *h, char c)
+{
+	if (c == ';') {
+		html_charref(h, true, 0);
+		return true;
+	}
+	if (html_ref_more(h, c))
+		return true;
+	html_charref(h, false, c);
+	return false;
+}
+
 /* html_feed - tokenize the next piece of the document */
 void html_feed(struct html *h, const char *s, size_t n)
 {
@@ -517,95 +585,44 @@ void html_feed(struct html *h, const char *s, size_t n)
 
 	while (i < n) {
 		char c = s[i];
+		const char *gt;
 
 		switch (h->state) {
-		case H_DATA: {
-			size_t j = i;
-
-			while (j < n && s[j] != '<' && s[j] != '&')
-				j++;
-			html_text(h, s + i, j - i);
-			if (j < n) {
-				if (s[j] == '<') {
-					h->state = H_TAG_OPEN;
-				} else {
-					html_ref_begin(h, H_DATA);
-				}
-				j++;
-			}
-			i = j;
-			continue;
-		}
+		case H_DATA:
+			i += html_data(h, s + i, n - i);
+			break;
 		case H_VALUE_DQ:
 		case H_VALUE_SQ:
-		case H_VALUE_UQ: {
-			size_t j = i;
-			char q = h->state == H_VALUE_DQ ? '"' : '\'';
-
-			if (h->state == H_VALUE_UQ)
-				while (j < n && !html_is_space(s[j]) && s[j] != '>' && s[j] != '&')
-					j++;
-			else
-				while (j < n && s[j] != q && s[j] != '&')
-					j++;
-			html_value(h, s + i, j - i);
-			i = j;
-			if (i == n)
-				continue;
-			if (s[i] == '&') {
-				html_ref_begin(h, h->state);
-				i++;
-			} else if (h->state == H_VALUE_UQ) {
-				h->state = H_BEFORE_ATTR;	/* read the space or '>' again */
-			} else {
-				h->state = H_AFTER_VALUE;
-				i++;
-			}
-			continue;
-		}
+		case H_VALUE_UQ:
+			i += html_value_run(h, s + i, n - i);
+			break;
 		case H_CHARREF:
-			if (c == ';') {
-				html_charref(h, true, 0);
-				i++;
-			} else if (html_ref_more(h, c)) {
-				i++;
-			} else {
-				html_charref(h, false, c);	/* c is read again */
-			}
-			continue;
+			i += html_charref_byte(h, c);
+			break;
 		case H_MARKUP:
-			if (html_markup(h, c))
-				i++;
-			continue;
+			i += html_markup(h, c);
+			break;
 		case H_COMMENT:
 			html_comment(h, c);
 			i++;
-			continue;
+			break;
 		case H_CONDITIONAL:
-			/* "<!--[if mso]>": what follows "]>" is markup */
-			if (c == '>' && h->prev == ']')
-				h->state = H_DATA;
-			else if (++h->cpos > HTML_CONDITIONAL_MAX)
-				h->state = H_COMMENT;
-			h->prev = c;
+			html_conditional(h, c);
 			i++;
-			continue;
-		case H_BOGUS: {
-			const char *gt = memchr(s + i, '>', n - i);
-
+			break;
+		case H_BOGUS:
+			gt = memchr(s + i, '>', n - i);
 			if (gt == NULL)
 				return;
 			h->state = H_DATA;
 			i = (size_t)(gt - s) + 1;
-			continue;
-		}
+			break;
 		case H_RAWTEXT:
 			i += html_rawtext(h, s + i, n - i);
-			continue;
+			break;
 		default:
-			if (html_step(h, c))
-				i++;
-			continue;
+			i += html_step(h, c);
+			break;
 		}
 	}
 }

@@ -225,6 +225,26 @@ static void url_set_host(struct url *u, const char *h, size_t n)
 	u->host_len = o;
 }
 
+/* url_port - the digits after the host's ':' (none: no port; not digits, or too big: a bad host) */
+static void url_port(struct url *u, const char *p, size_t n)
+{
+	long v = 0;
+
+	for (size_t i = 0; i < n && v <= 65535; i++) {
+		if (!isdigit((unsigned char)p[i])) {
+			u->flags |= URL_F_BAD_HOST;
+			return;
+		}
+		v = v * 10 + (p[i] - '0');
+	}
+	if (v > 65535) {
+		u->flags |= URL_F_BAD_HOST;
+	} else if (n) {
+		u->port = (int)v;
+		u->flags |= URL_F_PORT;
+	}
+}
+
 /* url_authority - userinfo, host and port from s[0..n) */
 static void url_authority(struct url *u, const char *s, size_t n)
 {
@@ -242,7 +262,8 @@ static void url_authority(struct url *u, const char *s, size_t n)
 			un = URL_USER_MAX;
 			u->flags |= URL_F_TRUNCATED;
 		}
-		memcpy(u->user, s, un);
+		for (size_t i = 0; i < un; i++)
+			u->user[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
 		u->user[un] = '\0';
 		n -= (size_t)(at + 1 - s);
 		s = at + 1;
@@ -268,24 +289,8 @@ static void url_authority(struct url *u, const char *s, size_t n)
 			port = colon + 1;
 		}
 	}
-	if (port) {
-		size_t pn = n - (size_t)(port - s);
-		long v = 0;
-
-		for (size_t i = 0; i < pn && v <= 65535; i++) {
-			if (!isdigit((unsigned char)port[i])) {
-				u->flags |= URL_F_BAD_HOST;
-				break;
-			}
-			v = v * 10 + (port[i] - '0');
-		}
-		if (v > 65535)
-			u->flags |= URL_F_BAD_HOST;
-		if (pn && !(u->flags & URL_F_BAD_HOST)) {
-			u->port = (int)v;
-			u->flags |= URL_F_PORT;
-		}
-	}
+	if (port)
+		url_port(u, port, n - (size_t)(port - s));
 	url_set_host(u, h, hn);
 	if (u->flags & URL_F_IPV6)
 		return;
