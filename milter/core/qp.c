@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "qp.h"
@@ -50,6 +51,54 @@ static size_t qp_held(struct qp *q, char *out)
 	return o;
 }
 
+/*
+ * qp_escape - one byte after '=' (or in what follows it); writes to out what
+ * turns out to be text. False when c itself is text to be read again.
+ */
+static bool qp_escape(struct qp *q, unsigned char c, char *out, size_t *o)
+{
+	switch (q->state) {
+	case QP_EQ:
+		if (qp_hexval(c) >= 0) {
+			q->hex = (char)c;
+			q->state = QP_HEX;
+		} else if (c == ' ' || c == '\t') {
+			q->wsbuf[0] = (char)c;
+			q->ws = 1;
+			q->state = QP_WS;
+		} else if (c == '\r' || c == '\n') {
+			q->state = c == '\r' ? QP_CR : QP_TEXT;
+		} else {
+			*o += qp_held(q, out + *o);
+			return false;
+		}
+		return true;
+	case QP_HEX:
+		if (qp_hexval(c) < 0) {
+			*o += qp_held(q, out + *o);
+			return false;
+		}
+		out[(*o)++] = (char)(qp_hexval((unsigned char)q->hex) << 4 | qp_hexval(c));
+		q->state = QP_TEXT;
+		return true;
+	case QP_WS:
+		if ((c == ' ' || c == '\t') && q->ws < QP_WS_MAX) {
+			q->wsbuf[q->ws++] = (char)c;
+		} else if (c == '\r' || c == '\n') {
+			q->ws = 0;
+			q->state = c == '\r' ? QP_CR : QP_TEXT;
+		} else {
+			*o += qp_held(q, out + *o);
+			return false;
+		}
+		return true;
+	default:
+		/* "=\r\n" is a soft break; a bare "=\r" is taken as one too */
+		q->state = QP_TEXT;
+		return c == '\n';
+	}
+}
+
 /* qp_decode - decode the next piece; returns the bytes written to out */
 size_t qp_decode(struct qp *q, const char *in, size_t len, char *out)
 {
@@ -57,70 +106,19 @@ size_t qp_decode(struct qp *q, const char *in, size_t len, char *out)
 	size_t o = 0, i = 0;
 
 	while (i < len) {
-		unsigned char c = p[i];
-
-		switch (q->state) {
-		case QP_TEXT: {
-			const unsigned char *eq = memchr(p + i, '=', len - i);
-			size_t run = eq ? (size_t)(eq - (p + i)) : len - i;
-
-			memcpy(out + o, p + i, run);
-			o += run;
-			i += run;
-			if (eq) {
-				q->state = QP_EQ;
-				i++;
-			}
+		if (q->state != QP_TEXT) {
+			i += qp_escape(q, p[i], out, &o);
 			continue;
 		}
-		case QP_EQ:
-			if (qp_hexval(c) >= 0) {
-				q->hex = (char)c;
-				q->state = QP_HEX;
-			} else if (c == ' ' || c == '\t') {
-				q->wsbuf[0] = (char)c;
-				q->ws = 1;
-				q->state = QP_WS;
-			} else if (c == '\r') {
-				q->state = QP_CR;
-			} else if (c == '\n') {
-				q->state = QP_TEXT;
-			} else {
-				o += qp_held(q, out + o);
-				continue;	/* c is plain text: read it again */
-			}
+		const unsigned char *eq = memchr(p + i, '=', len - i);
+		size_t run = eq ? (size_t)(eq - (p + i)) : len - i;
+
+		memcpy(out + o, p + i, run);
+		o += run;
+		i += run;
+		if (eq) {
+			q->state = QP_EQ;
 			i++;
-			continue;
-		case QP_HEX:
-			if (qp_hexval(c) >= 0) {
-				out[o++] = (char)(qp_hexval((unsigned char)q->hex) << 4 | qp_hexval(c));
-				q->state = QP_TEXT;
-				i++;
-			} else {
-				o += qp_held(q, out + o);
-			}
-			continue;
-		case QP_WS:
-			if ((c == ' ' || c == '\t') && q->ws < QP_WS_MAX) {
-				q->wsbuf[q->ws++] = (char)c;
-			} else if (c == '\r') {
-				q->ws = 0;
-				q->state = QP_CR;
-			} else if (c == '\n') {
-				q->ws = 0;
-				q->state = QP_TEXT;
-			} else {
-				o += qp_held(q, out + o);
-				continue;
-			}
-			i++;
-			continue;
-		case QP_CR:
-			/* "=\r\n" is a soft break; a bare "=\r" is taken as one too */
-			q->state = QP_TEXT;
-			if (c == '\n')
-				i++;
-			continue;
 		}
 	}
 	return o;
