@@ -6,14 +6,13 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "address.h"
 #include "html.h"
+#include "linkfind.h"
 #include "links.h"
 #include "utf8.h"
 #include "vbuf.h"
@@ -21,8 +20,6 @@
 
 #define LINKS_KEEP 2048		/* bytes kept when a long run is looked at in windows */
 #define LINKS_SLOTS (LINKS_MAX * 4)
-
-typedef void links_found_fn(void *ctx, enum link_source src, const char *s, size_t n);
 
 struct links_slot {
 	uint64_t hash;
@@ -53,237 +50,12 @@ struct links {
 	unsigned gen;
 };
 
-#define LC_BREAK 0x01	/* ends a run of text that may hold a link */
-#define LC_HINT 0x02	/* a link needs one: '.', ':', '@', or the lead byte of a wide dot or at */
-#define LC_TRAIL 0x04	/* punctuation a sentence puts after a link */
-#define LC_HOST 0x08	/* ends the host part of a bare domain */
-
-/* links_class_of - the classes of a byte (the table below is built from it) */
-#define LINKS_CLASS(c) \
-	(((c) <= ' ' || (c) == '<' || (c) == '>' || (c) == '"' || (c) == 0x7f || (c) == '`' ? LC_BREAK : 0) | \
-	 ((c) == '.' || (c) == ':' || (c) == '@' || (c) == 0xe3 || (c) == 0xef ? LC_HINT : 0) | \
-	 ((c) == '.' || (c) == ',' || (c) == ';' || (c) == ':' || (c) == '!' || (c) == '?' || \
-	  (c) == '\'' || (c) == '*' ? LC_TRAIL : 0) | \
-	 ((c) == '/' || (c) == '?' || (c) == '#' || (c) == ':' ? LC_HOST : 0))
-#define LC4(c) LINKS_CLASS(c), LINKS_CLASS((c) + 1), LINKS_CLASS((c) + 2), LINKS_CLASS((c) + 3)
-#define LC16(c) LC4(c), LC4((c) + 4), LC4((c) + 8), LC4((c) + 12)
-#define LC64(c) LC16(c), LC16((c) + 16), LC16((c) + 32), LC16((c) + 48)
-
-static const unsigned char links_class[256] = { LC64(0), LC64(64), LC64(128), LC64(192) };
-
-/* links_is_break - an ASCII byte that ends a run of text that may hold a link */
-static bool links_is_break(unsigned char c)
-{
-	return links_class[c] & LC_BREAK;
-}
-
-/*
- * links_sep - the length of a non-ASCII separator at s (white space, « » “ ”
- * ‘ ’ 「 」 （ ）), or 0: they end a link as a space does.
- */
-static size_t links_sep(const char *s, size_t n)
-{
-	uint32_t cp;
-	size_t k;
-
-	if ((unsigned char)s[0] < 0x80)
-		return 0;
-	k = utf8_decode(s, n, &cp);
-	if (utf8_is_space(cp))
-		return k;
-	switch (cp) {
-	case 0xab: case 0xbb: case 0x2018: case 0x2019: case 0x201c: case 0x201d:
-	case 0x300c: case 0x300d: case 0xff08: case 0xff09: case 0x3001:
-		return k;
-	}
-	return 0;
-}
-
-/* links_ci - whether s starts with the lowercase ASCII word w, case-insensitively */
-static bool links_ci(const char *s, size_t n, const char *w)
-{
-	size_t wl = strlen(w);
-
-	return n >= wl && strncasecmp(s, w, wl) == 0;
-}
-
-/* links_trim_end - drop trailing punctuation a sentence puts after a link */
-static size_t links_trim_end(const char *s, size_t n)
-{
-	while (n) {
-		char c = s[n - 1];
-
-		if (links_class[(unsigned char)c] & LC_TRAIL) {
-			n--;
-		} else if ((c == ')' && !memchr(s, '(', n)) || (c == ']' && !memchr(s, '[', n)) ||
-			   (c == '}' && !memchr(s, '{', n))) {
-			n--;
-		} else {
-			break;
-		}
-	}
-	return n;
-}
-
-/*
- * links_bare - whether s looks like a bare domain, with an optional path:
- * labels of letters, digits, '-' or non-ASCII, a dot, and a last label of
- * two letters or more (or non-ASCII, or xn--).
- */
-static bool links_bare(const char *s, size_t n)
-{
-	size_t i = 0, dots = 0, label = 0, last = 0;
-	bool last_alpha = true, nonascii = false;
-
-	while (i < n && !(links_class[(unsigned char)s[i]] & LC_HOST)) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '.') {
-			if (label == 0)
-				return false;
-			dots++;
-			last = i + 1;
-			label = 0;
-			last_alpha = true;
-			nonascii = false;
-		} else if (c >= 0x80) {
-			nonascii = true;
-			label++;
-		} else if (isalnum(c) || c == '-') {
-			if (!isalpha(c))
-				last_alpha = false;
-			label++;
-		} else {
-			return false;
-		}
-		i++;
-	}
-	if (dots == 0 || label == 0)
-		return false;
-	if (s[0] == '-')
-		return false;
-	if (links_ci(s + last, i - last, "xn--"))
-		return true;
-	return nonascii || (last_alpha && label >= 2);
-}
-
-/* links_url_start - where a URL starts in s from i on ("scheme://", "www.", "mailto:"), or n */
-static size_t links_url_start(const char *s, size_t n, size_t i)
-{
-	for (size_t k = i; k < n; k++) {
-		char c = s[k];
-
-		if (c == ':' && k + 2 < n && s[k + 1] == '/' && s[k + 2] == '/') {
-			size_t b = k;
-
-			while (b > i && k - b < 10 && isalpha((unsigned char)s[b - 1]))
-				b--;
-			if (b < k && (b == i || !isalnum((unsigned char)s[b - 1])))
-				return b;
-		} else if ((c | 0x20) == 'w' && links_ci(s + k, n - k, "www.") &&
-			   (k == i || (!isalnum((unsigned char)s[k - 1]) && s[k - 1] != '.' &&
-				       s[k - 1] != '-'))) {
-			return k;
-		} else if ((c | 0x20) == 'm' && links_ci(s + k, n - k, "mailto:") &&
-			   (k == i || !isalnum((unsigned char)s[k - 1]))) {
-			return k;
-		}
-	}
-	return n;
-}
-
-/*
- * links_find_piece - the links in a piece of text that holds no separator:
- * a URL (it runs to the end of the piece), else the addresses, else a bare
- * domain.
- */
-static void links_find_piece(const char *s, size_t n, links_found_fn *fn, void *ctx)
-{
-	size_t start, pos = 0, lead = 0, end = links_trim_end(s, n), k = 0;
-	struct address_span sp;
-	bool any = false;
-
-	/* "fin." "note:" : once the closing punctuation is off, nothing is left to find */
-	while (k < end && !(links_class[(unsigned char)s[k]] & LC_HINT))
-		k++;
-	if (k == end)
-		return;
-	start = links_url_start(s, n, 0);
-	if (start < n) {
-		end = start + links_trim_end(s + start, n - start);
-		fn(ctx, LINK_URL, s + start, end - start);
-		return;
-	}
-	while (address_in_text(s, n, &pos, &sp)) {
-		fn(ctx, LINK_EMAIL, s + sp.local, sp.domain + sp.domain_len - sp.local);
-		any = true;
-	}
-	if (any)
-		return;
-	while (lead < n && (s[lead] == '(' || s[lead] == '[' || s[lead] == '{' ||
-			    s[lead] == '\'' || s[lead] == '*'))
-		lead++;
-	end = lead + links_trim_end(s + lead, n - lead);
-	if (end > lead && links_bare(s + lead, end - lead))
-		fn(ctx, LINK_BARE, s + lead, end - lead);
-}
-
-/* links_find - the links in a run of text with no ASCII break: split it at the other separators */
-static void links_find(const char *s, size_t n, links_found_fn *fn, void *ctx)
-{
-	size_t i = 0, start = 0;
-
-	/* most words hold no '.', ':' or '@' and cannot be links: one cheap look */
-	while (i < n && !(links_class[(unsigned char)s[i]] & LC_HINT))
-		i++;
-	if (i == n)
-		return;
-	i = 0;
-
-	while (i < n) {
-		size_t k = links_sep(s + i, n - i);
-
-		if (k == 0) {
-			i++;
-			continue;
-		}
-		if (i > start)
-			links_find_piece(s + start, i - start, fn, ctx);
-		i += k;
-		start = i;
-	}
-	if (n > start)
-		links_find_piece(s + start, n - start, fn, ctx);
-}
-
-/* links_parse - the target of a found link; false when it leads nowhere */
-static bool links_parse(struct url *u, enum link_source src, const char *s, size_t n)
-{
-	char buf[URL_MAX];
-	size_t at = 0;
-
-	if (src != LINK_EMAIL)
-		return url_parse(u, s, n, src == LINK_BARE || links_ci(s, n, "www."));
-	/* an address: its domain follows the last at sign, ASCII or wide */
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '@')
-			at = i + 1;
-		else if (i + 3 <= n && (!memcmp(s + i, "\xef\xbc\xa0", 3) || !memcmp(s + i, "\xef\xb9\xab", 3)))
-			at = i + 3;
-	}
-	if (n - at > sizeof(buf) - 10)
-		n = at + sizeof(buf) - 10;
-	memcpy(buf, "mailto:x@", 9);
-	memcpy(buf + 9, s + at, n - at);
-	return url_parse(u, buf, 9 + n - at, false);
-}
-
 /* links_capture - links_text_host's finder: keep the first name that leads somewhere */
 static void links_capture(void *ctx, enum link_source src, const char *s, size_t n)
 {
 	struct url *u = ctx, tmp;
 
-	if (u->host_len == 0 && links_parse(&tmp, src, s, n))
+	if (u->host_len == 0 && linkfind_parse(&tmp, src, s, n))
 		*u = tmp;
 }
 
@@ -297,10 +69,10 @@ bool links_text_host(const char *text, size_t len, struct url *host)
 	while (i < len && host->host_len == 0) {
 		size_t j = i;
 
-		while (j < len && !links_is_break((unsigned char)text[j]))
+		while (j < len && !(linkfind_class[(unsigned char)text[j]] & LINKFIND_BREAK))
 			j++;
 		if (j > i)
-			links_find(text + i, j - i, links_capture, host);
+			linkfind_run(text + i, j - i, links_capture, host);
 		i = j + 1;
 	}
 	return host->host_len > 0;
@@ -395,7 +167,7 @@ static void links_emit(struct links *l, enum link_source src, const char *url, s
 		return;
 	}
 	l->raw_count++;
-	if (!links_parse(&u, src, url, n)) {
+	if (!linkfind_parse(&u, src, url, n)) {
 		bool relative = u.scheme[0] == '\0' && !(u.flags & URL_F_NO_SCHEME);
 
 		if (src < LINK_HREF || !relative || !l->base_set)
@@ -419,7 +191,7 @@ static void links_found(void *ctx, enum link_source src, const char *s, size_t n
 	struct links *l = ctx;
 
 	if (l->anchor) {
-		if (!l->ahost_set && links_parse(&l->ahost, src, s, n))
+		if (!l->ahost_set && linkfind_parse(&l->ahost, src, s, n))
 			l->ahost_set = true;
 		return;
 	}
@@ -430,7 +202,7 @@ static void links_found(void *ctx, enum link_source src, const char *s, size_t n
 static void links_tok_flush(struct links *l)
 {
 	if (l->tok.len)
-		links_find(l->tok.data, l->tok.len, links_found, l);
+		linkfind_run(l->tok.data, l->tok.len, links_found, l);
 	vbuf_reset(&l->tok);
 }
 
@@ -446,7 +218,7 @@ static void links_tok_add(struct links *l, const char *s, size_t n)
 		n -= take;
 		if (l->tok.len < LINKS_TOKEN_MAX)
 			continue;
-		links_find(l->tok.data, l->tok.len, links_found, l);
+		linkfind_run(l->tok.data, l->tok.len, links_found, l);
 		while (keep < l->tok.len && ((unsigned char)l->tok.data[l->tok.len - keep] & 0xc0) == 0x80)
 			keep++;
 		memmove(l->tok.data, l->tok.data + l->tok.len - keep, keep);
@@ -463,12 +235,12 @@ static void links_scan(struct links *l, const char *s, size_t n)
 		size_t j = i;
 		unsigned seen = 0;
 
-		while (j < n && !((seen |= links_class[(unsigned char)s[j]]) & LC_BREAK))
+		while (j < n && !((seen |= linkfind_class[(unsigned char)s[j]]) & LINKFIND_BREAK))
 			j++;
 		if (j < n && l->tok.len == 0 && j - i <= LINKS_TOKEN_MAX) {
 			/* a whole run inside this piece: looked at where it is, not copied */
-			if (seen & LC_HINT)
-				links_find(s + i, j - i, links_found, l);
+			if (seen & LINKFIND_HINT)
+				linkfind_run(s + i, j - i, links_found, l);
 			i = j + 1;
 			continue;
 		}

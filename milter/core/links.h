@@ -28,20 +28,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "linkfind.h"
 #include "url.h"
 
 #define LINKS_MAX 256
 #define LINK_TEXT_MAX 256
 #define LINKS_TOKEN_MAX 8192
-
-enum link_source {
-	LINK_URL,		/* a URL written in text */
-	LINK_BARE,		/* a bare domain in text */
-	LINK_EMAIL,		/* an address written in text (target: its domain) */
-	LINK_HREF,		/* <a href> */
-	LINK_AREA,		/* <area href> */
-	LINK_FORM		/* <form action> */
-};
 
 #define LINK_F_HTML	0x01	/* found in an HTML part */
 #define LINK_F_TEXT_CUT	0x02	/* the visible text was longer than LINK_TEXT_MAX */
