@@ -11,7 +11,7 @@ secs=${1:-60}
 [ $# -gt 0 ] && shift
 targets=${*:-message header mime html}
 dir=${FUZZ_DIR:-/tmp/vigie-fuzz}
-core="utf8 charset base64 qp header address content mime url entity html links rawmsg vbuf xalloc"
+core="utf8 charset base64 qp header address content mime url entity html linkfind links rawmsg vbuf xalloc"
 mkdir -p "$dir"
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. -Imilter/core -Itests/fuzz"
 libs="$(pkg-config --libs icu-uc)"
