@@ -52,6 +52,7 @@ struct link {
 	size_t text_host_len;
 };
 
+/* A link and its strings are valid during the callback only: copy what must be kept. */
 struct links_sink {
 	void (*link)(void *arg, const struct link *link);
 	void (*text)(void *arg, const char *utf8, size_t len);	/* may be NULL */

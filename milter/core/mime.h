@@ -51,9 +51,10 @@ struct mime_part {
 	unsigned index;		/* entity number: 0 is the message itself */
 	unsigned depth;		/* 0 is the message itself */
 	bool attachment;	/* Content-Disposition: attachment */
-	const struct content *content;
+	const struct content *content;	/* type, charset...: valid during the callbacks only */
 };
 
+/* Any callback may be NULL. Text pieces are well-formed UTF-8, cut on character boundaries. */
 struct mime_sink {
 	void (*begin)(void *arg, const struct mime_part *part);
 	void (*text)(void *arg, const struct mime_part *part, const char *utf8, size_t len);
