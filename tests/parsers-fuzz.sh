@@ -11,7 +11,7 @@ echo "1..$#"
 n=0
 for target; do
 	n=$((n + 1))
-	if out=$("$bin/fuzz_$target" -n "$mutants" "$src"/fuzz/corpus/* "$src"/data/*.eml "$src"/data/*.mbox 2>&1); then
+	if out=$("$bin/fuzz_$target" -n "$mutants" "$src"/fuzz/seeds/parsers-* "$src"/data/parsers/*.eml "$src"/data/parsers/*.mbox 2>&1); then
 		echo "ok $n - fuzz_$target survives the corpus and $mutants mutants"
 	else
 		echo "not ok $n - fuzz_$target survives the corpus and $mutants mutants"

@@ -1,11 +1,11 @@
 #!/bin/sh
-# parsers-golden - every message under tests/data gives exactly its .ref
+# parsers-golden - every message under tests/data/parsers gives exactly its .ref
 # transcript (decoded headers, MIME parts, links), whatever the size of the
 # chunks it is read in. TAP output.
 #
-# To accept a changed transcript after review: parsedump FILE > FILE.ref
+# To accept a changed transcript after review: tests/fuzz/parsedump FILE > FILE.ref
 dump="${top_builddir:-.}/tests/fuzz/parsedump"
-data="${top_srcdir:-.}/tests/data"
+data="${top_srcdir:-.}/tests/data/parsers"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 

@@ -21,7 +21,7 @@ for t in $targets; do
 	# shellcheck disable=SC2086 # word lists on purpose
 	clang $flags -o "$dir/fuzz_$t" tests/fuzz/fuzz_$t.c $srcs $libs
 	mkdir -p "$dir/corpus_$t"
-	cp tests/fuzz/corpus/* tests/data/*.eml tests/data/*.mbox "$dir/corpus_$t/" 2>/dev/null || true
+	cp tests/fuzz/seeds/parsers-* tests/data/parsers/*.eml tests/data/parsers/*.mbox "$dir/corpus_$t/" 2>/dev/null || true
 	echo "== fuzz_$t for $secs s"
 	(cd "$dir" && "./fuzz_$t" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=1024 \
 		-timeout=10 -print_final_stats=1 "corpus_$t" 2>&1 | tail -15)

@@ -2,7 +2,7 @@
  * parsedump - what the message parsers make of a message file: the decoded
  * From, Sender, Reply-To, Return-Path and Subject, the text parts, and the
  * links. The golden-file test compares its output with the .ref file next
- * to each message under tests/data, read in chunks of several sizes.
+ * to each message under tests/data/parsers, read in chunks of several sizes.
  *
  * usage: parsedump [-m] [-c SIZE] FILE    (-m: an mbox; -c: read size)
  */
