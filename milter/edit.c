@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "authres.h"
 #include "edit.h"
 #include "xalloc.h"
 
@@ -77,11 +78,8 @@ void edit_header(struct edit *e, const char *name, const char *value,
 	if (strncasecmp(name, EDIT_PREFIX, sizeof(EDIT_PREFIX) - 1) == 0) {
 		edit_forged(e, name);
 	} else if (strcasecmp(name, EDIT_AR) == 0) {
-		char id[256];
-
 		e->ar_seen++;
-		if (authserv_id != NULL && edit_authserv_id(value, id, sizeof(id)) &&
-		    strcasecmp(id, authserv_id) == 0)
+		if (authserv_id != NULL && authres_is_from(value, strlen(value), authserv_id))
 			edit_ours(e);
 	} else if (strcasecmp(name, "Subject") == 0 && !e->subject_seen) {
 		e->subject_seen = true;
@@ -140,52 +138,4 @@ enum edit_subject edit_subject(const struct edit *e, const char *tag, bool leads
 		vbuf_adds(out, v);
 	}
 	return out->overflow ? EDIT_SUBJECT_KEEP : EDIT_SUBJECT_CHANGE;
-}
-
-/* edit_cfws - skip blanks, folding and (nested) comments */
-static const char *edit_cfws(const char *s)
-{
-	int depth = 0;
-
-	for (; *s; s++) {
-		if (depth > 0 && *s == '\\' && s[1] != '\0')
-			s++;
-		else if (*s == '(')
-			depth++;
-		else if (*s == ')' && depth > 0)
-			depth--;
-		else if (depth == 0 && !strchr(" \t\r\n", *s))
-			break;
-	}
-	return s;
-}
-
-/*
- * edit_authserv_id - the authserv-id an Authentication-Results value starts
- * with (RFC 8601: after CFWS, a token or a quoted string), unquoted.
- */
-bool edit_authserv_id(const char *value, char *out, size_t outlen)
-{
-	const char *s = edit_cfws(value);
-	size_t n = 0;
-
-	if (*s == '"') {
-		for (s++; *s && *s != '"'; s++) {
-			if (*s == '\\' && s[1] != '\0')
-				s++;
-			if (n + 1 >= outlen)
-				return false;
-			out[n++] = *s;
-		}
-		if (*s != '"')
-			return false;
-	} else {
-		for (; *s && !strchr(" \t\r\n;()\"", *s); s++) {
-			if (n + 1 >= outlen)
-				return false;
-			out[n++] = *s;
-		}
-	}
-	out[n] = '\0';
-	return n > 0;
 }

@@ -47,6 +47,5 @@ void edit_header(struct edit *e, const char *name, const char *value,
 unsigned edit_strip(const struct edit *e, edit_delete_fn del, void *ctx, bool *failed);
 enum edit_subject edit_subject(const struct edit *e, const char *tag, bool leadspc,
 			       struct vbuf *out);
-bool edit_authserv_id(const char *value, char *out, size_t outlen);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * test_edit - the end-of-message edits worked out without libmilter: which
  * forged fields are deleted and in what order (last index first, per name),
- * the authserv-id of an incoming Authentication-Results, Subject tagging,
+ * which incoming Authentication-Results claim our authserv-id, Subject tagging,
  * the SMTP reply text, and log-safe copies of network text.
  */
 #include <stdio.h>
@@ -98,41 +98,35 @@ START_TEST(too_many_forged_names_is_a_failure_not_a_pass)
 }
 END_TEST
 
+/* an incoming Authentication-Results value, and whether it claims to be ours */
 static const struct {
 	const char *value;
-	const char *id;			/* NULL: none found */
-} authserv[] = {
-	{ "mx.example.org; dkim=pass", "mx.example.org" },
-	{ " mx.example.org 1; spf=pass", "mx.example.org" },
-	{ "\tmx.example.org;\n\tdkim=none", "mx.example.org" },
-	{ " (comment (nested) \\) still) mx.example.org; none", "mx.example.org" },
-	{ " \"quoted \\\" id\"; none", "quoted \" id" },
-	{ " mx.example.org", "mx.example.org" },
-	{ "", NULL },
-	{ "   ", NULL },
-	{ "; dkim=pass", NULL },
-	{ " (unterminated comment mx.example.org; x", NULL },
-	{ " \"unterminated quote", NULL },
+	bool ours;
+} authres[] = {
+	{ " mx.test; dkim=pass", true },
+	{ " MX.Test.; dkim=pass", true },		/* any case, trailing dot */
+	{ " mx.test 1; spf=pass", true },		/* with a version */
+	{ "\tmx.test;\n\tdkim=none", true },
+	{ " (comment (nested)) mx.test; none", true },
+	{ " \"mx.test\"; none", true },		/* quoted */
+	{ " mx.test.evil.example; dkim=pass", false },
+	{ " evil.example; dkim=pass header.d=mx.test", false },
+	{ " x mx.test; dkim=pass", false },
+	{ "", false },
+	{ " (unterminated comment mx.test; x", false },
 };
 
-START_TEST(authserv_id_of_incoming_results)
+START_TEST(only_results_claiming_our_authserv_id_are_removed)
 {
-	char id[64];
-	bool found = edit_authserv_id(authserv[_i].value, id, sizeof(id));
+	struct edit e;
+	struct calls c = { "", 0, 0 };
+	bool failed;
 
-	ck_assert_int_eq(found, authserv[_i].id != NULL);
-	if (found)
-		ck_assert_str_eq(id, authserv[_i].id);
-}
-END_TEST
-
-START_TEST(authserv_id_longer_than_the_buffer_is_no_match)
-{
-	char value[400], id[256];
-
-	memset(value, 'a', sizeof(value) - 1);
-	value[sizeof(value) - 1] = '\0';
-	ck_assert(!edit_authserv_id(value, id, sizeof(id)));
+	edit_init(&e);
+	edit_header(&e, "Authentication-Results", authres[_i].value, "mx.test");
+	ck_assert_uint_eq(edit_strip(&e, record, &c, &failed), authres[_i].ours ? 1 : 0);
+	ck_assert_str_eq(c.text, authres[_i].ours ? "Authentication-Results#1" : "");
+	edit_reset(&e);
 }
 END_TEST
 
@@ -258,9 +252,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, forged_fields_deleted_last_index_first);
 	tcase_add_test(tc, a_failed_deletion_is_reported);
 	tcase_add_test(tc, too_many_forged_names_is_a_failure_not_a_pass);
-	tcase_add_loop_test(tc, authserv_id_of_incoming_results, 0,
-			    sizeof(authserv) / sizeof(authserv[0]));
-	tcase_add_test(tc, authserv_id_longer_than_the_buffer_is_no_match);
+	tcase_add_loop_test(tc, only_results_claiming_our_authserv_id_are_removed, 0,
+			    sizeof(authres) / sizeof(authres[0]));
 	tcase_add_loop_test(tc, subject_tagged_once, 0, sizeof(subjects) / sizeof(subjects[0]));
 	tcase_add_test(tc, subject_too_long_to_redo_is_kept);
 	tcase_add_loop_test(tc, reject_reply_is_ascii_with_brand, 0,
