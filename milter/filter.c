@@ -63,7 +63,8 @@ static struct session *filter_session(SMFICTX *ctx)
 /*
  * filter_negotiate - ask for only what vigie uses, each flag guarded by
  * what the MTA offers: the header actions, quarantine, the macros it reads;
- * no HELO, RCPT, DATA or unknown-command events; no replies to headers.
+ * no HELO, RCPT, unknown-command or (on unix sockets) DATA events; no
+ * replies to headers; byte-exact header values; skipping the body.
  */
 static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 				 unsigned long f2, unsigned long f3, unsigned long *pf0,
@@ -116,6 +117,9 @@ static sfsistat filter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	if (s == NULL)
 		return SMFIS_TEMPFAIL;
 	session_set_addr(s, sa);
+	/* an MTA that gives no socket address may still give the macro */
+	if (s->addr_len == 0)
+		session_set_addr_text(s, smfi_getsymval(ctx, "{client_addr}"));
 	rt = runtime_acquire();
 	peer = rt != NULL && s->addr_len > 0 &&
 	       hostlist_match(rt->conf->peer_list, s->addr, s->addr_len);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "message.h"
@@ -76,6 +77,30 @@ void session_set_addr(struct session *s, const void *sap)
 	    inet_ntop(s->addr_len == 4 ? AF_INET : AF_INET6, s->addr, s->client,
 		      sizeof(s->client)) == NULL)
 		snprintf(s->client, sizeof(s->client), "local");
+}
+
+/* session_set_addr_text - the client's address from text ({client_addr}), if it is one */
+void session_set_addr_text(struct session *s, const char *text)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET };
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6 };
+	const char *p = text;
+	char buf[INET6_ADDRSTRLEN + 1];
+	size_t n;
+
+	if (p == NULL)
+		return;
+	/* Sendmail writes IPv6 clients as "IPv6:2001:db8::1" */
+	if (strncasecmp(p, "IPv6:", 5) == 0)
+		p += 5;
+	n = strlen(p);
+	if (n >= sizeof(buf))
+		return;
+	memcpy(buf, p, n + 1);
+	if (inet_pton(AF_INET, buf, &in.sin_addr) == 1)
+		session_set_addr(s, &in);
+	else if (inet_pton(AF_INET6, buf, &in6.sin6_addr) == 1)
+		session_set_addr(s, &in6);
 }
 
 /* session_busy_start - note when a callback started */

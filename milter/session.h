@@ -40,6 +40,7 @@ struct session *session_new(void);
 void session_end_message(struct session *s);
 void session_free(struct session *s);
 void session_set_addr(struct session *s, const void *sa);
+void session_set_addr_text(struct session *s, const char *text);
 void session_busy_start(struct timespec *t0);
 void session_busy_add(struct session *s, const struct timespec *t0);
 double session_busy_ms(const struct session *s);

@@ -57,6 +57,25 @@ H.run(function()
 	m.mail_macros = { "{auth_authen}", "" }
 	H.ok(H.send(conn, m) == SMFIR_REPLYCODE, "an empty {auth_authen} and another daemon name are checked")
 	mt.disconnect(conn)
+	-- no socket address (non-SMTP mail, some MTAs): {client_addr} decides
+	conn = mt.connect("local:" .. H.socket, 100, 0.05)
+	mt.macro(conn, SMFIC_CONNECT, "{client_addr}", "10.1.1.1")
+	mt.conninfo(conn, "localhost", "unspec")
+	H.ok(H.begin(conn, H.msg.impersonation()) == SMFIR_ACCEPT,
+		"without a socket address, {client_addr} 10.1.1.1 is internal")
+	mt.disconnect(conn)
+	conn = mt.connect("local:" .. H.socket, 100, 0.05)
+	mt.macro(conn, SMFIC_CONNECT, "{client_addr}", "IPv6:2001:db8::7")
+	mt.conninfo(conn, "localhost", "unspec")
+	H.ok(H.begin(conn, H.msg.impersonation()) == SMFIR_CONTINUE,
+		"Sendmail's IPv6:2001:db8::7 form is read: an outside client, checked")
+	mt.disconnect(conn)
+	conn = mt.connect("local:" .. H.socket, 100, 0.05)
+	mt.conninfo(conn, "localhost", "unspec")
+	H.ok(H.begin(conn, H.msg.impersonation()) == SMFIR_ACCEPT,
+		"no address at all: local submission, not analysed")
+	mt.disconnect(conn)
+
 	H.ok(H.wait_for(function() return H.log_has("not checked: client in InternalHosts") end, 5)
 		and H.log_has("client in PeerList") and H.log_has("authenticated client"),
 		"every skip is logged with its reason")
