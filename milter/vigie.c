@@ -379,6 +379,10 @@ int main(int argc, char **argv)
 		vigie_die("start-up failed");
 	}
 	runtime_install(rt);
+	/* c belongs to the runtime now: use it before a reload may free it */
+	vigie_hello(c, &privs);
+	log_setup(c->syslog, c->syslog_facility, vigie_args.foreground);
+	c = NULL;
 	/*
 	 * Block the signals before any thread exists, so that every thread
 	 * inherits the mask: SIGUSR1 is for the reloader's sigwait, the others
@@ -392,8 +396,6 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (pthread_create(&reloader, NULL, vigie_reloader, NULL) != 0)
 		vigie_die("cannot start the reload thread");
-	vigie_hello(c, &privs);
-	log_setup(c->syslog, c->syslog_facility, vigie_args.foreground);
 	vigie_ready(ready);
 	rc = smfi_main();
 	log_info("stopping%s", rc == MI_SUCCESS ? "" : " after a libmilter error");
