@@ -38,6 +38,8 @@ bool message_body(struct message *m, const void *data, size_t len);
 void message_eom(struct message *m);
 const struct verdict *message_verdict(const struct message *m);
 bool message_authres(const struct message *m, struct vbuf *value);
+/* the From domain as an A-label ("" if none or unparseable), for log lines */
+const char *message_from_domain(const struct message *m);
 void message_free(struct message *m);
 
 #endif
