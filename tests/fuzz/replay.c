@@ -132,12 +132,13 @@ static const char *replay_what = "";	/* the input running, for the alarm */
 static void replay_alarm(int sig)
 {
 	static const char msg[] = "replay: input ran past the time limit (a hang?): ";
+	ssize_t ignored;
 
 	(void)sig;
-	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0 ||
-	    write(STDERR_FILENO, replay_what, strlen(replay_what)) < 0 ||
-	    write(STDERR_FILENO, "\n", 1) < 0)
-		abort();
+	ignored = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	ignored = write(STDERR_FILENO, replay_what, strlen(replay_what));
+	ignored = write(STDERR_FILENO, "\n", 1);
+	(void)ignored;
 	abort();
 }
 
