@@ -3,7 +3,7 @@
  * domain names (--domain) or messages given as files.
  *
  * Touches: the files and standard input it is given, the brand pack, the
- * public suffix list; writes reports to standard output and errors to
+ * public suffix list, the DKIM test keys or DNS; writes reports to standard output and errors to
  * standard error. Exit status: 0 all clean, 1 some input suspect or an
  * impersonation, 2 usage, configuration or unreadable input.
  */
@@ -70,16 +70,6 @@ static int check_args(int argc, char **argv, struct check_opts *o)
 	return 0;
 }
 
-/* check_messages - the message mode, built by the message analysis */
-static int check_messages(const struct detector *det, const struct check_opts *o, FILE *out)
-{
-	(void)det;
-	(void)out;
-	fprintf(stderr, "vigie-check: %s: checking messages is not available yet; "
-		"use --domain to check domain names\n", o->args[0]);
-	return 2;
-}
-
 /* main - parse the options, load the detector, run the chosen mode */
 int main(int argc, char **argv)
 {
@@ -107,6 +97,7 @@ int main(int argc, char **argv)
 	dopts.brands_file = o.brands;
 	dopts.test_keys_file = o.test_keys;
 	dopts.dns_timeout = 5;
+	dopts.no_dkim = o.domains;
 	if ((det = detector_new(&dopts, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "vigie-check: %s\n", err);
 		return 2;
