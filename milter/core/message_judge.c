@@ -152,28 +152,44 @@ static void message_dkim_sum(struct message *m, struct message_dkimsum *s)
 		}
 }
 
-/* message_from_count - exactly one From field with exactly one address */
-static void message_from_count(struct message *m)
+/*
+ * message_from_count - exactly one From field with exactly one address.
+ * Two From fields are never a pass (clients show one, a signature covers
+ * the other). A From that is missing or broken is always reported; it
+ * weighs fully next to a claim to be a brand, lightly without one (mail
+ * from robots and old software lacks a proper From too).
+ */
+static void message_from_count(struct message *m, const struct brand *claim)
 {
 	struct reason_list *rl = &m->v.reasons;
 	size_t fields = m->hdr.seen[HEADER_FROM];
+	int st = claim ? 100 : 40;
 
 	if (fields == 0)
-		reason_add(rl, REASON_BAD_FROM, WHERE_FROM, NULL, 100, "", "no From field");
+		reason_add(rl, REASON_BAD_FROM, WHERE_FROM, claim, st, "", "no From field");
 	else if (fields > 1)
-		reason_add(rl, REASON_MULTIPLE_FROM, WHERE_FROM, m->from_any_owner, 100, "",
-			   "%zu From fields: mail clients show one, a signature may cover another",
-			   fields);
+		return;		/* message_multiple_from */
 	else if (m->from_addresses == 0)
-		reason_add(rl, REASON_BAD_FROM, WHERE_FROM, NULL, 100, "", "no address in From");
+		reason_add(rl, REASON_BAD_FROM, WHERE_FROM, claim, st, "", "no address in From");
 	else if (m->from_addresses > 1)
-		reason_add(rl, REASON_BAD_FROM, WHERE_FROM, m->from_any_owner, 100, "",
-			   "%zu addresses in From", m->from_addresses);
+		reason_add(rl, REASON_BAD_FROM, WHERE_FROM, claim, 100, "",
+			   "%zu addresses in From: clients show one", m->from_addresses);
 	else if (!m->from_usable || !m->from.parsed)
-		reason_add(rl, REASON_BAD_FROM, WHERE_FROM, NULL, 100, m->from_address,
+		reason_add(rl, REASON_BAD_FROM, WHERE_FROM, claim, st, m->from_address,
 			   "the From address is not usable: %s",
 			   !m->from.present ? "no domain" : !m->from.parsed ? "its domain is not a host name"
 			   : "broken syntax");
+}
+
+/* message_multiple_from - two From fields or more: never a pass */
+static void message_multiple_from(struct message *m)
+{
+	size_t fields = m->hdr.seen[HEADER_FROM];
+
+	if (fields > 1)
+		reason_add(&m->v.reasons, REASON_MULTIPLE_FROM, WHERE_FROM, m->from_any_owner, 100, "",
+			   "%zu From fields: mail clients show one, a signature may cover another",
+			   fields);
 }
 
 /* message_auth_state - whether From's brand domain is authenticated */
@@ -225,7 +241,7 @@ static void message_unauthenticated(struct message *m, const struct message_dkim
 			   bn, s->other->domain);
 	else
 		reason_add(rl, REASON_BRAND_UNAUTHENTICATED, WHERE_FROM, b, 90, d,
-			   "no DKIM signature: %s's domain without authentication", bn);
+			   "no DKIM signature: a domain of %s without authentication", bn);
 }
 
 /* message_list_sender - a mailing list sends this on an author's behalf */
@@ -274,9 +290,11 @@ static const struct brand *message_display_name(struct message *m, enum message_
 			   brand_name(b), m->list_id);
 		return NULL;
 	}
+	if (form == NULL || strcmp(form, brand_name(b)) == 0)
+		form = NULL;
 	reason_add(&m->v.reasons, REASON_DISPLAY_NAME, WHERE_FROM, b, strength, m->from_display,
-		   "display name claims %s (\"%s\")%s; the address is %s", brand_name(b),
-		   form ? form : brand_name(b),
+		   "display name claims %s%s%s%s%s; the address is %s", brand_name(b),
+		   form ? " (as \"" : "", form ? form : "", form ? "\")" : "",
 		   disguised ? ", written with hidden or look-alike characters" : "",
 		   m->from_address[0] ? m->from_address : "missing");
 	return b;
@@ -394,25 +412,31 @@ static void message_claim_set(struct message_claim *c, const struct brand *b, co
 	c->level = level;
 }
 
-/* message_lure - bank-details or credential words next to a claim to be a brand */
+/*
+ * message_lure - bank-details or credential words next to a claim to be a
+ * brand. Phishing piles up pressure (requests, deadlines, threats); a
+ * colleague names the data or warns about it: actions in the Subject count
+ * double, and a weak claim needs more of them.
+ */
 static void message_lure(struct message *m, const struct message_claim *c, enum message_auth auth)
 {
 	unsigned terms = m->subject.terms + m->body.terms;
 	unsigned actions = m->subject.actions + m->body.actions;
+	unsigned pressure = 2 * m->subject.actions + m->body.actions;
 	bool in_subject = m->subject.terms + m->subject.actions > 0;
 	const char *word;
-	int st;
+	int st = 0;
 
 	if (terms + actions == 0 || c->brand == NULL)
 		return;
 	if (c->level >= 3)
 		st = 100;
-	else if (c->level == 2)
-		st = actions ? 88 : 50;
-	else if (auth == AUTH_UNKNOWN)
+	else if (c->level == 2 && auth == AUTH_UNKNOWN)
 		st = 40;
-	else
-		st = actions ? 50 : 0;
+	else if (c->level == 2)
+		st = pressure >= 2 ? 95 : pressure == 1 ? 45 : m->subject.terms ? 35 : 0;
+	else if (pressure >= 3)
+		st = 60;
 	if (st == 0)
 		return;
 	word = m->subject.action ? m->subject.action : m->subject.term ? m->subject.term :
@@ -445,7 +469,7 @@ void message_judge(struct message *m)
 
 	message_from_report(m);
 	message_dkim_sum(m, &s);
-	message_from_count(m);
+	message_multiple_from(m);
 	auth = message_auth_state(m, &s);
 	authentic = auth == AUTH_PASS ? m->from.owner : NULL;
 	message_unauthenticated(m, &s, auth);
@@ -484,9 +508,12 @@ void message_judge(struct message *m)
 			}
 		}
 	}
+	message_from_count(m, c.brand);
 	message_reply_to_rule(m, &c, auth);
 	message_lure(m, &c, auth);
 	verdict_compute_with(&m->v, m->policy);
+	if (m->v.kind == VERDICT_CLEAN)
+		m->v.brand = NULL;	/* findings too weak to say a brand is imitated */
 }
 
 /* message_authres - our Authentication-Results value, when DKIM was evaluated */
