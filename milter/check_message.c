@@ -339,6 +339,11 @@ static bool check_message_file(struct check_run *r, const char *path)
 	}
 	rawmsg_finish(raw);
 	rawmsg_free(raw);
+	if (ok && r->count == 0) {	/* empty input: a message without anything */
+		r->mbox = false;
+		check_begin(r, NULL);
+		check_end(r);
+	}
 	free(buf);
 	if (f != stdin)
 		fclose(f);

@@ -343,8 +343,9 @@ static void message_reply_to_rule(struct message *m, const struct message_claim 
 	for (size_t i = 0; i < m->nreply_to; i++) {
 		const struct message_dom *r = &m->reply_to[i];
 
-		if (!r->parsed || brand_owns(b, r->ascii) || brand_authorised_signer(b, r->ascii))
-			continue;
+		if (!r->parsed || r->imitated == b || brand_owns(b, r->ascii) ||
+		    brand_authorised_signer(b, r->ascii))
+			continue;	/* the brand's, or a look-alike already reported */
 		if (m->from.parsed && strcmp(r->registrable, m->from.registrable) == 0 &&
 		    m->from.owner != b)
 			continue;	/* replies go where the mail comes from: nothing new */
