@@ -77,6 +77,7 @@ struct message_claim {
 	const struct brand *brand;
 	const char *by;		/* "display name", "sender domain", ... */
 	int level;		/* 3 strong, 2 Subject, 1 body mention, 0 none */
+	const struct message_dom *src;	/* the Reply-To look-alike making it, if so */
 };
 
 /* message_detail - a link's explanation, cut on a character boundary */
@@ -343,9 +344,9 @@ static void message_reply_to_rule(struct message *m, const struct message_claim 
 	for (size_t i = 0; i < m->nreply_to; i++) {
 		const struct message_dom *r = &m->reply_to[i];
 
-		if (!r->parsed || r->imitated == b || brand_owns(b, r->ascii) ||
+		if (!r->parsed || r == c->src || brand_owns(b, r->ascii) ||
 		    brand_authorised_signer(b, r->ascii))
-			continue;	/* the brand's, or a look-alike already reported */
+			continue;	/* the brand's, or the look-alike that makes the claim */
 		if (m->from.parsed && strcmp(r->registrable, m->from.registrable) == 0 &&
 		    m->from.owner != b)
 			continue;	/* replies go where the mail comes from: nothing new */
@@ -463,7 +464,7 @@ static void message_from_report(struct message *m)
 void message_judge(struct message *m)
 {
 	struct message_dkimsum s;
-	struct message_claim c = { NULL, NULL, 0 };
+	struct message_claim c = { NULL, NULL, 0, NULL };
 	const struct brand *authentic, *shown, *inner;
 	enum message_auth auth;
 	bool list, bad_links;
@@ -487,8 +488,13 @@ void message_judge(struct message *m)
 	message_claim_set(&c, m->sender.imitated, "Sender domain look-alike", 3, authentic);
 	message_claim_set(&c, m->envelope.imitated, "envelope domain look-alike", 3, authentic);
 	message_claim_set(&c, m->return_path.imitated, "Return-Path look-alike", 3, authentic);
-	for (size_t i = 0; i < m->nreply_to; i++)
+	for (size_t i = 0; i < m->nreply_to; i++) {
+		int before = c.level;
+
 		message_claim_set(&c, m->reply_to[i].imitated, "Reply-To look-alike", 3, authentic);
+		if (c.level != before)
+			c.src = &m->reply_to[i];
+	}
 	if (m->body.brand_disguised)
 		message_claim_set(&c, m->body.brand, "body, in disguised letters", 3, authentic);
 	if (m->subject.brand_disguised)
