@@ -56,7 +56,23 @@ struct lexicon {
 	char **keys;		/* strings the slots point to */
 	size_t nkeys;
 	size_t maxlen;
+	uint8_t start[65536 / 8];	/* the first 1, 2 or 3 bytes of some phrase */
 };
+
+/* lexicon_start_bit - the start table's bit for the first (up to 3) bytes of a key */
+static inline unsigned lexicon_start_bit(const char *key, size_t len)
+{
+	uint32_t h = (unsigned char)key[0];
+
+	if (len > 1)
+		h = h * 0x9e3779b1u + (unsigned char)key[1];
+	if (len > 2)
+		h = h * 0x9e3779b1u + (unsigned char)key[2];
+	h ^= (uint32_t)(len > 3 ? 3 : len) * 0x85ebca6bu;
+	h ^= h >> 15;
+	h *= 0xc2b2ae35u;
+	return (h ^ (h >> 13)) & 0xffff;
+}
 
 /*
  * The lure vocabulary: what phishers after bank details and logins write.
@@ -302,6 +318,11 @@ static void lexicon_add(struct lexicon *lx, enum lexicon_kind kind, const struct
 	lexicon_put(lx, key, len, (int)lx->nentries++);
 	for (size_t n = 1; n < len; n++)
 		lexicon_put(lx, key, n, -1);
+	for (size_t n = 1; n <= 3 && n <= len; n++) {
+		unsigned bit = lexicon_start_bit(key, n);
+
+		lx->start[bit / 8] |= (uint8_t)(1u << (bit % 8));
+	}
 	if (len > lx->maxlen)
 		lx->maxlen = len;
 }
@@ -375,8 +396,13 @@ static void lexicon_try(struct lexicon_scan *s, const char *key, size_t len, boo
 {
 	const struct lexicon_slot *slot;
 
+	unsigned bit;
+
 	if (len == 0 || len > s->lx->maxlen)
 		return;
+	bit = lexicon_start_bit(key, len);
+	if (!(s->lx->start[bit / 8] & (1u << (bit % 8))))
+		return;		/* no phrase starts with these bytes */
 	slot = lexicon_find(s->lx, key, len);
 	if (slot->key == NULL)
 		return;
@@ -401,8 +427,14 @@ static void lexicon_word_end(struct lexicon_scan *s)
 	if (s->wlong) {
 		s->nparts = 0;
 	} else {
-		size_t wl = lexicon_rn(s->word, s->wlen);
+		size_t wl = s->wlen;
+		unsigned bit = lexicon_start_bit(s->word, wl);
 
+		if (s->nparts == 0 && !(s->lx->start[bit / 8] & (1u << (bit % 8)))) {
+			s->wlen = 0;
+			s->wdisguised = false;
+			return;		/* no phrase starts so: most words end here */
+		}
 		for (size_t i = 0; i < s->nparts; i++) {
 			struct lexicon_partial *p = &s->part[i];
 			char key[2 * LEXICON_KEY_MAX];
@@ -413,7 +445,8 @@ static void lexicon_word_end(struct lexicon_scan *s)
 			memcpy(key + p->len, s->word, wl);
 			lexicon_try(s, key, p->len + wl, p->disguised || s->wdisguised, next, &nnext);
 		}
-		lexicon_try(s, s->word, wl, s->wdisguised, next, &nnext);
+		if (s->lx->start[bit / 8] & (1u << (bit % 8)))
+			lexicon_try(s, s->word, wl, s->wdisguised, next, &nnext);
 		memcpy(s->part, next, nnext * sizeof(next[0]));
 		s->nparts = nnext;
 	}
@@ -427,12 +460,16 @@ static void lexicon_add_key(struct lexicon_scan *s, const char *k, size_t n)
 {
 	if (s->wlong)
 		return;
-	if (s->wlen + n > s->lx->maxlen) {
-		s->wlong = true;
-		return;
+	for (size_t i = 0; i < n; i++) {
+		if (k[i] == 'n' && s->wlen > 0 && s->word[s->wlen - 1] == 'r') {
+			s->word[s->wlen - 1] = 'm';	/* rn reads as m, as in the skeleton's keys */
+		} else if (s->wlen == s->lx->maxlen) {
+			s->wlong = true;
+			return;
+		} else {
+			s->word[s->wlen++] = k[i];
+		}
 	}
-	memcpy(s->word + s->wlen, k, n);
-	s->wlen += n;
 }
 
 /* lexicon_cp - one code point of the text */
@@ -485,13 +522,19 @@ void lexicon_scan_text(struct lexicon_scan *s, const char *utf8, size_t len)
 		if (b < 0x80) {
 			const struct lexicon_fold *f = &fold[b];
 
-			if (f->cls == LX_ALNUM) {
-				if (!s->wlong && s->wlen + f->len <= s->lx->maxlen) {
-					memcpy(s->word + s->wlen, f->key, f->len);
-					s->wlen += f->len;
-				} else {
+			if (f->cls == LX_ALNUM && f->len != 1) {
+				lexicon_add_key(s, f->key, f->len);
+			} else if (f->cls == LX_ALNUM) {
+				char c = f->key[0];
+
+				if (s->wlong)
+					;
+				else if (c == 'n' && s->wlen > 0 && s->word[s->wlen - 1] == 'r')
+					s->word[s->wlen - 1] = 'm';
+				else if (s->wlen < s->lx->maxlen)
+					s->word[s->wlen++] = c;
+				else
 					s->wlong = true;
-				}
 			} else {
 				lexicon_word_end(s);
 			}
