@@ -1,0 +1,69 @@
+/*
+ * conf - vigie.conf: OpenDKIM-style "Name value" lines, shared by the milter
+ * and vigie-check --config.
+ *
+ * A struct conf is built whole, checked whole, then never changed: the
+ * milter swaps in a new one on reload. Errors read "file:line: message",
+ * one per line, all of them, so an admin fixes a file in one pass.
+ */
+#ifndef VIGIE_CONF_H
+#define VIGIE_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "message.h"
+#include "vbuf.h"
+
+struct hostlist;
+
+#define CONF_FILE_MAX (1u << 20)	/* bytes of vigie.conf */
+#define CONF_LINE_MAX 4096		/* bytes of one line */
+#define CONF_REPLY_MAX 400		/* bytes of RejectReply */
+#define CONF_TAG_MAX 64			/* bytes of SubjectTag */
+#define CONF_ERRORS_MAX 65536		/* bytes of error text kept */
+
+enum conf_action {
+	CONF_ACTION_TAG,		/* headers only */
+	CONF_ACTION_QUARANTINE,		/* headers, and hold the message */
+	CONF_ACTION_REJECT		/* 550 5.7.1 RejectReply */
+};
+
+struct conf {
+	char *path;			/* file read; NULL: built-in defaults */
+	char *basedir;			/* its directory, for relative paths */
+	char *socket;			/* Socket */
+	char *user;			/* UserID "user[:group]"; NULL: default */
+	char *pidfile;			/* PidFile; NULL: default for the mode */
+	unsigned umask;			/* UMask, applied to the socket */
+	bool syslog;			/* Syslog */
+	int syslog_facility;		/* SyslogFacility, a LOG_* value */
+	char *authserv_id;		/* AuthservID */
+	char **trusted_authserv_ids;	/* TrustedAuthservIDs, NULL-terminated */
+	struct hostlist *internal_hosts;	/* InternalHosts */
+	struct hostlist *peer_list;	/* PeerList */
+	bool skip_authenticated;	/* SkipAuthenticated */
+	char *brands;			/* Brands; NULL: the built-in pack */
+	char *nameservers;		/* Nameservers; NULL: resolv.conf */
+	unsigned dns_timeout;		/* DNSTimeout, seconds */
+	char *test_public_keys;		/* TestPublicKeys; NULL: DNS */
+	enum message_dkim dkim_verify;	/* DKIMVerify */
+	enum conf_action suspect_action;	/* SuspectAction */
+	enum conf_action impersonation_action;	/* ImpersonationAction */
+	char *reject_reply;		/* RejectReply (UTF-8, %b = brand) */
+	char *subject_tag;		/* SubjectTag; NULL: off */
+	size_t max_body_scan;		/* MaxBodyScan, bytes */
+};
+
+struct conf *conf_defaults(void);
+int conf_parse(struct conf *c, const char *text, size_t len, const char *origin,
+	       struct vbuf *errors);
+struct conf *conf_load(const char *path, bool must_exist, struct vbuf *errors);
+void conf_free(struct conf *c);
+bool conf_set_socket(struct conf *c, const char *spec, struct vbuf *errors);
+const char *conf_action_name(enum conf_action a);
+const char *conf_dkim_name(enum message_dkim d);
+const char *conf_facility_name(int facility);
+void conf_message_opts(const struct conf *c, struct message_opts *opts);
+
+#endif

@@ -1,0 +1,11 @@
+/*
+ * filter - the milter callbacks, registered with libmilter.
+ */
+#ifndef VIGIE_FILTER_H
+#define VIGIE_FILTER_H
+
+#include <stdbool.h>
+
+bool filter_register(bool tcp);
+
+#endif
