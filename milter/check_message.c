@@ -16,6 +16,7 @@
 
 #include "brands.h"
 #include "check_mode.h"
+#include "conf.h"
 #include "detector.h"
 #include "json.h"
 #include "message.h"
@@ -23,7 +24,6 @@
 #include "verdict.h"
 
 #define CHECK_READ 65536
-#define CHECK_AUTHSERV "vigie-check"
 
 static const char *const check_sources[] = { "url", "bare", "email", "href", "area", "form" };
 
@@ -263,10 +263,14 @@ static void check_message_text(struct check_run *r, const struct message *m)
 static void check_begin(void *arg, const char *envelope_from)
 {
 	struct check_run *r = arg;
-	struct message_opts mo = { 0, MESSAGE_DKIM_ALWAYS, CHECK_AUTHSERV };
+	struct message_opts mo;
 
+	/* vigie.conf's settings, but DKIM on every message (vigie-check(1)) */
+	conf_message_opts(r->o->conf, &mo);
+	mo.dkim = MESSAGE_DKIM_ALWAYS;
 	message_free(r->msg);
 	r->msg = message_new(r->det, &mo);
+	message_trust(r->msg, r->o->conf->trusted_authserv_ids);
 	r->count++;
 	if (envelope_from)
 		message_envelope_from(r->msg, envelope_from);

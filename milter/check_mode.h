@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct conf;
 struct detector;
 
 struct check_opts {
@@ -17,6 +18,7 @@ struct check_opts {
 	const char *brands;	/* --brands FILE */
 	const char *test_keys;	/* --test-keys FILE */
 	const char *config;	/* --config FILE */
+	const struct conf *conf;	/* vigie.conf as read, or the defaults */
 	char **args;		/* domains or files; "-" is standard input */
 	int nargs;
 };

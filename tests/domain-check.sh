@@ -117,7 +117,8 @@ grep -q 'no-such-message.eml' "$tmp/err"
 ok $? "without --domain the arguments are message files: a missing one exits 2, named"
 
 status 2 "$check" --config "$tmp/test.conf" --domain x.fr
-ok $? "--config is refused clearly until the shared config reader exists"
+grep -q "test.conf:1:" "$tmp/err"
+ok $? "--config with a file that is no vigie.conf exits 2, naming file and line"
 
 status 0 "$check" --help
 grep -q -- '--domain DOMAIN' "$tmp/out"

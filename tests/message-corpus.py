@@ -115,6 +115,25 @@ def main():
     o = json.loads(p.stdout)
     ok(p.returncode == 1 and o["file"] == "-" and o["verdict"] == "impersonation",
        "'-' reads a message from standard input")
+    # --config: vigie.conf's keys and trusted relays
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        conf = os.path.join(tmp, "vigie.conf")
+        with open(conf, "w") as f:
+            f.write("TestPublicKeys %s\nTrustedAuthservIDs relay.example\n" % os.path.abspath(KEYS))
+        with open(os.path.join(DATA, "spoof-tampered.eml"), "rb") as f:
+            raw = (b"Authentication-Results: relay.example; dkim=pass header.d=viamedis.fr\r\n"
+                   + f.read())
+        p = subprocess.run([CHECK, "--json", "--config", conf, "-"], input=raw,
+                           capture_output=True, timeout=60)
+        o = json.loads(p.stdout)
+        ok(p.returncode == 0 and o["verdict"] == "clean"
+           and o["dkim"][0].get("trusted_pass") == "relay.example",
+           "--config: a TrustedAuthservIDs relay's dkim=pass stands for a signature broken on the way")
+        p = subprocess.run([CHECK, "--json", "--test-keys", KEYS, "-"], input=raw,
+                           capture_output=True, timeout=60)
+        o = json.loads(p.stdout)
+        ok(o["verdict"] == "impersonation", "without the trust, the same Authentication-Results is ignored")
     # accuracy, as a figure
     legit = [r for r in rows if r[2] == "clean"]
     phish = [r for r in rows if r[2] != "clean"]
