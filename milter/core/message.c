@@ -48,7 +48,7 @@ struct message *message_new(const struct detector *det, const struct message_opt
 
 	m->det = det;
 	m->brands = detector_brands(det);
-	m->max_scan = opts && opts->max_body_scan ? opts->max_body_scan : MESSAGE_SCAN_DEFAULT;
+	m->max_scan = opts ? opts->max_body_scan : MESSAGE_SCAN_DEFAULT;
 	m->dkim_mode = opts ? opts->dkim : MESSAGE_DKIM_NEVER;
 	for (size_t i = 0; id[i] && i < AUTHRES_ID_MAX; i++)
 		m->authserv_id[i] = id[i];

@@ -44,12 +44,12 @@ enum message_dkim {
  * otherwise): options beyond these come through setters, with defaults.
  */
 struct message_opts {
-	size_t max_body_scan;		/* body bytes examined (MaxBodyScan); 0: MESSAGE_SCAN_DEFAULT */
+	size_t max_body_scan;		/* body bytes examined (MaxBodyScan); 0: none */
 	enum message_dkim dkim;		/* DKIMVerify */
 	const char *authserv_id;	/* AuthservID, for Authentication-Results; NULL: "localhost" */
 };
 
-#define MESSAGE_SCAN_DEFAULT (1u << 20)	/* MaxBodyScan when none is given */
+#define MESSAGE_SCAN_DEFAULT (256u << 10)	/* MaxBodyScan of vigie.conf's defaults */
 #define MESSAGE_HOSTS_MAX 64		/* distinct link hosts judged per message */
 #define MESSAGE_LINKS_MAX 64		/* links judged (host, shown name) per message */
 #define MESSAGE_TRUSTED_MAX 16		/* dkim=pass domains kept from trusted relays */

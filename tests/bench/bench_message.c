@@ -188,6 +188,7 @@ int main(int argc, char **argv)
 	b.det = det;
 	b.opts.dkim = dopts.test_keys_file ? MESSAGE_DKIM_ALWAYS : MESSAGE_DKIM_NEVER;
 	b.opts.authserv_id = "bench";
+	b.opts.max_body_scan = MESSAGE_SCAN_DEFAULT;
 	if ((n = bench_load(dir, &msgs)) == 0) {
 		fprintf(stderr, "bench_message: %s: no message\n", dir);
 		return 2;

@@ -104,7 +104,7 @@ static struct message *analyse_with(const char *raw, size_t len, size_t chunk,
 	return f.m;
 }
 
-static const struct message_opts always = { 0, MESSAGE_DKIM_ALWAYS, "mx.test" };
+static const struct message_opts always = { MESSAGE_SCAN_DEFAULT, MESSAGE_DKIM_ALWAYS, "mx.test" };
 
 /* analyse - whole, DKIM on every message */
 static struct message *analyse(const char *raw)
@@ -318,7 +318,7 @@ START_TEST(authres_rendering)
 	size_t len;
 	char *raw = read_file("brand-signed.eml", &len);
 	struct message *m = analyse(raw);
-	static const struct message_opts never = { 0, MESSAGE_DKIM_NEVER, "mx.test" };
+	static const struct message_opts never = { MESSAGE_SCAN_DEFAULT, MESSAGE_DKIM_NEVER, "mx.test" };
 
 	ck_assert(message_authres(m, &v));
 	ck_assert_msg(strstr(vbuf_str(&v), "mx.test; dkim=pass") == vbuf_str(&v) &&
@@ -350,7 +350,7 @@ END_TEST
 /* dkim_brands_mode - DKIMVerify brands: only messages from a brand's domain */
 START_TEST(dkim_brands_mode)
 {
-	static const struct message_opts brands = { 0, MESSAGE_DKIM_BRANDS, "mx.test" };
+	static const struct message_opts brands = { MESSAGE_SCAN_DEFAULT, MESSAGE_DKIM_BRANDS, "mx.test" };
 	size_t len;
 	char *raw = read_file("from-lookalike-signed.eml", &len);
 	struct message *m = analyse_with(raw, len, 0, &brands, NULL, NULL);
