@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "brands.h"
 #include "detector.h"
 #include "message.h"
 #include "rawmsg.h"
@@ -232,6 +233,32 @@ START_TEST(identity_rules)
 		      verdict_kind_name(message_verdict(m)->kind), message_verdict(m)->score,
 		      identity[_i].codes, verdict_kind_name(identity[_i].kind));
 	message_free(m);
+}
+END_TEST
+
+/* every_form_claims - each name of every brand of the pack, as a display name:
+ * a plain display-name finding (90), never one "in disguise" */
+START_TEST(every_form_claims)
+{
+	const struct brands *b = detector_brands(det);
+
+	for (size_t i = 0; i < brands_count(b); i++) {
+		const struct brand *br = brands_at(b, i);
+
+		for (size_t f = 0; f < brand_form_count(br); f++) {
+			char raw[1024];
+			struct message *m;
+			const struct verdict *v;
+
+			snprintf(raw, sizeof(raw), "From: \"%s\" <x@gmail.com>\n\nx\n", brand_form(br, f));
+			m = analyse(raw);
+			v = message_verdict(m);
+			ck_assert_msg(v->reasons.count == 1 && v->reasons.item[0].code == REASON_DISPLAY_NAME &&
+				      v->reasons.item[0].strength == 90 && v->brand == br,
+				      "display name '%s' of %s", brand_form(br, f), brand_name(br));
+			message_free(m);
+		}
+	}
 }
 END_TEST
 
@@ -541,6 +568,7 @@ static Suite *message_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, identity_rules, 0, sizeof(identity) / sizeof(identity[0]));
+	tcase_add_test(tc, every_form_claims);
 	tcase_add_loop_test(tc, lure_rules, 0, sizeof(lures) / sizeof(lures[0]));
 	tcase_add_loop_test(tc, chunk_independence, 0, sizeof(chunked) / sizeof(chunked[0]));
 	tcase_add_test(tc, authres_rendering);
