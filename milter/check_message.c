@@ -259,7 +259,7 @@ static void check_message_text(struct check_run *r, const struct message *m)
 	vbuf_free(&caps);
 }
 
-/* check_begin .. check_end - rawmsg's calls, handed to the analysis */
+/* check_begin - rawmsg: a message starts; a new analysis */
 static void check_begin(void *arg, const char *envelope_from)
 {
 	struct check_run *r = arg;
@@ -276,22 +276,26 @@ static void check_begin(void *arg, const char *envelope_from)
 		message_envelope_from(r->msg, envelope_from);
 }
 
+/* check_header - rawmsg: one field, as libmilter gives it */
 static void check_header(void *arg, const char *name, const char *value)
 {
 	message_header(((struct check_run *)arg)->msg, name, value);
 }
 
+/* check_eoh - rawmsg: the end of the header */
 static void check_eoh(void *arg)
 {
 	message_eoh(((struct check_run *)arg)->msg);
 }
 
+/* check_body - rawmsg: a body chunk, CRLF line ends */
 static void check_body(void *arg, const char *data, size_t len)
 {
 	/* the milter stops when told; here every byte is counted for the caps */
 	message_body(((struct check_run *)arg)->msg, data, len);
 }
 
+/* check_end - rawmsg: the message is complete: judge and report it */
 static void check_end(void *arg)
 {
 	struct check_run *r = arg;

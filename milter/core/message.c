@@ -178,7 +178,7 @@ void message_words_scan(struct message *m, struct message_words *w, const char *
 	m->words = saved;
 }
 
-/* message_first_domain - the domain of the first usable-looking address of a list */
+/* message_first - the first address of a list that has a domain */
 static const struct address *message_first(const struct address_list *l)
 {
 	for (size_t i = 0; i < l->count; i++)
@@ -449,17 +449,19 @@ bool message_body(struct message *m, const void *data, size_t len)
 	return m->scan_more || m->dkim_more;
 }
 
-/* message_part_begin .. message_part_end - decoded text parts go to the links */
+/* message_part_begin - mime's sink: a text part starts; the links read it */
 static void message_part_begin(void *arg, const struct mime_part *part)
 {
 	links_begin(((struct message *)arg)->links, part->kind == MIME_HTML);
 }
 
+/* message_part_text - mime's sink: decoded UTF-8 text of the part */
 static void message_part_text(void *arg, const struct mime_part *part, const char *s, size_t n)
 {
 	links_text(((struct message *)arg)->links, s, n);
 }
 
+/* message_part_end - mime's sink: no link and no phrase spans two parts */
 static void message_part_end(void *arg, const struct mime_part *part)
 {
 	struct message *m = arg;

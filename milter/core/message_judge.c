@@ -125,7 +125,7 @@ static void message_dkim_sum(struct message *m, struct message_dkimsum *s)
 		ms->sig = sig;
 		ms->aligned = message_aligned(m, sig->domain);
 		ms->checked = !(sig->result == DKIMCHECK_NEUTRAL && !ms->aligned &&
-				strcmp(sig->reason, "not checked") == 0);
+				sig->reason && strcmp(sig->reason, "not checked") == 0);
 		if (sig->result != DKIMCHECK_PASS)
 			ms->trusted = message_trusted_for(m, sig->domain);
 		if (!ms->aligned) {

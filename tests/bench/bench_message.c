@@ -48,6 +48,7 @@ static double bench_clock(clockid_t id)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* bench_begin .. bench_end - rawmsg's calls, handed to the analysis */
 static void bench_begin(void *arg, const char *env)
 {
 	struct bench *b = arg;
@@ -145,6 +146,7 @@ static void bench_report(const char *what, double *v, int n)
 	printf("%s: min %.0f  median %.0f  max %.0f msg/s\n", what, v[0], v[n / 2], v[n - 1]);
 }
 
+/* main - options, the corpus, the runs */
 int main(int argc, char **argv)
 {
 	struct detector_opts dopts = { 0 };

@@ -46,6 +46,7 @@ static void fuzz_value(const struct vbuf *v)
 	}
 }
 
+/* fuzz_begin - rawmsg: a message starts */
 static void fuzz_begin(void *arg, const char *env)
 {
 	struct fuzz *f = arg;
@@ -60,6 +61,7 @@ static void fuzz_begin(void *arg, const char *env)
 		message_envelope_from(f->m, env);
 }
 
+/* fuzz_header .. fuzz_body - rawmsg's calls, handed over */
 static void fuzz_header(void *arg, const char *n, const char *v)
 {
 	message_header(((struct fuzz *)arg)->m, n, v);
@@ -75,6 +77,7 @@ static void fuzz_body(void *arg, const char *d, size_t n)
 	message_body(((struct fuzz *)arg)->m, d, n);
 }
 
+/* fuzz_end - rawmsg: the end; every reader, and the invariants */
 static void fuzz_end(void *arg)
 {
 	struct fuzz *f = arg;
@@ -102,6 +105,7 @@ static void fuzz_end(void *arg)
 	vbuf_free(&c);
 }
 
+/* LLVMFuzzerTestOneInput - one input: the message (or mbox), fed in chunks */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct detector *det;

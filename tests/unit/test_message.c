@@ -33,6 +33,7 @@ static void setup(void)
 	ck_assert_msg(det != NULL, "%s", err);
 }
 
+/* teardown - release it */
 static void teardown(void)
 {
 	detector_free(det);
@@ -46,6 +47,7 @@ struct feed {
 	size_t body_calls_after_false;
 };
 
+/* feed_begin .. feed_end - rawmsg's calls, as the milter makes them */
 static void feed_begin(void *arg, const char *env)
 {
 	struct feed *f = arg;
@@ -583,6 +585,7 @@ static Suite *message_suite(void)
 	return s;
 }
 
+/* main - run the suite, TAP out */
 int main(void)
 {
 	return tap_run(message_suite());
