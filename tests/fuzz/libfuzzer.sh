@@ -22,6 +22,9 @@ set -u
 top_srcdir=$(cd "$top_srcdir" && pwd) top_builddir=$(cd "$top_builddir" && pwd)
 FUZZ_BUILD=${FUZZ_BUILD:-$top_builddir/fuzz-build}
 table=$top_srcdir/tests/fuzz/targets
+# fuzz_analysis verifies DKIM with the message corpus' keys
+VIGIE_FUZZ_KEYS=$top_srcdir/tests/data/messages/keys/test-keys
+export VIGIE_FUZZ_KEYS
 
 names() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$table" | awk '{print $1}'; }
 

@@ -9,6 +9,9 @@
 #                   the table's); FUZZ_TARGETS="a b" runs only those.
 : "${top_srcdir:=$(pwd)}" "${top_builddir:=$(pwd)}"
 table=$top_srcdir/tests/fuzz/targets
+# fuzz_analysis verifies DKIM with the message corpus' keys
+VIGIE_FUZZ_KEYS=$top_srcdir/tests/data/messages/keys/test-keys
+export VIGIE_FUZZ_KEYS
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-replay.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
