@@ -119,6 +119,17 @@ bed_vigie_start() {
 		{ echo "Bail out! vigie $1 did not start"; sed 's/^/# /' "$WORK/$1.log"; exit 1; }
 }
 
+# bed_vigie_stop NAME - SIGTERM the vigie of NAME and wait: a TAP line
+# saying it stopped cleanly (exit 0, not a crash on the way out)
+bed_vigie_stop() {
+	local pid rc
+	pid=$(cat "$RUN/$1.pid" 2>/dev/null)
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rc=$?
+	t "vigie $1 stops cleanly on SIGTERM (exit status $rc)" '[ "$rc" = 0 ]'
+}
+
 # bed_postfix NAME SMTP-PORT RELAY-PORT MILTER DEFAULT-ACTION [MAIN.CF LINES]
 # - a private Postfix: smtpd on 127.0.0.1:SMTP-PORT with MILTER ("" for
 # none), relaying everything to 127.0.0.1:RELAY-PORT; retries every second

@@ -123,4 +123,6 @@ wait_for 60 '[ "$(domain_count after.example.net)" -ge 200 ] && [ "$(queue_count
 tagged=$(domain_count after.example.net tagged)
 t "accept: once vigie is back, messages are tagged again ($tagged of 200)" '[ "$tagged" = 200 ]'
 t "each restarted vigie is running" 'alive "$(cat "$RUN/tf.pid")" && alive "$(cat "$RUN/acc.pid")"'
+bed_vigie_stop tf
+bed_vigie_stop acc
 bed_end

@@ -313,7 +313,8 @@ def milter_cases(t, tmp, corpus, verdicts):
         t.ok(v.poll() is None, "vigie is still running after the hostile corpus")
     finally:
         v.terminate()
-        v.wait(timeout=30)
+        rc = v.wait(timeout=30)
+    t.ok(rc == 0, "vigie stops cleanly on SIGTERM (exit status %d)" % rc)
     # the 50 MB body read to the end: MaxBodyScan at its maximum
     big = [c for c in cases.CASES if c["name"] == "mime-50mb-body"][0]
     v = start_vigie(tmp, "wide", "MaxBodyScan 64m\n")
@@ -330,7 +331,8 @@ def milter_cases(t, tmp, corpus, verdicts):
                  s.get("max_ms"), before, peak), [p.stdout.decode()[-600:], p.stderr.decode()[-600:]])
     finally:
         v.terminate()
-        v.wait(timeout=30)
+        rc = v.wait(timeout=30)
+    t.ok(rc == 0, "vigie (MaxBodyScan 64m) stops cleanly on SIGTERM (exit status %d)" % rc)
 
 
 def main():

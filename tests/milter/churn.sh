@@ -113,5 +113,9 @@ t "RSS stable: $rss1 kB after round 1, $rss2 kB after round 2 (limit $limit kB)"
 	'[ -n "$rss2" ] && [ "$rss2" -le "$limit" ]'
 t "descriptors stable: $fd0 idle before any load, $fd1 after round 1, $fd2 after round 2" \
 	'[ "$fd1" = "$fd0" ] && [ "$fd2" = "$fd0" ]'
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+t "vigie stops cleanly on SIGTERM (exit status $rc)" '[ "$rc" = 0 ]'
 echo "1..$n"
 [ "$fails" = 0 ]
