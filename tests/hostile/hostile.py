@@ -335,8 +335,98 @@ def milter_cases(t, tmp, corpus, verdicts):
     t.ok(rc == 0, "vigie (MaxBodyScan 64m) stops cleanly on SIGTERM (exit status %d)" % rc)
 
 
+def smtp_send(port, rcpt, data):
+    """one message over SMTP, its bytes as they are (bare CR and NUL kept:
+    only lines starting with a dot are doubled); the reply to DATA's end"""
+    s = socket.create_connection(("127.0.0.1", port), timeout=120)
+    f = s.makefile("rb")
+
+    def reply():
+        line = f.readline()
+        while line[3:4] == b"-":
+            line = f.readline()
+        return line.decode("ascii", "replace").strip()
+
+    reply()
+    for cmd in (b"EHLO client.hostile.test", b"MAIL FROM:<bounce@mailer.example.net>",
+                b"RCPT TO:<%s>" % rcpt.encode(), b"DATA"):
+        s.sendall(cmd + b"\r\n")
+        r = reply()
+        if not r.startswith(("2", "3")):
+            s.close()
+            return r
+    body = data if data.endswith(b"\r\n") else data + b"\r\n"
+    body = body.replace(b"\r\n.", b"\r\n..")
+    if body.startswith(b"."):
+        body = b"." + body
+    s.sendall(body + b".\r\n")
+    r = reply()
+    s.sendall(b"QUIT\r\n")
+    s.close()
+    return r
+
+
+def sink_headers(sink, rcpt):
+    """the header block of the message for rcpt at the sink, unfolded lines kept"""
+    for name in os.listdir(sink):
+        with open(os.path.join(sink, name), "rb") as f:
+            data = f.read()
+        if b"X-Rcpt-Args: <%s>" % rcpt.encode() in data:
+            return data.split(b"\n\n", 1)[0].decode("latin-1")
+    return None
+
+
+def postfix_mode(port, sink, first):
+    """every case through a running Postfix (tests/e2e/hostile.sh): TAP
+    lines numbered from first, then "# ran N failed F" """
+    t = Tap()
+    t.n = first - 1
+    tmp = tempfile.mkdtemp(prefix="vigie-hostile-pf.")
+    try:
+        corpus = os.path.join(tmp, "corpus")
+        cases.write_all(corpus)
+        for c in cases.CASES:
+            rcpt = "%s@hostile.example.net" % c["name"]
+            t0 = time.monotonic()
+            r = smtp_send(port, rcpt, c["data"])
+            ms = (time.monotonic() - t0) * 1000
+            head = None
+            for _ in range(600):
+                head = sink_headers(sink, rcpt)
+                if head is not None:
+                    break
+                time.sleep(0.1)
+            why = []
+            if not r.startswith("250"):
+                why.append("Postfix said %s" % r)
+            if head is None:
+                why.append("not delivered")
+                head = ""
+            fields = []
+            for line in head.split("\n"):
+                if line[:1] in (" ", "\t") and fields:
+                    fields[-1] += "\n" + line
+                else:
+                    fields.append(line)
+            ours = [(fl.split(":", 1)[0], fl.split(":", 1)[1].lstrip(" ")) for fl in fields
+                    if fl.lower().startswith(("x-vigie-", "authentication-results: mx.hostile.test"))]
+            verdicts = [v for n, v in ours if n.lower() == "x-vigie-verdict"]
+            if len(verdicts) != 1:
+                why.append("%d X-Vigie-Verdict fields" % len(verdicts))
+            for name, value in ours:
+                why += header_faults(name, value)
+            t.ok(not why, "Postfix %s: 250, delivered, one X-Vigie-Verdict (%s), vigie's headers clean, in %.0f ms" % (
+                c["name"], (verdicts or ["none"])[0].split(" ")[0], ms), why + ours)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("# ran %d failed %d" % (t.n - first + 1, t.failed))
+    return 1 if t.failed else 0
+
+
 def main():
     global DNS_PORT
+    if len(sys.argv) == 5 and sys.argv[1] == "postfix":
+        return postfix_mode(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
     private_network()
     t = Tap()
     for prog in (CHECK, VIGIE, GEN):
