@@ -34,6 +34,7 @@ struct runtime *runtime_build(struct conf *conf, struct vbuf *errors)
 {
 	struct detector_opts opts = {
 		.brands_file = conf->brands,
+		.brands_key_file = conf->brands_key,
 		.test_keys_file = conf->test_public_keys,
 		.nameservers = conf->nameservers,
 		.dns_timeout = conf->dns_timeout,

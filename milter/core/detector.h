@@ -17,10 +17,13 @@
 struct brand;
 struct brands;
 struct domain;
+struct packfile;
 struct skeleton;
 
 struct detector_opts {
 	const char *brands_file;	/* brand pack; NULL: the built-in one */
+	const char *brands_key_file;	/* BrandsKey: brands_file must carry a valid
+					   brands_file.sig by this public key */
 	const char *test_keys_file;	/* DKIM keys from this file, not DNS */
 	const char *nameservers;	/* "addr[:port],..."; NULL: resolv.conf */
 	unsigned dns_timeout;		/* seconds per DKIM key lookup */
@@ -32,6 +35,8 @@ const struct brands *detector_brands(const struct detector *det);
 const struct skeleton *detector_skeleton(const struct detector *det);
 const psl_ctx_t *detector_psl(const struct detector *det);
 const struct detector_opts *detector_opts(const struct detector *det);
+/* what identifies the pack loaded: SHA-256, "# version:", signature checked */
+const struct packfile *detector_pack(const struct detector *det);
 
 /*
  * Parse name[0..len) into out (may be NULL) and add lookalike findings to

@@ -4,8 +4,10 @@
  * own, with verdicts that do not depend on the detection engine's weights.
  *
  * Touches: reads the Brands file if one is configured (a file containing
- * "broken" fails, so a reload with a bad brand pack can be tested). Never
- * installed: tests/milter/vigie-fake is the only program linked with it.
+ * "broken" fails, so a reload with a bad brand pack can be tested), and
+ * checks its signature as the real detector does when BrandsKey is set
+ * (packfile.c). Never installed: tests/milter/vigie-fake is the only
+ * program linked with it.
  *
  * Its rules (enough for the messages of tests/milter):
  *   From domain xn--viamdis-eya.fr or viamedis-securite.fr -> impersonation 92,
@@ -22,6 +24,7 @@
 #include "brands.h"
 #include "detector.h"
 #include "message.h"
+#include "packfile.h"
 #include "reason.h"
 #include "verdict.h"
 #include "xalloc.h"
@@ -31,7 +34,7 @@ struct brand {
 };
 
 struct detector {
-	int unused;
+	struct packfile pack;
 };
 
 struct message {
@@ -51,9 +54,18 @@ const char *brand_ascii_name(const struct brand *b)
 	return b->name;
 }
 
-/* detector_new - fails on an unreadable brand pack or one saying "broken" */
+/* detector_new - fails on an unreadable brand pack, one saying "broken", or
+ * one whose signature does not verify with BrandsKey */
 struct detector *detector_new(const struct detector_opts *opts, char *err, size_t errlen)
 {
+	struct detector *det = xcalloc(1, sizeof(struct detector));
+
+	if (opts->brands_file != NULL &&
+	    !packfile_read(&det->pack, opts->brands_file, opts->brands_key_file, err, errlen)) {
+		free(det);
+		return NULL;
+	}
+	packfile_drop_text(&det->pack);
 	if (opts->brands_file != NULL) {
 		FILE *fp = fopen(opts->brands_file, "r");
 		char line[256];
@@ -65,10 +77,17 @@ struct detector *detector_new(const struct detector_opts *opts, char *err, size_
 			fclose(fp);
 		if (bad) {
 			snprintf(err, errlen, "%s:1: broken brand pack", opts->brands_file);
+			free(det);
 			return NULL;
 		}
 	}
-	return xcalloc(1, sizeof(struct detector));
+	return det;
+}
+
+/* detector_pack - what identifies the pack read (nothing for the built-in one) */
+const struct packfile *detector_pack(const struct detector *det)
+{
+	return &det->pack;
 }
 
 /* detector_free - release */
