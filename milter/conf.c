@@ -225,7 +225,8 @@ static bool conf_reply(struct conf_ctx *x)
 
 static bool conf_tag(struct conf_ctx *x)
 {
-	if (!confvalue_ascii(x->value, CONF_TAG_MAX, &x->why))
+	/* UTF-8 welcome: edit.c encodes it for the header (RFC 2047) */
+	if (!confvalue_text(x->value, CONF_TAG_MAX, &x->why))
 		return false;
 	conf_set_str(&x->c->subject_tag, x->value);
 	return true;
