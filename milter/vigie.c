@@ -134,9 +134,10 @@ static void vigie_pack(const char *what, const struct runtime *rt)
 	const struct packfile *pf = detector_pack(rt->det);
 	const char *origin = rt->conf->brands ? rt->conf->brands : "built-in";
 
-	log_info("%sbrand pack %s: version %s, sha256 %.16s, signature %s", what, origin,
-		 pf->version[0] ? pf->version : "(none)", pf->sha256,
-		 pf->verified ? "verified (BrandsKey)" : "not checked");
+	log_info("%sbrand pack %s: version %s, sha256 %.16s, %s", what, origin,
+		 pf->version[0] ? pf->version : "(none)", pf->sha256[0] ? pf->sha256 : "-",
+		 rt->conf->brands == NULL ? "compiled in" :
+		 pf->verified ? "signature verified (BrandsKey)" : "signature not checked (no BrandsKey)");
 	stats_pack(origin, pf, rt->generation);
 }
 

@@ -153,7 +153,8 @@ bool packfile_verify(const char *text, size_t len, const char *sigpath,
 	if (key == NULL)
 		return false;
 	if ((sig = packfile_slurp(sigpath, PACKFILE_SIG_MAX, &siglen, why, sizeof(why))) == NULL) {
-		snprintf(err, errlen, "signature %s", why);
+		snprintf(err, errlen, "signature %s (BrandsKey is set: the pack must come with it)",
+			 why);
 		EVP_PKEY_free(key);
 		return false;
 	}
