@@ -47,8 +47,11 @@ struct metrics {
 	char *path;			/* unix socket file, removed at stop */
 	pthread_t thread;
 	bool running;
+	long long accept_after;		/* accept failed (no fd left): wait till then */
 	struct metrics_conn conn[METRICS_CONN_MAX];
 };
+
+#define METRICS_ACCEPT_PAUSE_MS 250
 
 /* metrics_now - monotonic milliseconds */
 static long long metrics_now(void)
@@ -297,8 +300,13 @@ static void metrics_accept(struct metrics *m, long long now)
 		if (c->fd >= 0)
 			continue;
 		fd = accept4(m->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd < 0)
+		if (fd < 0) {
+			/* out of descriptors: the listener stays readable, so do not spin */
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+			    errno != ECONNABORTED)
+				m->accept_after = now + METRICS_ACCEPT_PAUSE_MS;
 			return;
+		}
 		c->fd = fd;
 		c->inlen = 0;
 		c->sent = 0;
@@ -326,6 +334,11 @@ static int metrics_poll_set(struct metrics *m, struct pollfd *pfd, long long now
 			next = c->deadline;
 	}
 	/* with every slot taken, new connections wait in the backlog */
+	if (room && now < m->accept_after) {
+		room = false;
+		if (next < 0 || m->accept_after < next)
+			next = m->accept_after;
+	}
 	pfd[1] = (struct pollfd){ .fd = room ? m->fd : -1, .events = POLLIN };
 	if (next < 0)
 		return -1;
