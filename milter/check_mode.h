@@ -1,6 +1,6 @@
 /*
  * check_mode - the modes of vigie-check, behind one set of options: domains
- * (check_domains) and messages (check_messages, to come). Each returns the
+ * (check_domains) and messages (check_messages). Each returns the
  * exit status: 0 all clean, 1 a suspect or impersonation, 2 unreadable input.
  */
 #ifndef VIGIE_CHECK_MODE_H
@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct conf;
 struct detector;
 
 struct check_opts {
@@ -17,6 +18,7 @@ struct check_opts {
 	const char *brands;	/* --brands FILE */
 	const char *test_keys;	/* --test-keys FILE */
 	const char *config;	/* --config FILE */
+	const struct conf *conf;	/* vigie.conf as read, or the defaults */
 	char **args;		/* domains or files; "-" is standard input */
 	int nargs;
 };
@@ -24,6 +26,7 @@ struct check_opts {
 #define CHECK_LINE_MAX 4096	/* bytes of one line of standard input */
 
 int check_domains(const struct detector *det, const struct check_opts *o, FILE *out);
+int check_messages(const struct detector *det, const struct check_opts *o, FILE *out);
 void check_text(FILE *out, const char *s, size_t len);
 
 #endif

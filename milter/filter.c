@@ -187,6 +187,7 @@ static sfsistat filter_envfrom(SMFICTX *ctx, char **argv)
 	}
 	conf_message_opts(s->rt->conf, &opts);
 	s->msg = message_new(s->rt->det, &opts);
+	message_trust(s->msg, s->rt->conf->trusted_authserv_ids);
 	message_envelope_from(s->msg, argv[0] ? argv[0] : "");
 	session_busy_add(s, &t0);
 	return SMFIS_CONTINUE;

@@ -2,8 +2,9 @@
  * vigie-check - the offline checker: the same detection as the milter, on
  * domain names (--domain) or messages given as files.
  *
- * Touches: the files and standard input it is given, the brand pack, the
- * public suffix list; writes reports to standard output and errors to
+ * Touches: the files and standard input it is given, vigie.conf with
+ * --config (the daemon's parser: same names, same defaults), the brand pack,
+ * the public suffix list, the DKIM test keys or DNS; writes reports to standard output and errors to
  * standard error. Exit status: 0 all clean, 1 some input suspect or an
  * impersonation, 2 usage, configuration or unreadable input.
  */
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "check_mode.h"
+#include "conf.h"
 #include "detector.h"
 
 /* usage - the synopsis of design.md */
@@ -70,33 +72,32 @@ static int check_args(int argc, char **argv, struct check_opts *o)
 	return 0;
 }
 
-/* check_messages - the message mode, built by the message analysis */
-static int check_messages(const struct detector *det, const struct check_opts *o, FILE *out)
-{
-	(void)det;
-	(void)out;
-	fprintf(stderr, "vigie-check: %s: checking messages is not available yet; "
-		"use --domain to check domain names\n", o->args[0]);
-	return 2;
-}
-
 /* main - parse the options, load the detector, run the chosen mode */
 int main(int argc, char **argv)
 {
 	struct check_opts o;
 	struct detector_opts dopts = { 0 };
 	struct detector *det;
+	struct conf *conf;
 	char err[512];
 	int status;
 
 	if ((status = check_args(argc, argv, &o)) != 0)
 		return status == 1 ? 0 : 2;
 	if (o.config) {
-		/* vigie.conf is read by the daemon's config module, not yet shared */
-		fprintf(stderr, "vigie-check: --config %s: reading vigie.conf is not available yet; "
-			"use --brands and --test-keys\n", o.config);
-		return 2;
+		struct vbuf errors = VBUF_INIT(CONF_ERRORS_MAX);
+
+		conf = conf_load(o.config, true, &errors);
+		if (conf == NULL) {
+			fprintf(stderr, "%s", errors.len ? vbuf_str(&errors) : "vigie-check: --config: cannot read\n");
+			vbuf_free(&errors);
+			return 2;
+		}
+		vbuf_free(&errors);
+	} else {
+		conf = conf_defaults();
 	}
+	o.conf = conf;
 	if (!o.domains) {
 		for (int i = 0; i < o.nargs; i++)
 			if (strcmp(o.args[i], "-") != 0 && access(o.args[i], R_OK) != 0) {
@@ -104,14 +105,19 @@ int main(int argc, char **argv)
 				return 2;
 			}
 	}
-	dopts.brands_file = o.brands;
-	dopts.test_keys_file = o.test_keys;
-	dopts.dns_timeout = 5;
+	/* the options given win over vigie.conf, which wins over the defaults */
+	dopts.brands_file = o.brands ? o.brands : conf->brands;
+	dopts.test_keys_file = o.test_keys ? o.test_keys : conf->test_public_keys;
+	dopts.nameservers = conf->nameservers;
+	dopts.dns_timeout = conf->dns_timeout;
+	dopts.no_dkim = o.domains;
 	if ((det = detector_new(&dopts, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "vigie-check: %s\n", err);
+		conf_free(conf);
 		return 2;
 	}
 	status = o.domains ? check_domains(det, &o, stdout) : check_messages(det, &o, stdout);
 	detector_free(det);
+	conf_free(conf);
 	return status;
 }

@@ -112,12 +112,13 @@ status 1 "$check" --brands "$tmp/test.conf" --domain tsetbrand.fr viamedis.fr
 grep -q 'brand Testbrand' "$tmp/out" && ! grep -q Viamedis "$tmp/out"
 ok $? "--brands replaces the built-in pack"
 
-status 2 "$check" "$golden/domains.txt"
-grep -q 'not available yet' "$tmp/err"
-ok $? "message files are refused clearly until message mode exists"
+status 2 "$check" "$tmp/no-such-message.eml"
+grep -q 'no-such-message.eml' "$tmp/err"
+ok $? "without --domain the arguments are message files: a missing one exits 2, named"
 
 status 2 "$check" --config "$tmp/test.conf" --domain x.fr
-ok $? "--config is refused clearly until the shared config reader exists"
+grep -q "test.conf:1:" "$tmp/err"
+ok $? "--config with a file that is no vigie.conf exits 2, naming file and line"
 
 status 0 "$check" --help
 grep -q -- '--domain DOMAIN' "$tmp/out"

@@ -2,8 +2,9 @@
  * detector - what every check needs, loaded once: public suffix list,
  * confusable keys, brand pack. Shared read-only by every thread.
  *
- * Touches: reads the public suffix list and the brand pack file at
- * detector_new(); nothing afterwards. Failures to load come back as a
+ * Touches: reads the public suffix list, the brand pack file and the DKIM
+ * test key file (or resolv.conf) at detector_new(); afterwards only the
+ * DKIM library's key lookups reach the network. Failures to load come back as a
  * message in err; a missing system suffix list falls back to libpsl's
  * built-in copy.
  */
@@ -15,7 +16,9 @@
 
 #include "brands.h"
 #include "detector.h"
+#include "dkimcheck.h"
 #include "domain.h"
+#include "lexicon.h"
 #include "lookalike.h"
 #include "packfile.h"
 #include "skeleton.h"
@@ -29,6 +32,8 @@ struct detector {
 	psl_ctx_t *psl;
 	struct skeleton *sk;
 	struct brands *brands;
+	struct lexicon *lexicon;
+	struct dkimcheck_lib *dkim;	/* NULL with no_dkim */
 	struct packfile pack;		/* identity of the pack (its text is freed) */
 };
 
@@ -90,6 +95,19 @@ struct detector *detector_new(const struct detector_opts *opts, char *err, size_
 		detector_free(det);
 		return NULL;
 	}
+	det->lexicon = lexicon_new(det->brands, det->sk);
+	if (!det->opts.no_dkim) {
+		struct dkimcheck_opts dk = {
+			.test_keys_file = det->opts.test_keys_file,
+			.nameservers = det->opts.nameservers,
+			.dns_timeout = det->opts.dns_timeout,
+		};
+
+		if ((det->dkim = dkimcheck_lib_new(&dk, err, errlen)) == NULL) {
+			detector_free(det);
+			return NULL;
+		}
+	}
 	return det;
 }
 
@@ -98,6 +116,8 @@ void detector_free(struct detector *det)
 {
 	if (det == NULL)
 		return;
+	dkimcheck_lib_free(det->dkim);
+	lexicon_free(det->lexicon);
 	brands_free(det->brands);
 	skeleton_free(det->sk);
 	if (det->psl)
@@ -138,6 +158,18 @@ const psl_ctx_t *detector_psl(const struct detector *det)
 const struct detector_opts *detector_opts(const struct detector *det)
 {
 	return &det->opts;
+}
+
+/* detector_dkim - the DKIM library the messages share (NULL with no_dkim) */
+const struct dkimcheck_lib *detector_dkim(const struct detector *det)
+{
+	return det->dkim;
+}
+
+/* detector_lexicon - brand names and lure words for free text */
+const struct lexicon *detector_lexicon(const struct detector *det)
+{
+	return det->lexicon;
 }
 
 /* detector_check_domain - parse a domain and look for brand lookalikes */

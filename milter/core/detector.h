@@ -1,13 +1,15 @@
 /*
  * detector - everything a check needs, loaded once: the brand pack and its
- * index, the public suffix list, the confusable data, the DKIM library and
- * the scoring options. Immutable once built and shared by every thread; the
+ * index, the public suffix list, the confusable data, the DKIM library
+ * (keys from test_keys_file, or DNS through nameservers) and the lexicon
+ * of brand names and lure words for free text. Immutable once built and shared by every thread; the
  * milter builds a new one on reload and frees the old one when the last
  * message using it is done.
  */
 #ifndef VIGIE_DETECTOR_H
 #define VIGIE_DETECTOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <libpsl.h>
@@ -16,7 +18,9 @@
 
 struct brand;
 struct brands;
+struct dkimcheck_lib;
 struct domain;
+struct lexicon;
 struct packfile;
 struct skeleton;
 
@@ -27,6 +31,7 @@ struct detector_opts {
 	const char *test_keys_file;	/* DKIM keys from this file, not DNS */
 	const char *nameservers;	/* "addr[:port],..."; NULL: resolv.conf */
 	unsigned dns_timeout;		/* seconds per DKIM key lookup */
+	bool no_dkim;			/* build no DKIM library (vigie-check --domain) */
 };
 
 struct detector *detector_new(const struct detector_opts *opts, char *err, size_t errlen);
@@ -37,6 +42,8 @@ const psl_ctx_t *detector_psl(const struct detector *det);
 const struct detector_opts *detector_opts(const struct detector *det);
 /* what identifies the pack loaded: SHA-256, "# version:", signature checked */
 const struct packfile *detector_pack(const struct detector *det);
+const struct dkimcheck_lib *detector_dkim(const struct detector *det);
+const struct lexicon *detector_lexicon(const struct detector *det);
 
 /*
  * Parse name[0..len) into out (may be NULL) and add lookalike findings to

@@ -5,7 +5,8 @@
  *
  * Touches: the key file when the library is built; the network, through the
  * resolver, during dkimcheck_eom. No global state: the message reaches the
- * key lookup callback through libopendkim's user context. Header fields are
+ * key lookup callback through libopendkim's user context, and the key cache
+ * (keycache.h) through a thread-local pointer set around dkim_eoh/dkim_eom. Header fields are
  * kept until the end of headers and libopendkim sees the message only if it
  * carries a DKIM-Signature, so unsigned mail costs a copy of its header.
  * Nothing here fails a message: bad input shows in the results.
@@ -19,6 +20,7 @@
 
 #include "dkimcheck.h"
 #include "dkimsig.h"
+#include "keycache.h"
 #include "keyfile.h"
 #include "resolver.h"
 #include "vbuf.h"
@@ -32,6 +34,7 @@ struct dkimcheck_lib {
 	DKIM_LIB *dkim;
 	struct keyfile *keys;		/* one of keys and resolver */
 	struct resolver *resolver;
+	struct keycache *keycache;	/* keys decoded once (keycache.h) */
 };
 
 /* a key lookup made for one signature */
@@ -246,6 +249,7 @@ struct dkimcheck_lib *dkimcheck_lib_new(const struct dkimcheck_opts *opts, char 
 		free(lib);
 		return NULL;
 	}
+	lib->keycache = keycache_new();
 	lib->dkim = dkim_init(NULL, NULL);
 	if (lib->dkim == NULL ||
 	    dkim_options(lib->dkim, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags, sizeof(flags)) != DKIM_STAT_OK ||
@@ -267,9 +271,16 @@ void dkimcheck_lib_free(struct dkimcheck_lib *lib)
 	if (lib->dkim != NULL)
 		dkim_close(lib->dkim);
 	keyfile_free(lib->keys);
+	keycache_free(lib->keycache);
 	if (lib->resolver != NULL)
 		resolver_free(lib->resolver);
 	free(lib);
+}
+
+/* dkimcheck_lib_keycache - how the library's decoded-key cache has served */
+void dkimcheck_lib_keycache(const struct dkimcheck_lib *lib, struct keycache_stats *st)
+{
+	keycache_stats(lib->keycache, st);
 }
 
 /* dkimcheck_new - the verification of one message */
@@ -367,7 +378,9 @@ void dkimcheck_eoh(struct dkimcheck *v)
 		off += len + 1;
 	}
 	vbuf_free(&v->fields);
+	keycache_enter(v->lib->keycache);
 	st = dkim_eoh(v->dkim);
+	keycache_leave();
 	v->wants_body = st == DKIM_STAT_OK;
 }
 
@@ -435,7 +448,9 @@ void dkimcheck_eom(struct dkimcheck *v)
 	vbuf_free(&v->scratch);
 	if (v->dkim == NULL)
 		return;
+	keycache_enter(v->lib->keycache);
 	(void)dkim_eom(v->dkim, NULL);
+	keycache_leave();
 	if (dkim_getsiglist(v->dkim, &sigs, &nsigs) != DKIM_STAT_OK || sigs == NULL)
 		nsigs = 0;
 	for (int i = 0; i < nsigs && v->nsigs < DKIMCHECK_MAX_SIGS; i++) {

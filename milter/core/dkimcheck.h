@@ -70,6 +70,8 @@ struct dkimcheck;
 struct dkimcheck_lib *dkimcheck_lib_new(const struct dkimcheck_opts *opts,
 					char *err, size_t errlen);
 void dkimcheck_lib_free(struct dkimcheck_lib *lib);
+struct keycache_stats;
+void dkimcheck_lib_keycache(const struct dkimcheck_lib *lib, struct keycache_stats *st);
 
 /*
  * A filter, called at the end of headers with each signature's d=, says

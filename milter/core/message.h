@@ -4,8 +4,19 @@
  *
  * The milter and vigie-check make the same calls, so what vigie-check says is
  * what the milter does. Bad input is never an error: it becomes findings.
- * Memory per message is bounded by the caps of the detector's options,
+ * Memory per message is bounded by the caps below and those of the parsers,
  * whatever the size of the message.
+ *
+ * Order of calls: message_new; message_trust (TrustedAuthservIDs: a
+ * NULL-terminated list that must outlive the message; default none) and
+ * message_set_policy (weights and thresholds; default
+ * message_policy_default), both optional and before the first field;
+ * message_envelope_from (optional),
+ * message_header for each field (value exactly as received after the colon,
+ * folding kept, CRLF or LF), message_eoh, message_body for each chunk until
+ * it returns false (nothing more is needed: the scan cap is reached and DKIM
+ * has what it needs), message_eom; then the readers. A missing step is
+ * supplied (message_eom without message_eoh ends the header first).
  */
 #ifndef VIGIE_MESSAGE_H
 #define VIGIE_MESSAGE_H
@@ -13,10 +24,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dkimcheck.h"
+#include "linkfind.h"
+#include "reason.h"
 #include "vbuf.h"
 
 struct detector;
 struct verdict;
+struct verdict_policy;
 
 enum message_dkim {
 	MESSAGE_DKIM_NEVER,		/* do not verify */
@@ -24,13 +39,66 @@ enum message_dkim {
 	MESSAGE_DKIM_ALWAYS		/* every message */
 };
 
+/*
+ * Every field is set by the callers (some leave the struct uninitialised
+ * otherwise): options beyond these come through setters, with defaults.
+ */
 struct message_opts {
-	size_t max_body_scan;		/* body bytes examined (MaxBodyScan) */
+	size_t max_body_scan;		/* body bytes examined (MaxBodyScan); 0: none */
 	enum message_dkim dkim;		/* DKIMVerify */
-	const char *authserv_id;	/* AuthservID, for Authentication-Results */
+	const char *authserv_id;	/* AuthservID, for Authentication-Results; NULL: "localhost" */
 };
 
+#define MESSAGE_SCAN_DEFAULT (256u << 10)	/* MaxBodyScan of vigie.conf's defaults */
+#define MESSAGE_HOSTS_MAX 64		/* distinct link hosts judged per message */
+#define MESSAGE_LINKS_MAX 64		/* links judged (host, shown name) per message */
+#define MESSAGE_TRUSTED_MAX 16		/* dkim=pass domains kept from trusted relays */
+#define MESSAGE_REPLY_TO_MAX 8		/* Reply-To addresses judged */
+
+/* What the caps left out; every field 0 when nothing was. */
+struct message_caps {
+	size_t header_skipped;		/* fields over the count caps (header.h) */
+	size_t header_truncated;	/* values analysed only up to HEADER_VALUE_MAX */
+	size_t addresses_dropped;	/* addresses past ADDRESS_MAX in a field, or Reply-To past MESSAGE_REPLY_TO_MAX */
+	size_t body_unscanned;		/* body bytes past max_body_scan */
+	unsigned mime_flags;		/* MIME_F_DEPTH, MIME_F_PARTS, MIME_F_HEADER when hit */
+	size_t links_unjudged;		/* links past MESSAGE_LINKS_MAX / MESSAGE_HOSTS_MAX or LINKS_MAX */
+	size_t dkim_unverified;		/* signatures past DKIMCHECK_MAX_SIGS or over its size limits */
+	size_t reasons_dropped;		/* findings past REASON_LIST_MAX */
+};
+
+/* The From address, decoded; strings valid until message_free. */
+struct message_from {
+	const char *display;		/* display name, UTF-8, "" if none */
+	const char *address;		/* local@domain as written (UTF-8) */
+	const char *domain;		/* A-label form; "" if none or unparseable */
+	size_t fields;			/* From fields seen */
+	size_t addresses;		/* addresses in the first From field */
+};
+
+/* One DKIM signature as the analysis used it. */
+struct message_sig {
+	const struct dkimcheck_sig *sig;	/* d=, s=, a=, result, reason */
+	bool checked;			/* false: set aside unverified (cannot change the verdict) */
+	bool aligned;			/* relaxed alignment with From, or a signer of From's brand */
+	const char *trusted;		/* authserv-id of a trusted relay that saw it pass, or NULL */
+};
+
+/* One link judged: its host and, for anchors, the name its text shows. */
+struct message_link {
+	enum link_source source;
+	char host[256];			/* A-label form, or as written when unparseable */
+	char shows[256];		/* "" when the text shows no domain */
+	bool finding;			/* a finding was drawn from it */
+	enum reason_code code;		/* that finding's code */
+	char detail[REASON_DETAIL_MAX + 1];
+};
+
+extern const struct verdict_policy message_policy_default;
+
 struct message *message_new(const struct detector *det, const struct message_opts *opts);
+void message_trust(struct message *m, char *const *authserv_ids);
+void message_set_policy(struct message *m, const struct verdict_policy *policy);
 void message_envelope_from(struct message *m, const char *addr);
 void message_header(struct message *m, const char *name, const char *value);
 void message_eoh(struct message *m);
@@ -41,5 +109,16 @@ bool message_authres(const struct message *m, struct vbuf *value);
 /* the From domain as an A-label ("" if none or unparseable), for log lines */
 const char *message_from_domain(const struct message *m);
 void message_free(struct message *m);
+
+/* Readers for reports (vigie-check --json), valid after message_eom. */
+const struct message_from *message_from(const struct message *m);
+size_t message_sig_count(const struct message *m);
+const struct message_sig *message_sig(const struct message *m, size_t i);
+size_t message_link_count(const struct message *m);
+const struct message_link *message_link(const struct message *m, size_t i);
+const struct message_caps *message_caps(const struct message *m);
+bool message_caps_hit(const struct message *m);
+void message_caps_text(const struct message *m, struct vbuf *out);
+bool message_dkim_evaluated(const struct message *m);
 
 #endif

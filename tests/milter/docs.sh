@@ -4,7 +4,7 @@
 # the man page and the example config; the defaults the example shows parse;
 # the systemd unit parses. Prints TAP.
 : "${top_srcdir:=$(pwd)}" "${top_builddir:=$(pwd)}"
-vigie=$top_builddir/tests/milter/vigie-fake
+vigie=$top_builddir/milter/vigie
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-docs.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0 fails=0

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dkimcheck.h"
+#include "keycache.h"
 #include "msgfeed.h"
 #include "tap.h"
 #include "vbuf.h"
@@ -115,6 +116,29 @@ START_TEST(rfc8463_passes_whole)
 	ck_assert_uint_eq(s->key_bits, 1024);
 	ck_assert_ptr_null(dkimcheck_sig(v, 2));
 	dkimcheck_free(v);
+}
+END_TEST
+
+START_TEST(rsa_key_is_decoded_once_then_served_from_the_cache)
+{
+	struct keycache_stats before, first, second;
+	struct dkimcheck *v;
+
+	/* the RSA key is DER (decoded through the cache); Ed25519 keys are raw bytes */
+	dkimcheck_lib_keycache(lib, &before);
+	v = run(rfc, rfclen);
+	assert_rfc_pass(v, 0);
+	dkimcheck_free(v);
+	dkimcheck_lib_keycache(lib, &first);
+	ck_assert_uint_eq((first.hits + first.misses) - (before.hits + before.misses), 1);
+	v = run(rfc, rfclen);
+	assert_rfc_pass(v, 0);
+	ck_assert_uint_eq(dkimcheck_sig(v, 1)->key_bits, 1024);
+	dkimcheck_free(v);
+	dkimcheck_lib_keycache(lib, &second);
+	ck_assert_uint_eq(second.hits - first.hits, 1);
+	ck_assert_uint_eq(second.misses, first.misses);
+	ck_assert_uint_eq(second.evictions, 0);
 }
 END_TEST
 
@@ -567,6 +591,7 @@ static Suite *dkimcheck_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, rfc8463_passes_whole);
+	tcase_add_test(tc, rsa_key_is_decoded_once_then_served_from_the_cache);
 	tcase_add_test(tc, rfc8463_passes_at_every_body_split_crlf_and_lf);
 	tcase_add_test(tc, rfc8463_body_one_byte_at_a_time);
 	tcase_add_test(tc, changed_body_fails_on_its_hash);

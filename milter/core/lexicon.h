@@ -1,0 +1,81 @@
+/*
+ * lexicon - brand names and lure vocabulary found in free text (message
+ * bodies, subjects, display names) at the speed of a table lookup per byte.
+ *
+ * Words are folded as the domain engine folds names (skeleton.h: case,
+ * accents, confusable letters, invisible characters, spacing and
+ * punctuation), one code point at a time through a table computed from the
+ * skeleton when the lexicon is built; a phrase matches when the folded
+ * words of the text, joined, equal the folded words of the phrase, joined
+ * ("mot de passe", "mot-de-passe", "motdepasse", "MOT DE PASSE" alike).
+ * Letters from scripts that imitate Latin (Cyrillic, Greek, fullwidth...)
+ * take the skeleton's slow path and mark the match "disguised"; so do
+ * invisible characters inside a word.
+ *
+ * The lexicon is built once per detector and is then read-only and shared;
+ * a scan (struct lexicon_scan) is one text stream's state, fed in pieces cut
+ * anywhere (on character boundaries). Memory is fixed per scan.
+ */
+#ifndef VIGIE_LEXICON_H
+#define VIGIE_LEXICON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct brands;
+struct brand;
+struct skeleton;
+
+#define LEXICON_KEY_MAX 64	/* bytes of a folded phrase (words joined) */
+#define LEXICON_PARTIALS 8	/* phrases being matched at once */
+#define LEXICON_ENTRIES_MAX 4096
+
+enum lexicon_kind {
+	LEXICON_BRAND,		/* a display-name form of a brand */
+	LEXICON_TERM,		/* names bank details or credentials: RIB, mot de passe */
+	LEXICON_ACTION		/* asks or threatens: "mettre à jour votre RIB", "compte suspendu" */
+};
+
+struct lexicon_entry {
+	enum lexicon_kind kind;
+	const struct brand *brand;	/* LEXICON_BRAND only */
+	const char *text;		/* the phrase as listed (UTF-8) */
+	unsigned id;			/* 0..lexicon_count()-1 */
+};
+
+typedef void lexicon_hit_fn(void *ctx, const struct lexicon_entry *e, bool disguised);
+
+struct lexicon;
+
+struct lexicon_partial {
+	char key[LEXICON_KEY_MAX];
+	uint8_t len;
+	bool disguised;
+};
+
+struct lexicon_scan {
+	const struct lexicon *lx;
+	lexicon_hit_fn *fn;
+	void *ctx;
+	char word[LEXICON_KEY_MAX];	/* the word being read, folded */
+	size_t wlen;
+	bool wlong;			/* longer than any phrase: cannot match */
+	bool wdisguised;
+	char tail[4];			/* a character cut by the end of a piece */
+	size_t tail_len;
+	struct lexicon_partial part[LEXICON_PARTIALS];
+	size_t nparts;
+};
+
+struct lexicon *lexicon_new(const struct brands *b, const struct skeleton *sk);
+void lexicon_free(struct lexicon *lx);
+size_t lexicon_count(const struct lexicon *lx);
+const struct lexicon_entry *lexicon_at(const struct lexicon *lx, size_t i);
+
+void lexicon_scan_init(struct lexicon_scan *s, const struct lexicon *lx,
+		       lexicon_hit_fn *fn, void *ctx);
+void lexicon_scan_text(struct lexicon_scan *s, const char *utf8, size_t len);
+void lexicon_scan_break(struct lexicon_scan *s);
+
+#endif

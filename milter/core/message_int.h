@@ -1,0 +1,137 @@
+/*
+ * message_int - the state of one message's analysis, shared by its three
+ * files: message.c (feeding: fields, body), message_links.c (the links of
+ * the body) and message_judge.c (the findings at the end). Not an API.
+ */
+#ifndef VIGIE_MESSAGE_INT_H
+#define VIGIE_MESSAGE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "address.h"
+#include "authres.h"
+#include "dkimcheck.h"
+#include "domain.h"
+#include "header.h"
+#include "lexicon.h"
+#include "links.h"
+#include "message.h"
+#include "mime.h"
+#include "verdict.h"
+
+#define MESSAGE_FROM_JUDGED 4		/* addresses of one From field checked */
+#define MESSAGE_INNER_MAX 4		/* addresses inside the display name judged */
+#define MESSAGE_LISTID_MAX 255
+
+/* A domain carried by an address, as the domain engine saw it. */
+struct message_dom {
+	bool present;			/* an address with a domain was there */
+	bool parsed;			/* the domain engine accepted it */
+	char ascii[DOMAIN_MAX + 1];
+	char registrable[DOMAIN_MAX + 1];
+	const struct brand *owner;	/* the brand owning it, or NULL */
+	const struct brand *imitated;	/* the brand it imitates (lookalike findings), or NULL */
+	enum reason_code code;		/* the strongest lookalike finding, when imitated */
+	int strength;
+	char detail[REASON_DETAIL_MAX + 1];
+};
+
+/* What the lexicon found in one text (subject, body, display name). */
+struct message_words {
+	const struct brand *brand;	/* the first brand named */
+	bool brand_disguised;		/* ... only with hidden or look-alike letters */
+	unsigned terms, actions;	/* lure phrases found (distinct) */
+	const char *term;		/* the first of each, as listed */
+	const char *action;
+	unsigned char seen[LEXICON_ENTRIES_MAX / 8];
+};
+
+/* A link host, judged once per message. */
+struct message_host {
+	char host[URL_HOST_MAX + 1];	/* as the link gave it */
+	bool ip;			/* an address literal: not a domain */
+	struct message_dom dom;
+};
+
+/* A link kept for the end: what it leads to and what it shows. */
+struct message_linkrec {
+	struct message_link out;	/* what the readers see */
+	size_t host;			/* index into the message's host table */
+	const struct brand *shows_brand;	/* brand owning the domain the text shows */
+	char shows_domain[DOMAIN_MAX + 1];
+	bool in_userinfo;		/* the brand domain is shown before '@' in the URL */
+};
+
+struct message {
+	const struct detector *det;
+	const struct brands *brands;
+	size_t max_scan;
+	enum message_dkim dkim_mode;
+	char authserv_id[AUTHRES_ID_MAX + 1];
+	char *const *trusted;
+	const struct verdict_policy *policy;
+	bool eoh_done, eom_done;
+
+	/* parsers */
+	struct header hdr;
+	struct address_list addrs;
+	struct vbuf text, ctype, cte;
+	struct mime *mime;
+	struct links *links;
+	struct lexicon_scan scan;
+	struct message_words *words;	/* the text being scanned */
+	bool scan_more, dkim_more;
+
+	/* From */
+	size_t from_fields;
+	size_t from_addresses;		/* in the first From field */
+	bool from_usable;
+	char from_display[ADDRESS_NAME_MAX + 1];
+	unsigned from_display_flags;
+	char from_address[2 * ADDRESS_PART_MAX + 2];
+	struct message_dom from;
+	const struct brand *from_any_owner;	/* a brand owning any From address's domain */
+	struct message_from from_out;
+
+	/* other addresses */
+	struct message_dom sender, return_path, envelope;
+	struct message_dom reply_to[MESSAGE_REPLY_TO_MAX];
+	size_t nreply_to;
+
+	/* words */
+	struct message_words subject, body, display;
+	const struct brand *subject_claim;	/* brands_name_claim of the Subject */
+	bool subject_seen;
+
+	/* mailing lists and forwarders */
+	char list_id[MESSAGE_LISTID_MAX + 1];
+	bool arc;
+
+	/* DKIM */
+	struct dkimcheck *dk;
+	bool dkim_evaluated;
+	char trusted_pass[MESSAGE_TRUSTED_MAX][DKIMCHECK_DOMAIN_MAX + 1];
+	const char *trusted_by[MESSAGE_TRUSTED_MAX];
+	size_t ntrusted;
+	struct message_sig sig[DKIMCHECK_MAX_SIGS];
+	size_t nsigs;
+
+	/* links */
+	struct message_host *host;	/* grown as links come, up to MESSAGE_HOSTS_MAX */
+	size_t nhosts, ahosts;
+	struct message_linkrec *link;	/* the same, up to MESSAGE_LINKS_MAX */
+	size_t nlinks, alinks;
+
+	struct message_caps caps;
+	struct verdict v;
+};
+
+void message_link_seen(void *arg, const struct link *l);
+void message_dom_check(struct message *m, const char *name, size_t len,
+		       enum reason_where where, struct message_dom *d, bool add);
+void message_words_hit(void *ctx, const struct lexicon_entry *e, bool disguised);
+void message_words_scan(struct message *m, struct message_words *w, const char *s, size_t len);
+void message_judge(struct message *m);
+
+#endif

@@ -1,0 +1,592 @@
+/*
+ * test_message - the message analysis through message.h, as the milter
+ * calls it: the identity rules (From, display name, Reply-To, Sender, lists)
+ * as a table of messages and the codes they must give; DKIM states (pass,
+ * unsigned, temperror, trusted relays, unaligned signatures set aside);
+ * the caps and what they report; the same verdict whatever the chunking.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "brands.h"
+#include "detector.h"
+#include "message.h"
+#include "rawmsg.h"
+#include "tap.h"
+#include "verdict.h"
+
+static struct detector *det;		/* keys of tests/data/messages */
+static char corpus[4096];
+
+/* setup - a detector with the corpus's DKIM keys */
+static void setup(void)
+{
+	const char *src = getenv("top_srcdir");
+	struct detector_opts o = { 0 };
+	char keys[4200], err[512];
+
+	snprintf(corpus, sizeof(corpus), "%s/tests/data/messages", src ? src : ".");
+	snprintf(keys, sizeof(keys), "%s/keys/test-keys", corpus);
+	o.test_keys_file = keys;
+	det = detector_new(&o, err, sizeof(err));
+	ck_assert_msg(det != NULL, "%s", err);
+}
+
+/* teardown - release it */
+static void teardown(void)
+{
+	detector_free(det);
+}
+
+struct feed {
+	struct message *m;
+	const struct message_opts *opts;
+	char *const *trusted;
+	bool body_false;	/* message_body said false at least once */
+	size_t body_calls_after_false;
+};
+
+/* feed_begin .. feed_end - rawmsg's calls, as the milter makes them */
+static void feed_begin(void *arg, const char *env)
+{
+	struct feed *f = arg;
+
+	f->m = message_new(det, f->opts);
+	message_trust(f->m, f->trusted);
+	if (env)
+		message_envelope_from(f->m, env);
+}
+
+static void feed_header(void *arg, const char *n, const char *v)
+{
+	message_header(((struct feed *)arg)->m, n, v);
+}
+
+static void feed_eoh(void *arg)
+{
+	message_eoh(((struct feed *)arg)->m);
+}
+
+static void feed_body(void *arg, const char *d, size_t n)
+{
+	struct feed *f = arg;
+
+	if (f->body_false)
+		f->body_calls_after_false++;
+	if (!message_body(f->m, d, n))
+		f->body_false = true;
+}
+
+static void feed_end(void *arg)
+{
+	message_eom(((struct feed *)arg)->m);
+}
+
+/* analyse - a raw message through rawmsg in chunks of `chunk` bytes (0: whole) */
+static struct message *analyse_with(const char *raw, size_t len, size_t chunk,
+				    const struct message_opts *opts, char *const *trusted,
+				    struct feed *out)
+{
+	struct feed f = { NULL, opts, trusted, false, 0 };
+	struct rawmsg_sink s = { feed_begin, feed_header, feed_eoh, feed_body, feed_end, &f };
+	struct rawmsg *r = rawmsg_new(false, &s);
+
+	if (chunk == 0)
+		chunk = len ? len : 1;
+	for (size_t i = 0; i < len; i += chunk)
+		rawmsg_feed(r, raw + i, len - i < chunk ? len - i : chunk);
+	rawmsg_finish(r);
+	rawmsg_free(r);
+	if (f.m == NULL) {	/* nothing at all: an empty message */
+		feed_begin(&f, NULL);
+		message_eom(f.m);
+	}
+	if (out)
+		*out = f;
+	return f.m;
+}
+
+static const struct message_opts always = { MESSAGE_SCAN_DEFAULT, MESSAGE_DKIM_ALWAYS, "mx.test" };
+
+/* analyse - whole, DKIM on every message */
+static struct message *analyse(const char *raw)
+{
+	return analyse_with(raw, strlen(raw), 0, &always, NULL, NULL);
+}
+
+/* codes - the findings as "code@where,..." in order */
+static void codes(const struct verdict *v, char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < v->reasons.count && n < size; i++)
+		n += (size_t)snprintf(out + n, size - n, "%s%s@%s", i ? "," : "",
+				      reason_code_name(v->reasons.item[i].code),
+				      reason_where_name(v->reasons.item[i].where));
+}
+
+/* read_file - a corpus file into memory */
+static char *read_file(const char *name, size_t *len)
+{
+	char path[4400];
+	FILE *fp;
+	char *buf = malloc(1 << 20);
+
+	snprintf(path, sizeof(path), "%s/%s", corpus, name);
+	fp = fopen(path, "rb");
+	ck_assert_msg(fp != NULL, "%s", path);
+	*len = fread(buf, 1, 1 << 20, fp);
+	fclose(fp);
+	buf[*len] = '\0';
+	return buf;
+}
+
+#define BODY "\nBonjour,\n\nVoici le document.\n"
+
+/* The identity rules: header fields (the body is BODY) and the codes, in order. */
+static const struct {
+	const char *what;
+	const char *header;
+	const char *codes;
+	enum verdict_kind kind;
+} identity[] = {
+	{ "a colleague's plain mail", "From: Claire <claire@optique-martin.fr>\nSubject: Planning\n",
+	  "", VERDICT_CLEAN },
+	{ "brand display name from free mail", "From: Viamedis <x@gmail.com>\nSubject: Document\n",
+	  "display-name@from", VERDICT_SUSPECT },
+	{ "display name with a Latin-1 accent and spacing", "From: \"VIA-MÉDIS\" <x@gmail.com>\n",
+	  "display-name@from", VERDICT_SUSPECT },
+	{ "display name in Q encoding with a zero-width space",
+	  "From: =?utf-8?Q?Via=E2=80=8Bmedis?= <x@gmail.com>\n", "display-name@from",
+	  VERDICT_IMPERSONATION },
+	{ "display name with a Cyrillic i", "From: =?utf-8?B?VtGWYW1lZGlz?= <x@gmail.com>\n",
+	  "display-name@from", VERDICT_IMPERSONATION },
+	{ "a brand word inside a longer name is no claim",
+	  "From: Viamedisation Conseil <x@gmail.com>\n", "", VERDICT_CLEAN },
+	{ "'Carte Blanche' alone is an ordinary phrase", "From: Carte Blanche <x@gmail.com>\n", "",
+	  VERDICT_CLEAN },
+	{ "address of the brand inside the display name",
+	  "From: \"noreply@viamedis.fr\" <x@evil.example>\n",
+	  "display-name@from,display-address@from", VERDICT_IMPERSONATION },
+	{ "display address of the same domain is no finding",
+	  "From: \"contact@optique-martin.fr\" <claire@optique-martin.fr>\n", "", VERDICT_CLEAN },
+	{ "display address of another, unrelated domain is reported, weakly",
+	  "From: \"claire@gmail.com\" <claire@optique-martin.fr>\n", "display-address@from",
+	  VERDICT_CLEAN },
+	{ "display address of a look-alike domain",
+	  "From: \"contact@viamedis-securite.fr\" <x@evil.example>\n",
+	  "display-name@from,combosquat@from,display-address@from", VERDICT_IMPERSONATION },
+	{ "brand domain without a signature",
+	  "From: Viamedis <noreply@viamedis.fr>\n", "brand-unauthenticated@from",
+	  VERDICT_IMPERSONATION },
+	{ "Reply-To outside the brand a display name claims",
+	  "From: Viamedis <x@mailer.example>\nReply-To: y@gmail.com\n",
+	  "display-name@from,reply-to@reply-to", VERDICT_IMPERSONATION },
+	{ "Reply-To to a look-alike", "From: Claire <claire@optique-martin.fr>\n"
+	  "Reply-To: <a@vіamedis.fr>\n", "homoglyph@reply-to,mixed-script@reply-to",
+	  VERDICT_IMPERSONATION },
+	{ "Reply-To elsewhere without a brand claim is nothing",
+	  "From: Claire <claire@optique-martin.fr>\nReply-To: claire.durand@gmail.com\n", "",
+	  VERDICT_CLEAN },
+	{ "Reply-To to the brand's own domain is fine",
+	  "From: Viamedis <x@mailer.example>\nReply-To: contact@viamedis.net\n",
+	  "display-name@from", VERDICT_SUSPECT },
+	{ "Subject naming a brand, Reply-To elsewhere: reported, weakly",
+	  "From: Service <x@mailer.example>\nSubject: Viamedis : votre convention\n"
+	  "Reply-To: y@gmail.com\n", "reply-to@reply-to", VERDICT_CLEAN },
+	{ "Sender look-alike", "From: Claire <claire@optique-martin.fr>\nSender: s@viarnedis.fr\n",
+	  "homoglyph@sender", VERDICT_IMPERSONATION },
+	{ "Return-Path look-alike", "Return-Path: <b@viamdis.fr>\nFrom: C <c@optique-martin.fr>\n",
+	  "typo@envelope", VERDICT_IMPERSONATION },
+	{ "two From fields", "From: a@optique-martin.fr\nFrom: b@optique-martin.fr\n",
+	  "multiple-from@from", VERDICT_SUSPECT },
+	{ "two addresses in one From", "From: a@optique-martin.fr, b@optique-martin.fr\n",
+	  "bad-from@from", VERDICT_SUSPECT },
+	{ "From without a domain, no brand in sight", "From: robot\nSubject: report\n",
+	  "bad-from@from", VERDICT_CLEAN },
+	{ "no From, a Subject naming a brand", "Subject: Viamedis : convention\n",
+	  "bad-from@from", VERDICT_SUSPECT },
+	{ "From group syntax", "From: Undisclosed:;\n", "bad-from@from", VERDICT_CLEAN },
+	{ "Google Groups rewriting a brand's mail",
+	  "From: 'Viamedis' via Opticiens <opticiens@googlegroups.com>\n"
+	  "List-Id: <opticiens.googlegroups.com>\n", "display-name@from", VERDICT_CLEAN },
+	{ "a List-Id of another domain does not excuse a display name",
+	  "From: 'Viamedis' via Opticiens <x@evil.example>\nList-Id: <opticiens.googlegroups.com>\n",
+	  "display-name@from", VERDICT_SUSPECT },
+	{ "a list of the sender's own domain without 'via', ARC or DKIM",
+	  "From: Viamedis <x@lists.example.org>\nList-Id: <l.lists.example.org>\n",
+	  "display-name@from", VERDICT_SUSPECT },
+};
+
+/* identity_rules - each row gives exactly its codes and verdict */
+START_TEST(identity_rules)
+{
+	char raw[4096], got[2048];
+	struct message *m;
+
+	snprintf(raw, sizeof(raw), "%s%s", identity[_i].header, BODY);
+	m = analyse(raw);
+	codes(message_verdict(m), got, sizeof(got));
+	ck_assert_msg(strcmp(got, identity[_i].codes) == 0 &&
+		      message_verdict(m)->kind == identity[_i].kind,
+		      "%s: got '%s' %s (score %d), want '%s' %s", identity[_i].what, got,
+		      verdict_kind_name(message_verdict(m)->kind), message_verdict(m)->score,
+		      identity[_i].codes, verdict_kind_name(identity[_i].kind));
+	message_free(m);
+}
+END_TEST
+
+/* every_form_claims - each name of every brand of the pack, as a display name:
+ * a plain display-name finding (90), never one "in disguise" */
+START_TEST(every_form_claims)
+{
+	const struct brands *b = detector_brands(det);
+
+	for (size_t i = 0; i < brands_count(b); i++) {
+		const struct brand *br = brands_at(b, i);
+
+		for (size_t f = 0; f < brand_form_count(br); f++) {
+			char raw[1024];
+			struct message *m;
+			const struct verdict *v;
+
+			snprintf(raw, sizeof(raw), "From: \"%s\" <x@gmail.com>\n\nx\n", brand_form(br, f));
+			m = analyse(raw);
+			v = message_verdict(m);
+			ck_assert_msg(v->reasons.count == 1 && v->reasons.item[0].code == REASON_DISPLAY_NAME &&
+				      v->reasons.item[0].strength == 90 && v->brand == br,
+				      "display name '%s' of %s", brand_form(br, f), brand_name(br));
+			message_free(m);
+		}
+	}
+}
+END_TEST
+
+/* The lure rules: who claims the brand decides what the words weigh. */
+static const struct {
+	const char *what;
+	const char *raw;
+	bool lure;
+	enum verdict_kind kind;
+} lures[] = {
+	{ "colleague: 'le RIB de Viamedis' from an unrelated domain",
+	  "From: Julien <j@pharmacie-dupont.fr>\nSubject: RIB\n\nJ'ai reçu le RIB de Viamedis.\n",
+	  false, VERDICT_CLEAN },
+	{ "display name Viamedis asking to update the RIB",
+	  "From: Viamedis <noreply@x.example>\nSubject: RIB\n\nMerci de mettre à jour votre RIB sous 48 heures.\n",
+	  true, VERDICT_IMPERSONATION },
+	{ "lure words with no brand anywhere",
+	  "From: Banque <b@x.example>\nSubject: RIB\n\nMerci de mettre à jour votre RIB sous 48 heures.\n",
+	  false, VERDICT_CLEAN },
+	{ "vocabulary folded: M0T DE PASSE, accents dropped, Cyrillic o",
+	  "From: Viamedis <noreply@x.example>\n\nVotre m\xd0\xbet de passe a expir\xc3\xa9.\n",
+	  true, VERDICT_IMPERSONATION },
+	{ "colleague warning: many words, the brand only in the body",
+	  "From: H <h@syndicat.example>\nSubject: Attention\n\nViamedis ne demandera jamais de "
+	  "mettre à jour vos coordonnées bancaires.\n", false, VERDICT_CLEAN },
+};
+
+/* lure_rules - lure only next to a claim that is not a mere mention */
+START_TEST(lure_rules)
+{
+	struct message *m = analyse(lures[_i].raw);
+	const struct verdict *v = message_verdict(m);
+	bool lure = false;
+
+	for (size_t i = 0; i < v->reasons.count; i++)
+		if (v->reasons.item[i].code == REASON_LURE && v->reasons.item[i].strength >= 50)
+			lure = true;
+	ck_assert_msg(lure == lures[_i].lure && v->kind == lures[_i].kind,
+		      "%s: lure %d %s (score %d)", lures[_i].what, lure, verdict_kind_name(v->kind),
+		      v->score);
+	message_free(m);
+}
+END_TEST
+
+/* The corpus messages whose verdict must not depend on how they are cut. */
+static const char *const chunked[] = {
+	"brand-signed.eml", "brand-newsletter-esp.eml", "display-b-rib.eml",
+	"link-mismatch-b64.eml", "link-mismatch-qp.eml", "spoof-tampered.eml",
+	"multiple-from.eml", "colleague-warning.eml",
+};
+
+/* chunk_independence - 1-byte, 7-byte and whole feeding give the same verdict */
+START_TEST(chunk_independence)
+{
+	static const size_t sizes[] = { 0, 1, 7, 4093 };
+	char first[2048] = "", got[2048];
+	int score = -1;
+	size_t len, nlinks = 0;
+	char *raw = read_file(chunked[_i], &len);
+
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		struct message *m = analyse_with(raw, len, sizes[k], &always, NULL, NULL);
+
+		codes(message_verdict(m), got, sizeof(got));
+		if (k == 0) {
+			snprintf(first, sizeof(first), "%s", got);
+			score = message_verdict(m)->score;
+			nlinks = message_link_count(m);
+		}
+		ck_assert_msg(strcmp(first, got) == 0 && score == message_verdict(m)->score &&
+			      nlinks == message_link_count(m),
+			      "%s in chunks of %zu: '%s' %d, whole: '%s' %d", chunked[_i], sizes[k],
+			      got, message_verdict(m)->score, first, score);
+		message_free(m);
+	}
+	free(raw);
+}
+END_TEST
+
+/* authres_rendering - what Authentication-Results says, and when it is left out */
+START_TEST(authres_rendering)
+{
+	struct vbuf v = VBUF_INIT(8192);
+	size_t len;
+	char *raw = read_file("brand-signed.eml", &len);
+	struct message *m = analyse(raw);
+	static const struct message_opts never = { MESSAGE_SCAN_DEFAULT, MESSAGE_DKIM_NEVER, "mx.test" };
+
+	ck_assert(message_authres(m, &v));
+	ck_assert_msg(strstr(vbuf_str(&v), "mx.test; dkim=pass") == vbuf_str(&v) &&
+		      strstr(vbuf_str(&v), "header.d=viamedis.fr") != NULL, "%s", vbuf_str(&v));
+	message_free(m);
+	free(raw);
+
+	m = analyse("From: a@optique-martin.fr\n\nx\n");
+	vbuf_reset(&v);
+	ck_assert(message_authres(m, &v));
+	ck_assert_str_eq(vbuf_str(&v), "mx.test; dkim=none");
+	message_free(m);
+
+	raw = read_file("spoof-unrelated-dkim.eml", &len);
+	m = analyse(raw);
+	vbuf_reset(&v);
+	ck_assert_msg(!message_authres(m, &v) && v.len == 0,
+		      "a signature set aside is not reported as verified: %s", vbuf_str(&v));
+	message_free(m);
+
+	m = analyse_with(raw, len, 0, &never, NULL, NULL);
+	ck_assert(!message_authres(m, &v) && !message_dkim_evaluated(m));
+	message_free(m);
+	free(raw);
+	vbuf_free(&v);
+}
+END_TEST
+
+/* dkim_brands_mode - DKIMVerify brands: only messages from a brand's domain */
+START_TEST(dkim_brands_mode)
+{
+	static const struct message_opts brands = { MESSAGE_SCAN_DEFAULT, MESSAGE_DKIM_BRANDS, "mx.test" };
+	size_t len;
+	char *raw = read_file("from-lookalike-signed.eml", &len);
+	struct message *m = analyse_with(raw, len, 0, &brands, NULL, NULL);
+
+	ck_assert(!message_dkim_evaluated(m) && message_sig_count(m) == 0);
+	message_free(m);
+	free(raw);
+	raw = read_file("brand-signed.eml", &len);
+	m = analyse_with(raw, len, 0, &brands, NULL, NULL);
+	ck_assert(message_dkim_evaluated(m) && message_sig_count(m) == 1);
+	ck_assert_int_eq(message_verdict(m)->kind, VERDICT_CLEAN);
+	message_free(m);
+	free(raw);
+}
+END_TEST
+
+/* trusted_relays - a trusted relay's dkim=pass stands in for a signature broken on the way */
+START_TEST(trusted_relays)
+{
+	static char relay[] = "relay.example", ours[] = "mx.test";
+	static char *const trusted[] = { relay, ours, NULL };
+	size_t len;
+	char *raw = read_file("spoof-tampered.eml", &len);
+	char *with = malloc(len + 512);
+	struct message *m;
+
+	snprintf(with, len + 512, "Authentication-Results: relay.example; dkim=pass "
+		 "header.d=viamedis.fr header.s=s2024\r\n%s", raw);
+	m = analyse_with(with, strlen(with), 0, &always, trusted, NULL);
+	ck_assert_msg(message_verdict(m)->kind == VERDICT_CLEAN, "score %d",
+		      message_verdict(m)->score);
+	ck_assert(message_sig_count(m) == 1 && message_sig(m, 0)->trusted != NULL &&
+		  strcmp(message_sig(m, 0)->trusted, "relay.example") == 0);
+	message_free(m);
+	/* not trusted: hostile, ignored */
+	m = analyse_with(with, strlen(with), 0, &always, NULL, NULL);
+	ck_assert_int_eq(message_verdict(m)->kind, VERDICT_IMPERSONATION);
+	message_free(m);
+	/* our own authserv-id is never believed, even when listed */
+	snprintf(with, len + 512, "Authentication-Results: mx.test; dkim=pass "
+		 "header.d=viamedis.fr\r\n%s", raw);
+	m = analyse_with(with, strlen(with), 0, &always, trusted, NULL);
+	ck_assert_int_eq(message_verdict(m)->kind, VERDICT_IMPERSONATION);
+	message_free(m);
+	free(with);
+	free(raw);
+}
+END_TEST
+
+/* dns_temperror - keys out of reach: reported as such, never an impersonation alone */
+START_TEST(dns_temperror)
+{
+	struct detector_opts o = { 0 };
+	struct detector *dnsdet, *saved = det;
+	char err[512];
+	size_t len;
+	char *raw;
+	struct message *m;
+	const struct verdict *v;
+
+	o.nameservers = "127.0.0.1:9";	/* loopback, nothing answers */
+	o.dns_timeout = 1;
+	dnsdet = detector_new(&o, err, sizeof(err));
+	ck_assert_msg(dnsdet != NULL, "%s", err);
+	det = dnsdet;
+	raw = read_file("brand-newsletter-esp.eml", &len);
+	m = analyse(raw);
+	v = message_verdict(m);
+	ck_assert_int_eq(message_sig(m, 0)->sig->result, DKIMCHECK_TEMPERROR);
+	ck_assert_msg(v->kind != VERDICT_IMPERSONATION && v->reasons.count >= 1 &&
+		      v->reasons.item[0].code == REASON_BRAND_UNAUTHENTICATED &&
+		      strstr(v->reasons.item[0].detail, "temperror") != NULL,
+		      "%s score %d: %s", verdict_kind_name(v->kind), v->score,
+		      v->reasons.count ? v->reasons.item[0].detail : "");
+	message_free(m);
+	free(raw);
+	det = saved;
+	detector_free(dnsdet);
+}
+END_TEST
+
+/* caps_body_scan - past MaxBodyScan: counted, said, and the milter may stop feeding */
+START_TEST(caps_body_scan)
+{
+	static const struct message_opts small = { 1024, MESSAGE_DKIM_NEVER, "mx.test" };
+	struct vbuf raw = VBUF_INIT(1 << 20), text = VBUF_INIT(4096);
+	struct feed f;
+	struct message *m;
+
+	vbuf_adds(&raw, "From: C <c@optique-martin.fr>\n\n");
+	for (int i = 0; i < 100; i++)
+		vbuf_adds(&raw, "Rien a signaler dans ce paragraphe de remplissage.\n");
+	vbuf_adds(&raw, "https://espace-viamedis.fr/connexion\n");
+	m = analyse_with(raw.data, raw.len, 512, &small, NULL, &f);
+	ck_assert(f.body_false);
+	ck_assert(message_caps(m)->body_unscanned > 0 && message_caps_hit(m));
+	message_caps_text(m, &text);
+	ck_assert_msg(strstr(vbuf_str(&text), "MaxBodyScan") != NULL, "%s", vbuf_str(&text));
+	ck_assert_int_eq(message_link_count(m), 0);
+	message_free(m);
+	vbuf_free(&raw);
+	vbuf_free(&text);
+}
+END_TEST
+
+/* caps_header - floods of fields, From fields and Reply-To addresses */
+START_TEST(caps_header)
+{
+	struct vbuf raw = VBUF_INIT(1 << 22);
+	struct message *m;
+	const struct verdict *v;
+	bool multi = false;
+
+	for (int i = 0; i < 1500; i++)
+		vbuf_printf(&raw, "X-Filler-%d: %d\n", i, i);
+	for (int i = 0; i < 20; i++)
+		vbuf_printf(&raw, "From: a%d@optique-martin.fr\n", i);
+	vbuf_adds(&raw, "Reply-To: ");
+	for (int i = 0; i < 60; i++)
+		vbuf_printf(&raw, "%sr%d@gmail.com", i ? ", " : "", i);
+	vbuf_adds(&raw, "\nSubject: Viamedis\n\nx\n");
+	m = analyse(raw.data);
+	v = message_verdict(m);
+	for (size_t i = 0; i < v->reasons.count; i++)
+		if (v->reasons.item[i].code == REASON_MULTIPLE_FROM &&
+		    strncmp(v->reasons.item[i].detail, "20 From fields", 14) == 0)
+			multi = true;
+	ck_assert_msg(multi, "every From field counted, even past the cap");
+	ck_assert(v->kind != VERDICT_CLEAN);
+	ck_assert(message_caps(m)->header_skipped >= 500 + 4);
+	ck_assert(message_caps(m)->addresses_dropped > 0);
+	message_free(m);
+	vbuf_free(&raw);
+}
+END_TEST
+
+/* caps_links - past MESSAGE_HOSTS_MAX hosts: counted; a repeated host is judged once */
+START_TEST(caps_links)
+{
+	struct vbuf raw = VBUF_INIT(1 << 20);
+	struct message *m;
+
+	vbuf_adds(&raw, "From: C <c@optique-martin.fr>\n\n");
+	for (int i = 0; i < 3; i++)
+		vbuf_adds(&raw, "https://www.optique-martin.fr/a\n");
+	for (int i = 0; i < 100; i++)
+		vbuf_printf(&raw, "https://host%d.example/\n", i);
+	m = analyse(raw.data);
+	ck_assert_int_eq(message_link_count(m), MESSAGE_LINKS_MAX);
+	ck_assert(message_caps(m)->links_unjudged > 0);
+	ck_assert_str_eq(message_link(m, 0)->host, "www.optique-martin.fr");
+	ck_assert_str_ne(message_link(m, 1)->host, "www.optique-martin.fr");
+	message_free(m);
+	vbuf_free(&raw);
+}
+END_TEST
+
+/* hostile_input - odd bytes, empty input, calls out of order: no crash, a verdict */
+START_TEST(hostile_input)
+{
+	static const char *const raws[] = {
+		"", "\n", "From:\n", "From: <@>\n\n", "From: \"\\\n\n",
+		"From: =?utf-8?B?////?= <x@\xff\xfe>\n\n\x80\x81",
+		"Content-Type: multipart/mixed; boundary=\"\"\n\n--\n--\n",
+		"From: a@b.example\nContent-Type: text/html\n\n<a href=\"http://[::1]/\">viamedis.fr</a>",
+	};
+	struct message *m;
+
+	for (size_t i = 0; i < sizeof(raws) / sizeof(raws[0]); i++) {
+		m = analyse(raws[i]);
+		ck_assert(message_verdict(m)->score >= 0 && message_verdict(m)->score <= 100);
+		message_free(m);
+	}
+	m = message_new(det, &always);
+	message_eom(m);		/* no header, no body */
+	ck_assert(!message_body(m, "x", 1));
+	message_eom(m);
+	message_free(m);
+}
+END_TEST
+
+/* message_suite - the cases */
+static Suite *message_suite(void)
+{
+	Suite *s = suite_create("message");
+	TCase *tc = tcase_create("message");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, identity_rules, 0, sizeof(identity) / sizeof(identity[0]));
+	tcase_add_test(tc, every_form_claims);
+	tcase_add_loop_test(tc, lure_rules, 0, sizeof(lures) / sizeof(lures[0]));
+	tcase_add_loop_test(tc, chunk_independence, 0, sizeof(chunked) / sizeof(chunked[0]));
+	tcase_add_test(tc, authres_rendering);
+	tcase_add_test(tc, dkim_brands_mode);
+	tcase_add_test(tc, trusted_relays);
+	tcase_add_test(tc, dns_temperror);
+	tcase_add_test(tc, caps_body_scan);
+	tcase_add_test(tc, caps_header);
+	tcase_add_test(tc, caps_links);
+	tcase_add_test(tc, hostile_input);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+/* main - run the suite, TAP out */
+int main(void)
+{
+	return tap_run(message_suite());
+}
