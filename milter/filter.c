@@ -342,10 +342,25 @@ static void filter_log(const struct session *s, const struct verdict *v,
 	vbuf_free(&codes);
 }
 
-/* filter_count - the message's verdict and action in the metrics */
+/* filter_count - the message's verdict, DKIM results, caps and action in the metrics */
 static void filter_count(const struct session *s, const struct verdict *v,
 			 enum stats_action action)
 {
+	enum stats_dkim r;
+
+	if (message_dkim_evaluated(s->msg)) {
+		for (size_t i = 0; i < message_sig_count(s->msg); i++) {
+			const struct message_sig *sig = message_sig(s->msg, i);
+
+			if (sig->checked &&
+			    stats_dkim_lookup(dkimcheck_result_name(sig->sig->result), &r))
+				stats_dkim(r);
+		}
+		if (message_sig_count(s->msg) == 0)
+			stats_dkim(STATS_DKIM_NONE);
+	}
+	if (message_caps_hit(s->msg))
+		stats_capped();
 	stats_verdict(v, v->brand ? brand_ascii_name(v->brand) : NULL, action,
 		      session_busy_ms(s));
 }

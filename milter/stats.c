@@ -43,6 +43,7 @@ static struct {
 	atomic_ulong messages;
 	atomic_ulong skipped[STATS_SKIP_COUNT];
 	atomic_ulong aborted;
+	atomic_ulong capped;
 	atomic_ulong verdicts[VERDICT_IMPERSONATION + 1];
 	atomic_ulong reasons[REASON_CODE_COUNT];
 	atomic_ulong actions[STATS_ACTION_COUNT];
@@ -77,7 +78,7 @@ static const char *const stats_action_names[] = {
 };
 static const char *const stats_error_names[] = {
 	"session", "no_runtime", "header_strip", "header_add", "subject_tag",
-	"reject_reply", "quarantine", "dns", "analysis",
+	"reject_reply", "quarantine", "dns",
 };
 static const char *const stats_dkim_names[] = {
 	"none", "pass", "fail", "policy", "neutral", "temperror", "permerror",
@@ -115,6 +116,12 @@ void stats_skipped(enum stats_skip why)
 void stats_aborted(void)
 {
 	STATS_ADD(stats.aborted);
+}
+
+/* stats_capped - an analysed message of which a cap left something out */
+void stats_capped(void)
+{
+	STATS_ADD(stats.capped);
 }
 
 /* stats_hash - FNV-1a of a brand name, never 0 (0 marks a free slot) */
@@ -383,6 +390,9 @@ void stats_render(struct vbuf *out)
 		     stats_skip_names, stats.skipped, STATS_SKIP_COUNT);
 	stats_single(out, "vigie_messages_aborted_total",
 		     "Messages abandoned by the MTA before their end.", &stats.aborted);
+	stats_single(out, "vigie_messages_capped_total",
+		     "Analysed messages of which a cap left part out (headers, body, links, signatures).",
+		     &stats.capped);
 	stats_family(out, "vigie_verdicts_total", "Analysed messages, by verdict.", "verdict",
 		     verdicts, stats.verdicts, VERDICT_IMPERSONATION + 1);
 	stats_family(out, "vigie_reasons_total",

@@ -43,7 +43,6 @@ enum stats_error {
 	STATS_ERR_REPLY,		/* the MTA refused the reject text */
 	STATS_ERR_QUARANTINE,		/* the MTA cannot quarantine: tagged only */
 	STATS_ERR_DNS,			/* DKIM key lookup failed (temperror) */
-	STATS_ERR_ANALYSIS,		/* the analysis reported a failure */
 	STATS_ERR_COUNT
 };
 
@@ -67,6 +66,7 @@ void stats_peer(void);
 void stats_message(void);
 void stats_skipped(enum stats_skip why);
 void stats_aborted(void);
+void stats_capped(void);
 void stats_verdict(const struct verdict *v, const char *brand, enum stats_action action,
 		   double ms);
 void stats_dkim(enum stats_dkim result);

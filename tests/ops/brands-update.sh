@@ -12,7 +12,6 @@
 update=$top_srcdir/contrib/vigie-brands-update
 check=${VIGIE_CHECK:-$top_builddir/milter/vigie-check}
 vigie=${VIGIE:-$top_builddir/milter/vigie}
-[ -x "$vigie" ] || vigie=$top_builddir/tests/milter/vigie-fake
 py=${PYTHON3:-/usr/bin/python3}
 for tool in curl openssl "$py" "$check" "$vigie"; do
 	if ! command -v "$tool" >/dev/null 2>&1; then

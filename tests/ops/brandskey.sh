@@ -9,7 +9,6 @@
 # Prints TAP. Every daemon it starts is stopped by its PID.
 : "${top_builddir:=$(pwd)}" "${top_srcdir:=$(pwd)}"
 vigie=${VIGIE:-$top_builddir/milter/vigie}
-[ -x "$vigie" ] || vigie=$top_builddir/tests/milter/vigie-fake
 if [ ! -x "$vigie" ] || ! command -v openssl >/dev/null; then
 	echo "1..0 # SKIP needs $vigie and openssl"
 	exit 0
