@@ -43,7 +43,8 @@ for f in /usr/bin/vigie-check /usr/sbin/vigie-brands-update /etc/vigie/vigie.con
 	/lib/systemd/system/vigie-brands-update.timer \
 	/usr/share/man/man8/vigie.8.gz /usr/share/man/man5/vigie.conf.5.gz \
 	/usr/share/man/man5/vigie-brands.5.gz /usr/share/man/man1/vigie-check.1.gz \
-	/usr/share/man/man8/vigie-brands-update.8.gz /usr/share/doc/vigie/copyright \
+	/usr/share/man/man8/vigie-brands-update.8.gz /usr/share/man/man7/vigie-scoring.7.gz \
+	/usr/share/doc/vigie/copyright \
 	/usr/share/doc/vigie/examples/vigie.sieve /usr/share/doc/vigie/examples/brands.conf; do
 	t "the package holds $f" 'has "$f"'
 done

@@ -1,6 +1,6 @@
 #!/bin/sh
 # install.sh - "make install DESTDIR=..." puts what an admin needs where
-# man(1) and the guides say: the programs, the five man pages (each
+# man(1) and the guides say: the programs, the six man pages (each
 # well-formed for groff -ww, rendered by man with its NAME section, found by
 # man -w, and every page it refers to in SEE ALSO installed too or a known
 # system page), the guides, the examples; the installed vigie-check and
@@ -32,7 +32,7 @@ else
 	t "milter/vigie is not built here: not installed # SKIP" true
 fi
 
-pages="man1/vigie-check.1 man5/vigie.conf.5 man5/vigie-brands.5 man8/vigie.8 man8/vigie-brands-update.8"
+pages="man1/vigie-check.1 man5/vigie.conf.5 man5/vigie-brands.5 man7/vigie-scoring.7 man8/vigie.8 man8/vigie-brands-update.8"
 mandir=$(dirname "$(dirname "$(find1 man8/vigie.8)")")
 for p in $pages; do
 	f=$(find1 "share/man/$p")
