@@ -324,10 +324,18 @@ static void filter_log(const struct session *s, const struct verdict *v,
 {
 	char from[256], brand[128], extra[32] = "";
 	struct vbuf codes = VBUF_INIT(512);
+	bool seen[REASON_CODE_COUNT] = { false };
 
-	for (size_t i = 0; i < v->reasons.count; i++)
-		vbuf_printf(&codes, "%s%s", i ? "," : "",
-			    reason_code_name(v->reasons.item[i].code));
+	/* each code once: a domain judged as envelope and From is one sign */
+	for (size_t i = 0; i < v->reasons.count; i++) {
+		unsigned c = (unsigned)v->reasons.item[i].code;
+
+		if (c < REASON_CODE_COUNT && !seen[c]) {
+			seen[c] = true;
+			vbuf_printf(&codes, "%s%s", codes.len ? "," : "",
+				    reason_code_name(v->reasons.item[i].code));
+		}
+	}
 	if (v->reasons.dropped > 0)
 		vbuf_printf(&codes, ",+%zu", v->reasons.dropped);
 	log_safe(brand, sizeof(brand), v->brand ? brand_ascii_name(v->brand) : "-");
