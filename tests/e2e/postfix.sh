@@ -8,8 +8,7 @@
 #
 # Runs as root inside "unshare -n" (only loopback exists) when it can. Stops
 # only what it started, by PID (and its own Postfix with postfix -c DIR stop).
-# VIGIE_E2E_BIN picks the daemon: milter/vigie when built, else vigie-fake
-# (tests/milter/fakecore.c stands in for the analysis).
+# VIGIE_E2E_BIN picks the daemon (default milter/vigie).
 set -u
 : "${top_builddir:=$(pwd)}" "${top_srcdir:=$(pwd)}"
 
@@ -32,7 +31,6 @@ PORT_TAG=$((base + 25)) PORT_REJECT=$((base + 26)) PORT_QUAR=$((base + 27)) PORT
 PORT_SINK=$((base + 30)) PORT_MILTER=$((base + 31))
 
 vigie=${VIGIE_E2E_BIN:-$top_builddir/milter/vigie}
-[ -x "$vigie" ] || vigie=$top_builddir/tests/milter/vigie-fake
 [ -x "$vigie" ] || skip "no vigie binary built"
 
 WORK=$(mktemp -d /tmp/vigie-e2e.XXXXXX) || exit 1

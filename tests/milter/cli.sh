@@ -5,7 +5,7 @@
 # one, never touching a file that is not a socket, -p, SIGTERM. Prints TAP.
 # Every daemon it starts is stopped by its PID.
 : "${top_builddir:=$(pwd)}"
-vigie=$top_builddir/tests/milter/vigie-fake
+vigie=$top_builddir/milter/vigie
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-cli.XXXXXX") || exit 1
 pids=
 cleanup() {
@@ -44,7 +44,7 @@ Syslog no
 UMask 007
 EOF
 printf 'Syslog no\nFrob 1\nUMask 0999\n' > "$tmp/bad.conf"
-printf '# broken on purpose\n' > "$tmp/brands.conf"
+printf 'brand Viamedis\n\tdomian viamedis.fr\n' > "$tmp/brands.conf"
 printf 'Syslog no\nBrands %s\nPidFile %s\n' "$tmp/brands.conf" "$tmp/bad.pid" > "$tmp/badbrands.conf"
 
 out=$("$vigie" -V); rc=$?
@@ -61,7 +61,7 @@ $tmp/bad.conf:3: UMask: '"'0999'"' is not an octal mask from 000 to 777" ]'
 
 "$vigie" -n -c "$tmp/badbrands.conf" >"$tmp/out" 2>&1; rc=$?
 t "-n also loads the brand pack and reports its errors with file:line" \
-	'[ "$rc" != 0 ] && grep -q "brands.conf:1: broken brand pack" "$tmp/out"'
+	'[ "$rc" != 0 ] && grep -q "brands.conf:2: unknown keyword '"'domian'"'" "$tmp/out"'
 
 "$vigie" -n -c "$tmp/missing.conf" >"$tmp/out" 2>&1; rc=$?
 t "-c naming a missing file is an error that names it" \
@@ -149,7 +149,7 @@ fi
 # start-up errors reach the terminal, also when going to the background
 "$vigie" -c "$tmp/badbrands.conf" -p "local:$tmp/b.sock" >"$tmp/out" 2>&1; rc=$?
 t "a start-up failure in the background exits non-zero" '[ "$rc" != 0 ]'
-t "and is printed on the terminal" 'grep -q "broken brand pack" "$tmp/out"'
+t "and is printed on the terminal" 'grep -q "brands.conf:2: unknown keyword" "$tmp/out"'
 t "and leaves no PID file or socket behind" '[ ! -e "$tmp/bad.pid" ] && [ ! -e "$tmp/b.sock" ]'
 
 echo "1..$n"

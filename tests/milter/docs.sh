@@ -4,7 +4,7 @@
 # the man page and the example config; the defaults the example shows parse;
 # the systemd unit parses. Prints TAP.
 : "${top_srcdir:=$(pwd)}" "${top_builddir:=$(pwd)}"
-vigie=$top_builddir/tests/milter/vigie-fake
+vigie=$top_builddir/milter/vigie
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-docs.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 n=0 fails=0
@@ -36,7 +36,7 @@ t "every option is in contrib/vigie.conf${missing_example:+ (missing:$missing_ex
 # the example's commented defaults, uncommented, are accepted; file options
 # and the account are left out (they name files and users of a real host)
 sed -n 's/^#\([A-Z][A-Za-z]*\)[[:space:]]/\1 /p' "$top_srcdir/contrib/vigie.conf" |
-	grep -Ev '^(Brands|TestPublicKeys|UserID|TrustedAuthservIDs) ' > "$tmp/defaults.conf"
+	grep -Ev '^(Brands|BrandsKey|TestPublicKeys|UserID|TrustedAuthservIDs) ' > "$tmp/defaults.conf"
 "$vigie" -n -c "$tmp/defaults.conf" > "$tmp/out" 2>&1; rc=$?
 t "the defaults contrib/vigie.conf shows are valid ($(wc -l < "$tmp/defaults.conf") lines)" '[ $rc = 0 ]'
 [ $rc = 0 ] || sed 's/^/# /' "$tmp/out"

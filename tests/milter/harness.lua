@@ -201,8 +201,8 @@ function H.run(body)
 	end
 end
 
--- the messages the tests use; the From domains are the contract of the
--- stand-in analysis (tests/milter/fakecore.c) and real lookalikes alike
+-- the messages the tests use: clean, suspect (display name only) and
+-- impersonation (homoglyph From domain) under the real analysis
 H.msg = {}
 
 function H.msg.clean()

@@ -35,9 +35,9 @@ H.run(function()
 	H.ok(H.log_has("reload: failed; still running the previous configuration"), "and the old one kept")
 	H.ok(impersonation_reply() == SMFIR_REPLYCODE, "mail still served with the old configuration")
 
-	H.write(tmp .. "/brands.conf", "# broken on purpose\n")
+	H.write(tmp .. "/brands.conf", "brand Viamedis\n\tdomian viamedis.fr\n")
 	H.config("ImpersonationAction quarantine\nBrands " .. tmp .. "/brands.conf\n")
-	H.ok(reload(2) and H.log_has("brands%.conf:1: broken brand pack"),
+	H.ok(reload(2) and H.log_has("brands%.conf:2: unknown keyword 'domian'"),
 		"a broken brand pack is logged")
 	H.ok(impersonation_reply() == SMFIR_REPLYCODE, "and the old configuration kept (still reject)")
 

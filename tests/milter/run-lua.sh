@@ -5,10 +5,7 @@
 # tests/milter/technique/ need the real analysis (milter/vigie).
 script=$1
 : "${top_builddir:=$(pwd)}" "${top_srcdir:=$(pwd)}"
-case $script in
-*/technique/*) bin=$top_builddir/milter/vigie ;;
-*) bin=$top_builddir/tests/milter/vigie-fake ;;
-esac
+bin=$top_builddir/milter/vigie
 miltertest=${MILTERTEST:-$(command -v miltertest)}
 if [ -z "$miltertest" ] || [ ! -x "$miltertest" ]; then
 	echo "1..0 # SKIP miltertest is not installed (Debian package miltertest)"
