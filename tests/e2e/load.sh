@@ -45,6 +45,8 @@ half() {
 	source_run "$2" "load$1.example.net"
 	rc=$((rc + $?))
 	wait_for $(( 120 + $2 / 20 )) '[ "$(sink_count)" -ge "$want" ] && [ "$(queue_count mx)" = 0 ]'
+	# closed connections leave vigie once its threads have seen them go
+	wait_for 10 '[ "$(fd_count "$VIGIE_PID")" = "$fd0" ]'
 	sleep 1
 }
 rc=0 H1=$(( N / 2 )) H2=$(( N - N / 2 ))

@@ -48,6 +48,7 @@ wait_for() { # seconds condition
 alive() { [ -r "/proc/$1/status" ] && ! grep -q '^State:.*Z' "/proc/$1/status"; }
 rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$1/status"; }
 fd_count() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
+fd_list() { ls -l "/proc/$1/fd" 2>/dev/null | sed -n 's/.* \([0-9]*\) -> /\1 -> /p' | sort -n; }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" "$2"; }
 
 # the corpus: the parsers' test messages, and the analysis' when there are some
@@ -70,6 +71,7 @@ wait_for 20 '[ -S "$tmp/vigie.sock" ] && [ -s "$tmp/vigie.pid" ]' || {
 	echo "Bail out! vigie did not start"; sed 's/^/# /' "$tmp/vigie.log"; exit 1; }
 echo "# vigie: $vigie; two rounds of $D s, corpus of $(ls "$tmp/corpus" | wc -l) messages"
 fd0=$(fd_count "$pid")
+fd_list "$pid" > "$tmp/fd0"
 "$gen" -q -c 8 -n 400 -e X-Vigie-Verdict -p "$pid" "unix:$tmp/vigie.sock" "$tmp/corpus" >"$tmp/warm" 2>&1
 t "warm-up: 400 messages, every one tagged" '[ "$(field errors "$tmp/warm")" = 0 ]'
 
@@ -90,6 +92,8 @@ round() {
 	wait "$d"; drc=$?
 	# the last reload may still be under way
 	wait_for 10 '[ "$(grep -c "reload: done" "$tmp/vigie.log")" -ge $(( k * D )) ]'
+	# closed connections leave vigie once its threads have seen them go
+	wait_for 10 '[ "$(fd_count "$pid")" = "$fd0" ]'
 	sleep 1
 	msgs=$(field messages "$tmp/gen.$1") errs=$(field errors "$tmp/gen.$1")
 	t "round $1: $msgs messages completed under reloads and drops, all tagged, no error ($errs)" \
@@ -107,12 +111,14 @@ round 1
 rss1=$(rss_kb "$pid") fd1=$(fd_count "$pid")
 round 2
 rss2=$(rss_kb "$pid") fd2=$(fd_count "$pid")
+fd_list "$pid" > "$tmp/fd2"
 t "vigie still runs after $((2 * D)) reloads" 'alive "$pid"'
 limit=$(( rss1 + rss1 / 10 + 2048 ))
 t "RSS stable: $rss1 kB after round 1, $rss2 kB after round 2 (limit $limit kB)" \
 	'[ -n "$rss2" ] && [ "$rss2" -le "$limit" ]'
 t "descriptors stable: $fd0 idle before any load, $fd1 after round 1, $fd2 after round 2" \
 	'[ "$fd1" = "$fd0" ] && [ "$fd2" = "$fd0" ]'
+diff "$tmp/fd0" "$tmp/fd2" | sed 's/^/# /'
 kill -TERM "$pid"
 wait "$pid"
 rc=$?
