@@ -318,11 +318,28 @@ static enum conf_action filter_action(const struct conf *c, enum verdict_kind ki
 	}
 }
 
+/*
+ * filter_caps - " caps=\"...\"" when the analysis hit a cap (what it left
+ * unread could hide what it looks for), else nothing
+ */
+static void filter_caps(const struct session *s, char *out, size_t size)
+{
+	struct vbuf text = VBUF_INIT(1024);
+	char safe[512];
+
+	out[0] = '\0';
+	if (!message_caps_hit(s->msg))
+		return;
+	message_caps_text(s->msg, &text);
+	snprintf(out, size, " caps=\"%s\"", log_safe(safe, sizeof(safe), vbuf_str(&text)));
+	vbuf_free(&text);
+}
+
 /* filter_log - the one line per message an admin greps for */
 static void filter_log(const struct session *s, const struct verdict *v,
 		       const char *action, unsigned stripped)
 {
-	char from[256], brand[128], extra[32] = "";
+	char from[256], brand[128], extra[32] = "", caps[600];
 	struct vbuf codes = VBUF_INIT(512);
 	bool seen[REASON_CODE_COUNT] = { false };
 
@@ -342,10 +359,11 @@ static void filter_log(const struct session *s, const struct verdict *v,
 	log_safe(from, sizeof(from), message_from_domain(s->msg));
 	if (stripped > 0)
 		snprintf(extra, sizeof(extra), " stripped=%u", stripped);
+	filter_caps(s, caps, sizeof(caps));
 	log_info("%s: verdict=%s score=%d brand=\"%s\" from=%s reasons=%s action=%s"
-		 " client=%s%s time=%.2fms",
+		 " client=%s%s%s time=%.2fms",
 		 s->qid, verdict_kind_name(v->kind), v->score, brand, from[0] ? from : "-",
-		 codes.len ? vbuf_str(&codes) : "-", action, s->client, extra,
+		 codes.len ? vbuf_str(&codes) : "-", action, s->client, extra, caps,
 		 session_busy_ms(s));
 	vbuf_free(&codes);
 }

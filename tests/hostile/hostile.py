@@ -8,7 +8,8 @@ the DKIM results, and the time it took (within the case's bound).
 
 The milter (milter/vigie, fed by the load generator tests/bench/miltergen
 with the same bytes): the message is accepted, tagged with the verdict
-vigie-check gave, its X-Vigie-Reasons names the same codes, and every
+vigie-check gave, its X-Vigie-Reasons names the same codes, its log line
+says caps="..." exactly when vigie-check reports a cap hit, and every
 header vigie adds is printable ASCII folded with LF TAB, no line over 998
 bytes, nothing of what the attacker sent raw (CR, LF, NUL). Then the 50 MB
 body again with MaxBodyScan at its maximum (64m): vigie reads it all, its
@@ -138,20 +139,21 @@ def want_caps(got, want):
 
 
 def check_case(t, c, path, conf):
-    """one case through vigie-check; returns its verdict (or None)"""
+    """one case through vigie-check; returns its verdict and whether a cap
+    was hit (None, None when it could not tell)"""
     t0 = time.monotonic()
     try:
         p = subprocess.run([CHECK, "--json", "--config", conf, path], capture_output=True,
                            timeout=c["secs"] * 5)
     except subprocess.TimeoutExpired:
         t.ok(False, "vigie-check %s: ends" % c["name"], ["killed after %d s" % (c["secs"] * 5)])
-        return None
+        return None, None
     ms = (time.monotonic() - t0) * 1000
     try:
         j = json.loads(p.stdout.decode("utf-8"))
     except ValueError as e:
         t.ok(False, "vigie-check %s: one JSON object" % c["name"], [e, p.stdout[:300], p.stderr[:300]])
-        return None
+        return None, None
     codes = [r["code"] for r in j["reasons"]]
     dkim = [d["result"] for d in j["dkim"]]
     why = []
@@ -175,7 +177,7 @@ def check_case(t, c, path, conf):
         c["name"], j["verdict"], ",".join(codes) or "-",
         " dkim=" + ",".join(map(str, dkim)) if dkim else "", " caps " + caps if caps else "", ms),
         why + [p.stderr.decode("utf-8", "replace")])
-    return j["verdict"]
+    return j["verdict"], j["caps"]["hit"]
 
 
 def unescape(v):
@@ -290,7 +292,13 @@ def milter_cases(t, tmp, corpus, verdicts):
                  s.get("messages"), s.get("max_ms"), s.get("rss_peak_kb")),
              [p.stdout.decode()[-600:], p.stderr.decode()[-600:]])
         got = read_actions(acts)
+        # one log line a message, in the order sent: the corpus sorted by name
+        with open(os.path.join(tmp, "vigie.log")) as f:
+            lines = [x for x in f if " verdict=" in x]
+        order = sorted(c["name"] for c in cases.CASES if c["name"] not in NOT_THROUGH_MILTERGEN)
+        by_name = dict(zip(order, lines))
         for c in cases.CASES:
+            logged = [by_name.get(c["name"], "")]
             if c["name"] in NOT_THROUGH_MILTERGEN:
                 continue
             m = got.get(c["name"] + ".eml", {"decision": None, "headers": [], "errors": ["no actions"]})
@@ -299,16 +307,21 @@ def milter_cases(t, tmp, corpus, verdicts):
             if m["decision"] not in ("accept", "continue"):
                 why.append("decision %s" % m["decision"])
             kind = hv.get("X-Vigie-Verdict", "(none)").split(" ")[0]
-            if kind != verdicts.get(c["name"]):
-                why.append("X-Vigie-Verdict %r, vigie-check said %s" % (hv.get("X-Vigie-Verdict"),
-                                                                      verdicts.get(c["name"])))
+            said, capped = verdicts.get(c["name"], (None, None))
+            if kind != said:
+                why.append("X-Vigie-Verdict %r, vigie-check said %s" % (hv.get("X-Vigie-Verdict"), said))
+            line = logged.pop(0) if logged else ""
+            if (" caps=\"" in line) != bool(capped):
+                why.append("log line %s caps=, vigie-check %s a cap: %s" % (
+                    "with" if " caps=\"" in line else "without", "hit" if capped else "hit no", line[-300:]))
             reasons = hv.get("X-Vigie-Reasons", "").replace("\n\t", " ")
             why += ["no %s in X-Vigie-Reasons" % k for k in c.get("codes", [])
                     if not any(w == k for w in reasons.replace(";", " ").split())]
             for name, value in m["headers"]:
                 why += header_faults(name, value)
-            t.ok(not why, "milter %s: accepted, X-Vigie-Verdict %s, %d header%s added, all clean ASCII" % (
-                c["name"], kind, len(m["headers"]), "" if len(m["headers"]) == 1 else "s"),
+            t.ok(not why, "milter %s: accepted, X-Vigie-Verdict %s, %d header%s added, all clean ASCII%s" % (
+                c["name"], kind, len(m["headers"]), "" if len(m["headers"]) == 1 else "s",
+                ", caps logged" if capped else ""),
                 why + ["%s: %s" % h for h in m["headers"]])
         t.ok(v.poll() is None, "vigie is still running after the hostile corpus")
     finally:
