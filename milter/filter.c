@@ -361,10 +361,10 @@ static void filter_log(const struct session *s, const struct verdict *v,
 		snprintf(extra, sizeof(extra), " stripped=%u", stripped);
 	filter_caps(s, caps, sizeof(caps));
 	log_info("%s: verdict=%s score=%d brand=\"%s\" from=%s reasons=%s action=%s"
-		 " client=%s%s%s time=%.2fms",
+		 " client=%s%s time=%.2fms%s",
 		 s->qid, verdict_kind_name(v->kind), v->score, brand, from[0] ? from : "-",
-		 codes.len ? vbuf_str(&codes) : "-", action, s->client, extra, caps,
-		 session_busy_ms(s));
+		 codes.len ? vbuf_str(&codes) : "-", action, s->client, extra,
+		 session_busy_ms(s), caps);
 	vbuf_free(&codes);
 }
 
