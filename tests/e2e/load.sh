@@ -73,7 +73,8 @@ t "vigie's RSS flat: $rss1 kB after $H1 messages, $rss2 kB after $N (limit $limi
 	'[ -n "$rss2" ] && [ "$rss2" -le "$limit" ]'
 t "vigie's descriptors back where they were: $fd0 after the warm-up, $fd1 and $fd2 after each half" \
 	'[ "$fd1" = "$fd0" ] && [ "$fd2" = "$fd0" ]'
+hwm=$(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$VIGIE_PID/status")
 bed_vigie_stop load
 echo "# $N messages sent and delivered in $(elapsed "$t0" "$t1") s ($(awk -v n="$N" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / (b - a)}') msg/s end to end)"
-echo "# vigie RSS: $rss0 kB after the warm-up of $WARM, $rss1 kB after $H1, $rss2 kB after $N; peak (VmHWM) $(sed -n 's/^VmHWM:[[:space:]]*//p' "/proc/$VIGIE_PID/status"); threads $th0 then $th2"
+echo "# vigie RSS: $rss0 kB after the warm-up of $WARM, $rss1 kB after $H1, $rss2 kB after $N; peak (VmHWM) $hwm; threads $th0 then $th2"
 bed_end
