@@ -212,6 +212,7 @@ static void replay_add(const char *path, char **files, int *nfiles)
 	qsort(files + first, (size_t)(*nfiles - first), sizeof(*files), replay_cmp);
 }
 
+/* main - the seeds, then the mutants; TAP */
 int main(int argc, char **argv)
 {
 	static char *files[REPLAY_FILES_MAX];

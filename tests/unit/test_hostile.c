@@ -34,6 +34,7 @@ static void setup(void)
 	ck_assert_msg(det != NULL, "%s", err);
 }
 
+/* teardown - the detector goes */
 static void teardown(void)
 {
 	detector_free(det);
