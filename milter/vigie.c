@@ -404,12 +404,16 @@ int main(int argc, char **argv)
 	vigie_build_info();
 	if ((c = vigie_load(&errors)) == NULL) {
 		vigie_print_errors(&errors);
+		vbuf_free(&errors);
 		return 1;
 	}
+	vbuf_free(&errors);
 	if (vigie_args.check_only)
 		return vigie_check(c);
 	if (!privs_resolve(c->user, &privs, &why)) {
 		fprintf(stderr, "vigie: %s\n", vbuf_str(&why));
+		vbuf_free(&why);
+		conf_free(c);
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
