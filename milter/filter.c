@@ -10,10 +10,16 @@
  * Path of a message: negotiate -> connect (PeerList) -> envfrom (skips,
  * message_new) -> header* -> eoh -> body* (until the analysis has enough)
  * -> eom (verdict, header edits, action, log line).
+ *
+ * Every callback passes a gate (filter_enter): once vigie stops, none
+ * starts, and filter_drain waits for those running to end, so that what
+ * they use is not freed under them.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libmilter/mfapi.h>
 
@@ -45,6 +51,39 @@
  * measured). Keeping the DATA step gives it a reply to carry the ACK.
  */
 static bool filter_tcp;
+
+static atomic_uint filter_running;	/* callbacks under way */
+static atomic_bool filter_closing;	/* set once: no callback starts any more */
+
+/* filter_enter - a callback may run (and is counted), or vigie is stopping */
+static bool filter_enter(void)
+{
+	atomic_fetch_add(&filter_running, 1);
+	if (!atomic_load(&filter_closing))
+		return true;
+	atomic_fetch_sub(&filter_running, 1);
+	return false;
+}
+
+/* filter_leave - a callback is done */
+static void filter_leave(void)
+{
+	atomic_fetch_sub(&filter_running, 1);
+}
+
+/* filter_drain - close the gate, wait up to ms for running callbacks; false if some still run */
+bool filter_drain(unsigned ms)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+	atomic_store(&filter_closing, true);
+	for (unsigned waited = 0; atomic_load(&filter_running) > 0; waited += 10) {
+		if (waited >= ms)
+			return false;
+		nanosleep(&tick, NULL);
+	}
+	return true;
+}
 
 /* filter_session - the connection's state, created on first use */
 static struct session *filter_session(SMFICTX *ctx)
@@ -318,11 +357,28 @@ static enum conf_action filter_action(const struct conf *c, enum verdict_kind ki
 	}
 }
 
+/*
+ * filter_caps - " caps=\"...\"" when the analysis hit a cap (what it left
+ * unread could hide what it looks for), else nothing
+ */
+static void filter_caps(const struct session *s, char *out, size_t size)
+{
+	struct vbuf text = VBUF_INIT(1024);
+	char safe[512];
+
+	out[0] = '\0';
+	if (!message_caps_hit(s->msg))
+		return;
+	message_caps_text(s->msg, &text);
+	snprintf(out, size, " caps=\"%s\"", log_safe(safe, sizeof(safe), vbuf_str(&text)));
+	vbuf_free(&text);
+}
+
 /* filter_log - the one line per message an admin greps for */
 static void filter_log(const struct session *s, const struct verdict *v,
 		       const char *action, unsigned stripped)
 {
-	char from[256], brand[128], extra[32] = "";
+	char from[256], brand[128], extra[32] = "", caps[600];
 	struct vbuf codes = VBUF_INIT(512);
 	bool seen[REASON_CODE_COUNT] = { false };
 
@@ -342,11 +398,12 @@ static void filter_log(const struct session *s, const struct verdict *v,
 	log_safe(from, sizeof(from), message_from_domain(s->msg));
 	if (stripped > 0)
 		snprintf(extra, sizeof(extra), " stripped=%u", stripped);
+	filter_caps(s, caps, sizeof(caps));
 	log_info("%s: verdict=%s score=%d brand=\"%s\" from=%s reasons=%s action=%s"
-		 " client=%s%s time=%.2fms",
+		 " client=%s%s time=%.2fms%s",
 		 s->qid, verdict_kind_name(v->kind), v->score, brand, from[0] ? from : "-",
 		 codes.len ? vbuf_str(&codes) : "-", action, s->client, extra,
-		 session_busy_ms(s));
+		 session_busy_ms(s), caps);
 	vbuf_free(&codes);
 }
 
@@ -495,6 +552,38 @@ static sfsistat filter_close(SMFICTX *ctx)
 	return SMFIS_CONTINUE;
 }
 
+/*
+ * The entry points libmilter calls: each callback behind the gate. While
+ * vigie stops, message steps answer tempfail (nothing passes unchecked).
+ */
+#define FILTER_GATED(name, closed, params, args) \
+	static sfsistat name##_gated params \
+	{ \
+		sfsistat rc = (closed); \
+		if (filter_enter()) { \
+			rc = name args; \
+			filter_leave(); \
+		} \
+		return rc; \
+	}
+
+FILTER_GATED(filter_negotiate, SMFIS_REJECT,
+	     (SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+	      unsigned long f3, unsigned long *pf0, unsigned long *pf1, unsigned long *pf2,
+	      unsigned long *pf3),
+	     (ctx, f0, f1, f2, f3, pf0, pf1, pf2, pf3))
+FILTER_GATED(filter_connect, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *host, _SOCK_ADDR *sa),
+	     (ctx, host, sa))
+FILTER_GATED(filter_envfrom, SMFIS_TEMPFAIL, (SMFICTX *ctx, char **argv), (ctx, argv))
+FILTER_GATED(filter_header, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *name, char *value),
+	     (ctx, name, value))
+FILTER_GATED(filter_eoh, SMFIS_TEMPFAIL, (SMFICTX *ctx), (ctx))
+FILTER_GATED(filter_body, SMFIS_TEMPFAIL, (SMFICTX *ctx, unsigned char *chunk, size_t len),
+	     (ctx, chunk, len))
+FILTER_GATED(filter_eom, SMFIS_TEMPFAIL, (SMFICTX *ctx), (ctx))
+FILTER_GATED(filter_abort, SMFIS_CONTINUE, (SMFICTX *ctx), (ctx))
+FILTER_GATED(filter_close, SMFIS_CONTINUE, (SMFICTX *ctx), (ctx))
+
 /* filter_register - hand the callbacks to libmilter; tcp: the socket is inet/inet6 */
 bool filter_register(bool tcp)
 {
@@ -502,15 +591,15 @@ bool filter_register(bool tcp)
 		.xxfi_name = "vigie",
 		.xxfi_version = SMFI_VERSION,
 		.xxfi_flags = FILTER_WANT,
-		.xxfi_connect = filter_connect,
-		.xxfi_envfrom = filter_envfrom,
-		.xxfi_header = filter_header,
-		.xxfi_eoh = filter_eoh,
-		.xxfi_body = filter_body,
-		.xxfi_eom = filter_eom,
-		.xxfi_abort = filter_abort,
-		.xxfi_close = filter_close,
-		.xxfi_negotiate = filter_negotiate,
+		.xxfi_connect = filter_connect_gated,
+		.xxfi_envfrom = filter_envfrom_gated,
+		.xxfi_header = filter_header_gated,
+		.xxfi_eoh = filter_eoh_gated,
+		.xxfi_body = filter_body_gated,
+		.xxfi_eom = filter_eom_gated,
+		.xxfi_abort = filter_abort_gated,
+		.xxfi_close = filter_close_gated,
+		.xxfi_negotiate = filter_negotiate_gated,
 	};
 
 	filter_tcp = tcp;

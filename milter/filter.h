@@ -7,5 +7,6 @@
 #include <stdbool.h>
 
 bool filter_register(bool tcp);
+bool filter_drain(unsigned ms);
 
 #endif

@@ -3,8 +3,12 @@
  *
  * Touches: that one file. Written after going to the background (so it
  * holds the daemon's final PID) and before dropping root; mode 0644 whatever
- * the UMask, never through a symbolic link; owned by the account vigie runs
- * as so that it can remove it at exit.
+ * the UMask, owned by whoever started vigie (root): the account vigie runs
+ * as cannot rewrite it to make an init script signal another process. A
+ * file already there is replaced, never written through, so a link planted
+ * in the directory cannot make root truncate another file. vigie removes
+ * it at exit when the directory lets it (vigie's own run-time directory
+ * belongs to the account it runs as).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,14 +28,17 @@ bool pidfile_write(const char *path, const struct privs *p, struct vbuf *why)
 
 	if (!sock_rundir(path, p, why))
 		return false;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (unlink(path) != 0 && errno != ENOENT) {
+		vbuf_printf(why, "cannot replace PID file %s: %s", path, strerror(errno));
+		return false;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		vbuf_printf(why, "cannot write PID file %s: %s", path, strerror(errno));
 		return false;
 	}
 	len = snprintf(text, sizeof(text), "%ld\n", (long)getpid());
-	if (fchmod(fd, 0644) != 0 || write(fd, text, (size_t)len) != len ||
-	    (p->change && fchown(fd, p->uid, p->gid) != 0)) {
+	if (fchmod(fd, 0644) != 0 || write(fd, text, (size_t)len) != len) {
 		vbuf_printf(why, "cannot write PID file %s: %s", path, strerror(errno));
 		close(fd);
 		unlink(path);

@@ -4,7 +4,8 @@
  * Touches: the user and group databases, the process credentials. Started
  * as root, vigie opens its socket and PID file and then becomes UserID
  * (nobody when none is set): supplementary groups, group, user, in that
- * order, each checked, then proof that root cannot be regained. Any
+ * order, each checked, then proof that root cannot be regained; and no
+ * program it might ever run could gain rights (PR_SET_NO_NEW_PRIVS). Any
  * failure is fatal for the caller: a filter of hostile mail must not run
  * with more rights than it was told to.
  */
@@ -13,6 +14,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "privs.h"
@@ -66,11 +68,21 @@ bool privs_resolve(const char *spec, struct privs *p, struct vbuf *why)
 	return true;
 }
 
+/* privs_no_new - vigie runs nothing, but a set-user-ID program it ran would gain nothing */
+static bool privs_no_new(struct vbuf *why)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+		vbuf_printf(why, "prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 /* privs_drop - become p's account for good; false (with why) is fatal */
 bool privs_drop(const struct privs *p, struct vbuf *why)
 {
 	if (!p->change)
-		return true;
+		return privs_no_new(why);
 	if (initgroups(p->user, p->gid) != 0) {
 		vbuf_printf(why, "initgroups(%s): %s", p->user, strerror(errno));
 		return false;
@@ -92,5 +104,5 @@ bool privs_drop(const struct privs *p, struct vbuf *why)
 		vbuf_printf(why, "root could be regained after switching to %s", p->user);
 		return false;
 	}
-	return true;
+	return privs_no_new(why);
 }

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <libmilter/mfapi.h>
+#include <unicode/uclean.h>
 
 #include "conf.h"
 #include "detector.h"
@@ -47,6 +48,7 @@
 #endif
 
 #define VIGIE_CONF SYSCONFDIR "/vigie/vigie.conf"
+#define VIGIE_DRAIN_MS 5000		/* for message steps under way at stop */
 #define VIGIE_PIDFILE RUNSTATEDIR "/vigie/vigie.pid"
 
 /* what the command line said; fixed after start-up */
@@ -399,17 +401,22 @@ int main(int argc, char **argv)
 	pthread_t reloader;
 	sigset_t set;
 	int ready = -1, rc;
+	bool drained;
 
 	vigie_args_parse(argc, argv);
 	vigie_build_info();
 	if ((c = vigie_load(&errors)) == NULL) {
 		vigie_print_errors(&errors);
+		vbuf_free(&errors);
 		return 1;
 	}
+	vbuf_free(&errors);
 	if (vigie_args.check_only)
 		return vigie_check(c);
 	if (!privs_resolve(c->user, &privs, &why)) {
 		fprintf(stderr, "vigie: %s\n", vbuf_str(&why));
+		vbuf_free(&why);
+		conf_free(c);
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -457,7 +464,14 @@ int main(int argc, char **argv)
 		log_warning("cannot remove %s: %s (its directory should belong to the UserID)",
 			    vigie_pidfile, strerror(errno));
 	free(vigie_pidfile);
+	/* callbacks still under way use the runtime, the log and ICU's caches */
+	drained = filter_drain(VIGIE_DRAIN_MS);
 	runtime_shutdown();
+	if (drained)
+		u_cleanup();
+	else
+		log_warning("some message steps still ran after %d ms: exiting anyway",
+			    VIGIE_DRAIN_MS);
 	log_info("stopped");
 	log_close();
 	vbuf_free(&errors);

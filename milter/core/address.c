@@ -75,6 +75,27 @@ static bool address_is_atext(unsigned char c)
 	return c > ' ' && c != 0x7f && !strchr("()<>[]:;@\\,.\"", c);
 }
 
+/*
+ * address_line_break - what a CR or LF inside a quoted string or comment
+ * leaves: nothing when it folds the line (white space follows), else a
+ * space: a bare CR or LF is shown by mail clients as a break between
+ * words, so "Viamedis<CR>Paiement" must not read as one word.
+ */
+static bool address_line_break(const struct address_lexer *lx)
+{
+	if (lx->pos >= lx->len)
+		return false;
+	switch (lx->s[lx->pos]) {
+	case ' ':
+	case '\t':
+	case '\r':
+	case '\n':
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* address_lex_comment - skip a comment (nested), keeping its text in comments */
 static void address_lex_comment(struct address_lexer *lx, struct vbuf *comments)
 {
@@ -94,7 +115,9 @@ static void address_lex_comment(struct address_lexer *lx, struct vbuf *comments)
 		} else if (c == '\\' && lx->pos < lx->len) {
 			c = lx->s[lx->pos++];
 		} else if (c == '\r' || c == '\n') {
-			continue;
+			if (!address_line_break(lx))
+				continue;
+			c = ' ';
 		}
 		vbuf_addc(comments, c);
 	}
@@ -116,10 +139,13 @@ static void address_lex_delimited(struct address_lexer *lx, struct vbuf *scratch
 				vbuf_addc(scratch, c);
 			return;
 		}
-		if (c == '\\' && lx->pos < lx->len)
+		if (c == '\\' && lx->pos < lx->len) {
 			c = lx->s[lx->pos++];
-		else if (c == '\r' || c == '\n')
-			continue;
+		} else if (c == '\r' || c == '\n') {
+			if (!address_line_break(lx))
+				continue;
+			c = ' ';
+		}
 		if ((unsigned char)c >= 0x80)
 			lx->flags |= ADDRESS_F_8BIT;
 		vbuf_addc(scratch, c);

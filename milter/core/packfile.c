@@ -67,6 +67,14 @@ static void packfile_hex(const char *text, size_t len, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
+/* packfile_blanks - past the spaces and tabs from p, never past end */
+static const char *packfile_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
 /*
  * packfile_version - "# version: X" among the comment lines that open the
  * pack; X keeps letters, digits and ._:+- only (it goes into logs, headers
@@ -79,17 +87,15 @@ static void packfile_version(const char *text, size_t len, char *out, size_t out
 	out[0] = '\0';
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end, *q = p + strspn(p, " \t");
+		const char *eol = nl ? nl : end, *q = packfile_blanks(p, eol);
 		size_t n = 0;
 
 		if (q < eol && *q != '#' && *q != '\r')
 			return;		/* the header ends at the first keyword */
 		if (q < eol && *q == '#') {
-			q++;
-			q += strspn(q, " \t");
+			q = packfile_blanks(q + 1, eol);
 			if (eol - q > 8 && strncasecmp(q, "version:", 8) == 0) {
-				q += 8;
-				q += strspn(q, " \t");
+				q = packfile_blanks(q + 8, eol);
 				while (q < eol && n + 1 < outlen && *q != '\0' &&
 				       strchr(PACKFILE_VERSION_CHARS, *q) != NULL)
 					out[n++] = *q++;

@@ -353,9 +353,9 @@ static enum resolver_status resolver_copy_txt(const unsigned char *rd, size_t rd
 	return RESOLVER_OK;
 }
 
-/* resolver_answer - read a reply: its status and its first TXT record */
-static enum resolver_status resolver_answer(const unsigned char *ans, int len, char *out,
-					    size_t outsize, unsigned *records)
+/* resolver_reply - read a reply: its status and its first TXT record */
+enum resolver_status resolver_reply(const unsigned char *ans, int len, char *out,
+				    size_t outsize, unsigned *records)
 {
 	ns_msg msg;
 	ns_rr rr;
@@ -414,7 +414,7 @@ enum resolver_status resolver_txt(const struct resolver *r, const char *name,
 		seconds = share >= 1000 ? (int)(share / 1000) : 1;
 		s = resolver_ask(&r->server[i], name, seconds, ans, &anslen);
 		if (s == RESOLVER_OK)
-			s = resolver_answer(ans, anslen, out, outsize, records);
+			s = resolver_reply(ans, anslen, out, outsize, records);
 		if (s == RESOLVER_OK || s == RESOLVER_NXDOMAIN || s == RESOLVER_NODATA ||
 		    s == RESOLVER_TOOLONG || s == RESOLVER_BADNAME)
 			return s;

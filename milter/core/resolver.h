@@ -38,6 +38,13 @@ size_t resolver_servers(const struct resolver *r);
 enum resolver_status resolver_txt(const struct resolver *r, const char *name,
 				  int64_t deadline_ms, char *out, size_t outsize,
 				  unsigned *records);
+/*
+ * Read one DNS reply (wire format): its status, its first TXT record joined
+ * into out (outsize > 0), the count of TXT records in *records (added to).
+ * resolver_txt's own reader, public for the tests and the fuzz target.
+ */
+enum resolver_status resolver_reply(const unsigned char *ans, int len, char *out,
+				    size_t outsize, unsigned *records);
 const char *resolver_status_text(enum resolver_status status);
 int64_t resolver_now_ms(void);
 

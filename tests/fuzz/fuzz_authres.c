@@ -3,20 +3,14 @@
  * as an incoming value; whatever is read back must be rendered again without
  * trouble and stay within the limits.
  *
- * libFuzzer build (clang):
- *   ./configure CC=clang CFLAGS="-g -O1 -fsanitize=fuzzer-no-link,address,undefined"
- *   make milter/core/libvigiecore.a
- *   clang -g -fsanitize=fuzzer,address,undefined -DVIGIE_LIBFUZZER -Imilter/core \
- *     tests/fuzz/fuzz_authres.c milter/core/libvigiecore.a $(pkg-config --libs opendkim) \
- *     -o fuzz_authres && ./fuzz_authres
- * Without -DVIGIE_LIBFUZZER, main() in fuzzdrive.h replays files and mutations.
+ * Built with libFuzzer by `make fuzz` (tests/fuzz/libfuzzer.sh), with the
+ * replay driver (tests/fuzz/replay.c) for make check.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "authres.h"
-#include "fuzzdrive.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -51,5 +45,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vbuf_free(&out);
 	return 0;
 }
-
-FUZZDRIVE_MAIN

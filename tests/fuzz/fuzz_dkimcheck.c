@@ -4,9 +4,8 @@
  * byte picks the body chunk size. Results must stay within their limits and
  * printable.
  *
- * libFuzzer build: as in fuzz_authres.c, with tests/dkim/msgfeed.c added and
- * -Itests/dkim. Without -DVIGIE_LIBFUZZER, main() in fuzzdrive.h replays
- * files and mutations.
+ * Built with libFuzzer by `make fuzz` (tests/fuzz/libfuzzer.sh), with the
+ * replay driver (tests/fuzz/replay.c) for make check.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -15,7 +14,6 @@
 #include <unistd.h>
 
 #include "dkimcheck.h"
-#include "fuzzdrive.h"
 #include "msgfeed.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -76,5 +74,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(msg);
 	return 0;
 }
-
-FUZZDRIVE_MAIN

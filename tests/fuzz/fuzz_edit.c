@@ -4,12 +4,8 @@
  * as the milter notes it; then the deletions (each name from its last index
  * down, indexes within the counts seen) and the tagged Subject (bounded).
  *
- * libFuzzer build (clang), from a configured tree:
- *   make milter/libvigied.a milter/core/libvigiecore.a
- *   clang -g -fsanitize=fuzzer,address,undefined -DVIGIE_LIBFUZZER -Imilter \
- *     -Imilter/core tests/fuzz/fuzz_edit.c milter/libvigied.a \
- *     milter/core/libvigiecore.a $(pkg-config --libs opendkim) -o fuzz_edit
- * Without -DVIGIE_LIBFUZZER, main() in fuzzdrive.h replays files and mutations.
+ * Built with libFuzzer by `make fuzz` (tests/fuzz/libfuzzer.sh), with the
+ * replay driver (tests/fuzz/replay.c) for make check.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,7 +13,6 @@
 #include <strings.h>
 
 #include "edit.h"
-#include "fuzzdrive.h"
 
 /* what the deletions may not do: name an index past what was seen */
 struct seen {
@@ -76,5 +71,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(text);
 	return 0;
 }
-
-FUZZDRIVE_MAIN

@@ -34,8 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cut = p->text.len;
 	while (cut > 0 && cut < p->text.len && ((unsigned char)p->text.data[cut] & 0xc0) == 0x80)
 		cut--;
-	links_text(p->links, p->text.data, cut);
-	links_text(p->links, p->text.data + cut, p->text.len - cut);
+	/* vbuf_str: an empty text has no buffer, and NULL + 0 is undefined */
+	links_text(p->links, vbuf_str(&p->text), cut);
+	links_text(p->links, vbuf_str(&p->text) + cut, p->text.len - cut);
 	links_end(p->links);
 	return 0;
 }

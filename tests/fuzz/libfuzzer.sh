@@ -1,28 +1,98 @@
 #!/bin/sh
-# libfuzzer.sh - build the message parsers' fuzz targets with clang's
-# libFuzzer, ASan and UBSan, and run each for a while.
+# libfuzzer.sh - the fuzz targets of tests/fuzz/targets built with clang's
+# libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer, and run.
 #
-#   tests/fuzz/libfuzzer.sh [SECONDS] [TARGET...]   (default: 60 s, all targets)
+#   tests/fuzz/libfuzzer.sh build                 (make fuzz)
+#   tests/fuzz/libfuzzer.sh run SECONDS [NAME...] (make fuzz-run; .ci/run)
 #
-# Run from the top of the source tree after ./configure (for config.h).
-# Corpora grow in $FUZZ_DIR (default /tmp/vigie-fuzz); crashes land there too.
-set -eu
-secs=${1:-60}
-[ $# -gt 0 ] && shift
-targets=${*:-message header mime html}
-dir=${FUZZ_DIR:-/tmp/vigie-fuzz}
-core="utf8 charset base64 qp header address content mime url entity html linkfind links rawmsg vbuf xalloc"
-mkdir -p "$dir"
-flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. -Imilter/core -Itests/fuzz"
-libs="$(pkg-config --libs icu-uc)"
-srcs=
-for c in $core; do srcs="$srcs milter/core/$c.c"; done
-for t in $targets; do
-	# shellcheck disable=SC2086 # word lists on purpose
-	clang $flags -o "$dir/fuzz_$t" tests/fuzz/fuzz_$t.c $srcs $libs
-	mkdir -p "$dir/corpus_$t"
-	cp tests/fuzz/seeds/parsers-* tests/data/parsers/*.eml tests/data/parsers/*.mbox "$dir/corpus_$t/" 2>/dev/null || true
-	echo "== fuzz_$t for $secs s"
-	(cd "$dir" && "./fuzz_$t" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=1024 \
-		-timeout=10 -print_final_stats=1 "corpus_$t" 2>&1 | tail -15)
-done
+# build: a copy of the sources (make distdir) configured with CC=clang
+# --enable-libfuzzer in a tree of its own, $FUZZ_BUILD (default fuzz-build
+# under the build directory): the library with -fsanitize=fuzzer-no-link,
+# the targets with -fsanitize=fuzzer. Rebuilds only what changed.
+# run: each target for SECONDS on its corpus ($FUZZ_BUILD/corpus/NAME,
+# which keeps growing from run to run, seeded from the table's seeds), one
+# at a time; prints TAP, one line a target with its executions. A crash,
+# a leak, a sanitizer report, an input over 10 s or over 2 GB is a failure;
+# the input is kept under $FUZZ_BUILD/crashes/NAME/ and its path printed:
+# once fixed, add it as tests/fuzz/seeds/NAME-regress-WHAT.bin.
+#
+# Touches only $FUZZ_BUILD. Needs clang and libclang-rt-14-dev.
+set -u
+: "${top_srcdir:=$(pwd)}" "${top_builddir:=$(pwd)}" "${MAKE:=make}"
+top_srcdir=$(cd "$top_srcdir" && pwd) top_builddir=$(cd "$top_builddir" && pwd)
+FUZZ_BUILD=${FUZZ_BUILD:-$top_builddir/fuzz-build}
+table=$top_srcdir/tests/fuzz/targets
+# fuzz_analysis verifies DKIM with the message corpus' keys
+VIGIE_FUZZ_KEYS=$top_srcdir/tests/data/messages/keys/test-keys
+export VIGIE_FUZZ_KEYS
+
+names() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$table" | awk '{print $1}'; }
+
+# build - copy, configure (once), make the targets
+build() {
+	mkdir -p "$FUZZ_BUILD/obj" || exit 1
+	# distdir copies with timestamps kept: make rebuilds only what changed
+	$MAKE -s -C "$top_builddir" distdir distdir="$FUZZ_BUILD/src.new" >/dev/null || exit 1
+	rm -rf "$FUZZ_BUILD/src" && mv "$FUZZ_BUILD/src.new" "$FUZZ_BUILD/src" || exit 1
+	cd "$FUZZ_BUILD/obj" || exit 1
+	if [ ! -f config.status ]; then
+		../src/configure -q CC=clang CFLAGS="-g -O1" --enable-libfuzzer || exit 1
+	fi
+	$MAKE -s -j2 fuzz-targets || exit 1
+	echo "libFuzzer targets in $FUZZ_BUILD/obj/tests/fuzz: $(names | tr '\n' ' ')"
+}
+
+# seeds NAME - the table's seeds of NAME, and tests/fuzz/seeds/NAME-*
+seeds() {
+	pats=$(sed -e 's/#.*//' "$table" | awk -v t="$1" '$1 == t {$1 = $2 = ""; print}')
+	for pat in $pats "tests/fuzz/seeds/$1-*"; do
+		for f in "$top_srcdir"/$pat; do
+			[ -f "$f" ] && echo "$f"
+		done
+	done
+}
+
+# stat NAME FILE - a final statistic libFuzzer printed
+stat() { sed -n "s/^stat::$1: *//p" "$2" | tail -1; }
+
+# run SECONDS [NAME...] - each target in turn; TAP
+run() {
+	secs=$1
+	shift
+	list=${*:-$(names)}
+	bin=$FUZZ_BUILD/obj/tests/fuzz
+	n=0 failed=0 total=0
+	echo "1..$(echo $list | wc -w)"
+	for name in $list; do
+		n=$((n + 1))
+		corpus=$FUZZ_BUILD/corpus/$name crashes=$FUZZ_BUILD/crashes/$name
+		mkdir -p "$corpus" "$crashes"
+		seeds "$name" | while read -r f; do cp "$f" "$corpus/seed-$(basename "$f")"; done
+		log=$FUZZ_BUILD/$name.log
+		before=$(ls "$crashes" | wc -l)
+		"$bin/fuzz_$name" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+			-max_len=65536 -print_final_stats=1 -artifact_prefix="$crashes/" \
+			"$corpus" >"$log" 2>&1
+		status=$?
+		runs=$(stat number_of_executed_units "$log")
+		found=$(( $(ls "$crashes" | wc -l) - before ))
+		total=$((total + ${runs:-0}))
+		what="${runs:-0} runs in $secs s, corpus $(ls "$corpus" | wc -l) inputs, peak RSS $(stat peak_rss_mb "$log") MB"
+		if [ "$status" = 0 ] && [ "$found" = 0 ]; then
+			echo "ok $n - fuzz_$name: $what, no finding"
+		else
+			failed=$((failed + 1))
+			echo "not ok $n - fuzz_$name: $what, exit status $status"
+			grep -E '^==[0-9]+==ERROR|SUMMARY|runtime error|deadly signal|Test unit written|ALARM|out-of-memory' "$log" | head -8 | sed 's/^/# /'
+			echo "# log: $log"
+		fi
+	done
+	echo "# libFuzzer: $total executions over $n targets, $failed with findings"
+	[ "$failed" = 0 ]
+}
+
+case ${1:-} in
+build) build ;;
+run) shift; [ $# -ge 1 ] || { echo "usage: $0 run SECONDS [NAME...]" >&2; exit 2; }; run "$@" ;;
+*) echo "usage: $0 build | run SECONDS [NAME...]" >&2; exit 2 ;;
+esac

@@ -17,6 +17,12 @@ if [ ! -x "$bin" ]; then
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-mt.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
+# VIGIE_WRAP: a command vigie runs under (tests/milter/valgrind.sh uses valgrind)
+if [ -n "${VIGIE_WRAP:-}" ]; then
+	printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$VIGIE_WRAP" "$bin" > "$tmp/vigie-wrapped"
+	chmod 755 "$tmp/vigie-wrapped"
+	bin=$tmp/vigie-wrapped
+fi
 # as root, vigie runs as nobody (its default UserID): give it the directory
 [ "$(id -u)" = 0 ] && chown nobody "$tmp"
 # a TCP port of its own for scripts that need one
