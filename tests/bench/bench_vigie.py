@@ -1,0 +1,193 @@
+#!/usr/bin/python3
+"""bench_vigie - vigie beside Debian's opendkim (verify mode), same load, same run.
+
+    tests/bench/bench_vigie.py [--connections 1,10,100] [--runs 5]
+                               [--messages 2000] [--corpus 500] [--size 4096]
+                               [--per-connection 1] [--socket unix|inet]
+                               [--peers opendkim,always,brands] [--no-log] [--keep DIR]
+
+Generates two corpora with gencorpus.py (a mixed one, unsigned, and the same
+mix all signed, half rsa-2048, half ed25519), then for each corpus and
+connection count starts opendkim, vigie with DKIMVerify always and vigie
+with DKIMVerify brands (the default), warms each up, and runs miltergen
+--runs times on each, alternating the peers run by run so that the noise of
+a shared machine falls on all of them alike. Prints for each peer msg/s,
+the milter's CPU ms per message, p50/p99 latency and peak RSS (min/median/
+max), and vigie's ratios to opendkim of the same round: throughput
+(higher is better) and CPU per message (lower is better).
+
+Every run must end with zero errors, every message with the peer's header
+(Authentication-Results dkim=none or dkim=pass from opendkim and from vigie
+in "always" mode; X-Vigie-Verdict from vigie), else the figures are not
+printed. --per-connection 0 keeps each connection for all its messages
+(threads' worth of load: --connections 1,2,4 --per-connection 0 is the
+scaling run). --socket inet puts every peer on a loopback TCP port.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from opendkimpeer import OpenDKIM  # noqa: E402
+from taputil import GENCORPUS, MILTERGEN, PYTHON3, summary  # noqa: E402
+from vigiepeer import Vigie  # noqa: E402
+
+PEERS = {
+    "opendkim": "opendkim",
+    "always": "vigie DKIMVerify always",
+    "brands": "vigie DKIMVerify brands",
+}
+
+
+def corpora(work, args):
+    """(name, messages directory, DKIM result expected) for each corpus, and the keys file."""
+    keys = os.path.join(work, "keys")
+    out = []
+    for name, extra, result in (("mixed", [], "none"), ("signed", ["--all-signed"], "pass")):
+        d = os.path.join(work, name)
+        if not os.path.isdir(os.path.join(d, "messages")):
+            subprocess.run([PYTHON3, GENCORPUS, "--count", str(args.corpus), "--size",
+                            str(args.size), "--keys", keys, *extra, d], check=True,
+                           stdout=subprocess.DEVNULL)
+        out.append((name, os.path.join(d, "messages"), result))
+    return out, os.path.join(work, "signed", "test-keys")
+
+
+def make_peer(kind, directory, keys, args, port):
+    """An opendkim or vigie process for this round, not started."""
+    spec = f"inet:{port}@127.0.0.1" if args.socket == "inet" else None
+    if kind == "opendkim":
+        return OpenDKIM(directory, keys, socket_spec=spec)
+    return Vigie(directory, keys, dkim=kind, socket_spec=spec, log=not args.no_log)
+
+
+def peer_socket(peer):
+    """The socket miltergen is given for a peer."""
+    spec = peer.spec
+    return "unix:" + peer.sock if spec.startswith("local:") else spec
+
+
+def expects(kind, result):
+    """miltergen -e arguments: what every message must get from this peer."""
+    ar = ["-e", f"Authentication-Results:dkim={result}"]
+    if kind == "opendkim":
+        return ar
+    return ["-e", "X-Vigie-Verdict"] + (ar if kind == "always" else [])
+
+
+def one(peer, kind, msgdir, conns, count, result, args, log):
+    """One miltergen run; its summary, or None if it had any error."""
+    cmd = [MILTERGEN, "-q", "-c", str(conns), "-m", str(args.per_connection), "-n", str(count),
+           "-p", str(peer.pid), *expects(kind, result), peer_socket(peer), msgdir]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+    log.write(" ".join(cmd) + "\n" + p.stdout + p.stderr)
+    log.flush()
+    s = summary(p.stdout)
+    return s if p.returncode == 0 and s.get("errors") == "0" else None
+
+
+def spread(values, fmt):
+    """min / median / max."""
+    return "/".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values)))
+
+
+def report(name, conns, kinds, runs):
+    """The lines of one corpus and connection count."""
+    base = runs.get("opendkim")
+    for kind in kinds:
+        rs = runs[kind]
+        rate = [float(r["msg_per_s"]) for r in rs]
+        cpu = [float(r["cpu_s_per_1000"]) for r in rs]
+        cells = [spread(rate, "{:.0f}"), spread(cpu, "{:.3f}"),
+                 spread([float(r["p50_ms"]) for r in rs], "{:.2f}"),
+                 spread([float(r["p99_ms"]) for r in rs], "{:.2f}"),
+                 spread([float(r["rss_peak_kb"]) / 1024 for r in rs], "{:.1f}")]
+        if base is not None and kind != "opendkim":
+            cells.append(spread([v / float(b["msg_per_s"]) for v, b in zip(rate, base)],
+                                "{:.2f}"))
+            cells.append(spread([v / float(b["cpu_s_per_1000"]) for v, b in zip(cpu, base)],
+                                "{:.2f}"))
+        else:
+            cells += ["-", "-"]
+        print(f"{name:7} {conns:>5}  {PEERS[kind]:24} " + " ".join(f"{c:>19}" for c in cells))
+    sys.stdout.flush()
+
+
+def round_robin(kinds, work, keys, msgdir, conns, result, args, log, tag):
+    """Start every peer, warm each up, then alternate them run by run."""
+    peers, runs = {}, {k: [] for k in kinds}
+    try:
+        for i, kind in enumerate(kinds):
+            d = os.path.join(work, f"{tag}-{kind}")
+            os.makedirs(d, exist_ok=True)
+            peers[kind] = make_peer(kind, d, keys, args, args.port + i)
+            if not peers[kind].start():
+                sys.exit(f"{kind} did not start: " + peers[kind].logtext())
+            one(peers[kind], kind, msgdir, conns, min(args.messages, 300), result, args, log)
+        for _ in range(args.runs):
+            for kind in kinds:
+                runs[kind].append(one(peers[kind], kind, msgdir, conns, args.messages, result,
+                                      args, log))
+    finally:
+        for p in peers.values():
+            p.stop()
+    return runs
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--connections", default="1,10,100")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--messages", type=int, default=2000, help="messages per run")
+    ap.add_argument("--corpus", type=int, default=500, help="messages in each corpus")
+    ap.add_argument("--size", type=int, default=4096)
+    ap.add_argument("--per-connection", type=int, default=1,
+                    help="messages per connection (1, as Postfix; 0 = keep it)")
+    ap.add_argument("--socket", choices=("unix", "inet"), default="unix")
+    ap.add_argument("--port", type=int, default=18891, help="first TCP port with --socket inet")
+    ap.add_argument("--peers", default="opendkim,always,brands")
+    ap.add_argument("--corpora", default="mixed,signed")
+    ap.add_argument("--no-log", action="store_true",
+                    help="vigie in the background with no log (else a log line per message)")
+    ap.add_argument("--keep", help="work in this directory and keep it")
+    args = ap.parse_args()
+    kinds = [k for k in args.peers.split(",") if k]
+    if any(k not in PEERS for k in kinds):
+        ap.error("--peers: opendkim, always, brands")
+    work = args.keep or tempfile.mkdtemp(prefix="vigie-bench-")
+    os.makedirs(work, exist_ok=True)
+    try:
+        with open(os.path.join(work, "runs.log"), "w") as log:
+            print(f"{args.socket} sockets; {args.size}-byte messages; {args.runs} alternated runs "
+                  f"of {args.messages} messages per peer after a warm-up; "
+                  f"{args.per_connection or 'all'} message(s) per connection; "
+                  f"vigie logs {'nothing' if args.no_log else 'a line per message'}; "
+                  "min/median/max; ratios are vigie / opendkim of the same round")
+            print(f"{'corpus':7} {'conns':>5}  {'peer':24} " + " ".join(
+                f"{h:>19}" for h in ("msg/s", "cpu ms/msg", "p50 ms", "p99 ms", "rss MB",
+                                     "msg/s ratio", "cpu ratio")))
+            sets, keys = corpora(work, args)
+            for name, msgdir, result in sets:
+                if name not in args.corpora.split(","):
+                    continue
+                for conns in [int(c) for c in args.connections.split(",")]:
+                    runs = round_robin(kinds, work, keys, msgdir, conns, result, args, log,
+                                       f"{name}-{conns}")
+                    bad = [k for k in kinds if any(r is None for r in runs[k])]
+                    if bad:
+                        print(f"{name:7} {conns:>5}  errors from {','.join(bad)}: see runs.log "
+                              "(run with --keep DIR)")
+                        continue
+                    report(name, conns, kinds, runs)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
