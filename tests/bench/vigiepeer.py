@@ -119,3 +119,39 @@ class Vigie:
     def logtext(self):
         with open(self.log, errors="replace") as f:
             return f.read()
+
+
+NULLMILTER = os.path.join(BUILD, "tests", "bench", "nullmilter")
+
+
+class NullMilter(Vigie):
+    """tests/bench/nullmilter: libmilter with no analysis, on the same kind of socket."""
+
+    def __init__(self, directory, socket_spec=None, netless=True, options=()):
+        self.dir = directory
+        self.options = list(options)
+        self.sock = os.path.join(directory, "null.sock")
+        self.spec = socket_spec or "local:" + self.sock
+        self.log = os.path.join(directory, "null.log")
+        self.pidfile = os.path.join(directory, "null.pid")
+        self.foreground = True
+        self.netless = netless and not self.spec.startswith("inet")
+        self.proc = None
+        self._pid = None
+
+    def start(self, wait=15.0):
+        """Start and wait until the socket answers; False if it never does."""
+        prefix = _netless() if self.netless else []
+        with open(self.log, "w") as log:
+            # a socket any local MTA account may connect to, as vigie's UMask 0
+            self.proc = subprocess.Popen(prefix + [NULLMILTER, *self.options, self.spec, self.pidfile],
+                                         stdout=log, stderr=log, preexec_fn=lambda: os.umask(0))
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                return False
+            if os.path.exists(self.pidfile) and self._answers():
+                self._pid = self.proc.pid
+                return True
+            time.sleep(0.05)
+        return False
