@@ -9,7 +9,9 @@
  * (keycache.h) through a thread-local pointer set around dkim_eoh/dkim_eom. Header fields are
  * kept until the end of headers and libopendkim sees the message only if it
  * carries a DKIM-Signature, so unsigned mail costs a copy of its header.
- * Nothing here fails a message: bad input shows in the results.
+ * libopendkim holds a body run with no space or line end whole: a run past
+ * DKIMCHECK_RUN_MAX ends the hashing, so a message's memory does not grow
+ * with its body. Nothing here fails a message: bad input shows in the results.
  */
 #include <opendkim/dkim.h>
 #include <stdint.h>
@@ -59,6 +61,8 @@ struct dkimcheck {
 	bool eoh, done;
 	bool wants_body;
 	bool prev_cr;			/* the body so far ends with CR */
+	bool run_over;			/* a body run went past DKIMCHECK_RUN_MAX */
+	size_t run;			/* bytes of the run the body so far ends with */
 	int64_t dns_deadline;		/* 0 until the first DNS lookup */
 	dkimcheck_filter_fn filter;	/* NULL: every signature is checked */
 	void *filter_ctx;
@@ -395,6 +399,40 @@ static bool dkimcheck_bare_lf(const char *p, size_t len, bool prev_cr)
 	return false;
 }
 
+/* dkimcheck_sep - a byte that ends what libopendkim holds of a body run */
+static bool dkimcheck_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/*
+ * dkimcheck_run_ok - follow the run of non-space bytes through p; false if
+ * one goes past DKIMCHECK_RUN_MAX. Reads the chunk backwards to its last
+ * space (a few bytes, usually); forwards only when a long run could hide
+ * inside it.
+ */
+static bool dkimcheck_run_ok(struct dkimcheck *v, const char *p, size_t len)
+{
+	size_t i = len, r;
+
+	while (i > 0 && !dkimcheck_sep(p[i - 1]))
+		i--;
+	if (i == 0) {
+		v->run += len;
+		return v->run <= DKIMCHECK_RUN_MAX;
+	}
+	if (v->run + i > DKIMCHECK_RUN_MAX) {
+		r = v->run;
+		for (size_t j = 0; j < i; j++) {
+			r = dkimcheck_sep(p[j]) ? 0 : r + 1;
+			if (r > DKIMCHECK_RUN_MAX)
+				return false;
+		}
+	}
+	v->run = len - i;
+	return v->run <= DKIMCHECK_RUN_MAX;
+}
+
 /* dkimcheck_body - one body chunk; false once DKIM needs no more body */
 bool dkimcheck_body(struct dkimcheck *v, const void *data, size_t len)
 {
@@ -404,6 +442,12 @@ bool dkimcheck_body(struct dkimcheck *v, const void *data, size_t len)
 		dkimcheck_eoh(v);
 	if (!v->wants_body || v->done || len == 0)
 		return v->wants_body && !v->done;
+	if (!dkimcheck_run_ok(v, p, len)) {
+		/* past the cap: the body is not hashed whole, no signature passes */
+		v->run_over = true;
+		v->wants_body = false;
+		return false;
+	}
 	if (!dkimcheck_bare_lf(p, len, v->prev_cr)) {
 		/* libopendkim reads the body and never writes it */
 		(void)dkim_body(v->dkim, (u_char *)(uintptr_t)p, len);
@@ -460,6 +504,9 @@ void dkimcheck_eom(struct dkimcheck *v)
 		if (v->overflow) {
 			s->result = DKIMCHECK_NEUTRAL;
 			s->reason = "header over vigie's limits";
+		} else if (v->run_over) {
+			s->result = DKIMCHECK_NEUTRAL;
+			s->reason = "body line over vigie's limits";
 		}
 	}
 	dkim_free(v->dkim);

@@ -161,6 +161,7 @@ def main():
         ap.error("--peers: opendkim, always, brands")
     work = args.keep or tempfile.mkdtemp(prefix="vigie-bench-")
     os.makedirs(work, exist_ok=True)
+    os.chmod(work, 0o755)    # vigie reads the keys as nobody
     try:
         with open(os.path.join(work, "runs.log"), "w") as log:
             print(f"{args.socket} sockets; {args.size}-byte messages; {args.runs} alternated runs "

@@ -196,6 +196,55 @@ START_TEST(changed_body_fails_on_its_hash)
 }
 END_TEST
 
+/* with_run - the RFC message with a run of n non-space bytes ending its body */
+static char *with_run(size_t n, size_t *len)
+{
+	char *out = xmalloc(rfclen + n + 3);
+
+	memcpy(out, rfc, rfclen);
+	memset(out + rfclen, 'x', n);
+	memcpy(out + rfclen + n, "\r\n", 3);
+	*len = rfclen + n + 2;
+	return out;
+}
+
+START_TEST(body_run_past_the_cap_leaves_every_signature_neutral)
+{
+	static const size_t chunks[] = { 0, 1000, 65535 };
+	size_t len;
+	char *over = with_run(DKIMCHECK_RUN_MAX, &len);
+
+	for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		struct dkimcheck *v = dkimcheck_new(lib);
+
+		msgfeed(v, over, len, chunks[c]);
+		ck_assert_uint_eq(dkimcheck_count(v), 2);
+		for (size_t i = 0; i < 2; i++) {
+			ck_assert_int_eq(dkimcheck_sig(v, i)->result, DKIMCHECK_NEUTRAL);
+			ck_assert_str_eq(dkimcheck_sig(v, i)->reason, "body line over vigie's limits");
+		}
+		dkimcheck_free(v);
+	}
+	free(over);
+}
+END_TEST
+
+START_TEST(body_run_at_the_cap_is_hashed)
+{
+	size_t len;
+	/* the CR before the line end counts in the run */
+	char *at = with_run(DKIMCHECK_RUN_MAX - 1, &len);
+	struct dkimcheck *v = dkimcheck_new(lib);
+
+	/* hashed whole: the body changed, so its hash does not match */
+	msgfeed(v, at, len, 1000);
+	ck_assert_int_eq(dkimcheck_sig(v, 0)->result, DKIMCHECK_FAIL);
+	ck_assert_str_eq(dkimcheck_sig(v, 0)->reason, "body hash mismatch");
+	dkimcheck_free(v);
+	free(at);
+}
+END_TEST
+
 START_TEST(key_names_are_found_in_any_case)
 {
 	char *msg = xstrdup(rfc);
@@ -595,6 +644,8 @@ static Suite *dkimcheck_suite(void)
 	tcase_add_test(tc, rfc8463_passes_at_every_body_split_crlf_and_lf);
 	tcase_add_test(tc, rfc8463_body_one_byte_at_a_time);
 	tcase_add_test(tc, changed_body_fails_on_its_hash);
+	tcase_add_test(tc, body_run_past_the_cap_leaves_every_signature_neutral);
+	tcase_add_test(tc, body_run_at_the_cap_is_hashed);
 	tcase_add_test(tc, key_names_are_found_in_any_case);
 	tcase_add_test(tc, unsigned_message_costs_no_body);
 	tcase_add_test(tc, fifty_signatures_ten_verified_forty_counted);
