@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "brands.h"
+#include "check_explain.h"
 #include "check_mode.h"
 #include "conf.h"
 #include "detector.h"
@@ -37,6 +39,8 @@ struct check_run {
 	size_t count;		/* messages begun in this input */
 	struct message *msg;
 	bool flagged;
+	struct check_explain *explain;	/* --explain: the current message's report */
+	bool envelope;			/* the envelope sender is known */
 };
 
 /* check_json_sigs - "dkim": one object per signature */
@@ -265,21 +269,42 @@ static void check_begin(void *arg, const char *envelope_from)
 	struct check_run *r = arg;
 	struct message_opts mo;
 
-	/* vigie.conf's settings, but DKIM on every message (vigie-check(1)) */
+	/* vigie.conf's settings, but DKIM on every message (vigie-check(1));
+	 * --explain shows what the milter does, so it keeps DKIMVerify */
 	conf_message_opts(r->o->conf, &mo);
-	mo.dkim = MESSAGE_DKIM_ALWAYS;
+	if (!r->o->explain)
+		mo.dkim = MESSAGE_DKIM_ALWAYS;
+	if (r->o->explain) {
+		check_explain_free(r->explain);
+		r->explain = check_explain_new(r->o);
+	}
 	message_free(r->msg);
 	r->msg = message_new(r->det, &mo);
 	message_trust(r->msg, r->o->conf->trusted_authserv_ids);
 	r->count++;
+	r->envelope = envelope_from != NULL;
 	if (envelope_from)
 		message_envelope_from(r->msg, envelope_from);
+	if (r->explain && envelope_from)
+		check_explain_envelope(r->explain, envelope_from, "the mbox From line");
 }
 
 /* check_header - rawmsg: one field, as libmilter gives it */
 static void check_header(void *arg, const char *name, const char *value)
 {
-	message_header(((struct check_run *)arg)->msg, name, value);
+	struct check_run *r = arg;
+
+	if (r->explain != NULL) {
+		check_explain_header(r->explain, name, value);
+		/* a saved message: its Return-Path is what the MTA saw as MAIL FROM */
+		if (!r->envelope && strcasecmp(name, "Return-Path") == 0) {
+			value += strspn(value, " \t");
+			message_envelope_from(r->msg, value);
+			check_explain_envelope(r->explain, value, "Return-Path");
+			r->envelope = true;
+		}
+	}
+	message_header(r->msg, name, value);
 }
 
 /* check_eoh - rawmsg: the end of the header */
@@ -303,12 +328,17 @@ static void check_end(void *arg)
 	message_eom(r->msg);
 	if (message_verdict(r->msg)->kind != VERDICT_CLEAN)
 		r->flagged = true;
-	if (r->o->json)
+	if (r->explain != NULL)
+		check_explain_report(r->explain, r->det, r->msg, r->file,
+				     r->mbox ? r->count : 1, r->out);
+	else if (r->o->json)
 		check_message_json(r, r->msg);
 	else
 		check_message_text(r, r->msg);
 	message_free(r->msg);
 	r->msg = NULL;
+	check_explain_free(r->explain);
+	r->explain = NULL;
 }
 
 /* check_message_file - one input; false when it cannot be read */
@@ -361,7 +391,7 @@ static bool check_message_file(struct check_run *r, const char *path)
 /* check_messages - vigie-check FILE...: every message of every file */
 int check_messages(const struct detector *det, const struct check_opts *o, FILE *out)
 {
-	struct check_run r = { det, o, out, NULL, false, 0, NULL, false };
+	struct check_run r = { det, o, out, NULL, false, 0, NULL, false, NULL, false };
 	int status = 0;
 
 	for (int i = 0; i < o->nargs; i++)

@@ -15,6 +15,7 @@ struct detector;
 struct check_opts {
 	bool json;		/* JSON Lines instead of text */
 	bool domains;		/* --domain: arguments are domain names */
+	bool explain;		/* --explain: the long report, as the milter would act */
 	const char *brands;	/* --brands FILE */
 	const char *test_keys;	/* --test-keys FILE */
 	const char *config;	/* --config FILE */

@@ -160,6 +160,11 @@ static bool conf_brands(struct conf_ctx *x)
 	return conf_readable(x, &x->c->brands);
 }
 
+static bool conf_brandskey(struct conf_ctx *x)
+{
+	return conf_readable(x, &x->c->brands_key);
+}
+
 static bool conf_nameservers(struct conf_ctx *x)
 {
 	if (!confvalue_nameservers(x->value, &x->why))
@@ -220,7 +225,8 @@ static bool conf_reply(struct conf_ctx *x)
 
 static bool conf_tag(struct conf_ctx *x)
 {
-	if (!confvalue_ascii(x->value, CONF_TAG_MAX, &x->why))
+	/* UTF-8 welcome: edit.c encodes it for the header (RFC 2047) */
+	if (!confvalue_text(x->value, CONF_TAG_MAX, &x->why))
 		return false;
 	conf_set_str(&x->c->subject_tag, x->value);
 	return true;
@@ -229,6 +235,19 @@ static bool conf_tag(struct conf_ctx *x)
 static bool conf_maxbody(struct conf_ctx *x)
 {
 	return confvalue_size(x->value, (size_t)64 << 20, &x->c->max_body_scan, &x->why);
+}
+
+/* conf_stats - where metrics are served, or "none" */
+static bool conf_stats(struct conf_ctx *x)
+{
+	free(x->c->stats_socket);
+	x->c->stats_socket = NULL;
+	if (strcasecmp(x->value, "none") == 0)
+		return true;
+	if (!confvalue_socket(x->value, &x->why))
+		return false;
+	x->c->stats_socket = xstrdup(x->value);
+	return true;
 }
 
 /* every option; the order is the order of vigie.conf(5) */
@@ -248,6 +267,7 @@ static const struct conf_option {
 	{ "PeerList", conf_peers },
 	{ "SkipAuthenticated", conf_skipauth },
 	{ "Brands", conf_brands },
+	{ "BrandsKey", conf_brandskey },
 	{ "Nameservers", conf_nameservers },
 	{ "DNSTimeout", conf_dnstimeout },
 	{ "TestPublicKeys", conf_testkeys },
@@ -257,6 +277,7 @@ static const struct conf_option {
 	{ "RejectReply", conf_reply },
 	{ "SubjectTag", conf_tag },
 	{ "MaxBodyScan", conf_maxbody },
+	{ "StatsSocket", conf_stats },
 };
 
 #define CONF_OPTION_COUNT (sizeof(conf_options) / sizeof(conf_options[0]))
@@ -522,10 +543,12 @@ void conf_free(struct conf *c)
 	hostlist_free(c->internal_hosts);
 	hostlist_free(c->peer_list);
 	free(c->brands);
+	free(c->brands_key);
 	free(c->nameservers);
 	free(c->test_public_keys);
 	free(c->reject_reply);
 	free(c->subject_tag);
+	free(c->stats_socket);
 	free(c);
 }
 

@@ -44,6 +44,7 @@ struct conf {
 	struct hostlist *peer_list;	/* PeerList */
 	bool skip_authenticated;	/* SkipAuthenticated */
 	char *brands;			/* Brands; NULL: the built-in pack */
+	char *brands_key;		/* BrandsKey: public key the pack must be signed with */
 	char *nameservers;		/* Nameservers; NULL: resolv.conf */
 	unsigned dns_timeout;		/* DNSTimeout, seconds */
 	char *test_public_keys;		/* TestPublicKeys; NULL: DNS */
@@ -53,6 +54,7 @@ struct conf {
 	char *reject_reply;		/* RejectReply (UTF-8, %b = brand) */
 	char *subject_tag;		/* SubjectTag; NULL: off */
 	size_t max_body_scan;		/* MaxBodyScan, bytes */
+	char *stats_socket;		/* StatsSocket; NULL: no metrics served */
 };
 
 struct conf *conf_defaults(void);

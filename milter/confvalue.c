@@ -397,6 +397,28 @@ bool confvalue_reply(const char *v, size_t max, struct vbuf *why)
 	return true;
 }
 
+/* confvalue_text - UTF-8 text without control characters, at most max bytes */
+bool confvalue_text(const char *v, size_t max, struct vbuf *why)
+{
+	const unsigned char *s = (const unsigned char *)v;
+
+	if (strlen(v) > max) {
+		vbuf_printf(why, "longer than %zu bytes", max);
+		return false;
+	}
+	while (*s) {
+		size_t n = confvalue_utf8_len(s);
+
+		if (n == 0 || *s < 32 || *s == 127 || (n == 2 && s[0] == 0xc2 && s[1] < 0xa0)) {
+			vbuf_printf(why, "control character or invalid UTF-8 at byte %zu",
+				    (size_t)(s - (const unsigned char *)v) + 1);
+			return false;
+		}
+		s += n;
+	}
+	return true;
+}
+
 /* confvalue_ascii - printable ASCII only, at most max bytes (header text) */
 bool confvalue_ascii(const char *v, size_t max, struct vbuf *why)
 {

@@ -15,6 +15,8 @@
 #define EDIT_NAMES_MAX 1000		/* distinct forged X-Vigie-* names tracked */
 #define EDIT_AR_MAX 1000		/* our-authserv-id AR fields tracked */
 #define EDIT_SUBJECT_MAX 65536		/* bytes of Subject kept for tagging */
+#define EDIT_TAG_MAX 1024		/* bytes of a tag once encoded (SubjectTag: 64) */
+#define EDIT_TAG_WORD 63		/* encoded text in one RFC 2047 word (75 in all) */
 
 struct edit_name {
 	char *name;			/* as first seen */

@@ -28,6 +28,7 @@
 #include "reply.h"
 #include "runtime.h"
 #include "session.h"
+#include "stats.h"
 #include "verdict.h"
 #include "xalloc.h"
 
@@ -54,6 +55,7 @@ static struct session *filter_session(SMFICTX *ctx)
 		s = session_new();
 		if (smfi_setpriv(ctx, s) != MI_SUCCESS) {
 			session_free(s);
+			stats_error(STATS_ERR_SESSION);
 			return NULL;
 		}
 	}
@@ -116,6 +118,7 @@ static sfsistat filter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 
 	if (s == NULL)
 		return SMFIS_TEMPFAIL;
+	stats_connection();
 	session_set_addr(s, sa);
 	/* an MTA that gives no socket address may still give the macro */
 	if (s->addr_len == 0)
@@ -126,24 +129,29 @@ static sfsistat filter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	runtime_release(rt);
 	if (peer) {
 		log_info("%s: client in PeerList: connection not filtered", s->client);
+		stats_peer();
 		return SMFIS_ACCEPT;
 	}
 	return SMFIS_CONTINUE;
 }
 
-/* filter_skip_reason - why this message is not analysed, or NULL */
+/* filter_skip_reason - why this message is not analysed (and its kind), or NULL */
 static const char *filter_skip_reason(SMFICTX *ctx, const struct session *s,
-				      const struct conf *conf)
+				      const struct conf *conf, enum stats_skip *kind)
 {
 	const char *daemon = smfi_getsymval(ctx, "{daemon_name}");
 	const char *auth = smfi_getsymval(ctx, "{auth_authen}");
 
+	*kind = STATS_SKIP_LOCAL;
 	if (s->addr_len == 0)
 		return "local submission (no client address)";
+	*kind = STATS_SKIP_INTERNAL;
 	if (hostlist_match(conf->internal_hosts, s->addr, s->addr_len))
 		return "client in InternalHosts";
+	*kind = STATS_SKIP_ORIGINATING;
 	if (daemon != NULL && strcmp(daemon, "ORIGINATING") == 0)
 		return "submission service ({daemon_name} ORIGINATING)";
+	*kind = STATS_SKIP_AUTHENTICATED;
 	if (conf->skip_authenticated && auth != NULL && auth[0] != '\0')
 		return "authenticated client (SkipAuthenticated)";
 	return NULL;
@@ -154,6 +162,7 @@ static sfsistat filter_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct session *s = filter_session(ctx);
 	struct message_opts opts;
+	enum stats_skip kind;
 	struct timespec t0;
 	const char *why;
 	char sender[256];
@@ -162,13 +171,17 @@ static sfsistat filter_envfrom(SMFICTX *ctx, char **argv)
 		return SMFIS_TEMPFAIL;
 	session_busy_start(&t0);
 	session_end_message(s);
+	stats_message();
 	s->rt = runtime_acquire();
-	if (s->rt == NULL)
+	if (s->rt == NULL) {
+		stats_error(STATS_ERR_NO_RUNTIME);
 		return SMFIS_TEMPFAIL;
-	why = filter_skip_reason(ctx, s, s->rt->conf);
+	}
+	why = filter_skip_reason(ctx, s, s->rt->conf, &kind);
 	if (why != NULL) {
 		log_info("%s: not checked: %s, sender %s", s->client, why,
 			 log_safe(sender, sizeof(sender), argv[0]));
+		stats_skipped(kind);
 		session_end_message(s);
 		return SMFIS_ACCEPT;
 	}
@@ -262,8 +275,10 @@ static bool filter_add(SMFICTX *ctx, const struct session *s, const char *name,
 		     : smfi_addheader(ctx, (char *)name, v);
 
 	free(v);
-	if (rc != MI_SUCCESS)
+	if (rc != MI_SUCCESS) {
 		log_error("%s: could not add %s header", s->qid, name);
+		stats_error(STATS_ERR_HEADER);
+	}
 	return rc == MI_SUCCESS;
 }
 
@@ -283,8 +298,10 @@ static void filter_tag_subject(SMFICTX *ctx, const struct session *s, const char
 	case EDIT_SUBJECT_KEEP:
 		break;
 	}
-	if (rc != MI_SUCCESS)
+	if (rc != MI_SUCCESS) {
 		log_error("%s: could not tag the Subject", s->qid);
+		stats_error(STATS_ERR_SUBJECT);
+	}
 	vbuf_free(&out);
 }
 
@@ -307,10 +324,18 @@ static void filter_log(const struct session *s, const struct verdict *v,
 {
 	char from[256], brand[128], extra[32] = "";
 	struct vbuf codes = VBUF_INIT(512);
+	bool seen[REASON_CODE_COUNT] = { false };
 
-	for (size_t i = 0; i < v->reasons.count; i++)
-		vbuf_printf(&codes, "%s%s", i ? "," : "",
-			    reason_code_name(v->reasons.item[i].code));
+	/* each code once: a domain judged as envelope and From is one sign */
+	for (size_t i = 0; i < v->reasons.count; i++) {
+		unsigned c = (unsigned)v->reasons.item[i].code;
+
+		if (c < REASON_CODE_COUNT && !seen[c]) {
+			seen[c] = true;
+			vbuf_printf(&codes, "%s%s", codes.len ? "," : "",
+				    reason_code_name(v->reasons.item[i].code));
+		}
+	}
 	if (v->reasons.dropped > 0)
 		vbuf_printf(&codes, ",+%zu", v->reasons.dropped);
 	log_safe(brand, sizeof(brand), v->brand ? brand_ascii_name(v->brand) : "-");
@@ -325,6 +350,29 @@ static void filter_log(const struct session *s, const struct verdict *v,
 	vbuf_free(&codes);
 }
 
+/* filter_count - the message's verdict, DKIM results, caps and action in the metrics */
+static void filter_count(const struct session *s, const struct verdict *v,
+			 enum stats_action action)
+{
+	enum stats_dkim r;
+
+	if (message_dkim_evaluated(s->msg)) {
+		for (size_t i = 0; i < message_sig_count(s->msg); i++) {
+			const struct message_sig *sig = message_sig(s->msg, i);
+
+			if (sig->checked &&
+			    stats_dkim_lookup(dkimcheck_result_name(sig->sig->result), &r))
+				stats_dkim(r);
+		}
+		if (message_sig_count(s->msg) == 0)
+			stats_dkim(STATS_DKIM_NONE);
+	}
+	if (message_caps_hit(s->msg))
+		stats_capped();
+	stats_verdict(v, v->brand ? brand_ascii_name(v->brand) : NULL, action,
+		      session_busy_ms(s));
+}
+
 /* filter_reject - refuse the message with 550 5.7.1 and RejectReply */
 static sfsistat filter_reject(SMFICTX *ctx, struct session *s, const struct verdict *v)
 {
@@ -332,10 +380,13 @@ static sfsistat filter_reject(SMFICTX *ctx, struct session *s, const struct verd
 
 	reply_text(s->rt->conf->reject_reply, v->brand ? brand_ascii_name(v->brand) : NULL, &text);
 	if (smfi_setreply(ctx, "550", "5.7.1", text.data ? text.data : "rejected")
-	    != MI_SUCCESS)
+	    != MI_SUCCESS) {
 		log_error("%s: could not set the reject reply text", s->qid);
+		stats_error(STATS_ERR_REPLY);
+	}
 	vbuf_free(&text);
 	filter_log(s, v, "reject", 0);
+	filter_count(s, v, STATS_ACTION_REJECT);
 	return SMFIS_REJECT;
 }
 
@@ -392,6 +443,9 @@ static sfsistat filter_eom(SMFICTX *ctx)
 		log_error("%s: could not remove every incoming X-Vigie-* or"
 			  " Authentication-Results (%s) field: message deferred",
 			  s->qid, conf->authserv_id);
+		stats_error(STATS_ERR_STRIP);
+		session_busy_add(s, &t0);
+		filter_count(s, v, STATS_ACTION_TEMPFAIL);
 		session_end_message(s);
 		return SMFIS_TEMPFAIL;
 	}
@@ -405,12 +459,15 @@ static sfsistat filter_eom(SMFICTX *ctx)
 		if (!(s->actions & SMFIF_QUARANTINE) ||
 		    smfi_quarantine(ctx, why.data) != MI_SUCCESS) {
 			log_warning("%s: the MTA cannot quarantine: message tagged only", s->qid);
+			stats_error(STATS_ERR_QUARANTINE);
 			action = CONF_ACTION_TAG;
 		}
 		vbuf_free(&why);
 	}
 	session_busy_add(s, &t0);
 	filter_log(s, v, conf_action_name(action), stripped);
+	filter_count(s, v, action == CONF_ACTION_QUARANTINE ? STATS_ACTION_QUARANTINE
+							    : STATS_ACTION_TAG);
 	session_end_message(s);
 	return rc;
 }
@@ -420,8 +477,11 @@ static sfsistat filter_abort(SMFICTX *ctx)
 {
 	struct session *s = smfi_getpriv(ctx);
 
-	if (s != NULL)
+	if (s != NULL) {
+		if (s->msg != NULL)
+			stats_aborted();
 		session_end_message(s);
+	}
 	return SMFIS_CONTINUE;
 }
 

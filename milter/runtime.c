@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "detector.h"
+#include "reply.h"
 #include "runtime.h"
 #include "xalloc.h"
 
@@ -34,6 +35,7 @@ struct runtime *runtime_build(struct conf *conf, struct vbuf *errors)
 {
 	struct detector_opts opts = {
 		.brands_file = conf->brands,
+		.brands_key_file = conf->brands_key,
 		.test_keys_file = conf->test_public_keys,
 		.nameservers = conf->nameservers,
 		.dns_timeout = conf->dns_timeout,
@@ -41,11 +43,15 @@ struct runtime *runtime_build(struct conf *conf, struct vbuf *errors)
 	char err[1024] = "";
 	struct detector *det = detector_new(&opts, err, sizeof(err));
 	struct runtime *rt;
+	struct vbuf warm;
 
 	if (det == NULL) {
 		vbuf_printf(errors, "%s\n", err[0] ? err : "cannot build the detector");
 		return NULL;
 	}
+	/* ICU compiles the reply's transliteration rules now, not at the first reject */
+	reply_text(conf->reject_reply, NULL, &warm);
+	vbuf_free(&warm);
 	rt = xcalloc(1, sizeof(*rt));
 	rt->conf = conf;
 	rt->det = det;

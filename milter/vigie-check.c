@@ -24,6 +24,7 @@
 static void usage(FILE *f)
 {
 	fputs("usage: vigie-check [--json] [--brands FILE] [--test-keys FILE] [--config FILE] FILE...\n"
+	      "       vigie-check --explain [--brands FILE] [--test-keys FILE] [--config FILE] FILE...\n"
 	      "       vigie-check [--json] [--brands FILE] --domain DOMAIN...\n"
 	      "'-' reads standard input: a message, or one domain per line with --domain.\n"
 	      "Exit status: 0 all clean, 1 suspect or impersonation found, 2 error.\n", f);
@@ -38,6 +39,7 @@ static int check_args(int argc, char **argv, struct check_opts *o)
 		{ "test-keys", required_argument, NULL, 'k' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "domain", no_argument, NULL, 'd' },
+		{ "explain", no_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -53,6 +55,7 @@ static int check_args(int argc, char **argv, struct check_opts *o)
 		case 'k': o->test_keys = optarg; break;
 		case 'c': o->config = optarg; break;
 		case 'd': o->domains = true; break;
+		case 'e': o->explain = true; break;
 		case 'h': usage(stdout); return 1;
 		case 'V': printf("vigie-check %s\n", PACKAGE_VERSION); return 1;
 		default:
@@ -61,6 +64,12 @@ static int check_args(int argc, char **argv, struct check_opts *o)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (o->explain && (o->json || o->domains)) {
+		fprintf(stderr, "vigie-check: --explain reports on messages, in text:"
+			" not with --json or --domain\n");
+		usage(stderr);
+		return 2;
 	}
 	o->args = argv + optind;
 	o->nargs = argc - optind;
@@ -107,6 +116,8 @@ int main(int argc, char **argv)
 	}
 	/* the options given win over vigie.conf, which wins over the defaults */
 	dopts.brands_file = o.brands ? o.brands : conf->brands;
+	/* BrandsKey guards the configuration's own pack, as in the milter */
+	dopts.brands_key_file = o.brands ? NULL : conf->brands_key;
 	dopts.test_keys_file = o.test_keys ? o.test_keys : conf->test_public_keys;
 	dopts.nameservers = conf->nameservers;
 	dopts.dns_timeout = conf->dns_timeout;

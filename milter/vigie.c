@@ -27,12 +27,16 @@
 #include <libmilter/mfapi.h>
 
 #include "conf.h"
+#include "detector.h"
 #include "filter.h"
 #include "log.h"
+#include "metrics.h"
+#include "packfile.h"
 #include "pidfile.h"
 #include "privs.h"
 #include "runtime.h"
 #include "sock.h"
+#include "stats.h"
 #include "xalloc.h"
 
 #ifndef SYSCONFDIR
@@ -58,6 +62,7 @@ static struct vigie_args vigie_args;
 static atomic_bool vigie_stopping;
 static char *vigie_pidfile;		/* the PID file written, removed at exit */
 static char *vigie_sockfile;		/* the unix socket opened, removed on failure */
+static struct metrics *vigie_metrics;	/* StatsSocket, when set */
 
 /* vigie_usage - the synopsis, on stderr */
 static void vigie_usage(void)
@@ -119,6 +124,21 @@ static void vigie_restart_only(const struct conf *old, const struct conf *new)
 		log_warning("reload: PidFile changed: takes effect at the next restart");
 	if (old->umask != new->umask)
 		log_warning("reload: UMask changed: takes effect at the next restart");
+	if (!vigie_same(old->stats_socket, new->stats_socket))
+		log_warning("reload: StatsSocket changed: takes effect at the next restart");
+}
+
+/* vigie_pack - say which brand pack is in force, in the log and the metrics */
+static void vigie_pack(const char *what, const struct runtime *rt)
+{
+	const struct packfile *pf = detector_pack(rt->det);
+	const char *origin = rt->conf->brands ? rt->conf->brands : "built-in";
+
+	log_info("%sbrand pack %s: version %s, sha256 %.16s, %s", what, origin,
+		 pf->version[0] ? pf->version : "(none)", pf->sha256[0] ? pf->sha256 : "-",
+		 rt->conf->brands == NULL ? "compiled in" :
+		 pf->verified ? "signature verified (BrandsKey)" : "signature not checked (no BrandsKey)");
+	stats_pack(origin, pf, rt->generation);
 }
 
 /* vigie_reload - SIGUSR1: a new configuration and detector, or the old ones kept */
@@ -135,6 +155,7 @@ static void vigie_reload(void)
 	if (rt == NULL) {
 		vigie_log_errors("reload", &errors);
 		log_error("reload: failed; still running the previous configuration");
+		stats_reload(false);
 		vbuf_free(&errors);
 		return;
 	}
@@ -148,6 +169,8 @@ static void vigie_reload(void)
 	log_info("reload: done: configuration %s, brand pack %s (generation %lu)",
 		 c->path ? c->path : "built-in defaults", c->brands ? c->brands : "built-in",
 		 rt->generation);
+	vigie_pack("reload: ", rt);
+	stats_reload(true);
 	vbuf_free(&errors);
 }
 
@@ -222,11 +245,23 @@ static void vigie_die(const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	log_error("%s", line);
+	metrics_stop(vigie_metrics);
 	if (vigie_pidfile != NULL)
 		pidfile_remove(vigie_pidfile);
 	if (vigie_sockfile != NULL)
 		unlink(vigie_sockfile);
 	exit(1);
+}
+
+/* vigie_build_info - the versions the metrics report */
+static void vigie_build_info(void)
+{
+	unsigned ma = 0, mi = 0, pl = 0;
+	char lib[64];
+
+	smfi_version(&ma, &mi, &pl);
+	snprintf(lib, sizeof(lib), "%u.%u.%u", ma, mi, pl);
+	stats_build(PACKAGE_VERSION, lib);
 }
 
 /* vigie_args_parse - the command line */
@@ -314,6 +349,14 @@ static void vigie_open(const struct conf *c, const struct privs *p)
 	sock_opened(c->socket, p, &note);
 	if (note.len > 0)
 		log_warning("%s", vbuf_str(&note));
+	if (c->stats_socket != NULL) {
+		vbuf_reset(&note);
+		vigie_metrics = metrics_open(c->stats_socket, c->umask, p, &why, &note);
+		if (vigie_metrics == NULL)
+			vigie_die("StatsSocket: %s", vbuf_str(&why));
+		if (note.len > 0)
+			log_warning("StatsSocket: %s", vbuf_str(&note));
+	}
 	if (pidfile == NULL && !vigie_args.foreground)
 		pidfile = VIGIE_PIDFILE;
 	if (pidfile != NULL) {
@@ -337,6 +380,8 @@ static void vigie_hello(const struct conf *c, const struct privs *p)
 		 PACKAGE_VERSION, c->socket, c->path ? c->path : "built-in defaults",
 		 c->brands ? c->brands : "built-in", p->change ? p->user : "(unchanged)",
 		 (long)getpid());
+	if (c->stats_socket != NULL)
+		log_info("metrics: Prometheus text format at %s, path /metrics", c->stats_socket);
 	if (vigie_args.foreground)
 		log_info("Postfix: postconf -e 'smtpd_milters = %s' 'non_smtpd_milters = %s'"
 			 " 'milter_protocol = 6' 'milter_default_action = tempfail'"
@@ -356,6 +401,7 @@ int main(int argc, char **argv)
 	int ready = -1, rc;
 
 	vigie_args_parse(argc, argv);
+	vigie_build_info();
 	if ((c = vigie_load(&errors)) == NULL) {
 		vigie_print_errors(&errors);
 		return 1;
@@ -381,6 +427,7 @@ int main(int argc, char **argv)
 	runtime_install(rt);
 	/* c belongs to the runtime now: use it before a reload may free it */
 	vigie_hello(c, &privs);
+	vigie_pack("", rt);
 	log_setup(c->syslog, c->syslog_facility, vigie_args.foreground);
 	c = NULL;
 	/*
@@ -396,12 +443,16 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (pthread_create(&reloader, NULL, vigie_reloader, NULL) != 0)
 		vigie_die("cannot start the reload thread");
+	if (vigie_metrics != NULL && !metrics_start(vigie_metrics))
+		vigie_die("StatsSocket: cannot start the metrics thread");
 	vigie_ready(ready);
 	rc = smfi_main();
 	log_info("stopping%s", rc == MI_SUCCESS ? "" : " after a libmilter error");
 	atomic_store(&vigie_stopping, true);
 	pthread_kill(reloader, SIGUSR1);
 	pthread_join(reloader, NULL);
+	metrics_stop(vigie_metrics);
+	vigie_metrics = NULL;
 	if (vigie_pidfile != NULL && !pidfile_remove(vigie_pidfile))
 		log_warning("cannot remove %s: %s (its directory should belong to the UserID)",
 			    vigie_pidfile, strerror(errno));

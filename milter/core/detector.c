@@ -20,8 +20,12 @@
 #include "domain.h"
 #include "lexicon.h"
 #include "lookalike.h"
+#include "packfile.h"
 #include "skeleton.h"
 #include "xalloc.h"
+
+extern const char brands_builtin_text[];
+extern const size_t brands_builtin_len;
 
 struct detector {
 	struct detector_opts opts;	/* strings below are copies */
@@ -30,6 +34,7 @@ struct detector {
 	struct brands *brands;
 	struct lexicon *lexicon;
 	struct dkimcheck_lib *dkim;	/* NULL with no_dkim */
+	struct packfile pack;		/* identity of the pack (its text is freed) */
 };
 
 /* detector_dup - a copy of an optional string */
@@ -64,6 +69,7 @@ struct detector *detector_new(const struct detector_opts *opts, char *err, size_
 	if (opts) {
 		det->opts = *opts;
 		det->opts.brands_file = detector_dup(opts->brands_file);
+		det->opts.brands_key_file = detector_dup(opts->brands_key_file);
 		det->opts.test_keys_file = detector_dup(opts->test_keys_file);
 		det->opts.nameservers = detector_dup(opts->nameservers);
 	}
@@ -72,10 +78,19 @@ struct detector *detector_new(const struct detector_opts *opts, char *err, size_
 		detector_free(det);
 		return NULL;
 	}
-	if (det->opts.brands_file)
-		det->brands = brands_load(det->opts.brands_file, det->sk, det->psl, err, errlen);
-	else
+	if (det->opts.brands_file) {
+		/* read once: the bytes verified are the bytes parsed */
+		if (packfile_read(&det->pack, det->opts.brands_file, det->opts.brands_key_file,
+				  err, errlen))
+			det->brands = brands_parse(det->pack.text, det->pack.len,
+						   det->opts.brands_file, det->sk, det->psl,
+						   err, errlen);
+		packfile_drop_text(&det->pack);
+	} else {
+		/* compiled in: trusted as the program is, BrandsKey or not */
+		packfile_identify(&det->pack, brands_builtin_text, brands_builtin_len);
 		det->brands = brands_builtin(det->sk, det->psl, err, errlen);
+	}
 	if (det->brands == NULL) {
 		detector_free(det);
 		return NULL;
@@ -108,6 +123,8 @@ void detector_free(struct detector *det)
 	if (det->psl)
 		psl_free(det->psl);
 	free((char *)det->opts.brands_file);
+	free((char *)det->opts.brands_key_file);
+	packfile_drop_text(&det->pack);
 	free((char *)det->opts.test_keys_file);
 	free((char *)det->opts.nameservers);
 	free(det);
@@ -123,6 +140,12 @@ const struct brands *detector_brands(const struct detector *det)
 const struct skeleton *detector_skeleton(const struct detector *det)
 {
 	return det->sk;
+}
+
+/* detector_pack - the identity of the brand pack loaded */
+const struct packfile *detector_pack(const struct detector *det)
+{
+	return &det->pack;
 }
 
 /* detector_psl - the public suffix list (for DMARC-style alignment) */

@@ -21,10 +21,13 @@ struct brands;
 struct dkimcheck_lib;
 struct domain;
 struct lexicon;
+struct packfile;
 struct skeleton;
 
 struct detector_opts {
 	const char *brands_file;	/* brand pack; NULL: the built-in one */
+	const char *brands_key_file;	/* BrandsKey: brands_file must carry a valid
+					   brands_file.sig by this public key */
 	const char *test_keys_file;	/* DKIM keys from this file, not DNS */
 	const char *nameservers;	/* "addr[:port],..."; NULL: resolv.conf */
 	unsigned dns_timeout;		/* seconds per DKIM key lookup */
@@ -37,6 +40,8 @@ const struct brands *detector_brands(const struct detector *det);
 const struct skeleton *detector_skeleton(const struct detector *det);
 const psl_ctx_t *detector_psl(const struct detector *det);
 const struct detector_opts *detector_opts(const struct detector *det);
+/* what identifies the pack loaded: SHA-256, "# version:", signature checked */
+const struct packfile *detector_pack(const struct detector *det);
 const struct dkimcheck_lib *detector_dkim(const struct detector *det);
 const struct lexicon *detector_lexicon(const struct detector *det);
 

@@ -5,8 +5,11 @@
  * drops; a finding equal to one already held (code, where, subject) is merged
  * into it, keeping the stronger one.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <unicode/utf8.h>
 
 #include "reason.h"
 
@@ -71,8 +74,10 @@ void reason_list_init(struct reason_list *list)
 }
 
 /*
- * reason_subject_copy - copy what was judged into a subject field: printable
- * ASCII only (anything else becomes '?'), cut to fit.
+ * reason_subject_copy - copy what was judged into a subject field, as ASCII:
+ * printable ASCII kept, other characters written [U+XXXX] so an admin sees
+ * exactly which one, controls and invalid UTF-8 as '?'. Cut to fit, never
+ * inside an escape.
  */
 void reason_subject_copy(char *dst, size_t dstlen, const char *src, size_t len)
 {
@@ -80,10 +85,25 @@ void reason_subject_copy(char *dst, size_t dstlen, const char *src, size_t len)
 
 	if (dstlen == 0)
 		return;
-	for (size_t i = 0; i < len && n + 1 < dstlen; i++) {
-		unsigned char c = (unsigned char)src[i];
+	for (int32_t i = 0; i < (int32_t)len && len <= INT32_MAX;) {
+		char esc[16];
+		size_t elen;
+		UChar32 c;
 
-		dst[n++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+		U8_NEXT(src, i, (int32_t)len, c);
+		if (c >= 0x20 && c < 0x7f) {
+			esc[0] = (char)c;
+			elen = 1;
+		} else if (c >= 0xa0) {
+			elen = (size_t)snprintf(esc, sizeof(esc), "[U+%04X]", (unsigned)c);
+		} else {
+			esc[0] = '?';
+			elen = 1;
+		}
+		if (n + elen + 1 > dstlen)
+			break;
+		memcpy(dst + n, esc, elen);
+		n += elen;
 	}
 	dst[n] = '\0';
 }

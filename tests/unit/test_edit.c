@@ -167,6 +167,96 @@ START_TEST(subject_tagged_once)
 }
 END_TEST
 
+/* a tag with accents: RFC 2047 encoded-words, recognised again once there */
+#define TAG_FR "[Usurpation pr\xc3\xa9sum\xc3\xa9" "e]"
+#define TAG_FR_Q "=?UTF-8?Q?[Usurpation_pr=C3=A9sum=C3=A9e]?="
+#define TAG_FR_Q_SPACE "=?UTF-8?Q?[Usurpation_pr=C3=A9sum=C3=A9e]_?="
+
+static const struct {
+	const char *subject;
+	enum edit_subject mode;
+	const char *out;
+} utf8_subjects[] = {
+	{ " Votre RIB", EDIT_SUBJECT_CHANGE, " " TAG_FR_Q " Votre RIB" },
+	/* before an encoded-word the separating space goes inside ours */
+	{ " =?utf-8?q?R=C3=A9glement?=", EDIT_SUBJECT_CHANGE,
+	  " " TAG_FR_Q_SPACE " =?utf-8?q?R=C3=A9glement?=" },
+	{ " " TAG_FR_Q " Votre RIB", EDIT_SUBJECT_KEEP, NULL },
+	{ " " TAG_FR_Q_SPACE " =?utf-8?q?x?=", EDIT_SUBJECT_KEEP, NULL },
+	{ " " TAG_FR " sent in 8 bits", EDIT_SUBJECT_KEEP, NULL },
+	{ NULL, EDIT_SUBJECT_ADD, " " TAG_FR_Q },
+};
+
+START_TEST(utf8_tag_is_encoded_and_recognised)
+{
+	struct vbuf out = VBUF_INIT(EDIT_SUBJECT_MAX + 256);
+	struct edit e;
+
+	edit_init(&e);
+	if (utf8_subjects[_i].subject != NULL)
+		edit_header(&e, "Subject", utf8_subjects[_i].subject, NULL);
+	ck_assert_int_eq(edit_subject(&e, TAG_FR, true, &out), utf8_subjects[_i].mode);
+	if (utf8_subjects[_i].out != NULL)
+		ck_assert_str_eq(vbuf_str(&out), utf8_subjects[_i].out);
+	edit_reset(&e);
+	vbuf_free(&out);
+}
+END_TEST
+
+/* q_decode - the text of "=?UTF-8?Q?...?=" words separated by spaces */
+static void q_decode(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+
+	while (*s != '\0' && n + 1 < size) {
+		ck_assert_msg(strncmp(s, "=?UTF-8?Q?", 10) == 0, "not an encoded-word: %s", s);
+		const char *end = strstr(s + 10, "?=");
+
+		ck_assert_ptr_nonnull(end);
+		ck_assert_int_le(end + 2 - s, 75);
+		for (const char *p = s + 10; p < end && n + 1 < size; p++) {
+			if (*p == '_') {
+				out[n++] = ' ';
+			} else if (*p == '=') {
+				unsigned v;
+
+				ck_assert_int_eq(sscanf(p + 1, "%2x", &v), 1);
+				out[n++] = (char)v;
+				p += 2;
+			} else {
+				ck_assert_msg(*p > 32 && *p < 127 && *p != '?', "bad byte in %s", s);
+				out[n++] = *p;
+			}
+		}
+		s = end + 2;
+		if (*s == ' ')
+			s++;
+	}
+	out[n] = '\0';
+}
+
+START_TEST(long_utf8_tag_splits_into_short_words)
+{
+	/* 64 bytes of 2- and 3-byte characters: several words, none cut mid-character */
+	static const char tag[] =
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xe2\x80\x99\xe2\x80\x99\xe2\x80\x99\xe2\x80\x99\xe2\x80\x99\xe2\x80\x99"
+		"\xe2\x80\x99\xe2\x80\x99\xe2\x80\x99\xe2\x80\x99\xe2\x80\x99\xe2\x80\x99"
+		"[ALERTE] ok";
+	struct vbuf out = VBUF_INIT(EDIT_SUBJECT_MAX + 256);
+	char decoded[256];
+	struct edit e;
+
+	edit_init(&e);
+	ck_assert_int_eq(edit_subject(&e, tag, false, &out), EDIT_SUBJECT_ADD);
+	ck_assert_ptr_nonnull(strstr(vbuf_str(&out), "?= =?UTF-8?Q?"));
+	q_decode(vbuf_str(&out), decoded, sizeof(decoded));
+	ck_assert_str_eq(decoded, tag);
+	edit_reset(&e);
+	vbuf_free(&out);
+}
+END_TEST
+
 START_TEST(subject_too_long_to_redo_is_kept)
 {
 	struct vbuf out = VBUF_INIT(EDIT_SUBJECT_MAX + 256);
@@ -192,7 +282,11 @@ static const struct {
 	{ "usurpation de %b", "Sant\xc3\xa9" "clair", "usurpation de Santeclair" },
 	{ "usurpation de %b", NULL, "usurpation de tiers payant" },
 	{ "100%% s\xc3\xbbr", NULL, "100%% sur" },
-	{ "\xc5\x92uvre \xe2\x82\xac \xc3\x87" "a", NULL, "Ouvre ? Ca" },
+	{ "\xc5\x92uvre \xe2\x82\xac \xc3\x87" "a", NULL, "OEuvre ? Ca" },
+	/* French typography: curly apostrophe, guillemets with no-break spaces, ellipsis */
+	{ "l\xe2\x80\x99usurpation \xc2\xab\xc2\xa0%b\xc2\xa0\xc2\xbb\xe2\x80\xaf: refus\xc3\xa9\xe2\x80\xa6",
+	  "Viamedis", "l'usurpation << Viamedis >> : refuse..." },
+	{ "\xce\x91\xce\xb8\xce\xae\xce\xbd\xce\xb1 %b", "X", "????? X" },
 	{ "%b%b", "A%B", "A%%BA%%B" },
 	{ "tab\there", NULL, "tab here" },
 };
@@ -256,6 +350,9 @@ static Suite *suite(void)
 			    sizeof(authres) / sizeof(authres[0]));
 	tcase_add_loop_test(tc, subject_tagged_once, 0, sizeof(subjects) / sizeof(subjects[0]));
 	tcase_add_test(tc, subject_too_long_to_redo_is_kept);
+	tcase_add_loop_test(tc, utf8_tag_is_encoded_and_recognised, 0,
+			    sizeof(utf8_subjects) / sizeof(utf8_subjects[0]));
+	tcase_add_test(tc, long_utf8_tag_splits_into_short_words);
 	tcase_add_loop_test(tc, reject_reply_is_ascii_with_brand, 0,
 			    sizeof(replies) / sizeof(replies[0]));
 	tcase_add_test(tc, reject_reply_capped_without_half_a_percent);

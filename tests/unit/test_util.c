@@ -113,7 +113,32 @@ START_TEST(reason_subject_is_printable_ascii)
 	reason_list_init(&l);
 	reason_add(&l, REASON_BAD_FROM, WHERE_FROM, NULL, 100, raw, "x");
 	ck_assert_uint_eq(strlen(l.item[0].subject), REASON_SUBJECT_MAX);
+	/* CR, LF and a lone lead byte each become '?' */
 	ck_assert_mem_eq(l.item[0].subject, "aaa???aa", 8);
+}
+END_TEST
+
+START_TEST(reason_subject_shows_code_points)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "Viam\xc3\xa9" "dis", "Viam[U+00E9]dis" },
+		{ "V\xd1\x96" "amedis", "V[U+0456]amedis" },
+		{ "Via\xe2\x80\x8b" "medis", "Via[U+200B]medis" },
+		{ "a\xf0\x9f\x98\x80", "a[U+1F600]" },
+		{ "bad\xff\xfe", "bad??" },
+		{ "nul\x01\x7f", "nul??" },
+	};
+	char out[REASON_SUBJECT_MAX + 1];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		reason_subject_copy(out, sizeof(out), cases[i].in, strlen(cases[i].in));
+		ck_assert_str_eq(out, cases[i].out);
+	}
+	/* an escape that does not fit is left out whole */
+	reason_subject_copy(out, 8, "ab\xc3\xa9", 4);
+	ck_assert_str_eq(out, "ab");
 }
 END_TEST
 
@@ -147,6 +172,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, reason_names_round_trip);
 	tcase_add_test(tc, reason_list_merges_duplicates_and_counts_drops);
 	tcase_add_test(tc, reason_subject_is_printable_ascii);
+	tcase_add_test(tc, reason_subject_shows_code_points);
 	tcase_add_test(tc, reason_detail_cut_on_a_character_boundary);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,0 +1,445 @@
+/*
+ * check_explain - the --explain report of vigie-check: what was judged with
+ * what (versions, brand pack, configuration), the message's key headers,
+ * each finding with its weight and its share of the score, DKIM signature
+ * by signature, the links judged, what the caps cut, the header edits the
+ * milter would make, byte for byte, and the action the configuration takes.
+ *
+ * Touches: the output stream only. Everything printed that came from the
+ * message is escaped (check_text) and cut at EXPLAIN_VALUE_MAX bytes. The
+ * header edits are computed by the daemon's own modules (edit.c, reply.c,
+ * verdict.c), so the report cannot drift from what the milter does.
+ */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "brands.h"
+#include "check_explain.h"
+#include "check_mode.h"
+#include "conf.h"
+#include "detector.h"
+#include "edit.h"
+#include "message.h"
+#include "packfile.h"
+#include "reply.h"
+#include "verdict.h"
+#include "xalloc.h"
+
+/* the header fields shown, first occurrence each */
+static const char *const explain_keys[] = {
+	"Return-Path", "From", "Sender", "Reply-To", "To", "Subject", "Date", "Message-ID",
+};
+#define EXPLAIN_KEYS (sizeof(explain_keys) / sizeof(explain_keys[0]))
+
+static const char *const explain_sources[] = { "url", "bare", "email", "href", "area", "form" };
+
+struct check_explain {
+	const struct check_opts *o;
+	char *key[EXPLAIN_KEYS];		/* first value of each, NULL: absent */
+	size_t count[EXPLAIN_KEYS];		/* fields of each name */
+	char *ar[EXPLAIN_AR_MAX];		/* Authentication-Results, as received */
+	size_t nar;
+	size_t dkim_sigs;			/* DKIM-Signature fields */
+	char *envelope;				/* MAIL FROM as judged, NULL: unknown */
+	const char *envelope_source;		/* where it came from */
+	struct edit edit;			/* the milter's bookkeeping of forged fields */
+};
+
+/* check_explain_new - a report for one message, under the given options */
+struct check_explain *check_explain_new(const struct check_opts *o)
+{
+	struct check_explain *x = xcalloc(1, sizeof(*x));
+
+	x->o = o;
+	edit_init(&x->edit);
+	return x;
+}
+
+/* explain_keep - a value as shown: capped, leading blank dropped */
+static char *explain_keep(const char *value)
+{
+	value += strspn(value, " \t");
+	return xstrndup(value, strnlen(value, EXPLAIN_VALUE_MAX + 1));
+}
+
+/* check_explain_header - one field as the milter sees it */
+void check_explain_header(struct check_explain *x, const char *name, const char *value)
+{
+	edit_header(&x->edit, name, value, x->o->conf->authserv_id);
+	for (size_t i = 0; i < EXPLAIN_KEYS; i++)
+		if (strcasecmp(name, explain_keys[i]) == 0) {
+			if (x->count[i]++ == 0)
+				x->key[i] = explain_keep(value);
+			return;
+		}
+	if (strcasecmp(name, "Authentication-Results") == 0 && x->nar < EXPLAIN_AR_MAX)
+		x->ar[x->nar++] = explain_keep(value);
+	else if (strcasecmp(name, "DKIM-Signature") == 0)
+		x->dkim_sigs++;
+}
+
+/* check_explain_envelope - the envelope sender judged, and where it came from */
+void check_explain_envelope(struct check_explain *x, const char *sender, const char *source)
+{
+	free(x->envelope);
+	x->envelope = explain_keep(sender);
+	x->envelope_source = source;
+}
+
+/* explain_value - a header value on one line: folds as spaces, escaped, capped */
+static void explain_value(FILE *out, const char *v)
+{
+	size_t n = strlen(v);
+	char *flat = xstrndup(v, n);
+
+	for (char *p = flat; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	check_text(out, flat, n > EXPLAIN_VALUE_MAX ? EXPLAIN_VALUE_MAX : n);
+	if (n > EXPLAIN_VALUE_MAX)
+		fputs("...", out);
+	free(flat);
+}
+
+/* explain_setup - versions, brand pack and configuration */
+static void explain_setup(FILE *out, const struct check_opts *o, const struct detector *det)
+{
+	const struct packfile *pf = detector_pack(det);
+	const struct conf *c = o->conf;
+	const char *origin = brands_origin(detector_brands(det));
+
+	fprintf(out, "== judged by\n  vigie-check %s (the milter's analysis, same code)\n",
+		PACKAGE_VERSION);
+	fputs("  brand pack: ", out);
+	check_text(out, origin, strlen(origin));
+	fprintf(out, ", version %s, sha256 %s, %s, %zu brands\n",
+		pf->version[0] ? pf->version : "(none)", pf->sha256[0] ? pf->sha256 : "-",
+		!o->brands && !c->brands ? "compiled in" :
+		pf->verified ? "signature verified (BrandsKey)" : "signature not checked",
+		brands_count(detector_brands(det)));
+	fprintf(out, "  configuration: %s\n", c->path ? c->path : "built-in defaults (no --config)");
+	fprintf(out, "    SuspectAction %s, ImpersonationAction %s, DKIMVerify %s, AuthservID %s,"
+		" MaxBodyScan %zu, SubjectTag %s\n",
+		conf_action_name(c->suspect_action), conf_action_name(c->impersonation_action),
+		conf_dkim_name(c->dkim_verify), c->authserv_id, c->max_body_scan,
+		c->subject_tag ? c->subject_tag : "(none)");
+}
+
+/* explain_headers - the key fields of the message, sanitised */
+static void explain_headers(FILE *out, const struct check_explain *x, const char *file,
+			    size_t count)
+{
+	fputs("== message ", out);
+	check_text(out, file, strlen(file));
+	if (count > 1)
+		fprintf(out, " #%zu", count);
+	fputc('\n', out);
+	for (size_t i = 0; i < EXPLAIN_KEYS; i++) {
+		fprintf(out, "  %s: ", explain_keys[i]);
+		if (x->key[i] != NULL)
+			explain_value(out, x->key[i]);
+		else
+			fputs("(none)", out);
+		if (x->count[i] > 1)
+			fprintf(out, "  [%zu such fields: the first is shown]", x->count[i]);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < x->nar; i++) {
+		fputs("  Authentication-Results: ", out);
+		explain_value(out, x->ar[i]);
+		fputc('\n', out);
+	}
+	fprintf(out, "  DKIM-Signature: %zu field%s\n", x->dkim_sigs, x->dkim_sigs == 1 ? "" : "s");
+	fputs("  envelope sender (MAIL FROM): ", out);
+	if (x->envelope != NULL) {
+		explain_value(out, x->envelope);
+		fprintf(out, " (from %s)\n", x->envelope_source);
+	} else {
+		fputs("unknown (no Return-Path): not judged\n", out);
+	}
+}
+
+/* explain_from - the From address as the analysis decoded it */
+static void explain_from(FILE *out, const struct message *m)
+{
+	const struct message_from *f = message_from(m);
+
+	fputs("  From, decoded: ", out);
+	if (f->display[0]) {
+		fputc('"', out);
+		check_text(out, f->display, strlen(f->display));
+		fputs("\" ", out);
+	}
+	fputc('<', out);
+	check_text(out, f->address, strlen(f->address));
+	fprintf(out, ">, domain %s", f->domain[0] ? f->domain : "(none)");
+	if (f->fields != 1 || f->addresses != 1)
+		fprintf(out, " (%zu From fields, %zu addresses in the first)", f->fields,
+			f->addresses);
+	fputc('\n', out);
+}
+
+/* explain_findings - each finding with its points and its share of the score */
+static void explain_findings(FILE *out, const struct verdict *v)
+{
+	const struct verdict_policy *p = &message_policy_default;
+	double keep = 1.0;
+	int before = 0;
+
+	fprintf(out, "== verdict\n  %s, score %d (suspect from %d, impersonation from %d)",
+		verdict_kind_name(v->kind), v->score, p->suspect, p->impersonation);
+	if (v->brand)
+		fprintf(out, ", brand %s", brand_name(v->brand));
+	fprintf(out, "\n== findings (points = weight x strength / 100;"
+		" score = 100 x (1 - product of (1 - points/100)))\n");
+	if (v->reasons.count == 0)
+		fputs("  (none)\n", out);
+	for (size_t i = 0; i < v->reasons.count; i++) {
+		const struct reason *r = &v->reasons.item[i];
+		int w = p->weight[r->code], s = r->strength < 0 ? 0 : r->strength > 100 ? 100 : r->strength;
+		int points = w * s / 100, after;
+
+		keep *= 1.0 - points / 100.0;
+		after = (int)(100.0 * (1.0 - keep) + 0.5);
+		fprintf(out, "  %zu. %s (%s): weight %d x strength %d = %d points; score %d -> %d (+%d)\n     ",
+			i + 1, reason_code_name(r->code), reason_where_name(r->where), w, s, points,
+			before, after, after - before);
+		check_text(out, r->detail, strlen(r->detail));
+		fputc('\n', out);
+		before = after;
+	}
+	if (v->reasons.dropped > 0)
+		fprintf(out, "  (%zu more findings past %d not listed, not scored)\n",
+			v->reasons.dropped, REASON_LIST_MAX);
+}
+
+/* explain_dkim - each signature, its result and alignment */
+static void explain_dkim(FILE *out, const struct check_explain *x, const struct message *m)
+{
+	fprintf(out, "== DKIM (DKIMVerify %s): %s\n", conf_dkim_name(x->o->conf->dkim_verify),
+		message_dkim_evaluated(m) ? "verified" :
+		"not verified for this message (From and Sender are no brand's domain)");
+	if (message_dkim_evaluated(m) && message_sig_count(m) == 0)
+		fputs("  no signature\n", out);
+	for (size_t i = 0; i < message_sig_count(m); i++) {
+		const struct message_sig *s = message_sig(m, i);
+
+		fprintf(out, "  d=%s s=%s a=%s: ", s->sig->domain, s->sig->selector,
+			s->sig->algorithm[0] ? s->sig->algorithm : "?");
+		if (!s->checked) {
+			fputs("not checked (not aligned with From: cannot change the verdict)\n", out);
+			continue;
+		}
+		fputs(dkimcheck_result_name(s->sig->result), out);
+		if (s->sig->reason[0])
+			fprintf(out, " (%s)", s->sig->reason);
+		if (s->sig->key_bits)
+			fprintf(out, ", %u-bit key", s->sig->key_bits);
+		if (s->sig->testing)
+			fputs(", key in testing mode (t=y)", out);
+		fputs(s->aligned ? ", aligned with From" : ", not aligned with From", out);
+		if (s->trusted)
+			fprintf(out, ", passed at trusted %s", s->trusted);
+		fputc('\n', out);
+	}
+}
+
+/* explain_links - the links judged and the caps */
+static void explain_links(FILE *out, const struct message *m)
+{
+	struct vbuf caps = VBUF_INIT(4096);
+
+	fprintf(out, "== links judged (%zu)\n", message_link_count(m));
+	for (size_t i = 0; i < message_link_count(m); i++) {
+		const struct message_link *l = message_link(m, i);
+
+		fprintf(out, "  %s ", explain_sources[l->source % 6]);
+		check_text(out, l->host, strlen(l->host));
+		if (l->shows[0]) {
+			fputs(" (text shows ", out);
+			check_text(out, l->shows, strlen(l->shows));
+			fputc(')', out);
+		}
+		if (l->finding) {
+			fprintf(out, ": %s: ", reason_code_name(l->code));
+			check_text(out, l->detail, strlen(l->detail));
+		}
+		fputc('\n', out);
+	}
+	message_caps_text(m, &caps);
+	fputs("== caps\n  ", out);
+	if (caps.len)
+		check_text(out, caps.data, caps.len);
+	else
+		fputs("nothing left out", out);
+	fputc('\n', out);
+	vbuf_free(&caps);
+}
+
+/* explain_action_of - the action the configuration takes on a verdict (filter.c's rule) */
+static enum conf_action explain_action_of(const struct conf *c, const struct verdict *v)
+{
+	return v->kind == VERDICT_SUSPECT ? c->suspect_action :
+	       v->kind == VERDICT_IMPERSONATION ? c->impersonation_action : CONF_ACTION_TAG;
+}
+
+/* explain_raw - a value the milter writes, folds kept, anything else escaped */
+static void explain_raw(FILE *out, const char *v)
+{
+	while (*v) {
+		size_t n = strcspn(v, "\n");
+
+		check_text(out, v, n);
+		v += n;
+		if (*v == '\n') {
+			fputc('\n', out);
+			v++;
+			if (*v == '\t') {
+				fputc('\t', out);
+				v++;
+			}
+		}
+	}
+}
+
+/* explain_removed - edit_strip's callback: note what the milter deletes */
+static bool explain_removed(void *ctx, const char *name, unsigned index)
+{
+	vbuf_printf(ctx, "  removed: %s #%u (incoming, claims to be vigie's)\n", name, index);
+	return true;
+}
+
+/* explain_edits - the header edits at end of message, as the milter makes them */
+static void explain_edits(FILE *out, struct check_explain *x, const struct message *m,
+			  const struct verdict *v)
+{
+	struct vbuf removed = VBUF_INIT(65536), verdict = VBUF_INIT(8192);
+	struct vbuf reasons = VBUF_INIT(8192), ar = VBUF_INIT(8192);
+	struct vbuf subject = VBUF_INIT(EDIT_SUBJECT_MAX + 256);
+	bool failed = false;
+
+	fputs("== headers the milter changes\n", out);
+	if (explain_action_of(x->o->conf, v) == CONF_ACTION_REJECT) {
+		fputs("  none: the message is refused before any header is changed\n", out);
+		goto done;
+	}
+	edit_strip(&x->edit, explain_removed, &removed, &failed);
+	if (x->edit.overflow) {
+		fputs("  none: too many forged X-Vigie-* or Authentication-Results fields to remove;"
+		      " the milter defers the message (4xx)\n", out);
+		goto done;
+	}
+	fputs(vbuf_str(&removed), out);
+	verdict_headers(v, &verdict, &reasons);
+	if (message_authres(m, &ar) && ar.len > 0) {
+		fputs("  inserted at the top: Authentication-Results: ", out);
+		explain_raw(out, vbuf_str(&ar));
+		fputc('\n', out);
+	}
+	fputs("  added: X-Vigie-Verdict: ", out);
+	explain_raw(out, vbuf_str(&verdict));
+	fputc('\n', out);
+	if (reasons.len > 0) {
+		fputs("  added: X-Vigie-Reasons: ", out);
+		explain_raw(out, vbuf_str(&reasons));
+		fputc('\n', out);
+	}
+	if (x->o->conf->subject_tag != NULL && v->kind != VERDICT_CLEAN) {
+		switch (edit_subject(&x->edit, x->o->conf->subject_tag, false, &subject)) {
+		case EDIT_SUBJECT_CHANGE:
+			fputs("  changed: Subject: ", out);
+			explain_raw(out, vbuf_str(&subject));
+			fputc('\n', out);
+			break;
+		case EDIT_SUBJECT_ADD:
+			fputs("  added: Subject: ", out);
+			explain_raw(out, vbuf_str(&subject));
+			fputc('\n', out);
+			break;
+		case EDIT_SUBJECT_KEEP:
+			fputs("  Subject kept: already tagged (or too long to redo)\n", out);
+			break;
+		}
+	}
+done:
+	vbuf_free(&removed);
+	vbuf_free(&verdict);
+	vbuf_free(&reasons);
+	vbuf_free(&ar);
+	vbuf_free(&subject);
+}
+
+/* explain_action - what this configuration does with the verdict */
+static void explain_action(FILE *out, const struct check_explain *x, const struct verdict *v)
+{
+	const struct conf *c = x->o->conf;
+	enum conf_action a = explain_action_of(c, v);
+	struct vbuf text;
+
+	if (a != CONF_ACTION_REJECT && x->edit.overflow) {
+		fputs("== action: tempfail\n  the message is deferred (4xx): forged headers could"
+		      " not all be removed\n", out);
+		return;
+	}
+	fprintf(out, "== action: %s", conf_action_name(a));
+	if (v->kind != VERDICT_CLEAN)
+		fprintf(out, " (%s %s)", v->kind == VERDICT_SUSPECT ? "SuspectAction" :
+			"ImpersonationAction", conf_action_name(a));
+	fputc('\n', out);
+	switch (a) {
+	case CONF_ACTION_TAG:
+		fputs("  the headers above are added and the message is delivered\n", out);
+		break;
+	case CONF_ACTION_QUARANTINE:
+		fprintf(out, "  the headers above are added and the MTA holds the message, reason"
+			" \"vigie: %s score=%d\" (Postfix: hold queue; postqueue -p,"
+			" postsuper -H ID)\n", verdict_kind_name(v->kind), v->score);
+		break;
+	case CONF_ACTION_REJECT:
+		reply_text(c->reject_reply, v->brand ? brand_ascii_name(v->brand) : NULL, &text);
+		/* libmilter sends "%%" as "%" */
+		fputs("  the message is refused: 550 5.7.1 ", out);
+		for (const char *p = vbuf_str(&text); *p; p++) {
+			fputc(*p, out);
+			if (p[0] == '%' && p[1] == '%')
+				p++;
+		}
+		fputc('\n', out);
+		vbuf_free(&text);
+		break;
+	}
+}
+
+/* check_explain_report - the whole report, after message_eom */
+void check_explain_report(struct check_explain *x, const struct detector *det,
+			  const struct message *m, const char *file, size_t count, FILE *out)
+{
+	const struct verdict *v = message_verdict(m);
+
+	explain_setup(out, x->o, det);
+	explain_headers(out, x, file, count);
+	explain_from(out, m);
+	explain_findings(out, v);
+	explain_dkim(out, x, m);
+	explain_links(out, m);
+	explain_edits(out, x, m, v);
+	explain_action(out, x, v);
+	fputc('\n', out);
+}
+
+/* check_explain_free - release; NULL is fine */
+void check_explain_free(struct check_explain *x)
+{
+	if (x == NULL)
+		return;
+	for (size_t i = 0; i < EXPLAIN_KEYS; i++)
+		free(x->key[i]);
+	for (size_t i = 0; i < x->nar; i++)
+		free(x->ar[i]);
+	edit_reset(&x->edit);
+	free(x->envelope);
+	free(x);
+}

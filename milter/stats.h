@@ -1,0 +1,80 @@
+/*
+ * stats - the daemon's counters, and their rendering in the Prometheus text
+ * exposition format (served by metrics.c when StatsSocket is set).
+ *
+ * Counting is a few relaxed C11 atomic additions per message: no lock, no
+ * allocation, nothing that can fail. The counters live for the process
+ * (they survive reloads). Only the labels that change at reload (brand
+ * pack, configuration generation) sit under a lock, taken at reload and
+ * when rendering, never on the path of a message.
+ */
+#ifndef VIGIE_STATS_H
+#define VIGIE_STATS_H
+
+#include <stdbool.h>
+
+#include "vbuf.h"
+
+struct verdict;
+struct packfile;
+
+enum stats_skip {
+	STATS_SKIP_LOCAL,		/* no client address: sendmail(1), pickup */
+	STATS_SKIP_INTERNAL,		/* InternalHosts */
+	STATS_SKIP_ORIGINATING,		/* {daemon_name} ORIGINATING */
+	STATS_SKIP_AUTHENTICATED,	/* SkipAuthenticated */
+	STATS_SKIP_COUNT
+};
+
+enum stats_action {
+	STATS_ACTION_TAG,
+	STATS_ACTION_QUARANTINE,
+	STATS_ACTION_REJECT,
+	STATS_ACTION_TEMPFAIL,		/* deferred: forged headers not all removed */
+	STATS_ACTION_COUNT
+};
+
+enum stats_error {
+	STATS_ERR_SESSION,		/* no state for a connection: tempfail */
+	STATS_ERR_NO_RUNTIME,		/* no configuration yet: tempfail */
+	STATS_ERR_STRIP,		/* forged header not removed: deferred */
+	STATS_ERR_HEADER,		/* the MTA refused a header we add */
+	STATS_ERR_SUBJECT,		/* the MTA refused the tagged Subject */
+	STATS_ERR_REPLY,		/* the MTA refused the reject text */
+	STATS_ERR_QUARANTINE,		/* the MTA cannot quarantine: tagged only */
+	STATS_ERR_DNS,			/* DKIM key lookup failed (temperror) */
+	STATS_ERR_COUNT
+};
+
+/* DKIM results as RFC 8601 names them */
+enum stats_dkim {
+	STATS_DKIM_NONE,
+	STATS_DKIM_PASS,
+	STATS_DKIM_FAIL,
+	STATS_DKIM_POLICY,
+	STATS_DKIM_NEUTRAL,
+	STATS_DKIM_TEMPERROR,
+	STATS_DKIM_PERMERROR,
+	STATS_DKIM_COUNT
+};
+
+#define STATS_BRANDS_MAX 256		/* brands counted by name; then "other" */
+#define STATS_OUT_MAX (256u << 10)	/* bytes of one rendering */
+
+void stats_connection(void);
+void stats_peer(void);
+void stats_message(void);
+void stats_skipped(enum stats_skip why);
+void stats_aborted(void);
+void stats_capped(void);
+void stats_verdict(const struct verdict *v, const char *brand, enum stats_action action,
+		   double ms);
+void stats_dkim(enum stats_dkim result);
+bool stats_dkim_lookup(const char *name, enum stats_dkim *out);
+void stats_error(enum stats_error e);
+void stats_reload(bool ok);
+void stats_build(const char *version, const char *libmilter);
+void stats_pack(const char *origin, const struct packfile *pack, unsigned long generation);
+void stats_render(struct vbuf *out);
+
+#endif
