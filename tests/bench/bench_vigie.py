@@ -9,7 +9,9 @@
 Generates two corpora with gencorpus.py (a mixed one, unsigned, and the same
 mix all signed, half rsa-2048, half ed25519), then for each corpus and
 connection count starts opendkim, vigie with DKIMVerify always and vigie
-with DKIMVerify brands (the default), warms each up, and runs miltergen
+with DKIMVerify brands (the default) (and with --peers ...,null
+tests/bench/nullmilter, a libmilter filter that analyses nothing: what
+libmilter alone costs), warms each up, and runs miltergen
 --runs times on each, alternating the peers run by run so that the noise of
 a shared machine falls on all of them alike. Prints for each peer msg/s,
 the milter's CPU ms per message, p50/p99 latency and peak RSS (min/median/
@@ -35,12 +37,13 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from opendkimpeer import OpenDKIM  # noqa: E402
 from taputil import GENCORPUS, MILTERGEN, PYTHON3, summary  # noqa: E402
-from vigiepeer import Vigie  # noqa: E402
+from vigiepeer import NullMilter, Vigie  # noqa: E402
 
 PEERS = {
     "opendkim": "opendkim",
     "always": "vigie DKIMVerify always",
     "brands": "vigie DKIMVerify brands",
+    "null": "nullmilter (no analysis)",
 }
 
 
@@ -63,6 +66,8 @@ def make_peer(kind, directory, keys, args, port):
     spec = f"inet:{port}@127.0.0.1" if args.socket == "inet" else None
     if kind == "opendkim":
         return OpenDKIM(directory, keys, socket_spec=spec)
+    if kind == "null":
+        return NullMilter(directory, socket_spec=spec, options=["-H", "2"])
     return Vigie(directory, keys, dkim=kind, socket_spec=spec, log=not args.no_log)
 
 
@@ -77,6 +82,8 @@ def expects(kind, result):
     ar = ["-e", f"Authentication-Results:dkim={result}"]
     if kind == "opendkim":
         return ar
+    if kind == "null":
+        return ["-e", "X-Null-Milter"]
     return ["-e", "X-Vigie-Verdict"] + (ar if kind == "always" else [])
 
 
@@ -158,7 +165,7 @@ def main():
     args = ap.parse_args()
     kinds = [k for k in args.peers.split(",") if k]
     if any(k not in PEERS for k in kinds):
-        ap.error("--peers: opendkim, always, brands")
+        ap.error("--peers: " + ", ".join(PEERS))
     work = args.keep or tempfile.mkdtemp(prefix="vigie-bench-")
     os.makedirs(work, exist_ok=True)
     os.chmod(work, 0o755)    # vigie reads the keys as nobody
