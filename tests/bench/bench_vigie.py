@@ -3,17 +3,20 @@
 
     tests/bench/bench_vigie.py [--connections 1,10,100] [--runs 5]
                                [--messages 2000] [--corpus 500] [--size 4096]
-                               [--per-connection 1] [--socket unix|inet]
-                               [--peers opendkim,always,brands] [--no-log] [--keep DIR]
+                               [--corpora mixed,signed,real] [--per-connection 1]
+                               [--socket unix|inet] [--peers opendkim,always,brands,null]
+                               [--no-log] [--keep DIR]
 
-Generates two corpora with gencorpus.py (a mixed one, unsigned, and the same
-mix all signed, half rsa-2048, half ed25519), then for each corpus and
-connection count starts opendkim, vigie with DKIMVerify always and vigie
-with DKIMVerify brands (the default) (and with --peers ...,null
-tests/bench/nullmilter, a libmilter filter that analyses nothing: what
-libmilter alone costs), warms each up, and runs miltergen
---runs times on each, alternating the peers run by run so that the noise of
-a shared machine falls on all of them alike. Prints for each peer msg/s,
+Generates corpora with gencorpus.py (mixed: the mix unsigned; signed: the
+same mix all signed, half rsa-2048, half ed25519; both --size bytes a
+message; real, asked with --corpora: the mix at its natural sizes, median
+8 KB, one in eight over 50 KB, 30 % signed), then for each corpus and
+connection count starts opendkim, vigie with DKIMVerify always, vigie with
+DKIMVerify brands (the default) and, asked with --peers, null:
+tests/bench/nullmilter, a libmilter filter that analyses nothing (what
+libmilter alone costs); warms each up and runs miltergen --runs times on
+each, alternating the peers run by run so that the noise of a shared
+machine falls on all of them alike. Prints for each peer msg/s,
 the milter's CPU ms per message, p50/p99 latency and peak RSS (min/median/
 max), and vigie's ratios to opendkim of the same round: throughput
 (higher is better) and CPU per message (lower is better).
@@ -23,7 +26,9 @@ Every run must end with zero errors, every message with the peer's header
 in "always" mode; X-Vigie-Verdict from vigie), else the figures are not
 printed. --per-connection 0 keeps each connection for all its messages
 (threads' worth of load: --connections 1,2,4 --per-connection 0 is the
-scaling run). --socket inet puts every peer on a loopback TCP port.
+scaling run). --socket inet puts every peer on a loopback TCP port; a
+peer named with -inet (always-inet, opendkim-inet, null-inet) is on one
+while the others stay on unix sockets, to compare both in one run.
 """
 
 import argparse
@@ -47,23 +52,44 @@ PEERS = {
 }
 
 
+# gencorpus.py options and the DKIM result every message must get, per corpus
+CORPORA = {
+    "mixed": (lambda a: ["--size", str(a.size)], "none"),
+    "signed": (lambda a: ["--size", str(a.size), "--all-signed"], "pass"),
+    "real": (lambda a: ["--signed", "0.3"], "(none|pass)"),
+}
+
+
 def corpora(work, args):
-    """(name, messages directory, DKIM result expected) for each corpus, and the keys file."""
+    """(name, messages directory, DKIM result expected) for each corpus asked, and
+    the TestPublicKeys file (every corpus is signed with the same keys)."""
     keys = os.path.join(work, "keys")
     out = []
-    for name, extra, result in (("mixed", [], "none"), ("signed", ["--all-signed"], "pass")):
+    for name in args.corpora.split(","):
+        opts, result = CORPORA[name]
         d = os.path.join(work, name)
         if not os.path.isdir(os.path.join(d, "messages")):
-            subprocess.run([PYTHON3, GENCORPUS, "--count", str(args.corpus), "--size",
-                            str(args.size), "--keys", keys, *extra, d], check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run([PYTHON3, GENCORPUS, "--count", str(args.corpus), "--keys", keys,
+                            *opts(args), d], check=True, stdout=subprocess.DEVNULL)
         out.append((name, os.path.join(d, "messages"), result))
-    return out, os.path.join(work, "signed", "test-keys")
+    signer = [os.path.join(work, n, "test-keys") for n, _, _ in out]
+    signer = [f for f in signer if os.path.exists(f)]
+    if not signer:
+        signer = [os.path.join(work, "test-keys")]
+        open(signer[0], "w").close()
+    return out, signer[0]
+
+
+def base(kind):
+    """A peer kind without its -inet suffix."""
+    return kind[:-5] if kind.endswith("-inet") else kind
 
 
 def make_peer(kind, directory, keys, args, port):
     """An opendkim or vigie process for this round, not started."""
-    spec = f"inet:{port}@127.0.0.1" if args.socket == "inet" else None
+    tcp = args.socket == "inet" or kind.endswith("-inet")
+    spec = f"inet:{port}@127.0.0.1" if tcp else None
+    kind = base(kind)
     if kind == "opendkim":
         return OpenDKIM(directory, keys, socket_spec=spec)
     if kind == "null":
@@ -80,6 +106,7 @@ def peer_socket(peer):
 def expects(kind, result):
     """miltergen -e arguments: what every message must get from this peer."""
     ar = ["-e", f"Authentication-Results:dkim={result}"]
+    kind = base(kind)
     if kind == "opendkim":
         return ar
     if kind == "null":
@@ -103,9 +130,9 @@ def spread(values, fmt):
     return "/".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values)))
 
 
-def report(name, conns, kinds, runs):
-    """The lines of one corpus and connection count."""
-    base = runs.get("opendkim")
+def report(name, conns, kinds, runs, ref_kind):
+    """The lines of one corpus and connection count; ratios to ref_kind's runs."""
+    ref = runs.get(ref_kind)
     for kind in kinds:
         rs = runs[kind]
         rate = [float(r["msg_per_s"]) for r in rs]
@@ -114,14 +141,15 @@ def report(name, conns, kinds, runs):
                  spread([float(r["p50_ms"]) for r in rs], "{:.2f}"),
                  spread([float(r["p99_ms"]) for r in rs], "{:.2f}"),
                  spread([float(r["rss_peak_kb"]) / 1024 for r in rs], "{:.1f}")]
-        if base is not None and kind != "opendkim":
-            cells.append(spread([v / float(b["msg_per_s"]) for v, b in zip(rate, base)],
+        if ref is not None and kind != ref_kind:
+            cells.append(spread([v / float(b["msg_per_s"]) for v, b in zip(rate, ref)],
                                 "{:.2f}"))
-            cells.append(spread([v / float(b["cpu_s_per_1000"]) for v, b in zip(cpu, base)],
+            cells.append(spread([v / float(b["cpu_s_per_1000"]) for v, b in zip(cpu, ref)],
                                 "{:.2f}"))
         else:
             cells += ["-", "-"]
-        print(f"{name:7} {conns:>5}  {PEERS[kind]:24} " + " ".join(f"{c:>19}" for c in cells))
+        label = PEERS[base(kind)] + (" TCP" if kind.endswith("-inet") else "")
+        print(f"{name:7} {conns:>5}  {label:28} " + " ".join(f"{c:>19}" for c in cells))
     sys.stdout.flush()
 
 
@@ -158,14 +186,20 @@ def main():
     ap.add_argument("--socket", choices=("unix", "inet"), default="unix")
     ap.add_argument("--port", type=int, default=18891, help="first TCP port with --socket inet")
     ap.add_argument("--peers", default="opendkim,always,brands")
-    ap.add_argument("--corpora", default="mixed,signed")
+    ap.add_argument("--corpora", default="mixed,signed",
+                    help="mixed (4 KB, unsigned), signed (4 KB, all signed), "
+                         "real (gencorpus sizes, 30 %% signed)")
+    ap.add_argument("--ratio-to", help="the peer the ratios are to (opendkim, else the first)")
     ap.add_argument("--no-log", action="store_true",
                     help="vigie in the background with no log (else a log line per message)")
     ap.add_argument("--keep", help="work in this directory and keep it")
     args = ap.parse_args()
     kinds = [k for k in args.peers.split(",") if k]
-    if any(k not in PEERS for k in kinds):
-        ap.error("--peers: " + ", ".join(PEERS))
+    if any(c not in CORPORA for c in args.corpora.split(",")):
+        ap.error("--corpora: " + ", ".join(CORPORA))
+    if any(base(k) not in PEERS for k in kinds):
+        ap.error("--peers: " + ", ".join(PEERS) + ", each also with -inet (TCP)")
+    ref = args.ratio_to or ("opendkim" if "opendkim" in kinds else kinds[0])
     work = args.keep or tempfile.mkdtemp(prefix="vigie-bench-")
     os.makedirs(work, exist_ok=True)
     os.chmod(work, 0o755)    # vigie reads the keys as nobody
@@ -175,14 +209,12 @@ def main():
                   f"of {args.messages} messages per peer after a warm-up; "
                   f"{args.per_connection or 'all'} message(s) per connection; "
                   f"vigie logs {'nothing' if args.no_log else 'a line per message'}; "
-                  "min/median/max; ratios are vigie / opendkim of the same round")
-            print(f"{'corpus':7} {'conns':>5}  {'peer':24} " + " ".join(
+                  f"min/median/max; ratios are to {ref} in the same round")
+            print(f"{'corpus':7} {'conns':>5}  {'peer':28} " + " ".join(
                 f"{h:>19}" for h in ("msg/s", "cpu ms/msg", "p50 ms", "p99 ms", "rss MB",
                                      "msg/s ratio", "cpu ratio")))
             sets, keys = corpora(work, args)
             for name, msgdir, result in sets:
-                if name not in args.corpora.split(","):
-                    continue
                 for conns in [int(c) for c in args.connections.split(",")]:
                     runs = round_robin(kinds, work, keys, msgdir, conns, result, args, log,
                                        f"{name}-{conns}")
@@ -191,7 +223,7 @@ def main():
                         print(f"{name:7} {conns:>5}  errors from {','.join(bad)}: see runs.log "
                               "(run with --keep DIR)")
                         continue
-                    report(name, conns, kinds, runs)
+                    report(name, conns, kinds, runs, ref)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
