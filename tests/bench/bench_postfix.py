@@ -27,7 +27,7 @@ message must carry its header (X-Vigie-Verdict, or opendkim's
 Authentication-Results), else its figures are not printed.
 
 --quickack turns delayed ACKs off on the namespace's loopback route (what
-an admin can do on the MTA host: `ip route change local 127.0.0.0/8 dev lo
+an admin can do on the MTA host: `ip route replace local 127.0.0.0/8 dev lo
 table local ... quickack 1`). --capture DIR records one short run of each TCP mode with tshark (capture
 filter: the milter's port) into DIR/MODE.pcap and counts the delayed-ACK
 stalls in it, by the side whose data waited (modes null-inet-nagle and

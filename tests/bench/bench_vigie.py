@@ -130,6 +130,13 @@ def spread(values, fmt):
     return "/".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values)))
 
 
+def ratios(values, refs):
+    """min/median/max of value / ref, round by round ("-" when no ref is above 0:
+    CPU is counted in clock ticks, too coarse for a tiny run)."""
+    r = [v / b for v, b in zip(values, refs) if b > 0]
+    return spread(r, "{:.2f}") if r else "-"
+
+
 def report(name, conns, kinds, runs, ref_kind):
     """The lines of one corpus and connection count; ratios to ref_kind's runs."""
     ref = runs.get(ref_kind)
@@ -142,10 +149,8 @@ def report(name, conns, kinds, runs, ref_kind):
                  spread([float(r["p99_ms"]) for r in rs], "{:.2f}"),
                  spread([float(r["rss_peak_kb"]) / 1024 for r in rs], "{:.1f}")]
         if ref is not None and kind != ref_kind:
-            cells.append(spread([v / float(b["msg_per_s"]) for v, b in zip(rate, ref)],
-                                "{:.2f}"))
-            cells.append(spread([v / float(b["cpu_s_per_1000"]) for v, b in zip(cpu, ref)],
-                                "{:.2f}"))
+            cells.append(ratios(rate, [float(b["msg_per_s"]) for b in ref]))
+            cells.append(ratios(cpu, [float(b["cpu_s_per_1000"]) for b in ref]))
         else:
             cells += ["-", "-"]
         label = PEERS[base(kind)] + (" TCP" if kind.endswith("-inet") else "")
