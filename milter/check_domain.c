@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
 #include "brands.h"
@@ -20,7 +21,7 @@
 #include "json.h"
 #include "verdict.h"
 
-/* check_text - bytes for a terminal: UTF-8 kept, controls and bad bytes escaped */
+/* check_text - bytes for a terminal: UTF-8 kept; controls, hidden characters and bad bytes escaped */
 void check_text(FILE *out, const char *s, size_t len)
 {
 	for (int32_t i = 0; i < (int32_t)len;) {
@@ -31,7 +32,10 @@ void check_text(FILE *out, const char *s, size_t len)
 		if (c < 0) {
 			for (int32_t k = start; k < i; k++)
 				fprintf(out, "\\x%02X", (unsigned char)s[k]);
-		} else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+		} else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ||
+			   u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
+			   u_hasBinaryProperty(c, UCHAR_BIDI_CONTROL)) {
+			/* hidden and direction-changing characters are shown, not obeyed */
 			fprintf(out, "[U+%04X]", (unsigned)c);
 		} else {
 			fwrite(s + start, 1, (size_t)(i - start), out);
