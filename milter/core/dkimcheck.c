@@ -369,7 +369,7 @@ struct dkimcheck_hset {
 		size_t len;
 	} name[DKIMCHECK_HNAMES_MAX];
 	size_t n;
-	bool all;		/* too many names, or one unreadable: give every field */
+	bool all;		/* too many names to track: give every field */
 };
 
 /* dkimcheck_fws - past folding white space */
