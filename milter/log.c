@@ -22,6 +22,7 @@ static bool log_syslog_on;
 static bool log_stderr_on = true;
 static bool log_opened;
 static int log_facility = LOG_MAIL;
+static long log_pid;			/* set by log_setup, after going to the background */
 
 /* log_setup - choose where lines go; called at start-up and on reload */
 void log_setup(bool use_syslog, int facility, bool use_stderr)
@@ -38,6 +39,7 @@ void log_setup(bool use_syslog, int facility, bool use_stderr)
 	log_syslog_on = use_syslog;
 	log_facility = facility;
 	log_stderr_on = use_stderr;
+	log_pid = (long)getpid();
 	pthread_mutex_unlock(&log_lock);
 }
 
@@ -57,11 +59,37 @@ static const char *log_prefix(int prio)
 	}
 }
 
+/*
+ * log_stderr - the line with a time stamp, in one write(): dprintf would
+ * add an fstat, an lseek and a buffer allocation to every line.
+ */
+static void log_stderr(int prio, long pid, const char *line)
+{
+	char out[LOG_LINE_MAX + 96], stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int n;
+
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", localtime_r(&now, &tm));
+	n = snprintf(out, sizeof(out), "%s vigie[%ld]: %s%s\n", stamp,
+		     pid ? pid : (long)getpid(), log_prefix(prio), line);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(out)) {
+		n = (int)sizeof(out) - 1;
+		out[n - 1] = '\n';
+	}
+	/* a lost log line is not worth failing a message for */
+	if (write(STDERR_FILENO, out, (size_t)n) < 0)
+		return;
+}
+
 /* log_msg - one line, to syslog and/or stderr */
 void log_msg(int prio, const char *fmt, ...)
 {
 	char line[LOG_LINE_MAX];
 	bool to_syslog, to_stderr;
+	long pid;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -71,18 +99,12 @@ void log_msg(int prio, const char *fmt, ...)
 	pthread_mutex_lock(&log_lock);
 	to_syslog = log_syslog_on;
 	to_stderr = log_stderr_on;
+	pid = log_pid;
 	pthread_mutex_unlock(&log_lock);
 	if (to_syslog)
 		syslog(prio, "%s%s", log_prefix(prio), line);
-	if (to_stderr) {
-		char stamp[32];
-		time_t now = time(NULL);
-		struct tm tm;
-
-		strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", localtime_r(&now, &tm));
-		dprintf(STDERR_FILENO, "%s vigie[%ld]: %s%s\n", stamp, (long)getpid(),
-			log_prefix(prio), line);
-	}
+	if (to_stderr)
+		log_stderr(prio, pid, line);
 }
 
 /*

@@ -8,8 +8,12 @@
  * key lookup callback through libopendkim's user context, and the key cache
  * (keycache.h) through a thread-local pointer set around dkim_eoh/dkim_eom. Header fields are
  * kept until the end of headers and libopendkim sees the message only if it
- * carries a DKIM-Signature, so unsigned mail costs a copy of its header.
- * Nothing here fails a message: bad input shows in the results.
+ * carries a DKIM-Signature, so unsigned mail costs a copy of its header;
+ * of a signed message it sees only the fields some h= covers, From and the
+ * signatures (the others change no hash: Received, ARC, X-...).
+ * libopendkim holds a body run with no space or line end whole: a run past
+ * DKIMCHECK_RUN_MAX ends the hashing, so a message's memory does not grow
+ * with its body. Nothing here fails a message: bad input shows in the results.
  */
 #include <opendkim/dkim.h>
 #include <stdint.h>
@@ -29,6 +33,7 @@
 #define DKIMCHECK_KEYNAME_MAX 320	/* selector, "._domainkey.", domain */
 #define DKIMCHECK_BODY_PIECE 8192	/* body bytes converted at a time */
 #define DKIMCHECK_DNS_BUDGET 2		/* DNS time per message, in DNSTimeouts */
+#define DKIMCHECK_HNAMES_MAX 64		/* names of h= tags tracked; past it every field goes */
 
 struct dkimcheck_lib {
 	DKIM_LIB *dkim;
@@ -59,6 +64,8 @@ struct dkimcheck {
 	bool eoh, done;
 	bool wants_body;
 	bool prev_cr;			/* the body so far ends with CR */
+	bool run_over;			/* a body run went past DKIMCHECK_RUN_MAX */
+	size_t run;			/* bytes of the run the body so far ends with */
 	int64_t dns_deadline;		/* 0 until the first DNS lookup */
 	dkimcheck_filter_fn filter;	/* NULL: every signature is checked */
 	void *filter_ctx;
@@ -355,9 +362,110 @@ void dkimcheck_header(struct dkimcheck *v, const char *name, const char *value)
 		v->nsigfields++;
 }
 
+/* the field names some signature covers (pointers into the kept fields) */
+struct dkimcheck_hset {
+	struct {
+		const char *p;
+		size_t len;
+	} name[DKIMCHECK_HNAMES_MAX];
+	size_t n;
+	bool all;		/* too many names to track: give every field */
+};
+
+/* dkimcheck_fws - past folding white space */
+static const char *dkimcheck_fws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
+/* dkimcheck_hname - add one name of an h= list, [p, end) with its white space */
+static void dkimcheck_hname(struct dkimcheck_hset *set, const char *p, const char *end)
+{
+	p = dkimcheck_fws(p, end);
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' ||
+			   end[-1] == '\n'))
+		end--;
+	if (p == end)
+		return;
+	for (size_t i = 0; i < set->n; i++)
+		if (set->name[i].len == (size_t)(end - p) &&
+		    strncasecmp(set->name[i].p, p, set->name[i].len) == 0)
+			return;
+	if (set->n == DKIMCHECK_HNAMES_MAX) {
+		set->all = true;
+		return;
+	}
+	set->name[set->n].p = p;
+	set->name[set->n++].len = (size_t)(end - p);
+}
+
+/* dkimcheck_hlist - the names of every h= tag of one DKIM-Signature value */
+static void dkimcheck_hlist(struct dkimcheck_hset *set, const char *value)
+{
+	const char *end = value + strlen(value);
+
+	for (const char *p = value; p < end && !set->all;) {
+		const char *semi = memchr(p, ';', (size_t)(end - p));
+		const char *tag_end = semi ? semi : end;
+		const char *q = dkimcheck_fws(p, tag_end);
+
+		if (q < tag_end && (*q == 'h' || *q == 'H') &&
+		    (q = dkimcheck_fws(q + 1, tag_end)) < tag_end &&
+		    *q == '=') {
+			for (const char *n = q + 1; n <= tag_end;) {
+				const char *colon = memchr(n, ':', (size_t)(tag_end - n));
+				const char *stop = colon ? colon : tag_end;
+
+				dkimcheck_hname(set, n, stop);
+				n = stop + 1;
+			}
+		}
+		p = tag_end + 1;
+	}
+}
+
+/*
+ * dkimcheck_wanted - whether libopendkim needs a field: the signatures, From
+ * (it reads the sender there) and what some h= covers. Any other field
+ * changes no hash: not giving it saves its parsing and copying.
+ */
+static bool dkimcheck_wanted(const struct dkimcheck_hset *set, const char *field)
+{
+	const char *colon = strchr(field, ':');
+	size_t n = colon ? (size_t)(colon - field) : 0;
+
+	if (set->all || n == 0 || field[n - 1] == ' ' || field[n - 1] == '\t')
+		return true;
+	if ((n == 14 && strncasecmp(field, "DKIM-Signature", 14) == 0) ||
+	    (n == 4 && strncasecmp(field, "From", 4) == 0))
+		return true;
+	for (size_t i = 0; i < set->n; i++)
+		if (set->name[i].len == n && strncasecmp(set->name[i].p, field, n) == 0)
+			return true;
+	return false;
+}
+
+/* dkimcheck_covered - the names the kept signatures cover */
+static void dkimcheck_covered(const struct dkimcheck *v, struct dkimcheck_hset *set)
+{
+	set->n = 0;
+	set->all = false;
+	for (size_t off = 0; off < v->fields.len && !set->all;) {
+		const char *field = v->fields.data + off;
+		size_t len = strlen(field);
+
+		if (len > 15 && strncasecmp(field, "DKIM-Signature:", 15) == 0)
+			dkimcheck_hlist(set, field + 15);
+		off += len + 1;
+	}
+}
+
 /* dkimcheck_eoh - end of headers: hand a signed message to libopendkim */
 void dkimcheck_eoh(struct dkimcheck *v)
 {
+	struct dkimcheck_hset set;
 	DKIM_STAT st;
 
 	if (v->eoh)
@@ -369,11 +477,12 @@ void dkimcheck_eoh(struct dkimcheck *v)
 	if (v->dkim == NULL)
 		return;
 	dkim_set_user_context(v->dkim, v);
+	dkimcheck_covered(v, &set);
 	for (size_t off = 0; off < v->fields.len;) {
 		char *field = v->fields.data + off;
 		size_t len = strlen(field);
 
-		if (len > 0)
+		if (len > 0 && dkimcheck_wanted(&set, field))
 			(void)dkim_header(v->dkim, (u_char *)field, len);
 		off += len + 1;
 	}
@@ -395,6 +504,40 @@ static bool dkimcheck_bare_lf(const char *p, size_t len, bool prev_cr)
 	return false;
 }
 
+/* dkimcheck_sep - a byte that ends what libopendkim holds of a body run */
+static bool dkimcheck_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/*
+ * dkimcheck_run_ok - follow the run of non-space bytes through p; false if
+ * one goes past DKIMCHECK_RUN_MAX. Reads the chunk backwards to its last
+ * space (a few bytes, usually); forwards only when a long run could hide
+ * inside it.
+ */
+static bool dkimcheck_run_ok(struct dkimcheck *v, const char *p, size_t len)
+{
+	size_t i = len, r;
+
+	while (i > 0 && !dkimcheck_sep(p[i - 1]))
+		i--;
+	if (i == 0) {
+		v->run += len;
+		return v->run <= DKIMCHECK_RUN_MAX;
+	}
+	if (v->run + i > DKIMCHECK_RUN_MAX) {
+		r = v->run;
+		for (size_t j = 0; j < i; j++) {
+			r = dkimcheck_sep(p[j]) ? 0 : r + 1;
+			if (r > DKIMCHECK_RUN_MAX)
+				return false;
+		}
+	}
+	v->run = len - i;
+	return v->run <= DKIMCHECK_RUN_MAX;
+}
+
 /* dkimcheck_body - one body chunk; false once DKIM needs no more body */
 bool dkimcheck_body(struct dkimcheck *v, const void *data, size_t len)
 {
@@ -404,6 +547,12 @@ bool dkimcheck_body(struct dkimcheck *v, const void *data, size_t len)
 		dkimcheck_eoh(v);
 	if (!v->wants_body || v->done || len == 0)
 		return v->wants_body && !v->done;
+	if (!dkimcheck_run_ok(v, p, len)) {
+		/* past the cap: the body is not hashed whole, no signature passes */
+		v->run_over = true;
+		v->wants_body = false;
+		return false;
+	}
 	if (!dkimcheck_bare_lf(p, len, v->prev_cr)) {
 		/* libopendkim reads the body and never writes it */
 		(void)dkim_body(v->dkim, (u_char *)(uintptr_t)p, len);
@@ -460,6 +609,9 @@ void dkimcheck_eom(struct dkimcheck *v)
 		if (v->overflow) {
 			s->result = DKIMCHECK_NEUTRAL;
 			s->reason = "header over vigie's limits";
+		} else if (v->run_over) {
+			s->result = DKIMCHECK_NEUTRAL;
+			s->reason = "body line over vigie's limits";
 		}
 	}
 	dkim_free(v->dkim);

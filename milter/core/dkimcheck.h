@@ -30,6 +30,14 @@
 #define DKIMCHECK_SELECTOR_MAX 127
 #define DKIMCHECK_ALG_MAX 31
 #define DKIMCHECK_B_PREFIX 8		/* characters of b= kept, as RFC 6008 asks */
+/*
+ * Body bytes with no space, tab or line feed between them (a CR counts)
+ * that libopendkim is given: its relaxed canonicalization holds such a run
+ * whole until it ends. Past it the body is not hashed further and every
+ * signature is neutral ("body line over vigie's limits"); RFC 5322 lines
+ * stop at 998.
+ */
+#define DKIMCHECK_RUN_MAX (64u << 10)
 
 /* RFC 8601 section 2.7.1, in its order; NONE is "no signature" */
 enum dkimcheck_result {

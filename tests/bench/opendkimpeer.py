@@ -42,36 +42,58 @@ def _netless():
 
 
 class OpenDKIM:
-    """One opendkim -f process on a unix socket in directory."""
+    """One opendkim -f process on a unix socket in directory, or on socket_spec;
+    in a network namespace of its own only on a unix socket."""
 
-    def __init__(self, directory, test_keys, authserv="mx.test"):
+    def __init__(self, directory, test_keys, authserv="mx.test", socket_spec=None,
+                 umask="007", netless=True):
         self.dir = directory
+        self.netless = netless and self.spec_is_unix(socket_spec)
         self.sock = os.path.join(directory, "opendkim.sock")
+        self.spec = socket_spec or "local:" + self.sock
         self.conf = os.path.join(directory, "opendkim.conf")
         self.log = os.path.join(directory, "opendkim.log")
         with open(self.conf, "w") as f:
-            f.write(f"Mode v\nSocket local:{self.sock}\nTestPublicKeys {test_keys}\n"
+            f.write(f"Mode v\nSocket {self.spec}\nTestPublicKeys {test_keys}\n"
                     f"AlwaysAddARHeader yes\nAuthservID {authserv}\nSyslog no\n"
-                    "Background no\nSoftwareHeader no\nUMask 007\n")
+                    "Background no\nSoftwareHeader no\n"
+                    f"UMask {umask}\n")
         self.proc = None
+
+    @staticmethod
+    def spec_is_unix(spec):
+        """Whether a socket spec names a unix socket (None: the default one)."""
+        return spec is None or spec.startswith("local:") or spec.startswith("unix:")
 
     def start(self, wait=10.0):
         """Start and wait until the socket answers; False if it never does."""
         with open(self.log, "w") as log:
             # unshare execs opendkim, so the PID is opendkim's own
-            self.proc = subprocess.Popen(_netless() + [OPENDKIM, "-f", "-x", self.conf],
+            prefix = _netless() if self.netless else []
+            self.proc = subprocess.Popen(prefix + [OPENDKIM, "-f", "-x", self.conf],
                                          stdout=log, stderr=log)
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 return False
-            try:
-                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-                    s.connect(self.sock)
-                    return True
-            except OSError:
-                time.sleep(0.05)
+            if self._answers():
+                return True
+            time.sleep(0.05)
         return False
+
+    def _answers(self):
+        """Whether the socket accepts a connection."""
+        if self.spec.startswith("local:"):
+            fam, addr = socket.AF_UNIX, self.sock
+        else:
+            port, _, host = self.spec.split(":", 1)[1].partition("@")
+            fam, addr = socket.AF_INET, (host or "127.0.0.1", int(port))
+        try:
+            with socket.socket(fam, socket.SOCK_STREAM) as s:
+                s.connect(addr)
+            return True
+        except OSError:
+            return False
 
     @property
     def pid(self):
@@ -84,11 +106,7 @@ class OpenDKIM:
         os.kill(self.proc.pid, signal.SIGTERM)
         # libmilter notices the signal when its accept loop wakes up (every
         # few seconds); a connection wakes it at once
-        try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-                s.connect(self.sock)
-        except OSError:
-            pass
+        self._answers()
         try:
             self.proc.wait(10)
         except subprocess.TimeoutExpired:

@@ -196,6 +196,55 @@ START_TEST(changed_body_fails_on_its_hash)
 }
 END_TEST
 
+/* with_run - the RFC message with a run of n non-space bytes ending its body */
+static char *with_run(size_t n, size_t *len)
+{
+	char *out = xmalloc(rfclen + n + 3);
+
+	memcpy(out, rfc, rfclen);
+	memset(out + rfclen, 'x', n);
+	memcpy(out + rfclen + n, "\r\n", 3);
+	*len = rfclen + n + 2;
+	return out;
+}
+
+START_TEST(body_run_past_the_cap_leaves_every_signature_neutral)
+{
+	static const size_t chunks[] = { 0, 1000, 65535 };
+	size_t len;
+	char *over = with_run(DKIMCHECK_RUN_MAX, &len);
+
+	for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		struct dkimcheck *v = dkimcheck_new(lib);
+
+		msgfeed(v, over, len, chunks[c]);
+		ck_assert_uint_eq(dkimcheck_count(v), 2);
+		for (size_t i = 0; i < 2; i++) {
+			ck_assert_int_eq(dkimcheck_sig(v, i)->result, DKIMCHECK_NEUTRAL);
+			ck_assert_str_eq(dkimcheck_sig(v, i)->reason, "body line over vigie's limits");
+		}
+		dkimcheck_free(v);
+	}
+	free(over);
+}
+END_TEST
+
+START_TEST(body_run_at_the_cap_is_hashed)
+{
+	size_t len;
+	/* the CR before the line end counts in the run */
+	char *at = with_run(DKIMCHECK_RUN_MAX - 1, &len);
+	struct dkimcheck *v = dkimcheck_new(lib);
+
+	/* hashed whole: the body changed, so its hash does not match */
+	msgfeed(v, at, len, 1000);
+	ck_assert_int_eq(dkimcheck_sig(v, 0)->result, DKIMCHECK_FAIL);
+	ck_assert_str_eq(dkimcheck_sig(v, 0)->reason, "body hash mismatch");
+	dkimcheck_free(v);
+	free(at);
+}
+END_TEST
+
 START_TEST(key_names_are_found_in_any_case)
 {
 	char *msg = xstrdup(rfc);
@@ -485,6 +534,95 @@ START_TEST(huge_h_list_is_handled)
 }
 END_TEST
 
+/* split_at_body - the RFC message with text added at the end of its header */
+static char *split_at_body(const char *text, size_t *len)
+{
+	const char *body = strstr(rfc, "\r\n\r\n") + 2;
+	size_t head = (size_t)(body - rfc), tlen = strlen(text);
+	char *out = xmalloc(rfclen + tlen + 1);
+
+	memcpy(out, rfc, head);
+	memcpy(out + head, text, tlen);
+	memcpy(out + head + tlen, body, rfclen - head + 1);
+	*len = rfclen + tlen;
+	return out;
+}
+
+START_TEST(fields_no_signature_covers_change_nothing)
+{
+	struct vbuf more = VBUF_INIT(1 << 20);
+	struct dkimcheck *v;
+	size_t len;
+	char *msg;
+
+	for (int i = 0; i < 200; i++)
+		vbuf_printf(&more, "Received: from relay%d.example (192.0.2.%d)\r\n\tby mx.example;"
+			    " Mon, 5 Feb 2024 10:00:00 +0100\r\nX-Scanned-%d: yes\r\n", i, i % 250, i);
+	msg = with_header(vbuf_str(&more), &len);
+	v = run(msg, len);
+	assert_rfc_pass(v, 0);
+	dkimcheck_free(v);
+	free(msg);
+	msg = split_at_body(vbuf_str(&more), &len);
+	v = run(msg, len);
+	assert_rfc_pass(v, 0);
+	dkimcheck_free(v);
+	free(msg);
+	vbuf_free(&more);
+}
+END_TEST
+
+START_TEST(a_covered_field_added_below_is_still_seen)
+{
+	size_t len;
+	char *msg = split_at_body("Subject: changed on the way\r\n", &len);
+	struct dkimcheck *v = run(msg, len);
+
+	/* the signatures cover the last Subject: now the added one */
+	ck_assert_uint_eq(dkimcheck_count(v), 2);
+	ck_assert_int_ne(dkimcheck_sig(v, 0)->result, DKIMCHECK_PASS);
+	ck_assert_int_ne(dkimcheck_sig(v, 1)->result, DKIMCHECK_PASS);
+	dkimcheck_free(v);
+	free(msg);
+}
+END_TEST
+
+START_TEST(covered_names_match_in_any_case)
+{
+	char *msg = xstrdup(rfc);
+	char *p = strstr(msg, "\r\nSubject:");
+	struct dkimcheck *v;
+
+	/* relaxed canonicalization reads names in lower case: still covered */
+	memcpy(p + 2, "SUBJECT", 7);
+	v = run(msg, rfclen);
+	assert_rfc_pass(v, 0);
+	dkimcheck_free(v);
+	free(msg);
+}
+END_TEST
+
+START_TEST(many_covered_names_give_every_field)
+{
+	struct vbuf top = VBUF_INIT(1 << 16);
+	struct dkimcheck *v;
+	size_t len;
+	char *msg;
+
+	vbuf_adds(&top, "DKIM-Signature: v=1; a=rsa-sha256; d=football.example.com; s=test; h=from");
+	for (int i = 0; i < 100; i++)
+		vbuf_printf(&top, ":x-name-%d", i);
+	vbuf_adds(&top, "; bh=AAAA; b=AAAA\r\nX-Unrelated: 1\r\n");
+	msg = with_header(vbuf_str(&top), &len);
+	v = run(msg, len);
+	ck_assert_uint_eq(dkimcheck_count(v), 3);
+	assert_rfc_pass(v, 1);
+	dkimcheck_free(v);
+	free(msg);
+	vbuf_free(&top);
+}
+END_TEST
+
 /* only_football - a filter: signatures of football.example.com only */
 static bool only_football(void *ctx, const char *domain)
 {
@@ -595,6 +733,8 @@ static Suite *dkimcheck_suite(void)
 	tcase_add_test(tc, rfc8463_passes_at_every_body_split_crlf_and_lf);
 	tcase_add_test(tc, rfc8463_body_one_byte_at_a_time);
 	tcase_add_test(tc, changed_body_fails_on_its_hash);
+	tcase_add_test(tc, body_run_past_the_cap_leaves_every_signature_neutral);
+	tcase_add_test(tc, body_run_at_the_cap_is_hashed);
 	tcase_add_test(tc, key_names_are_found_in_any_case);
 	tcase_add_test(tc, unsigned_message_costs_no_body);
 	tcase_add_test(tc, fifty_signatures_ten_verified_forty_counted);
@@ -606,6 +746,10 @@ static Suite *dkimcheck_suite(void)
 	tcase_add_loop_test(tc, hostile_signature_fields_never_pass_nor_harm_the_others, 0,
 			    sizeof(hostile) / sizeof(hostile[0]));
 	tcase_add_test(tc, huge_h_list_is_handled);
+	tcase_add_test(tc, fields_no_signature_covers_change_nothing);
+	tcase_add_test(tc, a_covered_field_added_below_is_still_seen);
+	tcase_add_test(tc, covered_names_match_in_any_case);
+	tcase_add_test(tc, many_covered_names_give_every_field);
 	tcase_add_test(tc, filter_sets_aside_signatures_that_cannot_matter);
 	tcase_add_test(tc, no_from_header_fails);
 	tcase_add_test(tc, calls_out_of_order_are_harmless);
