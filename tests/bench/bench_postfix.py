@@ -64,27 +64,9 @@ NULL_OPTIONS = {"null": ["-H", "2"], "null-inet": ["-H", "2"],
 HEADER = {"vigie": b"X-Vigie-Verdict:", "opendkim": b"Authentication-Results:",
           "null": b"X-Null-Milter:"}
 
-MASTER_CF = """\
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-"""
+# the services every test Postfix runs, shared with tests/e2e
+MASTER_CF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e",
+                         "master-services.cf")
 
 
 def netns():
@@ -231,7 +213,8 @@ default_destination_concurrency_limit = 20
             for mode in self.args.modes:
                 f.write(f"127.0.0.1:{self.port(mode)} inet n - n - - smtpd\n"
                         f"  -o smtpd_milters={self.milter_uri(mode)}\n")
-            f.write(MASTER_CF)
+            with open(MASTER_CF) as services:
+                f.write(services.read())
         subprocess.run([POSTFIX, "-c", self.conf, "check"], check=True)
         subprocess.run([POSTFIX, "-c", self.conf, "start"], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -178,26 +178,8 @@ ${6:-}
 EOF
 	cat > "$conf/master.cf" <<EOF
 127.0.0.1:$2 inet n - n - - smtpd
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
+	cat "$top_srcdir/tests/e2e/master-services.cf" >> "$conf/master.cf"
 	/usr/sbin/postfix -c "$conf" check >"$WORK/$name.check" 2>&1
 	/usr/sbin/postfix -c "$conf" start >"$WORK/$name.start" 2>&1 ||
 		{ echo "Bail out! postfix $name did not start"; sed 's/^/# /' "$WORK/$name.start"; exit 1; }
