@@ -53,11 +53,7 @@ teardown() {
 }
 trap teardown EXIT
 
-n=0 fails=0
-t() { # description condition
-	n=$((n + 1))
-	if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fails=$((fails + 1)); fi
-}
+. "$top_srcdir/tests/tap.sh"
 wait_for() { # seconds condition
 	local i
 	for i in $(seq $(( $1 * 10 ))); do eval "$2" && return 0; sleep 0.1; done
@@ -140,26 +136,8 @@ cat > "$CONF/master.cf" <<EOF
   -o smtpd_milters=unix:$RUN/quarantine.sock
 127.0.0.1:$PORT_INET inet n - n - - smtpd
   -o smtpd_milters=inet:127.0.0.1:$PORT_MILTER
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
+cat "$top_srcdir/tests/e2e/master-services.cf" >> "$CONF/master.cf"
 /usr/sbin/postfix -c "$CONF" check >"$WORK/check.out" 2>&1
 /usr/sbin/postfix -c "$CONF" start >"$WORK/start.out" 2>&1 || { echo "Bail out! postfix did not start"; cat "$WORK/start.out"; exit 1; }
 PF_MASTER=$(tr -d ' ' < "$Q/pid/master.pid")

@@ -7,11 +7,7 @@
 vigie=$top_builddir/milter/vigie
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-docs.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
-n=0 fails=0
-t() { # description condition
-	n=$((n + 1))
-	if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fails=$((fails + 1)); fi
-}
+. "$top_srcdir/tests/tap.sh"
 
 for page in docs/vigie.8 docs/vigie.conf.5; do
 	out=$(LC_ALL=C.UTF-8 groff -ww -z -Tutf8 -man "$top_srcdir/$page" 2>&1)

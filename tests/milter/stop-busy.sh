@@ -22,11 +22,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 [ "$(id -u)" = 0 ] && chown nobody "$tmp"
 
-n=0 fails=0
-t() { # description condition
-	n=$((n + 1))
-	if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fails=$((fails + 1)); fi
-}
+. "$top_srcdir/tests/tap.sh"
 
 # a name server that reads every query and answers none
 port=$(( 40000 + $$ % 20000 ))

@@ -28,11 +28,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-n=0 fails=0
-t() { # description condition
-	n=$((n + 1))
-	if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fails=$((fails + 1)); fi
-}
+. "$top_srcdir/tests/tap.sh"
 wait_for() { # seconds condition
 	i=$(( $1 * 20 ))
 	while [ "$i" -gt 0 ]; do eval "$2" && return 0; sleep 0.05; i=$((i - 1)); done

@@ -18,11 +18,7 @@ for tool in dpkg-buildpackage dh dpkg-deb; do
 done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-deb.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
-n=0 fails=0
-t() { # description condition
-	n=$((n + 1))
-	if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fails=$((fails + 1)); fi
-}
+. "$top_srcdir/tests/tap.sh"
 
 start=$(date +%s)
 "$make" -s -C "$top_builddir" deb DEB_OUT="$tmp" > "$tmp/build.log" 2>&1; rc=$?

@@ -11,11 +11,7 @@ make=${MAKE:-make}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-install.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
-n=0 fails=0
-t() { # description condition
-	n=$((n + 1))
-	if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fails=$((fails + 1)); fi
-}
+. "$top_srcdir/tests/tap.sh"
 # one installed file by its path below the prefix, whatever the prefix
 find1() { find "$root" -path "*/$1" | head -n 1; }
 
