@@ -31,6 +31,21 @@ def dkim_keys(directory):
     return keys
 
 
+def socket_answers(spec):
+    """Whether a milter socket (local:PATH, unix:PATH or inet:PORT[@HOST]) accepts a connection."""
+    if spec.startswith("local:") or spec.startswith("unix:"):
+        fam, addr = socket.AF_UNIX, spec.split(":", 1)[1]
+    else:
+        port, _, host = spec.split(":", 1)[1].partition("@")
+        fam, addr = socket.AF_INET, (host or "127.0.0.1", int(port))
+    try:
+        with socket.socket(fam, socket.SOCK_STREAM) as s:
+            s.connect(addr)
+        return True
+    except OSError:
+        return False
+
+
 def _netless():
     """The prefix that runs a command without network, or nothing if it cannot."""
     try:
@@ -83,17 +98,7 @@ class OpenDKIM:
 
     def _answers(self):
         """Whether the socket accepts a connection."""
-        if self.spec.startswith("local:"):
-            fam, addr = socket.AF_UNIX, self.sock
-        else:
-            port, _, host = self.spec.split(":", 1)[1].partition("@")
-            fam, addr = socket.AF_INET, (host or "127.0.0.1", int(port))
-        try:
-            with socket.socket(fam, socket.SOCK_STREAM) as s:
-                s.connect(addr)
-            return True
-        except OSError:
-            return False
+        return socket_answers(self.spec)
 
     @property
     def pid(self):

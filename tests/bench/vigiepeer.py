@@ -11,11 +11,10 @@ come from the file). Stopped with SIGTERM, then SIGKILL, by PID.
 
 import os
 import signal
-import socket
 import subprocess
 import time
 
-from opendkimpeer import _netless
+from opendkimpeer import _netless, socket_answers
 from taputil import BUILD
 
 VIGIE = os.environ.get("VIGIE") or os.path.join(BUILD, "milter", "vigie")
@@ -54,17 +53,7 @@ class Vigie:
 
     def _answers(self):
         """Whether the socket accepts a connection."""
-        if self.spec.startswith("local:") or self.spec.startswith("unix:"):
-            fam, addr = socket.AF_UNIX, self.spec.split(":", 1)[1]
-        else:
-            port, _, host = self.spec.split(":", 1)[1].partition("@")
-            fam, addr = socket.AF_INET, (host or "127.0.0.1", int(port))
-        try:
-            with socket.socket(fam, socket.SOCK_STREAM) as s:
-                s.connect(addr)
-            return True
-        except OSError:
-            return False
+        return socket_answers(self.spec)
 
     def start(self, wait=15.0):
         """Start and wait until the socket answers; False if it never does."""
