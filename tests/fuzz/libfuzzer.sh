@@ -10,9 +10,10 @@
 # under the build directory): the library with -fsanitize=fuzzer-no-link,
 # the targets with -fsanitize=fuzzer. Rebuilds only what changed.
 # run: each target for SECONDS on its corpus ($FUZZ_BUILD/corpus/NAME,
-# which keeps growing from run to run, seeded from the table's seeds), one
-# at a time; prints TAP, one line a target with its executions. A crash,
-# a leak, a sanitizer report, an input over 10 s or over 2 GB is a failure;
+# which keeps growing from run to run, seeded from the table's seeds),
+# FUZZ_JOBS (default 2) at a time; prints TAP, one line a target with its
+# executions, in the table's order. A crash, a leak, a sanitizer report,
+# an input over 10 s or over 2 GB is a failure;
 # the input is kept under $FUZZ_BUILD/crashes/NAME/ and its path printed:
 # once fixed, add it as tests/fuzz/seeds/NAME-regress-WHAT.bin.
 #
@@ -55,37 +56,65 @@ seeds() {
 # stat NAME FILE - a final statistic libFuzzer printed
 stat() { sed -n "s/^stat::$1: *//p" "$2" | tail -1; }
 
-# run SECONDS [NAME...] - each target in turn; TAP
-run() {
-	secs=$1
-	shift
-	list=${*:-$(names)}
+# one NAME SECONDS - fuzz one target; its TAP line (numbered later) and any
+# diagnostics go to $FUZZ_BUILD/NAME.tap, its executions to NAME.runs
+one() {
+	name=$1 secs=$2
 	bin=$FUZZ_BUILD/obj/tests/fuzz
-	n=0 failed=0 total=0
-	echo "1..$(echo $list | wc -w)"
-	for name in $list; do
-		n=$((n + 1))
-		corpus=$FUZZ_BUILD/corpus/$name crashes=$FUZZ_BUILD/crashes/$name
-		mkdir -p "$corpus" "$crashes"
-		seeds "$name" | while read -r f; do cp "$f" "$corpus/seed-$(basename "$f")"; done
-		log=$FUZZ_BUILD/$name.log
-		before=$(ls "$crashes" | wc -l)
-		"$bin/fuzz_$name" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-			-max_len=65536 -print_final_stats=1 -artifact_prefix="$crashes/" \
-			"$corpus" >"$log" 2>&1
-		status=$?
-		runs=$(stat number_of_executed_units "$log")
-		found=$(( $(ls "$crashes" | wc -l) - before ))
-		total=$((total + ${runs:-0}))
-		what="${runs:-0} runs in $secs s, corpus $(ls "$corpus" | wc -l) inputs, peak RSS $(stat peak_rss_mb "$log") MB"
+	corpus=$FUZZ_BUILD/corpus/$name crashes=$FUZZ_BUILD/crashes/$name
+	mkdir -p "$corpus" "$crashes"
+	seeds "$name" | while read -r f; do cp "$f" "$corpus/seed-$(basename "$f")"; done
+	log=$FUZZ_BUILD/$name.log
+	before=$(ls "$crashes" | wc -l)
+	"$bin/fuzz_$name" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		-max_len=65536 -print_final_stats=1 -artifact_prefix="$crashes/" \
+		"$corpus" >"$log" 2>&1
+	status=$?
+	runs=$(stat number_of_executed_units "$log")
+	echo "${runs:-0}" >"$FUZZ_BUILD/$name.runs"
+	found=$(( $(ls "$crashes" | wc -l) - before ))
+	what="${runs:-0} runs in $secs s, corpus $(ls "$corpus" | wc -l) inputs, peak RSS $(stat peak_rss_mb "$log") MB"
+	{
 		if [ "$status" = 0 ] && [ "$found" = 0 ]; then
-			echo "ok $n - fuzz_$name: $what, no finding"
+			echo "ok - fuzz_$name: $what, no finding"
 		else
-			failed=$((failed + 1))
-			echo "not ok $n - fuzz_$name: $what, exit status $status"
+			echo "not ok - fuzz_$name: $what, exit status $status"
 			grep -E '^==[0-9]+==ERROR|SUMMARY|runtime error|deadly signal|Test unit written|ALARM|out-of-memory' "$log" | head -8 | sed 's/^/# /'
 			echo "# log: $log"
 		fi
+	} >"$FUZZ_BUILD/$name.tap"
+}
+
+# run SECONDS [NAME...] - the targets, FUZZ_JOBS (2) at a time; TAP in order
+run() {
+	n=0 failed=0 total=0
+	secs=$1
+	shift
+	list=${*:-$(names)}
+	jobs=${FUZZ_JOBS:-2}
+	echo "1..$(echo $list | wc -w)"
+	set -- $list
+	while [ $# -gt 0 ]; do
+		batch=
+		i=0
+		while [ $# -gt 0 ] && [ "$i" -lt "$jobs" ]; do
+			rm -f "$FUZZ_BUILD/$1.tap" "$FUZZ_BUILD/$1.runs"
+			one "$1" "$secs" &
+			batch="$batch $1"
+			i=$((i + 1))
+			shift
+		done
+		wait
+		for name in $batch; do
+			n=$((n + 1))
+			total=$((total + $(cat "$FUZZ_BUILD/$name.runs" 2>/dev/null || echo 0)))
+			if [ -s "$FUZZ_BUILD/$name.tap" ]; then
+				sed "1s/^\(not \)*ok -/\1ok $n -/" "$FUZZ_BUILD/$name.tap"
+			else
+				echo "not ok $n - fuzz_$name: no result (the runner itself failed)"
+			fi
+			grep -q '^not ok' "$FUZZ_BUILD/$name.tap" 2>/dev/null && failed=$((failed + 1))
+		done
 	done
 	echo "# libFuzzer: $total executions over $n targets, $failed with findings"
 	[ "$failed" = 0 ]
