@@ -27,6 +27,7 @@
 
 #define RESOLVER_EDNS_SIZE 1232		/* avoids IP fragmentation (DNS flag day 2020) */
 #define RESOLVER_PACKET 4096
+#define RESOLVER_SLACK_MS 20		/* a wait may end this much past its deadline */
 
 struct resolver {
 	struct sockaddr_storage server[RESOLVER_MAX_SERVERS];
@@ -403,16 +404,21 @@ enum resolver_status resolver_txt(const struct resolver *r, const char *name,
 	if (deadline_ms > 0 && deadline_ms < end)
 		end = deadline_ms;
 	for (size_t i = 0; i < r->nservers; i++) {
-		int64_t left = end - resolver_now_ms();
+		int64_t left = end - now;
 		int64_t share = left / (int64_t)(r->nservers - i);
 		int anslen = 0, seconds;
 		enum resolver_status s;
 
-		/* glibc waits in whole seconds: never start a wait that would overrun */
-		if (left < 1000)
+		/*
+		 * glibc waits in whole seconds: never start a wait that would
+		 * overrun by more than the slack (the clock moves between the
+		 * reads: 1999 ms left must still be a 2 s wait, not 1)
+		 */
+		if (left + RESOLVER_SLACK_MS < 1000)
 			break;
-		seconds = share >= 1000 ? (int)(share / 1000) : 1;
+		seconds = share + RESOLVER_SLACK_MS >= 1000 ? (int)((share + RESOLVER_SLACK_MS) / 1000) : 1;
 		s = resolver_ask(&r->server[i], name, seconds, ans, &anslen);
+		now = resolver_now_ms();
 		if (s == RESOLVER_OK)
 			s = resolver_reply(ans, anslen, out, outsize, records);
 		if (s == RESOLVER_OK || s == RESOLVER_NXDOMAIN || s == RESOLVER_NODATA ||

@@ -318,6 +318,41 @@ START_TEST(resolver_honours_the_callers_deadline)
 }
 END_TEST
 
+/*
+ * A silent server costs the whole timeout, and a deadline a few ms short of
+ * a whole second still gets that second: the clock moves between reads, and
+ * 1999 ms left once became a 1 s wait (a loaded host halved DNSTimeout).
+ */
+START_TEST(resolver_waits_the_whole_timeout)
+{
+	struct fake_server fs;
+	pthread_t tid;
+	char list[64], err[256] = "", out[64];
+	unsigned records;
+	struct resolver *r;
+	int64_t start, took;
+
+	fake_start(&fs, FAKE_SILENT, &tid);
+	snprintf(list, sizeof(list), "127.0.0.1:%u", ntohs(fs.addr.sin_port));
+	r = resolver_new(list, 2, err, sizeof(err));
+	ck_assert_msg(r != NULL, "%s", err);
+	start = resolver_now_ms();
+	ck_assert_int_eq(resolver_txt(r, "x.test", 0, out, sizeof(out), &records),
+			 RESOLVER_TIMEOUT);
+	took = resolver_now_ms() - start;
+	ck_assert_msg(took >= 1900 && took < 2600, "DNSTimeout 2 s, waited %lld ms", (long long)took);
+	start = resolver_now_ms();
+	ck_assert_int_eq(resolver_txt(r, "x.test", start + 1990, out, sizeof(out), &records),
+			 RESOLVER_TIMEOUT);
+	took = resolver_now_ms() - start;
+	ck_assert_msg(took >= 1900 && took < 2600, "1990 ms to the deadline, waited %lld ms",
+		      (long long)took);
+	pthread_join(tid, NULL);
+	close(fs.fd);
+	resolver_free(r);
+}
+END_TEST
+
 START_TEST(resolver_unreachable_server_fails_fast)
 {
 	char list[64], err[256] = "", out[64];
@@ -356,6 +391,7 @@ static Suite *resolver_suite(void)
 			    sizeof(replies) / sizeof(replies[0]));
 	tcase_add_test(tc, resolver_refuses_names_it_should_not_ask);
 	tcase_add_test(tc, resolver_honours_the_callers_deadline);
+	tcase_add_test(tc, resolver_waits_the_whole_timeout);
 	tcase_add_test(tc, resolver_unreachable_server_fails_fast);
 	suite_add_tcase(s, tc);
 	return s;
