@@ -65,6 +65,8 @@ HEADER = {"vigie": b"X-Vigie-Verdict:", "opendkim": b"Authentication-Results:",
           "null": b"X-Null-Milter:"}
 
 # the services every test Postfix runs, shared with tests/e2e
+MAIN_CF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e",
+                       "main-common.cf")
 MASTER_CF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e",
                          "master-services.cf")
 
@@ -180,33 +182,15 @@ class Bed:
              f"127.0.0.1:{PORT_SINK}", "1000"], stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         with open(os.path.join(self.conf, "main.cf"), "w") as f:
-            f.write(f"""compatibility_level = 3.7
-queue_directory = {self.q}
+            with open(MAIN_CF) as common:
+                f.write(common.read())
+            f.write(f"""queue_directory = {self.q}
 data_directory = {self.work}/data
-mail_owner = postfix
-setgid_group = postdrop
 myhostname = mx.bench.test
 mydomain = bench.test
-myorigin = $myhostname
-mydestination =
-local_recipient_maps =
-alias_maps =
-alias_database =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
 relayhost = [127.0.0.1]:{PORT_SINK}
-smtp_dns_support_level = disabled
-smtp_host_lookup = native
-smtpd_peername_lookup = no
-smtp_tls_security_level = none
-smtpd_tls_security_level = none
-biff = no
-maillog_file_prefixes = /var, /dev/stdout, /tmp
 maillog_file = {self.work}/maillog
 milter_default_action = tempfail
-milter_protocol = 6
 default_destination_concurrency_limit = 20
 """)
         with open(os.path.join(self.conf, "master.cf"), "w") as f:

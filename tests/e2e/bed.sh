@@ -137,35 +137,16 @@ bed_postfix() {
 	local name=$1 conf=$WORK/$1/conf q=$WORK/$1/queue data=$WORK/$1/data
 	mkdir -p "$conf" "$q" "$data"
 	chown postfix:postfix "$data"
-	cat > "$conf/main.cf" <<EOF
-compatibility_level = 3.7
+	cat "$top_srcdir/tests/e2e/main-common.cf" > "$conf/main.cf"
+	cat >> "$conf/main.cf" <<EOF
 queue_directory = $q
 data_directory = $data
-mail_owner = postfix
-setgid_group = postdrop
 myhostname = $name.bed.test
 mydomain = bed.test
-myorigin = \$myhostname
-mydestination =
-local_recipient_maps =
-alias_maps =
-alias_database =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
 relayhost = [127.0.0.1]:$3
-smtp_dns_support_level = disabled
-smtp_host_lookup = native
-smtpd_peername_lookup = no
-smtp_tls_security_level = none
-smtpd_tls_security_level = none
-biff = no
-maillog_file_prefixes = /var, /dev/stdout, /tmp
 maillog_file = $WORK/$name.maillog
 smtpd_milters = $4
 milter_default_action = $5
-milter_protocol = 6
 default_process_limit = 400
 in_flow_delay = 0
 smtpd_client_connection_count_limit = 0

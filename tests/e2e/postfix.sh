@@ -97,35 +97,16 @@ done
 SINK_PID=$!
 
 # ---- a private Postfix ----
-cat > "$CONF/main.cf" <<EOF
-compatibility_level = 3.7
+cat "$top_srcdir/tests/e2e/main-common.cf" > "$CONF/main.cf"
+cat >> "$CONF/main.cf" <<EOF
 queue_directory = $Q
 data_directory = $DATA
-mail_owner = postfix
-setgid_group = postdrop
 myhostname = mx.e2e.test
 mydomain = e2e.test
-myorigin = \$myhostname
-mydestination =
-local_recipient_maps =
-alias_maps =
-alias_database =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
 relayhost = [127.0.0.1]:$PORT_SINK
-smtp_dns_support_level = disabled
-smtp_host_lookup = native
-smtpd_peername_lookup = no
-smtp_tls_security_level = none
-smtpd_tls_security_level = none
-biff = no
-maillog_file_prefixes = /var, /dev/stdout, /tmp
 maillog_file = $WORK/maillog
 # a failing milter defers mail instead of passing it unchecked (see README)
 milter_default_action = tempfail
-milter_protocol = 6
 EOF
 cat > "$CONF/master.cf" <<EOF
 127.0.0.1:$PORT_TAG inet n - n - - smtpd
