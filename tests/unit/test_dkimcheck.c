@@ -344,18 +344,23 @@ START_TEST(oversized_signature_field_is_counted_not_verified)
 }
 END_TEST
 
+/* rfc_insert - the RFC message with text inserted at a place in it */
+static char *rfc_insert(const char *at, const char *text, size_t *len)
+{
+	size_t head = (size_t)(at - rfc), tlen = strlen(text);
+	char *out = xmalloc(rfclen + tlen + 1);
+
+	memcpy(out, rfc, head);
+	memcpy(out + head, text, tlen);
+	memcpy(out + head + tlen, at, rfclen - head + 1);
+	*len = rfclen + tlen;
+	return out;
+}
+
 /* split_rfc - the RFC message with extra fields inserted after its signatures */
 static char *split_rfc(const char *extra, size_t *len)
 {
-	const char *from = strstr(rfc, "From: Joe");
-	size_t head = (size_t)(from - rfc), elen = strlen(extra);
-	char *out = xmalloc(rfclen + elen + 1);
-
-	memcpy(out, rfc, head);
-	memcpy(out + head, extra, elen);
-	memcpy(out + head + elen, from, rfclen - head + 1);
-	*len = rfclen + elen;
-	return out;
+	return rfc_insert(strstr(rfc, "From: Joe"), extra, len);
 }
 
 START_TEST(too_many_fields_leave_every_signature_neutral)
@@ -537,15 +542,7 @@ END_TEST
 /* split_at_body - the RFC message with text added at the end of its header */
 static char *split_at_body(const char *text, size_t *len)
 {
-	const char *body = strstr(rfc, "\r\n\r\n") + 2;
-	size_t head = (size_t)(body - rfc), tlen = strlen(text);
-	char *out = xmalloc(rfclen + tlen + 1);
-
-	memcpy(out, rfc, head);
-	memcpy(out + head, text, tlen);
-	memcpy(out + head + tlen, body, rfclen - head + 1);
-	*len = rfclen + tlen;
-	return out;
+	return rfc_insert(strstr(rfc, "\r\n\r\n") + 2, text, len);
 }
 
 START_TEST(fields_no_signature_covers_change_nothing)
