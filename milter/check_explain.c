@@ -185,7 +185,7 @@ static void explain_from(FILE *out, const struct message *m)
 /* explain_findings - each finding with its points and its share of the score */
 static void explain_findings(FILE *out, const struct verdict *v)
 {
-	const struct verdict_policy *p = &message_policy_default;
+	const struct verdict_policy *p = &verdict_policy_default;
 	double keep = 1.0;
 	int before = 0;
 

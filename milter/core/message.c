@@ -52,7 +52,7 @@ struct message *message_new(const struct detector *det, const struct message_opt
 	m->dkim_mode = opts ? opts->dkim : MESSAGE_DKIM_NEVER;
 	for (size_t i = 0; id[i] && i < AUTHRES_ID_MAX; i++)
 		m->authserv_id[i] = id[i];
-	m->policy = &message_policy_default;
+	m->policy = &verdict_policy_default;
 	header_init(&m->hdr);
 	address_list_init(&m->addrs);
 	vbuf_init(&m->text, HEADER_TEXT_MAX);
@@ -76,7 +76,7 @@ void message_trust(struct message *m, char *const *authserv_ids)
 /* message_set_policy - weights and thresholds of the verdict */
 void message_set_policy(struct message *m, const struct verdict_policy *policy)
 {
-	m->policy = policy ? policy : &message_policy_default;
+	m->policy = policy ? policy : &verdict_policy_default;
 }
 
 /* message_free - release everything */

@@ -10,7 +10,7 @@
  * Order of calls: message_new; message_trust (TrustedAuthservIDs: a
  * NULL-terminated list that must outlive the message; default none) and
  * message_set_policy (weights and thresholds; default
- * message_policy_default), both optional and before the first field;
+ * verdict_policy_default), both optional and before the first field;
  * message_envelope_from (optional),
  * message_header for each field (value exactly as received after the colon,
  * folding kept, CRLF or LF), message_eoh, message_body for each chunk until
@@ -93,8 +93,6 @@ struct message_link {
 	enum reason_code code;		/* that finding's code */
 	char detail[REASON_DETAIL_MAX + 1];
 };
-
-extern const struct verdict_policy message_policy_default;
 
 struct message *message_new(const struct detector *det, const struct message_opts *opts);
 void message_trust(struct message *m, char *const *authserv_ids);

@@ -27,32 +27,6 @@
 #include "message_int.h"
 #include "utf8.h"
 
-/*
- * The weights of the message analysis (verdict.h explains how they
- * combine). Domain codes keep the domain engine's weights.
- */
-const struct verdict_policy message_policy_default = {
-	.weight = {
-		[REASON_HOMOGLYPH] = 100,
-		[REASON_MIXED_SCRIPT] = 80,
-		[REASON_TYPO] = 90,
-		[REASON_COMBOSQUAT] = 85,
-		[REASON_EMBEDDED] = 95,
-		[REASON_TLD_SWAP] = 80,
-		[REASON_DISPLAY_NAME] = 75,
-		[REASON_DISPLAY_ADDRESS] = 85,
-		[REASON_BRAND_UNAUTHENTICATED] = 85,
-		[REASON_REPLY_TO] = 40,
-		[REASON_MULTIPLE_FROM] = 60,
-		[REASON_BAD_FROM] = 50,
-		[REASON_LINK_LOOKALIKE] = 70,
-		[REASON_LINK_MISMATCH] = 60,
-		[REASON_LURE] = 35,
-	},
-	.suspect = 30,
-	.impersonation = 70,
-};
-
 enum message_auth {
 	AUTH_NONE,		/* From is no brand's domain */
 	AUTH_PASS,		/* a brand's domain, authenticated */
