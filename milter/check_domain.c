@@ -43,6 +43,26 @@ void check_text(FILE *out, const char *s, size_t len)
 	}
 }
 
+/* check_json_reasons - the "reasons" member: code, where and detail of each finding */
+void check_json_reasons(struct json *j, const struct reason_list *l)
+{
+	json_key(j, "reasons");
+	json_array_begin(j);
+	for (size_t i = 0; i < l->count; i++) {
+		const struct reason *r = &l->item[i];
+
+		json_object_begin(j);
+		json_key(j, "code");
+		json_cstring(j, reason_code_name(r->code));
+		json_key(j, "where");
+		json_cstring(j, reason_where_name(r->where));
+		json_key(j, "detail");
+		json_cstring(j, r->detail);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 /* check_domain_json - one JSON line for a checked name */
 static void check_domain_json(FILE *out, const char *name, size_t len, const struct domain *d,
 			      const struct verdict *v, const struct brand *owner)
@@ -72,21 +92,7 @@ static void check_domain_json(FILE *out, const char *name, size_t len, const str
 	json_cstring(&j, brand_name(v->brand));
 	json_key(&j, "owner");
 	json_cstring(&j, brand_name(owner));
-	json_key(&j, "reasons");
-	json_array_begin(&j);
-	for (size_t i = 0; i < v->reasons.count; i++) {
-		const struct reason *r = &v->reasons.item[i];
-
-		json_object_begin(&j);
-		json_key(&j, "code");
-		json_cstring(&j, reason_code_name(r->code));
-		json_key(&j, "where");
-		json_cstring(&j, reason_where_name(r->where));
-		json_key(&j, "detail");
-		json_cstring(&j, r->detail);
-		json_object_end(&j);
-	}
-	json_array_end(&j);
+	check_json_reasons(&j, &v->reasons);
 	json_object_end(&j);
 	vbuf_addc(&buf, '\n');
 	fwrite(buf.data, 1, buf.len, out);

@@ -167,21 +167,7 @@ static void check_message_json(struct check_run *r, const struct message *m)
 	json_int(&j, v->score);
 	json_key(&j, "brand");
 	json_cstring(&j, brand_name(v->brand));
-	json_key(&j, "reasons");
-	json_array_begin(&j);
-	for (size_t i = 0; i < v->reasons.count; i++) {
-		const struct reason *x = &v->reasons.item[i];
-
-		json_object_begin(&j);
-		json_key(&j, "code");
-		json_cstring(&j, reason_code_name(x->code));
-		json_key(&j, "where");
-		json_cstring(&j, reason_where_name(x->where));
-		json_key(&j, "detail");
-		json_cstring(&j, x->detail);
-		json_object_end(&j);
-	}
-	json_array_end(&j);
+	check_json_reasons(&j, &v->reasons);
 	json_key(&j, "from");
 	json_object_begin(&j);
 	json_key(&j, "display");

@@ -11,6 +11,8 @@
 
 struct conf;
 struct detector;
+struct json;
+struct reason_list;
 
 struct check_opts {
 	bool json;		/* JSON Lines instead of text */
@@ -29,5 +31,6 @@ struct check_opts {
 int check_domains(const struct detector *det, const struct check_opts *o, FILE *out);
 int check_messages(const struct detector *det, const struct check_opts *o, FILE *out);
 void check_text(FILE *out, const char *s, size_t len);
+void check_json_reasons(struct json *j, const struct reason_list *l);
 
 #endif
