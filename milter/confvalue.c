@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "confvalue.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 /* confvalue_bool - booleans by first letter, as OpenDKIM reads them */
@@ -344,55 +345,43 @@ bool confvalue_nameservers(const char *v, struct vbuf *why)
 	return ok;
 }
 
-/* confvalue_utf8_len - length of the UTF-8 sequence at s, 0 if invalid */
-static size_t confvalue_utf8_len(const unsigned char *s)
+/*
+ * confvalue_bad_char - the byte (from 1) where v has invalid UTF-8 or a
+ * control character, C1 controls included when c1; 0 when it has none
+ */
+static size_t confvalue_bad_char(const char *v, bool c1)
 {
-	size_t n;
-	unsigned cp;
+	size_t len = strlen(v);
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_decode(v + i, len - i, &cp);
+
+		if (cp == UTF8_INVALID || cp < 32 || cp == 127 || (c1 && cp >= 0x80 && cp < 0xa0))
+			return i + 1;
+		i += n;
 	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
+	return 0;
 }
 
 /* confvalue_reply - RejectReply: UTF-8 text, no controls, % only as %b or %% */
 bool confvalue_reply(const char *v, size_t max, struct vbuf *why)
 {
-	const unsigned char *s = (const unsigned char *)v;
+	size_t bad;
 
 	if (strlen(v) > max) {
 		vbuf_printf(why, "longer than %zu bytes", max);
 		return false;
 	}
-	while (*s) {
-		size_t n = confvalue_utf8_len(s);
-
-		if (n == 0 || *s < 32 || *s == 127) {
-			vbuf_printf(why, "control character or invalid UTF-8 at byte %zu",
-				    (size_t)(s - (const unsigned char *)v) + 1);
-			return false;
-		}
-		if (*s == '%' && s[1] != 'b' && s[1] != '%') {
+	if ((bad = confvalue_bad_char(v, false)) != 0) {
+		vbuf_printf(why, "control character or invalid UTF-8 at byte %zu", bad);
+		return false;
+	}
+	for (const char *p = strchr(v, '%'); p != NULL; p = strchr(p + 2, '%')) {
+		if (p[1] != 'b' && p[1] != '%') {
 			vbuf_printf(why, "'%%' must be followed by b (the brand) or %%");
 			return false;
 		}
-		s += *s == '%' ? 2 : n;
 	}
 	return true;
 }
@@ -400,21 +389,15 @@ bool confvalue_reply(const char *v, size_t max, struct vbuf *why)
 /* confvalue_text - UTF-8 text without control characters, at most max bytes */
 bool confvalue_text(const char *v, size_t max, struct vbuf *why)
 {
-	const unsigned char *s = (const unsigned char *)v;
+	size_t bad;
 
 	if (strlen(v) > max) {
 		vbuf_printf(why, "longer than %zu bytes", max);
 		return false;
 	}
-	while (*s) {
-		size_t n = confvalue_utf8_len(s);
-
-		if (n == 0 || *s < 32 || *s == 127 || (n == 2 && s[0] == 0xc2 && s[1] < 0xa0)) {
-			vbuf_printf(why, "control character or invalid UTF-8 at byte %zu",
-				    (size_t)(s - (const unsigned char *)v) + 1);
-			return false;
-		}
-		s += n;
+	if ((bad = confvalue_bad_char(v, true)) != 0) {
+		vbuf_printf(why, "control character or invalid UTF-8 at byte %zu", bad);
+		return false;
 	}
 	return true;
 }
