@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hash.h"
 #include "packfile.h"
 #include "reason.h"
 #include "stats.h"
@@ -127,12 +128,8 @@ void stats_capped(void)
 /* stats_hash - FNV-1a of a brand name, never 0 (0 marks a free slot) */
 static uint64_t stats_hash(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = hash_fnv1a(HASH_FNV_OFFSET, s, strlen(s));
 
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
 	return h ? h : 1;
 }
 

@@ -20,6 +20,7 @@
 
 #include "brands.h"
 #include "domain.h"
+#include "hash.h"
 #include "skeleton.h"
 #include "vbuf.h"
 #include "xalloc.h"
@@ -93,13 +94,7 @@ struct brands_parser {
 /* brands_hash - FNV-1a of a byte string */
 static uint64_t brands_hash(const char *s, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return hash_fnv1a(HASH_FNV_OFFSET, s, len);
 }
 
 /* brands_map_slot - the slot holding key, or the empty slot where it would go */

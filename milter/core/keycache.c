@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "keycache.h"
 #include "xalloc.h"
 
@@ -86,13 +87,7 @@ static void keycache_count(unsigned long *counter)
 /* keycache_hash - FNV-1a of the DER bytes */
 static uint64_t keycache_hash(const unsigned char *p, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return hash_fnv1a(HASH_FNV_OFFSET, p, len);
 }
 
 /* keycache_find - a new reference to the cached key for der, or NULL */

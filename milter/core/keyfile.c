@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "keyfile.h"
 #include "vbuf.h"
 #include "xalloc.h"
@@ -34,11 +35,12 @@ struct keyfile {
 /* keyfile_hash - FNV-1a over the lower-cased name */
 static uint64_t keyfile_hash(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = HASH_FNV_OFFSET;
 
 	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)tolower((unsigned char)*s);
-		h *= 0x100000001b3ULL;
+		unsigned char c = (unsigned char)tolower((unsigned char)*s);
+
+		h = hash_fnv1a(h, &c, 1);
 	}
 	return h;
 }

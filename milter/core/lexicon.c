@@ -18,6 +18,7 @@
 #include <unicode/utf8.h>
 
 #include "brands.h"
+#include "hash.h"
 #include "lexicon.h"
 #include "skeleton.h"
 #include "vbuf.h"
@@ -118,13 +119,7 @@ static const char *const lexicon_actions[] = {
 /* lexicon_hash - FNV-1a */
 static uint64_t lexicon_hash(const char *s, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return hash_fnv1a(HASH_FNV_OFFSET, s, len);
 }
 
 /* lexicon_find - the slot of key, or the empty slot where it would go */

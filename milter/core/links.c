@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hash.h"
 #include "html.h"
 #include "linkfind.h"
 #include "links.h"
@@ -81,13 +82,11 @@ bool links_text_host(const char *text, size_t len, struct url *host)
 /* links_hash - FNV-1a over a link's identity */
 static uint64_t links_hash(enum link_source src, const struct url *u, const struct url *shown)
 {
-	uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)src;
+	uint64_t h = hash_fnv1a(HASH_FNV_OFFSET ^ (uint64_t)src, u->host, u->host_len);
 
-	for (size_t i = 0; i < u->host_len; i++)
-		h = (h ^ (unsigned char)u->host[i]) * 0x100000001b3ull;
-	h = (h ^ 0xff) * 0x100000001b3ull;
-	for (size_t i = 0; shown && i < shown->host_len; i++)
-		h = (h ^ (unsigned char)shown->host[i]) * 0x100000001b3ull;
+	h = hash_fnv1a(h, "\xff", 1);	/* between the two hosts */
+	if (shown != NULL)
+		h = hash_fnv1a(h, shown->host, shown->host_len);
 	return h ? h : 1;
 }
 
