@@ -438,24 +438,14 @@ int conf_parse(struct conf *c, const char *text, size_t len, const char *origin,
 /* conf_read - the whole file, capped; NULL with errno set on failure */
 static char *conf_read(const char *path, size_t *lenp, bool *toolong)
 {
-	FILE *fp = fopen(path, "r");
 	struct vbuf b = VBUF_INIT(CONF_FILE_MAX);
-	char chunk[8192];
-	size_t n;
-	int err;
+	enum vbuf_read st = vbuf_read_file(&b, path);
 
-	*toolong = false;
-	if (fp == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (!vbuf_add(&b, chunk, n))
-			break;
-	err = ferror(fp) ? EIO : 0;
-	fclose(fp);
-	if (err != 0 || b.overflow) {
-		*toolong = b.overflow;
+	*toolong = st == VBUF_READ_BIG;
+	if (st != VBUF_READ_OK) {
 		vbuf_free(&b);
-		errno = err ? err : EFBIG;
+		if (st != VBUF_READ_OPEN)
+			errno = st == VBUF_READ_BIG ? EFBIG : EIO;
 		return NULL;
 	}
 	*lenp = b.len;

@@ -170,26 +170,19 @@ static int hostlist_words(struct hostlist *hl, char *s, const char *origin,
 /* hostlist_read - the whole of a file: dataset, capped */
 static char *hostlist_read(const char *path, size_t *lenp, struct vbuf *why)
 {
-	FILE *fp = fopen(path, "r");
 	struct vbuf b = VBUF_INIT(HOSTLIST_FILE_MAX);
-	char chunk[8192];
-	size_t n;
+	enum vbuf_read st = vbuf_read_file(&b, path);
 
-	if (fp == NULL) {
-		vbuf_printf(why, "cannot open %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (!vbuf_add(&b, chunk, n))
-			break;
-	if (ferror(fp) || b.overflow) {
-		vbuf_printf(why, b.overflow ? "%s: larger than %u bytes" : "%s: read error",
-			    path, HOSTLIST_FILE_MAX);
-		fclose(fp);
+	if (st != VBUF_READ_OK) {
+		if (st == VBUF_READ_OPEN)
+			vbuf_printf(why, "cannot open %s: %s", path, strerror(errno));
+		else if (st == VBUF_READ_BIG)
+			vbuf_printf(why, "%s: larger than %u bytes", path, HOSTLIST_FILE_MAX);
+		else
+			vbuf_printf(why, "%s: read error", path);
 		vbuf_free(&b);
 		return NULL;
 	}
-	fclose(fp);
 	*lenp = b.len;
 	return b.data ? b.data : xstrdup("");
 }

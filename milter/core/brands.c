@@ -640,27 +640,16 @@ struct brands *brands_parse(const char *text, size_t len, const char *origin,
 struct brands *brands_load(const char *path, const struct skeleton *sk,
 			   const psl_ctx_t *psl, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	struct brands *b;
-	char *text;
-	size_t len;
+	struct vbuf text = VBUF_INIT(BRANDS_FILE_MAX);
+	enum vbuf_read st = vbuf_read_file(&text, path);
+	struct brands *b = NULL;
 
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	text = xmalloc(BRANDS_FILE_MAX + 1);
-	len = fread(text, 1, BRANDS_FILE_MAX + 1, f);
-	if (ferror(f) || len > BRANDS_FILE_MAX) {
+	if (st == VBUF_READ_OK)
+		b = brands_parse(vbuf_str(&text), text.len, path, sk, psl, err, errlen);
+	else
 		snprintf(err, errlen, "%s: %s", path,
-			 ferror(f) ? strerror(errno) : "larger than 4 MB");
-		fclose(f);
-		free(text);
-		return NULL;
-	}
-	fclose(f);
-	b = brands_parse(text, len, path, sk, psl, err, errlen);
-	free(text);
+			 st == VBUF_READ_BIG ? "larger than 4 MB" : strerror(errno));
+	vbuf_free(&text);
 	return b;
 }
 

@@ -176,23 +176,21 @@ struct keyfile *keyfile_load(const char *path, char *err, size_t errlen)
 {
 	struct vbuf text = VBUF_INIT(KEYFILE_SIZE_MAX);
 	struct keyfile *kf = NULL;
-	char chunk[16384];
-	size_t n;
-	FILE *fp = fopen(path, "rb");
 
-	if (fp == NULL) {
+	switch (vbuf_read_file(&text, path)) {
+	case VBUF_READ_OPEN:
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && vbuf_add(&text, chunk, n))
-		;
-	if (ferror(fp))
+		break;
+	case VBUF_READ_IO:
 		snprintf(err, errlen, "%s: read error", path);
-	else if (text.overflow)
+		break;
+	case VBUF_READ_BIG:
 		snprintf(err, errlen, "%s: larger than 16 MB", path);
-	else
+		break;
+	case VBUF_READ_OK:
 		kf = keyfile_parse(vbuf_str(&text), text.len, path, err, errlen);
-	fclose(fp);
+		break;
+	}
 	vbuf_free(&text);
 	return kf;
 }

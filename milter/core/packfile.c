@@ -18,6 +18,7 @@
 #include <openssl/pem.h>
 
 #include "packfile.h"
+#include "vbuf.h"
 #include "xalloc.h"
 
 #define PACKFILE_VERSION_CHARS \
@@ -27,31 +28,24 @@
 static char *packfile_slurp(const char *path, size_t max, size_t *lenp,
 			    char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t len;
+	struct vbuf b = VBUF_INIT(max);
 
-	if (f == NULL) {
+	switch (vbuf_read_file(&b, path)) {
+	case VBUF_READ_OK:
+		*lenp = b.len;
+		return b.data ? b.data : xstrdup("");
+	case VBUF_READ_BIG:
+		snprintf(err, errlen, "%s: larger than %zu %s", path,
+			 max % (1u << 20) ? max : max >> 20,
+			 max % (1u << 20) ? "bytes" : "MB");
+		break;
+	case VBUF_READ_OPEN:
+	case VBUF_READ_IO:
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
+		break;
 	}
-	buf = xmalloc(max + 2);
-	len = fread(buf, 1, max + 1, f);
-	if (ferror(f) || len > max) {
-		if (ferror(f))
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		else
-			snprintf(err, errlen, "%s: larger than %zu %s", path,
-				 max % (1u << 20) ? max : max >> 20,
-				 max % (1u << 20) ? "bytes" : "MB");
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
-	buf[len] = '\0';
-	*lenp = len;
-	return buf;
+	vbuf_free(&b);
+	return NULL;
 }
 
 /* packfile_hex - the SHA-256 of the bytes, in hex */

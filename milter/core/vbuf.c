@@ -4,6 +4,7 @@
  * Touches: the heap only. At the cap, appends keep the part that fits, set
  * overflow and return false; nothing is ever written past the allocation.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,4 +135,31 @@ void vbuf_free(struct vbuf *b)
 {
 	free(b->data);
 	vbuf_init(b, b->cap);
+}
+
+/*
+ * vbuf_read_file - append the whole of the file at path, within the cap.
+ * VBUF_READ_OPEN and VBUF_READ_IO leave errno as fopen or fread set it;
+ * VBUF_READ_BIG: the file is larger than the cap (b->overflow is set).
+ */
+enum vbuf_read vbuf_read_file(struct vbuf *b, const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	char chunk[16384];
+	size_t n;
+	int err;
+
+	if (fp == NULL)
+		return VBUF_READ_OPEN;
+	errno = 0;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (!vbuf_add(b, chunk, n))
+			break;
+	err = ferror(fp) ? (errno ? errno : EIO) : 0;
+	fclose(fp);
+	if (err != 0) {
+		errno = err;
+		return VBUF_READ_IO;
+	}
+	return b->overflow ? VBUF_READ_BIG : VBUF_READ_OK;
 }

@@ -20,6 +20,14 @@ struct vbuf {
 	bool overflow;		/* something was dropped at the cap */
 };
 
+/* vbuf_read_file: how reading a file went */
+enum vbuf_read {
+	VBUF_READ_OK,
+	VBUF_READ_OPEN,		/* it cannot be opened (errno) */
+	VBUF_READ_IO,		/* a read failed (errno) */
+	VBUF_READ_BIG		/* larger than the cap */
+};
+
 #define VBUF_INIT(cap_) { NULL, 0, 0, (cap_), false }
 
 void vbuf_init(struct vbuf *b, size_t cap);
@@ -34,5 +42,6 @@ const char *vbuf_str(const struct vbuf *b);
 void vbuf_truncate(struct vbuf *b, size_t len);
 void vbuf_reset(struct vbuf *b);
 void vbuf_free(struct vbuf *b);
+enum vbuf_read vbuf_read_file(struct vbuf *b, const char *path);
 
 #endif

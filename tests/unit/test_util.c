@@ -1,7 +1,11 @@
 /*
  * test_util - the capped buffer and the findings list.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "reason.h"
 #include "tap.h"
@@ -59,6 +63,38 @@ START_TEST(vbuf_binary_with_nul)
 	vbuf_truncate(&b, 1);
 	ck_assert_str_eq(vbuf_str(&b), "a");
 	vbuf_free(&b);
+}
+END_TEST
+
+/* vbuf_read_file: a whole file within the cap; each failure told apart */
+START_TEST(vbuf_read_file_whole_capped_and_failures)
+{
+	char dir[] = "/tmp/vigie-vbuf.XXXXXX", path[64];
+	struct vbuf b = VBUF_INIT(8);
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f", dir);
+	ck_assert_int_eq(vbuf_read_file(&b, path), VBUF_READ_OPEN);
+	ck_assert_int_eq(errno, ENOENT);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("12345678", f);
+	fclose(f);
+	ck_assert_int_eq(vbuf_read_file(&b, path), VBUF_READ_OK);
+	ck_assert_str_eq(vbuf_str(&b), "12345678");
+	vbuf_free(&b);
+	f = fopen(path, "a");
+	fputs("9", f);
+	fclose(f);
+	ck_assert_int_eq(vbuf_read_file(&b, path), VBUF_READ_BIG);
+	ck_assert(b.overflow);
+	vbuf_free(&b);
+	ck_assert_int_eq(vbuf_read_file(&b, dir), VBUF_READ_IO);
+	ck_assert_int_eq(errno, EISDIR);
+	vbuf_free(&b);
+	unlink(path);
+	rmdir(dir);
 }
 END_TEST
 
@@ -169,6 +205,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, vbuf_printf_grows_past_the_stack_buffer);
 	tcase_add_test(tc, vbuf_printf_cut_at_cap);
 	tcase_add_test(tc, vbuf_binary_with_nul);
+	tcase_add_test(tc, vbuf_read_file_whole_capped_and_failures);
 	tcase_add_test(tc, reason_names_round_trip);
 	tcase_add_test(tc, reason_list_merges_duplicates_and_counts_drops);
 	tcase_add_test(tc, reason_subject_is_printable_ascii);
