@@ -17,6 +17,8 @@
  * to a temporary TestPublicKeys file, removed at exit. Each figure is the
  * median of three runs of the given duration (default 1 s), min and max shown.
  */
+#include <config.h>
+
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <opendkim/dkim.h>

@@ -13,6 +13,8 @@
  * run by the wall clock and per second of this thread's CPU, then min,
  * median and max, and the verdicts of one pass over the corpus.
  */
+#include <config.h>
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,6 +10,8 @@
  *        bench_parsers -n COUNT                (each message COUNT times, no timing:
  *                                               for instruction counts under callgrind)
  */
+#include <config.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

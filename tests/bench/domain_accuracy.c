@@ -13,6 +13,8 @@
  * is itself a brand's domain (viamedis.fr among viamedis.net's TLD swaps) is
  * not a miss and is not counted.
  */
+#include <config.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

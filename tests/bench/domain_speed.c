@@ -9,6 +9,8 @@
  * the minimum, median and maximum, by the wall clock and per second of this
  * thread's CPU time (steadier when other work shares the machine).
  */
+#include <config.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

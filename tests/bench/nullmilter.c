@@ -18,6 +18,8 @@
  * May touch: the socket, the PID file. Exit status: 0 after a clean stop,
  * 1 if libmilter fails, 2 for bad usage.
  */
+#include <config.h>
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdbool.h>

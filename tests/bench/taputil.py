@@ -7,7 +7,7 @@ BUILD = os.environ.get("top_builddir",
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 SRC = os.environ.get("top_srcdir",
                      os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-MILTERGEN = os.path.join(BUILD, "tests", "bench", "miltergen")
+MILTERGEN = os.path.join(BUILD, "contrib", "miltergen", "miltergen")
 GENCORPUS = os.path.join(SRC, "tests", "bench", "gencorpus.py")
 PYTHON3 = os.environ.get("PYTHON3") or "/usr/bin/python3"
 

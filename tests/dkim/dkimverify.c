@@ -11,6 +11,8 @@
  * file descriptors before and after. Touches: the files named; the network
  * through the resolver with -n.
  */
+#include <config.h>
+
 #include <dirent.h>
 #include <libpsl.h>
 #include <pthread.h>

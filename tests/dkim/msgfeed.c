@@ -3,6 +3,8 @@
  *
  * Touches: the file it is asked to read. Not hardened: test input only.
  */
+#include <config.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

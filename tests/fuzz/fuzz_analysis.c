@@ -7,6 +7,8 @@
  * Authentication-Results and the verdict header values. Checks: a score in
  * 0..100, ASCII header values without bare line breaks.
  */
+#include <config.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -6,6 +6,8 @@
  * Built with libFuzzer by `make fuzz` (tests/fuzz/libfuzzer.sh), with the
  * replay driver (tests/fuzz/replay.c) for make check.
  */
+#include <config.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

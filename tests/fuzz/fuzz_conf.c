@@ -10,6 +10,8 @@
  * (tests/fuzz/libfuzzer.sh), with the replay driver (tests/fuzz/replay.c)
  * for make check.
  */
+#include <config.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

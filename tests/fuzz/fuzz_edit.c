@@ -7,6 +7,8 @@
  * Built with libFuzzer by `make fuzz` (tests/fuzz/libfuzzer.sh), with the
  * replay driver (tests/fuzz/replay.c) for make check.
  */
+#include <config.h>
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,6 +3,8 @@
  * (list and envelope), addresses-in-text, Content-Type parsing and URL host
  * extraction, with the invariants each promises.
  */
+#include <config.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>

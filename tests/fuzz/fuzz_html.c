@@ -3,6 +3,8 @@
  * link finder in two pieces cut where the input says; every link and the
  * shown name are checked.
  */
+#include <config.h>
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -3,6 +3,8 @@
  * every parser, fed in chunks whose sizes the input chooses; the pipeline
  * checks the invariants (pipeline.h).
  */
+#include <config.h>
+
 #include <stddef.h>
 #include <stdint.h>
 

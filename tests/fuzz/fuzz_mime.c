@@ -3,6 +3,8 @@
  * Content-Transfer-Encoding on the second) through mime and links, cut at
  * a point the input chooses, with a scan cap the input chooses.
  */
+#include <config.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>

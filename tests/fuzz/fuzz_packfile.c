@@ -1,6 +1,6 @@
 /*
  * fuzz_packfile - fuzz target for what a downloaded brand pack goes through
- * before it is parsed (milter/core/packfile.c): the identification of its
+ * before it is parsed (milter/core/domain/packfile.c): the identification of its
  * bytes (SHA-256, "# version:" header) and the check of its detached
  * signature against a key (Ed25519 or RSA, by the first input byte). The
  * input is [key byte][signature length byte][signature][pack]. A version
@@ -11,6 +11,8 @@
  * removed at exit. Built with libFuzzer by `make fuzz`, with the replay
  * driver (tests/fuzz/replay.c) for make check.
  */
+#include <config.h>
+
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <stdint.h>

@@ -6,6 +6,8 @@
  *
  * usage: parsedump [-m] [-c SIZE] FILE    (-m: an mbox; -c: read size)
  */
+#include <config.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

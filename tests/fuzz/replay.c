@@ -16,6 +16,8 @@
  * Touches: the files named, LAST. A crash, a sanitizer report or a broken
  * invariant (the target aborts) ends the run with the TAP plan unfinished.
  */
+#include <config.h>
+
 #include <dirent.h>
 #include <signal.h>
 #include <stdint.h>

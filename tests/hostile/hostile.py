@@ -6,7 +6,7 @@ vigie-check --json FILE: the exit status (0 or 1, never 2 or a signal),
 the verdict, the reason codes required and excluded, the caps reported,
 the DKIM results, and the time it took (within the case's bound).
 
-The milter (milter/vigie, fed by the load generator tests/bench/miltergen
+The milter (milter/vigie, fed by the load generator contrib/miltergen/miltergen
 with the same bytes): the message is accepted, tagged with the verdict
 vigie-check gave, its X-Vigie-Reasons names the same codes, its log line
 says caps="..." exactly when vigie-check reports a cap hit, and every
@@ -39,7 +39,7 @@ TOP_SRC = os.environ.get("top_srcdir", os.path.dirname(os.path.dirname(HERE)))
 TOP_BUILD = os.environ.get("top_builddir", TOP_SRC)
 CHECK = os.environ.get("VIGIE_CHECK", os.path.join(TOP_BUILD, "milter/vigie-check"))
 VIGIE = os.environ.get("VIGIE", os.path.join(TOP_BUILD, "milter/vigie"))
-GEN = os.path.join(TOP_BUILD, "tests/bench/miltergen")
+GEN = os.path.join(TOP_BUILD, "contrib/miltergen/miltergen")
 KEYS = os.path.join(TOP_SRC, "tests/data/messages/keys/test-keys")
 NOT_THROUGH_MILTERGEN = {"header-1mb-value"}    # a field over its 65,000-byte limit
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # churn.sh - vigie reloaded every second (SIGUSR1) while the load generator
-# (tests/bench/miltergen) keeps 8 connections busy and tests/e2e/milterdrop.py
+# (contrib/miltergen/miltergen) keeps 8 connections busy and tests/e2e/milterdrop.py
 # keeps opening connections that give up half-way (mid-negotiation,
 # mid-header, mid-packet, mid-body, before the end-of-message reply, after
 # ABORT). Two rounds of D seconds. Asserts: every message the generator
@@ -15,7 +15,7 @@
 : "${top_builddir:=$(pwd)}" "${top_srcdir:=$(pwd)}" "${PYTHON3:=/usr/bin/python3}"
 vigie=$top_builddir/milter/vigie
 [ -x "$vigie" ] || vigie=$top_builddir/tests/milter/vigie-fake
-gen=$top_builddir/tests/bench/miltergen
+gen=$top_builddir/contrib/miltergen/miltergen
 drop="$PYTHON3 $top_srcdir/tests/e2e/milterdrop.py"
 D=8
 [ "${VIGIE_LOAD:-}" = full ] && D=60

@@ -7,7 +7,7 @@
 # Prints TAP. Never leaves its network namespace when it can have one.
 : "${top_builddir:=$(pwd)}" "${top_srcdir:=$(pwd)}" "${PYTHON3:=/usr/bin/python3}"
 vigie=$top_builddir/milter/vigie
-gen=$top_builddir/tests/bench/miltergen
+gen=$top_builddir/contrib/miltergen/miltergen
 [ -x "$vigie" ] && [ -x "$gen" ] || { echo "1..0 # SKIP vigie or miltergen not built"; exit 0; }
 if [ -z "${VIGIE_STOP_NETNS:-}" ] && unshare -n true 2>/dev/null; then
 	VIGIE_STOP_NETNS=1 exec unshare -n sh "$0" "$@"

@@ -5,7 +5,7 @@ subjectless ones made here), under two configurations, the header edits
 (deletions, Authentication-Results inserted, X-Vigie-* added, Subject tag)
 and the decision (tag, quarantine with its reason, reject with its text)
 that --explain prints are exactly those vigie made on the same message,
-recorded by tests/bench/miltergen --actions. Each finding's share adds up
+recorded by contrib/miltergen/miltergen --actions. Each finding's share adds up
 to the score; the report names the configuration and the brand pack; text
 from the message is escaped. Prints TAP.
 """
@@ -24,7 +24,7 @@ BUILD = os.environ.get("top_builddir", os.getcwd())
 SRC = os.environ.get("top_srcdir", os.getcwd())
 VIGIE = os.environ.get("VIGIE", os.path.join(BUILD, "milter", "vigie"))
 VIGIE_CHECK = os.environ.get("VIGIE_CHECK", os.path.join(BUILD, "milter", "vigie-check"))
-MILTERGEN = os.path.join(BUILD, "tests", "bench", "miltergen")
+MILTERGEN = os.path.join(BUILD, "contrib", "miltergen", "miltergen")
 KEYS = os.path.join(SRC, "tests", "data", "messages", "keys", "test-keys")
 
 n = 0

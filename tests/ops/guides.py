@@ -99,8 +99,10 @@ def to_regex(fmt, lazy=False):
 
 
 def formats():
-    files = glob.glob(os.path.join(SRC, "milter", "*.c")) + [
-        os.path.join(SRC, "milter", "core", "packfile.c")]
+    files = [f for d in ("front", "daemon", "check")
+             for f in glob.glob(os.path.join(SRC, "milter", d, "*.c"))] + [
+        os.path.join(SRC, "milter", "core", "domain", "packfile.c")]
+    assert len(files) > 20, "the front ends' sources are not where guides.py looks"
     # errors are written "file:line: " then the message (conf.c, brands.c)
     seen = {"%s:%u: %s"}
     out = [to_regex("%s:%u: %s")]
@@ -137,7 +139,7 @@ def strip_prefix(line):
 
 
 def conf_options():
-    with open(os.path.join(SRC, "milter", "conf.c"), encoding="utf-8") as f:
+    with open(os.path.join(SRC, "milter", "front", "conf.c"), encoding="utf-8") as f:
         return set(re.findall(r'^\t\{ "([A-Za-z]+)", conf_[a-z]+ \},$', f.read(), re.M))
 
 
@@ -160,7 +162,7 @@ def main():
     fmts = formats()
     with open(os.path.join(SRC, "contrib", "vigie.sieve"), encoding="utf-8") as f:
         sieve = [l for l in f.read().splitlines() if l.strip() and not l.startswith("#")]
-    with open(os.path.join(SRC, "milter", "stats.c"), encoding="utf-8") as f:
+    with open(os.path.join(SRC, "milter", "daemon", "stats.c"), encoding="utf-8") as f:
         stats_c = f.read()
 
     for g in GUIDES:

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """stats.py - StatsSocket end to end: vigie started with metrics on a loopback
-TCP port, mail sent through its milter socket by tests/bench/miltergen
+TCP port, mail sent through its milter socket by contrib/miltergen/miltergen
 (clean, suspect, impersonation, DKIM-signed, internal and authenticated
 clients), the counters scraped over HTTP with urllib and compared with what
 was sent: the verdicts, reasons, brands and DKIM results expected are the
@@ -28,7 +28,7 @@ BUILD = os.environ.get("top_builddir", os.getcwd())
 SRC = os.environ.get("top_srcdir", os.getcwd())
 VIGIE = os.environ.get("VIGIE", os.path.join(BUILD, "milter", "vigie"))
 VIGIE_CHECK = os.environ.get("VIGIE_CHECK", os.path.join(BUILD, "milter", "vigie-check"))
-MILTERGEN = os.path.join(BUILD, "tests", "bench", "miltergen")
+MILTERGEN = os.path.join(BUILD, "contrib", "miltergen", "miltergen")
 KEYS = os.path.join(SRC, "tests", "data", "dkim", "rfc8463.keys")
 SIGNED = os.path.join(SRC, "tests", "data", "dkim", "rfc8463.eml")
 

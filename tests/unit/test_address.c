@@ -3,6 +3,8 @@
  * form, groups, routes, obsolete syntax), hostile fields (unclosed quotes,
  * comments, brackets, floods), envelope forms, and addresses inside text.
  */
+#include <config.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,8 @@
  * test_align - DMARC alignment of d= with the From domain, strict and
  * relaxed, against the system public suffix list.
  */
+#include <config.h>
+
 #include <libpsl.h>
 #include <string.h>
 

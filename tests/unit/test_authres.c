@@ -3,6 +3,8 @@
  * (folding, quoting, hostile text), incoming values parsed (comments,
  * quoting, odd spacing, garbage, huge values), and the round trip.
  */
+#include <config.h>
+
 #include <stdio.h>
 #include <string.h>
 

@@ -2,6 +2,8 @@
  * test_brands - the brand pack: its format, every error it reports, the
  * built-in pack, ownership, authorised signers and name claims.
  */
+#include <config.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,6 +3,8 @@
  * base64 and quoted-printable (forgiving, streaming: same output whatever
  * the cut), and charset streams through ICU.
  */
+#include <config.h>
+
 #include <stdlib.h>
 #include <string.h>
 

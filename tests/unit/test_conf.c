@@ -3,6 +3,8 @@
  * reported as file:line, booleans, and the host lists (IPv4, IPv6, CIDR,
  * exclusions, file: datasets).
  */
+#include <config.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -4,6 +4,8 @@
  * field size, header size and count), hostile DKIM-Signature fields, calls
  * out of order, and the library's own errors.
  */
+#include <config.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

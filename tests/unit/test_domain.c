@@ -2,6 +2,8 @@
  * test_domain - normalisation of domain names: IDNA both ways, case, dots,
  * the registrable part, and every kind of bad input.
  */
+#include <config.h>
+
 #include <string.h>
 
 #include <libpsl.h>

@@ -4,6 +4,8 @@
  * which incoming Authentication-Results claim our authserv-id, Subject tagging,
  * the SMTP reply text, and log-safe copies of network text.
  */
+#include <config.h>
+
 #include <stdio.h>
 #include <string.h>
 

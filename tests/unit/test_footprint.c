@@ -7,6 +7,8 @@
  * time, so the check holds on a loaded machine; margins are generous.
  * Skipped when the allocator does not report (sanitiser builds).
  */
+#include <config.h>
+
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>

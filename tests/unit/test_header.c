@@ -3,6 +3,8 @@
  * CPython's email test cases, RFC 2047's own examples, charsets through ICU,
  * and hostile values (controls, broken words, floods of "=?").
  */
+#include <config.h>
+
 #include <stdlib.h>
 #include <string.h>
 

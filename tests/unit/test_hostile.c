@@ -7,6 +7,8 @@
  * it; an Authentication-Results value built from the worst a message may
  * hold stays one line of printable ASCII.
  */
+#include <config.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -4,6 +4,8 @@
  * comments (Outlook's conditional ones too), raw text, broken markup, and
  * that the result does not depend on where the document is cut.
  */
+#include <config.h>
+
 #include <stdlib.h>
 #include <string.h>
 

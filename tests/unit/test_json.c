@@ -2,6 +2,8 @@
  * test_json - the JSON writer of vigie-check: escaping of any bytes and the
  * placement of commas.
  */
+#include <config.h>
+
 #include <string.h>
 
 #include "json.h"

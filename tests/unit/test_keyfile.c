@@ -2,6 +2,8 @@
  * test_keyfile - the TestPublicKeys file: what loads, how it is found, and
  * every error with its file and line.
  */
+#include <config.h>
+
 #include <stdio.h>
 #include <string.h>
 

@@ -3,6 +3,8 @@
  * an anchor shows against where it goes (also through base64 and
  * quoted-printable HTML parts, whatever the chunking), duplicates and caps.
  */
+#include <config.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,6 +3,8 @@
  * next to each that must stay clean, through the detector as the front ends
  * use it (built-in brand pack).
  */
+#include <config.h>
+
 #include <pthread.h>
 #include <string.h>
 

@@ -5,6 +5,8 @@
  * unsigned, temperror, trusted relays, unaligned signatures set aside);
  * the caps and what they report; the same verdict whatever the chunking.
  */
+#include <config.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -5,6 +5,8 @@
  * parts and nesting, huge lines), the scan cap, and that the result does not
  * depend on where the body is cut into chunks.
  */
+#include <config.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

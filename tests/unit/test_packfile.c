@@ -4,6 +4,8 @@
  * pack's identity (SHA-256, "# version:") is what its bytes say. Keys are
  * made here with OpenSSL, in a private temporary directory.
  */
+#include <config.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

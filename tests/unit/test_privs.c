@@ -6,7 +6,8 @@
  * setresuid, setgid, setgroups all fail, no_new_privs is set. Not root:
  * switching to another account is refused at once.
  */
-#define _GNU_SOURCE
+#include <config.h>
+
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>

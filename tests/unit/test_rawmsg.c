@@ -4,6 +4,8 @@
  * form, CRLF bodies, mbox separators and >From unquoting, caps, and the
  * same calls whatever the chunking.
  */
+#include <config.h>
+
 #include <stdlib.h>
 #include <string.h>
 

@@ -4,6 +4,8 @@
  * records, split strings, several records, NXDOMAIN, no data, SERVFAIL,
  * REFUSED, truncation, malformed and hostile replies, silence.
  */
+#include <config.h>
+
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
 #include <netinet/in.h>

@@ -2,6 +2,8 @@
  * test_skeleton - confusable keys: what must look alike and what must not,
  * free-text folding, and the UTS #39 script checks.
  */
+#include <config.h>
+
 #include <string.h>
 
 #include "skeleton.h"

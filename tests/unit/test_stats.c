@@ -5,6 +5,8 @@
  * refuses what it should, and stays bounded (request size, connections,
  * time). The listener runs on a unix socket in a private directory.
  */
+#include <config.h>
+
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>

@@ -2,6 +2,8 @@
  * test_typo - edit distances on keys and the classification of single
  * edits (which ones count as typos people and typosquatters make).
  */
+#include <config.h>
+
 #include <string.h>
 
 #include "tap.h"

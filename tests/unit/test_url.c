@@ -3,6 +3,8 @@
  * IPv4 in every notation, IPv6, percent-encoding, backslashes, stray
  * slashes, controls, mailto, schemeless forms.
  */
+#include <config.h>
+
 #include <string.h>
 
 #include "tap.h"

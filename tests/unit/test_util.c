@@ -1,6 +1,8 @@
 /*
  * test_util - the capped buffer and the findings list.
  */
+#include <config.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,6 +2,8 @@
  * test_verdict - findings to a score and a verdict, and the header values:
  * exact rendering, folding, sanitising of attacker text, the 998 limit.
  */
+#include <config.h>
+
 #include <string.h>
 
 #include "brands.h"

@@ -1,0 +1,564 @@
+/*
+ * message - one message's analysis as it streams in: header fields are
+ * parsed as they come (addresses, Subject, lists, incoming
+ * Authentication-Results, the MIME fields) and their domains judged; at the
+ * end of the header DKIM is started or dropped; body chunks go to the MIME
+ * parser (up to MaxBodyScan), whose text feeds the links and the lexicon,
+ * and to DKIM (until it needs no more). message_judge() draws the findings.
+ *
+ * Touches: the memory of the message (bounded by the caps of message.h and
+ * of each parser: one copy of the header for DKIM, capped at 512 KB) and,
+ * through the DKIM library, DNS at the end of the message. Never fails:
+ * hostile input gives findings or is counted in the caps.
+ */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "align.h"
+#include "brands.h"
+#include "detector.h"
+#include "lexicon.h"
+#include "message_int.h"
+#include "xalloc.h"
+
+static void message_part_begin(void *arg, const struct mime_part *part);
+static void message_part_text(void *arg, const struct mime_part *part, const char *s, size_t n);
+static void message_part_end(void *arg, const struct mime_part *part);
+static void message_body_text(void *arg, const char *s, size_t n);
+
+/* message_copy - a string into a fixed buffer, cut to fit */
+static void message_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* message_new - an analysis with nothing seen */
+struct message *message_new(const struct detector *det, const struct message_opts *opts)
+{
+	struct message *m = xcalloc(1, sizeof(*m));
+	struct mime_sink ms = { message_part_begin, message_part_text, message_part_end, m };
+	struct links_sink ls = { message_link_seen, message_body_text, m };
+	const char *id = opts && opts->authserv_id ? opts->authserv_id : "localhost";
+
+	m->det = det;
+	m->brands = detector_brands(det);
+	m->max_scan = opts ? opts->max_body_scan : MESSAGE_SCAN_DEFAULT;
+	m->dkim_mode = opts ? opts->dkim : MESSAGE_DKIM_NEVER;
+	for (size_t i = 0; id[i] && i < AUTHRES_ID_MAX; i++)
+		m->authserv_id[i] = id[i];
+	m->policy = &verdict_policy_default;
+	header_init(&m->hdr);
+	address_list_init(&m->addrs);
+	vbuf_init(&m->text, HEADER_TEXT_MAX);
+	vbuf_init(&m->ctype, HEADER_VALUE_MAX);
+	vbuf_init(&m->cte, HEADER_VALUE_MAX);
+	m->mime = mime_new(m->max_scan, &ms);
+	m->links = links_new(&ls);
+	reason_list_init(&m->v.reasons);
+	if (m->dkim_mode != MESSAGE_DKIM_NEVER && detector_dkim(det) != NULL)
+		m->dk = dkimcheck_new(detector_dkim(det));
+	m->scan_more = m->dkim_more = true;
+	return m;
+}
+
+/* message_trust - the authserv-ids whose dkim=pass results are believed */
+void message_trust(struct message *m, char *const *authserv_ids)
+{
+	m->trusted = authserv_ids;
+}
+
+/* message_set_policy - weights and thresholds of the verdict */
+void message_set_policy(struct message *m, const struct verdict_policy *policy)
+{
+	m->policy = policy ? policy : &verdict_policy_default;
+}
+
+/* message_free - release everything */
+void message_free(struct message *m)
+{
+	if (m == NULL)
+		return;
+	header_free(&m->hdr);
+	address_list_free(&m->addrs);
+	vbuf_free(&m->text);
+	vbuf_free(&m->ctype);
+	vbuf_free(&m->cte);
+	mime_free(m->mime);
+	links_free(m->links);
+	dkimcheck_free(m->dk);
+	free(m->host);
+	free(m->link);
+	free(m);
+}
+
+/*
+ * message_dom_check - a domain through the domain engine: what it is, the
+ * strongest lookalike finding; add: the findings go into the verdict.
+ */
+void message_dom_check(struct message *m, const char *name, size_t len,
+		       enum reason_where where, struct message_dom *d, bool add)
+{
+	struct domain dom;
+	struct reason_list found;
+	const struct brand *br;
+
+	d->present = len > 0;
+	if (len == 0)
+		return;
+	reason_list_init(&found);
+	br = detector_check_domain(m->det, name, len, where, &dom, &found);
+	if (dom.status != DOMAIN_OK) {
+		reason_subject_copy(d->ascii, sizeof(d->ascii), name, len);
+		return;
+	}
+	d->parsed = true;
+	memcpy(d->ascii, dom.ascii, dom.ascii_len + 1);
+	message_copy(d->registrable, sizeof(d->registrable), dom.registrable);
+	d->owner = brands_owner(m->brands, dom.ascii);
+	d->strength = -1;
+	for (size_t i = 0; i < found.count; i++) {
+		const struct reason *r = &found.item[i];
+
+		if (r->strength > d->strength) {
+			d->imitated = r->brand ? r->brand : br;
+			d->code = r->code;
+			d->strength = r->strength;
+			message_copy(d->detail, sizeof(d->detail), r->detail);
+		}
+		if (add)
+			reason_add(&m->v.reasons, r->code, r->where, r->brand, r->strength,
+				   r->subject, "%s", r->detail);
+	}
+}
+
+/* message_words_hit - the lexicon found a phrase in the text being scanned */
+void message_words_hit(void *ctx, const struct lexicon_entry *e, bool disguised)
+{
+	struct message_words *w = ((struct message *)ctx)->words;
+
+	if (w == NULL || (w->seen[e->id / 8] & (1u << (e->id % 8))))
+		return;
+	w->seen[e->id / 8] |= (unsigned char)(1u << (e->id % 8));
+	switch (e->kind) {
+	case LEXICON_BRAND:
+		if (w->brand == NULL) {
+			w->brand = e->brand;
+			w->brand_disguised = disguised;
+		} else if (w->brand == e->brand && !disguised) {
+			w->brand_disguised = false;
+		}
+		break;
+	case LEXICON_TERM:
+		if (w->terms++ == 0)
+			w->term = e->text;
+		break;
+	case LEXICON_ACTION:
+		if (w->actions++ == 0)
+			w->action = e->text;
+		break;
+	}
+}
+
+/* message_words_scan - one short text (subject, display name) through the lexicon */
+void message_words_scan(struct message *m, struct message_words *w, const char *s, size_t len)
+{
+	struct lexicon_scan sc;
+	struct message_words *saved = m->words;
+
+	m->words = w;
+	lexicon_scan_init(&sc, detector_lexicon(m->det), message_words_hit, m);
+	lexicon_scan_text(&sc, s, len);
+	lexicon_scan_break(&sc);
+	m->words = saved;
+}
+
+/* message_first - the first address of a list that has a domain */
+static const struct address *message_first(const struct address_list *l)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (l->item[i].domain[0])
+			return &l->item[i];
+	return NULL;
+}
+
+/* message_from_field - one From field: the first is the author, the others are counted */
+static void message_from_field(struct message *m, const char *value, size_t len)
+{
+	struct address_list *l = &m->addrs;
+
+	bool first = m->hdr.seen[HEADER_FROM] == 1;
+
+	address_parse(l, &m->hdr, value, len);
+	if (l->total > l->count)
+		m->caps.addresses_dropped += l->total - l->count;
+	for (size_t i = 0; i < l->count && i < MESSAGE_FROM_JUDGED; i++) {
+		const struct address *a = &l->item[i];
+		struct message_dom d = { 0 };
+
+		if (!a->domain[0] || (a->flags & ADDRESS_F_LITERAL))
+			continue;
+		if (first && i == 0) {
+			message_dom_check(m, a->domain, strlen(a->domain), WHERE_FROM, &m->from, true);
+			if (m->from_any_owner == NULL)
+				m->from_any_owner = m->from.owner;
+			continue;
+		}
+		message_dom_check(m, a->domain, strlen(a->domain), WHERE_FROM, &d, true);
+		if (m->from_any_owner == NULL)
+			m->from_any_owner = d.owner;
+	}
+	if (!first)
+		return;
+	m->from_addresses = l->total;
+	if (l->count == 0)
+		return;
+	const struct address *a = &l->item[0];
+
+	m->from_usable = l->total == 1 && address_usable(a) && !(l->lflags & ADDRESS_L_GROUP);
+	message_copy(m->from_display, sizeof(m->from_display), a->display);
+	m->from_display_flags = a->flags;
+	if (a->local[0] || a->domain[0]) {
+		size_t n = strlen(a->local);
+
+		message_copy(m->from_address, sizeof(m->from_address), a->local);
+		if (a->domain[0] && n + 1 < sizeof(m->from_address)) {
+			m->from_address[n] = '@';
+			message_copy(m->from_address + n + 1, sizeof(m->from_address) - n - 1, a->domain);
+		}
+	}
+}
+
+/* message_addr_field - Sender, Return-Path: the domain of its first address */
+static void message_addr_field(struct message *m, const char *value, size_t len,
+			       bool envelope, enum reason_where where, struct message_dom *d)
+{
+	const struct address *a;
+
+	if (envelope)
+		address_envelope(&m->addrs, &m->hdr, value, len);
+	else
+		address_parse(&m->addrs, &m->hdr, value, len);
+	if (d->present || (a = message_first(&m->addrs)) == NULL || (a->flags & ADDRESS_F_LITERAL))
+		return;
+	message_dom_check(m, a->domain, strlen(a->domain), where, d, true);
+}
+
+/* message_reply_to - every address of Reply-To, up to MESSAGE_REPLY_TO_MAX in all */
+static void message_reply_to(struct message *m, const char *value, size_t len)
+{
+	struct address_list *l = &m->addrs;
+
+	address_parse(l, &m->hdr, value, len);
+	for (size_t i = 0; i < l->count; i++) {
+		const struct address *a = &l->item[i];
+
+		if (!a->domain[0] || (a->flags & ADDRESS_F_LITERAL))
+			continue;
+		if (m->nreply_to == MESSAGE_REPLY_TO_MAX) {
+			m->caps.addresses_dropped++;
+			continue;
+		}
+		message_dom_check(m, a->domain, strlen(a->domain), WHERE_REPLY_TO,
+				  &m->reply_to[m->nreply_to++], true);
+	}
+	if (l->total > l->count)
+		m->caps.addresses_dropped += l->total - l->count;
+}
+
+/* message_subject - the first Subject, decoded: brand claim and lure words */
+static void message_subject(struct message *m, const char *value, size_t len)
+{
+	if (m->subject_seen)
+		return;
+	m->subject_seen = true;
+	vbuf_reset(&m->text);
+	header_decode(&m->hdr, value, len, &m->text);
+	m->subject_claim = brands_name_claim(m->brands, vbuf_str(&m->text), m->text.len);
+	message_words_scan(m, &m->subject, vbuf_str(&m->text), m->text.len);
+}
+
+/* message_list_id - the first List-Id: the id between < and > */
+static void message_list_id(struct message *m, const char *value, size_t len)
+{
+	const char *lt, *gt;
+
+	if (m->list_id[0])
+		return;
+	lt = memchr(value, '<', len);
+	if (lt == NULL)
+		return;
+	gt = memchr(lt, '>', len - (size_t)(lt - value));
+	if (gt == NULL || gt - lt - 1 > MESSAGE_LISTID_MAX || gt == lt + 1)
+		return;
+	reason_subject_copy(m->list_id, sizeof(m->list_id), lt + 1, (size_t)(gt - lt - 1));
+	for (char *p = m->list_id; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+}
+
+/* message_is_trusted - an authserv-id the admin trusts, never our own */
+static const char *message_is_trusted(const struct message *m, const char *id)
+{
+	if (m->trusted == NULL || authres_id_equal(id, m->authserv_id))
+		return NULL;
+	for (char *const *t = m->trusted; *t; t++)
+		if (authres_id_equal(id, *t))
+			return *t;
+	return NULL;
+}
+
+/* message_authres_in - an incoming Authentication-Results: dkim=pass from a trusted relay */
+static void message_authres_in(struct message *m, const char *value, size_t len)
+{
+	struct authres ar;
+	const char *by;
+
+	if (m->trusted == NULL || authres_parse(value, len, &ar) == AUTHRES_NOID ||
+	    (by = message_is_trusted(m, ar.authserv_id)) == NULL)
+		return;
+	for (size_t i = 0; i < ar.ndkim && m->ntrusted < MESSAGE_TRUSTED_MAX; i++) {
+		if (ar.dkim[i].result != DKIMCHECK_PASS || !ar.dkim[i].domain[0])
+			continue;
+		message_copy(m->trusted_pass[m->ntrusted], sizeof(m->trusted_pass[0]),
+			     ar.dkim[i].domain);
+		for (char *p = m->trusted_pass[m->ntrusted]; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		m->trusted_by[m->ntrusted++] = by;
+	}
+}
+
+/* message_envelope_from - the SMTP MAIL FROM address ("<a@b>" or bare) */
+void message_envelope_from(struct message *m, const char *addr)
+{
+	if (addr == NULL || m->envelope.present)
+		return;
+	message_addr_field(m, addr, strlen(addr), true, WHERE_ENVELOPE, &m->envelope);
+}
+
+/* message_header - one field: value as received after the colon, folding kept */
+void message_header(struct message *m, const char *name, const char *value)
+{
+	size_t len = strlen(value);
+	enum header_id id = header_id(name, strlen(name));
+
+	if (m->eoh_done)
+		return;
+	if (m->dk)
+		dkimcheck_header(m->dk, name, value);
+	if (id == HEADER_OTHER && strcasecmp(name, "ARC-Seal") == 0)
+		m->arc = true;
+	if (!header_admit(&m->hdr, id, value, &len))
+		return;
+	switch (id) {
+	case HEADER_FROM:
+		message_from_field(m, value, len);
+		break;
+	case HEADER_SENDER:
+		message_addr_field(m, value, len, false, WHERE_SENDER, &m->sender);
+		break;
+	case HEADER_REPLY_TO:
+		message_reply_to(m, value, len);
+		break;
+	case HEADER_RETURN_PATH:
+		message_addr_field(m, value, len, true, WHERE_ENVELOPE, &m->return_path);
+		break;
+	case HEADER_SUBJECT:
+		message_subject(m, value, len);
+		break;
+	case HEADER_LIST_ID:
+		message_list_id(m, value, len);
+		break;
+	case HEADER_AUTHENTICATION_RESULTS:
+		message_authres_in(m, value, len);
+		break;
+	case HEADER_ARC_AUTHENTICATION_RESULTS:
+		m->arc = true;
+		break;
+	case HEADER_CONTENT_TYPE:
+		if (m->hdr.seen[id] == 1)
+			vbuf_add(&m->ctype, value, len);
+		break;
+	case HEADER_CONTENT_TRANSFER_ENCODING:
+		if (m->hdr.seen[id] == 1)
+			vbuf_add(&m->cte, value, len);
+		break;
+	default:
+		break;
+	}
+}
+
+/* message_dkim_filter - whether a signature by d= can change the verdict */
+static bool message_dkim_filter(void *ctx, const char *domain)
+{
+	const struct message *m = ctx;
+
+	if (!m->from.parsed)
+		return false;
+	if (align_check(detector_psl(m->det), domain, m->from.ascii, ALIGN_RELAXED))
+		return true;
+	return m->from.owner && brand_authorised_signer(m->from.owner, domain);
+}
+
+/* message_eoh - end of the header: DKIM starts or is dropped, the body parser starts */
+void message_eoh(struct message *m)
+{
+	if (m->eoh_done)
+		return;
+	m->eoh_done = true;
+	if (m->dk && m->dkim_mode == MESSAGE_DKIM_BRANDS && m->from_any_owner == NULL &&
+	    m->sender.owner == NULL) {
+		dkimcheck_free(m->dk);
+		m->dk = NULL;
+	}
+	if (m->dk) {
+		m->dkim_evaluated = true;
+		dkimcheck_filter(m->dk, message_dkim_filter, m);
+		dkimcheck_eoh(m->dk);
+	}
+	m->dkim_more = m->dk != NULL;
+	mime_begin(m->mime, m->hdr.seen[HEADER_CONTENT_TYPE] ? vbuf_str(&m->ctype) : NULL,
+		   m->ctype.len,
+		   m->hdr.seen[HEADER_CONTENT_TRANSFER_ENCODING] ? vbuf_str(&m->cte) : NULL,
+		   m->cte.len);
+	m->words = &m->body;
+	lexicon_scan_init(&m->scan, detector_lexicon(m->det), message_words_hit, m);
+}
+
+/* message_body - a chunk; false once neither the scan nor DKIM needs more */
+bool message_body(struct message *m, const void *data, size_t len)
+{
+	if (m->eom_done)
+		return false;
+	if (!m->eoh_done)
+		message_eoh(m);
+	if (len == 0)
+		return m->scan_more || m->dkim_more;
+	if (m->scan_more)
+		m->scan_more = mime_body(m->mime, data, len);
+	else
+		m->caps.body_unscanned += len;
+	if (m->dkim_more)
+		m->dkim_more = dkimcheck_body(m->dk, data, len);
+	return m->scan_more || m->dkim_more;
+}
+
+/* message_part_begin - mime's sink: a text part starts; the links read it */
+static void message_part_begin(void *arg, const struct mime_part *part)
+{
+	links_begin(((struct message *)arg)->links, part->kind == MIME_HTML);
+}
+
+/* message_part_text - mime's sink: decoded UTF-8 text of the part */
+static void message_part_text(void *arg, const struct mime_part *part, const char *s, size_t n)
+{
+	links_text(((struct message *)arg)->links, s, n);
+}
+
+/* message_part_end - mime's sink: no link and no phrase spans two parts */
+static void message_part_end(void *arg, const struct mime_part *part)
+{
+	struct message *m = arg;
+
+	links_end(m->links);
+	lexicon_scan_break(&m->scan);
+}
+
+/* message_body_text - visible text (links' sink): the lexicon reads it */
+static void message_body_text(void *arg, const char *s, size_t n)
+{
+	struct message *m = arg;
+
+	lexicon_scan_text(&m->scan, s, n);
+}
+
+/* message_eom - the end: everything is decided */
+void message_eom(struct message *m)
+{
+	const struct mime_stats *ms;
+	const struct links_stats *ls;
+
+	if (m->eom_done)
+		return;
+	if (!m->eoh_done)
+		message_eoh(m);
+	m->eom_done = true;
+	mime_end(m->mime);
+	lexicon_scan_break(&m->scan);
+	m->words = NULL;
+	if (m->dk)
+		dkimcheck_eom(m->dk);
+	ms = mime_stats(m->mime);
+	ls = links_stats(m->links);
+	m->caps.header_skipped = m->hdr.skipped;
+	m->caps.header_truncated = m->hdr.truncated;
+	m->caps.body_unscanned += ms->unscanned;
+	m->caps.mime_flags = ms->flags & (MIME_F_DEPTH | MIME_F_PARTS | MIME_F_HEADER | MIME_F_SCAN_CAP);
+	m->caps.links_unjudged += ls->dropped;
+	if (m->dk)
+		m->caps.dkim_unverified = dkimcheck_dropped(m->dk);
+	message_judge(m);
+	m->caps.reasons_dropped = m->v.reasons.dropped;
+}
+
+/* message_verdict - the verdict, once message_eom was called */
+const struct verdict *message_verdict(const struct message *m)
+{
+	return &m->v;
+}
+
+/* message_from_domain - the From domain as an A-label, "" if none */
+const char *message_from_domain(const struct message *m)
+{
+	return m->from.parsed ? m->from.ascii : "";
+}
+
+/* message_from - the From address for reports */
+const struct message_from *message_from(const struct message *m)
+{
+	return &m->from_out;
+}
+
+/* message_sig_count - DKIM signatures reported */
+size_t message_sig_count(const struct message *m)
+{
+	return m->nsigs;
+}
+
+/* message_sig - the i-th signature */
+const struct message_sig *message_sig(const struct message *m, size_t i)
+{
+	return i < m->nsigs ? &m->sig[i] : NULL;
+}
+
+/* message_link_count - links judged */
+size_t message_link_count(const struct message *m)
+{
+	return m->nlinks;
+}
+
+/* message_link - the i-th link judged */
+const struct message_link *message_link(const struct message *m, size_t i)
+{
+	return i < m->nlinks ? &m->link[i].out : NULL;
+}
+
+/* message_caps - what the caps left out */
+const struct message_caps *message_caps(const struct message *m)
+{
+	return &m->caps;
+}
+
+/* message_dkim_evaluated - whether DKIM was run on this message */
+bool message_dkim_evaluated(const struct message *m)
+{
+	return m->dkim_evaluated;
+}

@@ -1,0 +1,554 @@
+/*
+ * message_judge - the findings drawn at the end of a message from what was
+ * gathered: the From count, DKIM and its alignment, the display name, the
+ * addresses inside it, Reply-To, the links and the lure words; then the
+ * verdict (verdict_compute_with).
+ *
+ * Touches: the message's verdict and reports only. The rules, their
+ * strengths and why are in docs/vigie-scoring.7; in short:
+ * - a brand's own domain in From is believed only with an aligned, passing
+ *   DKIM signature (or a trusted relay's word for it); then findings that
+ *   merely restate that brand (its name in the display name, links whose
+ *   text shows its domains) stay clean;
+ * - a temperror or a verification turned off leaves authentication unknown:
+ *   low strengths, never an impersonation on that alone;
+ * - lure words weigh only next to a claim to be a brand, and how much
+ *   depends on who makes the claim (display name, sender's domain, Subject,
+ *   or a mere mention in the body).
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "address.h"
+#include "align.h"
+#include "brands.h"
+#include "detector.h"
+#include "message_int.h"
+#include "utf8.h"
+
+enum message_auth {
+	AUTH_NONE,		/* From is no brand's domain */
+	AUTH_PASS,		/* a brand's domain, authenticated */
+	AUTH_UNKNOWN,		/* a brand's domain; DKIM off or its key out of reach */
+	AUTH_FAIL		/* a brand's domain, not authenticated */
+};
+
+/* What DKIM says about the From domain. */
+struct message_dkimsum {
+	const struct dkimcheck_sig *pass;	/* an aligned pass (not t=y) */
+	const char *trusted;			/* a trusted relay's aligned pass */
+	const char *trusted_domain;
+	const struct dkimcheck_sig *testing;	/* an aligned pass with a t=y key */
+	const struct dkimcheck_sig *temperror;	/* an aligned temperror */
+	const struct dkimcheck_sig *bad;	/* an aligned failure of another kind */
+	const struct dkimcheck_sig *other;	/* a signature not aligned */
+	size_t count;
+};
+
+/* Who claims to be a brand, and how strongly (for reply-to and lure). */
+struct message_claim {
+	const struct brand *brand;
+	const char *by;		/* "display name", "sender domain", ... */
+	int level;		/* 3 strong, 2 Subject, 1 body mention, 0 none */
+	const struct message_dom *src;	/* the Reply-To look-alike making it, if so */
+};
+
+/* message_detail - a link's explanation, cut on a character boundary */
+static void message_detail(char *dst, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void message_detail(char *dst, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(dst, REASON_DETAIL_MAX + 1, fmt, ap);
+	va_end(ap);
+	if (n > REASON_DETAIL_MAX)
+		dst[REASON_DETAIL_MAX - utf8_partial_tail(dst, REASON_DETAIL_MAX)] = '\0';
+}
+
+/* message_aligned - d= is aligned with From, or signs for From's brand */
+static bool message_aligned(const struct message *m, const char *domain)
+{
+	if (!m->from.parsed)
+		return false;
+	if (align_check(detector_psl(m->det), domain, m->from.ascii, ALIGN_RELAXED))
+		return true;
+	return m->from.owner && brand_authorised_signer(m->from.owner, domain);
+}
+
+/* message_trusted_for - the trusted relay that saw d= pass, or NULL */
+static const char *message_trusted_for(const struct message *m, const char *domain)
+{
+	for (size_t i = 0; i < m->ntrusted; i++)
+		if (strcmp(m->trusted_pass[i], domain) == 0)
+			return m->trusted_by[i];
+	return NULL;
+}
+
+/* message_dkim_sum - the signatures for the reports and what they say of From */
+static void message_dkim_sum(struct message *m, struct message_dkimsum *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (size_t i = 0; m->dk && i < dkimcheck_count(m->dk) && i < DKIMCHECK_MAX_SIGS; i++) {
+		const struct dkimcheck_sig *sig = dkimcheck_sig(m->dk, i);
+		struct message_sig *ms = &m->sig[m->nsigs++];
+
+		ms->sig = sig;
+		ms->aligned = message_aligned(m, sig->domain);
+		ms->checked = !(sig->result == DKIMCHECK_NEUTRAL && !ms->aligned &&
+				sig->reason && strcmp(sig->reason, "not checked") == 0);
+		if (sig->result != DKIMCHECK_PASS)
+			ms->trusted = message_trusted_for(m, sig->domain);
+		if (!ms->aligned) {
+			s->other = s->other ? s->other : sig;
+			continue;
+		}
+		if (sig->result == DKIMCHECK_PASS && !sig->testing)
+			s->pass = s->pass ? s->pass : sig;
+		else if (sig->result == DKIMCHECK_PASS)
+			s->testing = s->testing ? s->testing : sig;
+		else if (ms->trusted && s->trusted == NULL) {
+			s->trusted = ms->trusted;
+			s->trusted_domain = sig->domain;
+		} else if (sig->result == DKIMCHECK_TEMPERROR)
+			s->temperror = s->temperror ? s->temperror : sig;
+		else
+			s->bad = s->bad ? s->bad : sig;
+	}
+	s->count = m->nsigs;
+	/* a trusted relay may vouch for a signature we no longer see */
+	for (size_t i = 0; s->trusted == NULL && i < m->ntrusted; i++)
+		if (message_aligned(m, m->trusted_pass[i])) {
+			s->trusted = m->trusted_by[i];
+			s->trusted_domain = m->trusted_pass[i];
+		}
+}
+
+/*
+ * message_from_count - exactly one From field with exactly one address.
+ * Two From fields are never a pass (clients show one, a signature covers
+ * the other). A From that is missing or broken is always reported; it
+ * weighs fully next to a claim to be a brand, lightly without one (mail
+ * from robots and old software lacks a proper From too).
+ */
+static void message_from_count(struct message *m, const struct brand *claim)
+{
+	struct reason_list *rl = &m->v.reasons;
+	size_t fields = m->hdr.seen[HEADER_FROM];
+	int st = claim ? 100 : 40;
+
+	if (fields == 0)
+		reason_add(rl, REASON_BAD_FROM, WHERE_FROM, claim, st, "", "no From field");
+	else if (fields > 1)
+		return;		/* message_multiple_from */
+	else if (m->from_addresses == 0)
+		reason_add(rl, REASON_BAD_FROM, WHERE_FROM, claim, st, "", "no address in From");
+	else if (m->from_addresses > 1)
+		reason_add(rl, REASON_BAD_FROM, WHERE_FROM, claim, 100, "",
+			   "%zu addresses in From: clients show one", m->from_addresses);
+	else if (!m->from_usable || !m->from.parsed)
+		reason_add(rl, REASON_BAD_FROM, WHERE_FROM, claim, st, m->from_address,
+			   "the From address is not usable: %s",
+			   !m->from.present ? "no domain" : !m->from.parsed ? "its domain is not a host name"
+			   : "broken syntax");
+}
+
+/* message_multiple_from - two From fields or more: never a pass */
+static void message_multiple_from(struct message *m)
+{
+	size_t fields = m->hdr.seen[HEADER_FROM];
+
+	if (fields > 1)
+		reason_add(&m->v.reasons, REASON_MULTIPLE_FROM, WHERE_FROM, m->from_any_owner, 100, "",
+			   "%zu From fields: mail clients show one, a signature may cover another",
+			   fields);
+}
+
+/* message_auth_state - whether From's brand domain is authenticated */
+static enum message_auth message_auth_state(const struct message *m,
+					    const struct message_dkimsum *s)
+{
+	if (m->from_any_owner == NULL)
+		return AUTH_NONE;
+	if (m->hdr.seen[HEADER_FROM] != 1 || m->from_addresses != 1 || m->from.owner == NULL)
+		return AUTH_FAIL;
+	if (s->pass || s->trusted)
+		return AUTH_PASS;
+	if (!m->dkim_evaluated || (s->temperror && !s->bad))
+		return AUTH_UNKNOWN;
+	return AUTH_FAIL;
+}
+
+/* message_unauthenticated - brand-unauthenticated, with why */
+static void message_unauthenticated(struct message *m, const struct message_dkimsum *s,
+				    enum message_auth auth)
+{
+	const struct brand *b = m->from.owner ? m->from.owner : m->from_any_owner;
+	const char *d = m->from.parsed ? m->from.ascii : "";
+	const char *bn = brand_name(b);
+	struct reason_list *rl = &m->v.reasons;
+
+	if (auth == AUTH_PASS || auth == AUTH_NONE || !m->dkim_evaluated)
+		return;
+	if (m->hdr.seen[HEADER_FROM] != 1 || m->from_addresses != 1)
+		reason_add(rl, REASON_BRAND_UNAUTHENTICATED, WHERE_FROM, b, 100, d,
+			   "a domain of %s in a From that is not one address: no signature can vouch for it", bn);
+	else if (auth == AUTH_UNKNOWN)
+		reason_add(rl, REASON_BRAND_UNAUTHENTICATED, WHERE_FROM, b, 30, d,
+			   "the DKIM key of %s could not be fetched (temperror: %s): authentication unknown",
+			   s->temperror->domain, s->temperror->reason);
+	else if (s->bad)
+		reason_add(rl, REASON_BRAND_UNAUTHENTICATED, WHERE_FROM, b,
+			   s->bad->result == DKIMCHECK_FAIL ? 100 :
+			   s->bad->result == DKIMCHECK_POLICY ? 75 : 95, d,
+			   "the DKIM signature of %s does not pass (%s: %s)", s->bad->domain,
+			   dkimcheck_result_name(s->bad->result), s->bad->reason);
+	else if (s->testing)
+		reason_add(rl, REASON_BRAND_UNAUTHENTICATED, WHERE_FROM, b, 55, d,
+			   "the signature of %s passes with a key in testing mode (t=y), which RFC 6376 treats as unsigned",
+			   s->testing->domain);
+	else if (s->other)
+		reason_add(rl, REASON_BRAND_UNAUTHENTICATED, WHERE_FROM, b, 95, d,
+			   "no DKIM signature of %s: signed only by %s, which does not sign for it",
+			   bn, s->other->domain);
+	else
+		reason_add(rl, REASON_BRAND_UNAUTHENTICATED, WHERE_FROM, b, 90, d,
+			   "no DKIM signature: a domain of %s without authentication", bn);
+}
+
+/* message_list_sender - a mailing list sends this on an author's behalf */
+static bool message_list_sender(const struct message *m, const struct message_dkimsum *s)
+{
+	size_t il, rl;
+	const char *r = m->from.registrable;
+	bool via = false;
+
+	if (!m->list_id[0] || !m->from.parsed || !r[0])
+		return false;
+	il = strlen(m->list_id);
+	rl = strlen(r);
+	if (!(il == rl && strcmp(m->list_id, r) == 0) &&
+	    !(il > rl && m->list_id[il - rl - 1] == '.' && strcmp(m->list_id + il - rl, r) == 0))
+		return false;
+	for (const char *p = m->from_display; (p = strstr(p, "via")) != NULL; p += 3)
+		if ((p == m->from_display || p[-1] == ' ') && (p[3] == ' ' || p[3] == '\0'))
+			via = true;
+	return via || m->arc || s->pass != NULL;
+}
+
+/* message_display_name - the display name claims a brand its address does not authenticate */
+static const struct brand *message_display_name(struct message *m, enum message_auth auth,
+						bool list)
+{
+	const char *form = NULL;
+	const struct brand *b;
+	size_t len = strlen(m->from_display);
+	bool disguised;
+	int strength;
+
+	if (len == 0)
+		return NULL;
+	b = brands_name_claim_form(m->brands, m->from_display, len, &form);
+	message_words_scan(m, &m->display, m->from_display, len);
+	if (b == NULL)
+		return NULL;
+	if (b == m->from.owner && m->hdr.seen[HEADER_FROM] == 1)
+		return NULL;	/* its own domain: authenticated or brand-unauthenticated */
+	disguised = m->display.brand != b || m->display.brand_disguised;
+	strength = disguised ? 100 : 90;
+	if (list) {
+		reason_add(&m->v.reasons, REASON_DISPLAY_NAME, WHERE_FROM, b, 35, m->from_display,
+			   "display name names %s; the mailing list %s sends it for its author",
+			   brand_name(b), m->list_id);
+		return NULL;
+	}
+	if (form == NULL || strcmp(form, brand_name(b)) == 0)
+		form = NULL;
+	reason_add(&m->v.reasons, REASON_DISPLAY_NAME, WHERE_FROM, b, strength, m->from_display,
+		   "display name claims %s%s%s%s%s; the address is %s", brand_name(b),
+		   form ? " (as \"" : "", form ? form : "", form ? "\")" : "",
+		   disguised ? ", written with hidden or look-alike characters" : "",
+		   m->from_address[0] ? m->from_address : "missing");
+	return b;
+}
+
+/* message_display_address - addresses written inside the display name */
+static const struct brand *message_display_address(struct message *m, const struct brand *authentic)
+{
+	const char *t = m->from_display;
+	size_t len = strlen(t), pos = 0, n = 0;
+	struct address_span sp;
+	const struct brand *claimed = NULL;
+
+	while (n < MESSAGE_INNER_MAX && address_in_text(t, len, &pos, &sp)) {
+		struct message_dom d = { 0 };
+		char inner[2 * ADDRESS_PART_MAX + 2];
+		const struct brand *b;
+
+		n++;
+		snprintf(inner, sizeof(inner), "%.*s@%.*s", (int)(sp.local_len < 300 ? sp.local_len : 300), t + sp.local,
+			 (int)(sp.domain_len < 300 ? sp.domain_len : 300), t + sp.domain);
+		message_dom_check(m, t + sp.domain, sp.domain_len, WHERE_FROM, &d, true);
+		if (d.parsed && m->from.parsed && strcmp(d.registrable, m->from.registrable) == 0)
+			continue;
+		b = d.owner ? d.owner : d.imitated;
+		if (b && b == authentic)
+			continue;
+		reason_add(&m->v.reasons, REASON_DISPLAY_ADDRESS, WHERE_FROM, b, b ? 100 : 30, inner,
+			   "display name shows %s%s%s%s; the address is %s", inner,
+			   b ? " (" : "", b ? brand_name(b) : "", b ? ")" : "",
+			   m->from_address[0] ? m->from_address : "missing");
+		if (claimed == NULL)
+			claimed = b;
+	}
+	return claimed;
+}
+
+/* message_reply_to_rule - replies of a brand-claiming message go outside the brand */
+static void message_reply_to_rule(struct message *m, const struct message_claim *c,
+				  enum message_auth auth)
+{
+	const struct brand *b = c->brand;
+
+	if (b == NULL || c->level < 2)
+		return;
+	for (size_t i = 0; i < m->nreply_to; i++) {
+		const struct message_dom *r = &m->reply_to[i];
+
+		if (!r->parsed || r == c->src || brand_owns(b, r->ascii) ||
+		    brand_authorised_signer(b, r->ascii))
+			continue;	/* the brand's, or the look-alike that makes the claim */
+		if (m->from.parsed && strcmp(r->registrable, m->from.registrable) == 0 &&
+		    m->from.owner != b)
+			continue;	/* replies go where the mail comes from: nothing new */
+		reason_add(&m->v.reasons, REASON_REPLY_TO, WHERE_REPLY_TO, b,
+			   auth == AUTH_PASS && m->from.owner == b ? 30 : c->level == 2 ? 60 : 100,
+			   r->ascii, "replies go to %s, outside %s, which the message claims to be (%s)",
+			   r->ascii, brand_name(b), c->by);
+	}
+}
+
+/* message_links_rule - link-lookalike and link-mismatch */
+static bool message_links_rule(struct message *m, const struct brand *authentic,
+			       enum message_auth auth)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < m->nlinks; i++) {
+		struct message_linkrec *r = &m->link[i];
+		const struct message_host *h = &m->host[r->host];
+		const struct message_dom *d = &h->dom;
+		const struct brand *s = r->shows_brand;
+
+		if (d->imitated && d->strength > 0) {
+			int st = d->imitated == authentic ? d->strength * 3 / 10 : d->strength;
+			struct reason *x = reason_add(&m->v.reasons, REASON_LINK_LOOKALIKE, WHERE_LINK,
+						      d->imitated, st, d->ascii, "%s: %s",
+						      reason_code_name(d->code), d->detail);
+
+			r->out.finding = true;
+			r->out.code = REASON_LINK_LOOKALIKE;
+			message_detail(r->out.detail, "%s: %s", reason_code_name(d->code), d->detail);
+			any = any || (x && st >= 50);
+			continue;
+		}
+		if (s == NULL || (d->parsed && (brand_owns(s, d->ascii) ||
+						brand_authorised_signer(s, d->ascii))))
+			continue;
+		if (s == authentic && !r->in_userinfo)
+			continue;	/* the brand's own mail: an ESP's tracking redirector */
+		int st = r->in_userinfo ? 100 : (auth == AUTH_UNKNOWN && s == m->from.owner) ? 40 : 100;
+
+		r->out.finding = true;
+		r->out.code = REASON_LINK_MISMATCH;
+		if (r->in_userinfo)
+			message_detail(r->out.detail, "the URL shows %s (%s) before '@' but leads to %s", r->shows_domain,
+				 brand_name(s), d->ascii);
+		else
+			message_detail(r->out.detail, "link text shows %s (%s) but the link leads to %s", r->shows_domain,
+				 brand_name(s), d->ascii);
+		reason_add(&m->v.reasons, REASON_LINK_MISMATCH, WHERE_LINK, s, st, d->ascii, "%s",
+			   r->out.detail);
+		any = any || st >= 50;
+	}
+	return any;
+}
+
+/* message_claim_set - the strongest claim wins */
+static void message_claim_set(struct message_claim *c, const struct brand *b, const char *by,
+			      int level, const struct brand *authentic)
+{
+	if (b == NULL || b == authentic || level <= c->level)
+		return;
+	c->brand = b;
+	c->by = by;
+	c->level = level;
+}
+
+/*
+ * message_lure - bank-details or credential words next to a claim to be a
+ * brand. Phishing piles up pressure (requests, deadlines, threats); a
+ * colleague names the data or warns about it: actions in the Subject count
+ * double, and a weak claim needs more of them.
+ */
+static void message_lure(struct message *m, const struct message_claim *c, enum message_auth auth)
+{
+	unsigned terms = m->subject.terms + m->body.terms;
+	unsigned actions = m->subject.actions + m->body.actions;
+	unsigned pressure = 2 * m->subject.actions + m->body.actions;
+	bool in_subject = m->subject.terms + m->subject.actions > 0;
+	const char *word;
+	int st = 0;
+
+	if (terms + actions == 0 || c->brand == NULL)
+		return;
+	if (c->level >= 3)
+		st = 100;
+	else if (c->level == 2 && auth == AUTH_UNKNOWN)
+		st = 40;
+	else if (c->level == 2)
+		st = pressure >= 2 ? 95 : pressure == 1 ? 45 : m->subject.terms ? 35 : 0;
+	else if (pressure >= 3)
+		st = 60;
+	if (st == 0)
+		return;
+	word = m->subject.action ? m->subject.action : m->subject.term ? m->subject.term :
+	       m->body.action ? m->body.action : m->body.term;
+	reason_add(&m->v.reasons, REASON_LURE, in_subject ? WHERE_SUBJECT : WHERE_BODY, c->brand, st,
+		   "", "%s (\"%s\"%s) in a message that claims to be %s (%s)",
+		   actions ? "a request for bank details or credentials" :
+		   "bank-details or credential words", word,
+		   terms + actions > 1 ? ", and more" : "", brand_name(c->brand), c->by);
+}
+
+/* message_from_report - the From address for the readers */
+static void message_from_report(struct message *m)
+{
+	m->from_out.display = m->from_display;
+	m->from_out.address = m->from_address;
+	m->from_out.domain = m->from.parsed ? m->from.ascii : "";
+	m->from_out.fields = m->hdr.seen[HEADER_FROM];
+	m->from_out.addresses = m->from_addresses;
+}
+
+/* message_judge - every finding, then the verdict */
+void message_judge(struct message *m)
+{
+	struct message_dkimsum s;
+	struct message_claim c = { NULL, NULL, 0, NULL };
+	const struct brand *authentic, *shown, *inner;
+	enum message_auth auth;
+	bool list, bad_links;
+
+	message_from_report(m);
+	message_dkim_sum(m, &s);
+	message_multiple_from(m);
+	auth = message_auth_state(m, &s);
+	authentic = auth == AUTH_PASS ? m->from.owner : NULL;
+	message_unauthenticated(m, &s, auth);
+	list = message_list_sender(m, &s);
+	shown = message_display_name(m, auth, list);
+	inner = message_display_address(m, authentic);
+	bad_links = message_links_rule(m, authentic, auth);
+
+	message_claim_set(&c, shown, "display name", 3, authentic);
+	message_claim_set(&c, inner, "address in the display name", 3, authentic);
+	if (auth == AUTH_FAIL)
+		message_claim_set(&c, m->from_any_owner, "From domain, unauthenticated", 3, NULL);
+	message_claim_set(&c, m->from.imitated, "From domain look-alike", 3, authentic);
+	message_claim_set(&c, m->sender.imitated, "Sender domain look-alike", 3, authentic);
+	message_claim_set(&c, m->envelope.imitated, "envelope domain look-alike", 3, authentic);
+	message_claim_set(&c, m->return_path.imitated, "Return-Path look-alike", 3, authentic);
+	for (size_t i = 0; i < m->nreply_to; i++) {
+		int before = c.level;
+
+		message_claim_set(&c, m->reply_to[i].imitated, "Reply-To look-alike", 3, authentic);
+		if (c.level != before)
+			c.src = &m->reply_to[i];
+	}
+	if (m->body.brand_disguised)
+		message_claim_set(&c, m->body.brand, "body, in disguised letters", 3, authentic);
+	if (m->subject.brand_disguised)
+		message_claim_set(&c, m->subject.brand, "Subject, in disguised letters", 3, authentic);
+	message_claim_set(&c, m->subject_claim, "Subject", 2, authentic);
+	if (auth == AUTH_UNKNOWN)
+		message_claim_set(&c, m->from.owner, "From domain, authentication unknown", 2, NULL);
+	if (list)
+		message_claim_set(&c, m->display.brand, "display name, through a list", 1, authentic);
+	message_claim_set(&c, m->body.brand, "body", 1, authentic);
+	if (bad_links && c.level < 3) {
+		for (size_t i = 0; i < m->v.reasons.count; i++) {
+			const struct reason *r = &m->v.reasons.item[i];
+
+			if ((r->code == REASON_LINK_LOOKALIKE || r->code == REASON_LINK_MISMATCH) && r->brand) {
+				message_claim_set(&c, r->brand, "links", 3, authentic);
+				break;
+			}
+		}
+	}
+	message_from_count(m, c.brand);
+	message_reply_to_rule(m, &c, auth);
+	message_lure(m, &c, auth);
+	verdict_compute_with(&m->v, m->policy);
+	if (m->v.kind == VERDICT_CLEAN)
+		m->v.brand = NULL;	/* findings too weak to say a brand is imitated */
+}
+
+/* message_authres - our Authentication-Results value, when DKIM was evaluated */
+bool message_authres(const struct message *m, struct vbuf *value)
+{
+	struct dkimcheck_sig sigs[DKIMCHECK_MAX_SIGS];
+	size_t n = 0;
+
+	if (!m->eom_done || !m->dkim_evaluated)
+		return false;
+	for (size_t i = 0; i < m->nsigs; i++)
+		if (m->sig[i].checked)
+			sigs[n++] = *m->sig[i].sig;
+	if (n == 0 && m->nsigs > 0)
+		return false;	/* signatures set aside unverified: nothing to report */
+	return authres_render(value, m->authserv_id, sigs, n);
+}
+
+/* message_caps_hit - whether any cap left something out */
+bool message_caps_hit(const struct message *m)
+{
+	const struct message_caps *c = &m->caps;
+
+	return c->header_skipped || c->header_truncated || c->addresses_dropped ||
+	       c->body_unscanned || c->mime_flags || c->links_unjudged || c->dkim_unverified ||
+	       c->reasons_dropped;
+}
+
+/* message_caps_text - what the caps left out, in one line ("" when nothing) */
+void message_caps_text(const struct message *m, struct vbuf *out)
+{
+	const struct message_caps *c = &m->caps;
+	const char *sep = "";
+
+#define CAPS_ITEM(cond, ...) \
+	do { if (cond) { vbuf_adds(out, sep); vbuf_printf(out, __VA_ARGS__); sep = "; "; } } while (0)
+	CAPS_ITEM(c->header_skipped, "%zu header fields past the count caps not analysed",
+		  c->header_skipped);
+	CAPS_ITEM(c->header_truncated, "%zu header values analysed in part", c->header_truncated);
+	CAPS_ITEM(c->addresses_dropped, "%zu addresses not judged", c->addresses_dropped);
+	CAPS_ITEM(c->body_unscanned || (c->mime_flags & MIME_F_SCAN_CAP),
+		  "body scanned up to %zu bytes (MaxBodyScan), %zu more not scanned",
+		  m->max_scan, c->body_unscanned);
+	CAPS_ITEM(c->mime_flags & MIME_F_DEPTH, "MIME parts nested deeper than %d skipped",
+		  MIME_DEPTH_MAX);
+	CAPS_ITEM(c->mime_flags & MIME_F_PARTS, "MIME parts past %d skipped", MIME_PARTS_MAX);
+	CAPS_ITEM(c->mime_flags & MIME_F_HEADER, "MIME part header lines past their caps skipped");
+	CAPS_ITEM(c->links_unjudged, "%zu links not judged (past %d links or %d hosts)",
+		  c->links_unjudged, MESSAGE_LINKS_MAX, MESSAGE_HOSTS_MAX);
+	CAPS_ITEM(c->dkim_unverified, "%zu DKIM signatures not verified (past %d or too large)",
+		  c->dkim_unverified, DKIMCHECK_MAX_SIGS);
+	CAPS_ITEM(c->reasons_dropped, "%zu findings past %d not listed", c->reasons_dropped,
+		  REASON_LIST_MAX);
+#undef CAPS_ITEM
+}

@@ -1,0 +1,657 @@
+/*
+ * dkimcheck - one DKIM_LIB for the process, one libopendkim handle per signed
+ * message, and key lookups answered by vigie: from a key file in memory, or
+ * from DNS through resolver.c within the message's budget.
+ *
+ * Touches: the key file when the library is built; the network, through the
+ * resolver, during dkimcheck_eom. No global state: the message reaches the
+ * key lookup callback through libopendkim's user context, and the key cache
+ * (keycache.h) through a thread-local pointer set around dkim_eoh/dkim_eom. Header fields are
+ * kept until the end of headers and libopendkim sees the message only if it
+ * carries a DKIM-Signature, so unsigned mail costs a copy of its header;
+ * of a signed message it sees only the fields some h= covers, From and the
+ * signatures (the others change no hash: Received, ARC, X-...).
+ * libopendkim holds a body run with no space or line end whole: a run past
+ * DKIMCHECK_RUN_MAX ends the hashing, so a message's memory does not grow
+ * with its body. Nothing here fails a message: bad input shows in the results.
+ */
+#include <config.h>
+
+#include <opendkim/dkim.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dkimcheck.h"
+#include "dkimsig.h"
+#include "keycache.h"
+#include "keyfile.h"
+#include "resolver.h"
+#include "vbuf.h"
+#include "xalloc.h"
+
+#define DKIMCHECK_KEYNAME_MAX 320	/* selector, "._domainkey.", domain */
+#define DKIMCHECK_BODY_PIECE 8192	/* body bytes converted at a time */
+#define DKIMCHECK_DNS_BUDGET 2		/* DNS time per message, in DNSTimeouts */
+#define DKIMCHECK_HNAMES_MAX 64		/* names of h= tags tracked; past it every field goes */
+
+struct dkimcheck_lib {
+	DKIM_LIB *dkim;
+	struct keyfile *keys;		/* one of keys and resolver */
+	struct resolver *resolver;
+	struct keycache *keycache;	/* keys decoded once (keycache.h) */
+};
+
+/* a key lookup made for one signature */
+struct dkimcheck_lookup {
+	DKIM_SIGINFO *sig;
+	char name[DKIMCHECK_KEYNAME_MAX + 1];
+	int error;			/* DKIM_SIGERROR_* set on failure; 0: found or not found */
+	bool asked;			/* the key source was asked (not a fault of the signature) */
+	bool notfound;
+	const char *reason;		/* set on failure */
+};
+
+struct dkimcheck {
+	const struct dkimcheck_lib *lib;
+	DKIM *dkim;			/* only once a signed message reaches its end of headers */
+	struct vbuf fields;		/* "Name:value" fields, CRLF, each ended by a NUL */
+	struct vbuf scratch;		/* body converted to CRLF */
+	size_t nfields;
+	size_t nsigfields;		/* DKIM-Signature fields kept */
+	size_t dropped;			/* DKIM-Signature fields over the limits */
+	bool overflow;			/* header limits reached */
+	bool eoh, done;
+	bool wants_body;
+	bool prev_cr;			/* the body so far ends with CR */
+	bool run_over;			/* a body run went past DKIMCHECK_RUN_MAX */
+	size_t run;			/* bytes of the run the body so far ends with */
+	int64_t dns_deadline;		/* 0 until the first DNS lookup */
+	dkimcheck_filter_fn filter;	/* NULL: every signature is checked */
+	void *filter_ctx;
+	struct dkimcheck_lookup lookup[DKIMCHECK_MAX_SIGS];
+	size_t nlookups;
+	struct dkimcheck_sig sig[DKIMCHECK_MAX_SIGS];
+	size_t nsigs;
+};
+
+static const char *const dkimcheck_result_names[DKIMCHECK_RESULT_COUNT] = {
+	[DKIMCHECK_NONE] = "none",
+	[DKIMCHECK_PASS] = "pass",
+	[DKIMCHECK_FAIL] = "fail",
+	[DKIMCHECK_POLICY] = "policy",
+	[DKIMCHECK_NEUTRAL] = "neutral",
+	[DKIMCHECK_TEMPERROR] = "temperror",
+	[DKIMCHECK_PERMERROR] = "permerror",
+};
+
+/* dkimcheck_result_name - the RFC 8601 name of a result */
+const char *dkimcheck_result_name(enum dkimcheck_result result)
+{
+	if ((unsigned)result < DKIMCHECK_RESULT_COUNT)
+		return dkimcheck_result_names[result];
+	return "neutral";
+}
+
+/* dkimcheck_result_lookup - a result from its name, any case */
+bool dkimcheck_result_lookup(const char *name, size_t len, enum dkimcheck_result *result)
+{
+	for (int i = 0; i < DKIMCHECK_RESULT_COUNT; i++)
+		if (strlen(dkimcheck_result_names[i]) == len &&
+		    strncasecmp(dkimcheck_result_names[i], name, len) == 0) {
+			*result = (enum dkimcheck_result)i;
+			return true;
+		}
+	return false;
+}
+
+/* dkimcheck_query_ok - q= lists dns/txt, the one method RFC 6376 defines */
+static bool dkimcheck_query_ok(const char *q)
+{
+	while (*q != '\0') {
+		size_t n = strcspn(q, ":");
+
+		if (n == 7 && strncasecmp(q, "dns/txt", 7) == 0)
+			return true;
+		q += n;
+		if (*q == ':')
+			q++;
+	}
+	return false;
+}
+
+/* dkimcheck_earlier - a failed lookup of the same name in this message */
+static const struct dkimcheck_lookup *dkimcheck_earlier(const struct dkimcheck *v,
+							 const struct dkimcheck_lookup *lk)
+{
+	for (const struct dkimcheck_lookup *e = v->lookup; e < lk; e++)
+		if (e->asked && (e->error != 0 || e->notfound) && strcasecmp(e->name, lk->name) == 0)
+			return e;
+	return NULL;
+}
+
+/* dkimcheck_dns - fetch a key record within the message's DNS budget */
+static void dkimcheck_dns(struct dkimcheck *v, struct dkimcheck_lookup *lk, u_char *buf,
+			  size_t buflen)
+{
+	const struct resolver *r = v->lib->resolver;
+	int64_t now = resolver_now_ms(), timeout = (int64_t)resolver_timeout(r) * 1000;
+	unsigned records = 0;
+	bool budget_bound;
+
+	if (v->dns_deadline == 0)
+		v->dns_deadline = now + timeout * DKIMCHECK_DNS_BUDGET;
+	budget_bound = now + timeout > v->dns_deadline;
+	enum resolver_status st = resolver_txt(r, lk->name, v->dns_deadline, (char *)buf, buflen,
+					       &records);
+
+	switch (st) {
+	case RESOLVER_OK:
+		if (records > 1) {
+			lk->error = DKIM_SIGERROR_MULTIREPLY;
+			lk->reason = "multiple key records";
+		}
+		return;
+	case RESOLVER_NXDOMAIN:
+	case RESOLVER_NODATA:
+		lk->notfound = true;
+		return;
+	case RESOLVER_TOOLONG:
+		lk->error = DKIM_SIGERROR_DNSSYNTAX;
+		lk->reason = "key record too long";
+		return;
+	case RESOLVER_BADNAME:
+		lk->error = DKIM_SIGERROR_DNSSYNTAX;
+		lk->reason = "bad key name";
+		return;
+	case RESOLVER_TIMEOUT:
+		lk->error = DKIM_SIGERROR_KEYFAIL;
+		lk->reason = budget_bound ? "DNS time of the message spent" : "DNS timeout";
+		return;
+	default:
+		/* server failure or unreachable, truncated or malformed reply */
+		lk->error = DKIM_SIGERROR_KEYFAIL;
+		lk->reason = resolver_status_text(st);
+		return;
+	}
+}
+
+/* dkimcheck_key_lookup - libopendkim asks for the key of one signature */
+static DKIM_CBSTAT dkimcheck_key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
+{
+	struct dkimcheck *v = dkim_get_user_context(dkim);
+	const char *q = (const char *)dkim_sig_gettagvalue(sig, false, (u_char *)"q");
+	const struct dkimcheck_lookup *prior;
+	struct dkimcheck_lookup *lk;
+	int n;
+
+	if (v == NULL || v->nlookups == DKIMCHECK_MAX_SIGS || buflen < 2)
+		return DKIM_CBSTAT_ERROR;
+	lk = &v->lookup[v->nlookups++];
+	memset(lk, 0, sizeof(*lk));
+	lk->sig = sig;
+	n = snprintf(lk->name, sizeof(lk->name), "%s._domainkey.%s",
+		     (const char *)dkim_sig_getselector(sig), (const char *)dkim_sig_getdomain(sig));
+	if (q != NULL && !dkimcheck_query_ok(q)) {
+		lk->error = DKIM_SIGERROR_INVALID_Q;
+		lk->reason = "unknown query method";
+	} else if (n < 0 || (size_t)n >= sizeof(lk->name)) {
+		lk->error = DKIM_SIGERROR_DNSSYNTAX;
+		lk->reason = "bad key name";
+	} else if ((prior = dkimcheck_earlier(v, lk)) != NULL) {
+		lk->asked = true;
+		lk->error = prior->error;
+		lk->notfound = prior->notfound;
+		lk->reason = prior->reason;
+	} else if (v->lib->keys != NULL) {
+		const char *rec = keyfile_find(v->lib->keys, lk->name);
+
+		lk->asked = true;
+		if (rec == NULL)
+			lk->notfound = true;
+		else
+			snprintf((char *)buf, buflen, "%s", rec);
+	} else {
+		lk->asked = true;
+		dkimcheck_dns(v, lk, buf, buflen);
+	}
+	if (lk->notfound)
+		return DKIM_CBSTAT_NOTFOUND;
+	if (lk->error == 0)
+		return DKIM_CBSTAT_CONTINUE;
+	/* CBSTAT_ERROR leaves the error we set; libopendkim goes on with the others */
+	dkim_sig_seterror(sig, lk->error);
+	return DKIM_CBSTAT_ERROR;
+}
+
+/* dkimcheck_prescreen - set aside rsa-sha1 (RFC 8301) and what the filter refuses */
+static DKIM_CBSTAT dkimcheck_prescreen(DKIM *dkim, DKIM_SIGINFO **sigs, int nsigs)
+{
+	const struct dkimcheck *v = dkim_get_user_context(dkim);
+
+	for (int i = 0; i < nsigs; i++) {
+		const char *d = (const char *)dkim_sig_getdomain(sigs[i]);
+		dkim_alg_t alg = DKIM_SIGN_UNKNOWN;
+
+		if (dkim_sig_getsignalg(sigs[i], &alg) == DKIM_STAT_OK && alg == DKIM_SIGN_RSASHA1)
+			dkim_sig_ignore(sigs[i]);
+		else if (v != NULL && v->filter != NULL && d != NULL && !v->filter(v->filter_ctx, d))
+			dkim_sig_ignore(sigs[i]);
+	}
+	return DKIM_CBSTAT_CONTINUE;
+}
+
+/* dkimcheck_lib_new - the library for the whole process, from the options */
+struct dkimcheck_lib *dkimcheck_lib_new(const struct dkimcheck_opts *opts, char *err, size_t errlen)
+{
+	struct dkimcheck_lib *lib = xcalloc(1, sizeof(*lib));
+	u_int flags = DKIM_LIBFLAGS_BADSIGHANDLES | DKIM_LIBFLAGS_DELAYSIGPROC;
+	u_int minbits = 1024;
+
+	if (opts->test_keys_file != NULL)
+		lib->keys = keyfile_load(opts->test_keys_file, err, errlen);
+	else
+		lib->resolver = resolver_new(opts->nameservers, opts->dns_timeout, err, errlen);
+	if (lib->keys == NULL && lib->resolver == NULL) {
+		free(lib);
+		return NULL;
+	}
+	lib->keycache = keycache_new();
+	lib->dkim = dkim_init(NULL, NULL);
+	if (lib->dkim == NULL ||
+	    dkim_options(lib->dkim, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags, sizeof(flags)) != DKIM_STAT_OK ||
+	    dkim_options(lib->dkim, DKIM_OP_SETOPT, DKIM_OPTS_MINKEYBITS, &minbits, sizeof(minbits)) != DKIM_STAT_OK ||
+	    dkim_set_key_lookup(lib->dkim, dkimcheck_key_lookup) != DKIM_STAT_OK ||
+	    dkim_set_prescreen(lib->dkim, dkimcheck_prescreen) != DKIM_STAT_OK) {
+		snprintf(err, errlen, "cannot set up libopendkim");
+		dkimcheck_lib_free(lib);
+		return NULL;
+	}
+	return lib;
+}
+
+/* dkimcheck_lib_free - release the library once no message uses it */
+void dkimcheck_lib_free(struct dkimcheck_lib *lib)
+{
+	if (lib == NULL)
+		return;
+	if (lib->dkim != NULL)
+		dkim_close(lib->dkim);
+	keyfile_free(lib->keys);
+	keycache_free(lib->keycache);
+	if (lib->resolver != NULL)
+		resolver_free(lib->resolver);
+	free(lib);
+}
+
+/* dkimcheck_lib_keycache - how the library's decoded-key cache has served */
+void dkimcheck_lib_keycache(const struct dkimcheck_lib *lib, struct keycache_stats *st)
+{
+	keycache_stats(lib->keycache, st);
+}
+
+/* dkimcheck_new - the verification of one message */
+struct dkimcheck *dkimcheck_new(const struct dkimcheck_lib *lib)
+{
+	struct dkimcheck *v = xcalloc(1, sizeof(*v));
+
+	v->lib = lib;
+	vbuf_init(&v->fields, DKIMCHECK_HEADER_MAX);
+	vbuf_init(&v->scratch, 2 * DKIMCHECK_BODY_PIECE);
+	return v;
+}
+
+/* dkimcheck_filter - check only the signatures fn accepts; before the end of headers */
+void dkimcheck_filter(struct dkimcheck *v, dkimcheck_filter_fn fn, void *ctx)
+{
+	v->filter = fn;
+	v->filter_ctx = ctx;
+}
+
+/* dkimcheck_crlf - append p to b, each bare LF made CRLF */
+static void dkimcheck_crlf(struct vbuf *b, const char *p, size_t len, bool *prev_cr)
+{
+	const char *end = p + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (nl == NULL) {
+			vbuf_add(b, p, (size_t)(end - p));
+			*prev_cr = end[-1] == '\r';
+			return;
+		}
+		bool cr = nl > p ? nl[-1] == '\r' : *prev_cr;
+
+		vbuf_add(b, p, (size_t)(nl - p));
+		vbuf_adds(b, cr ? "\n" : "\r\n");
+		*prev_cr = false;
+		p = nl + 1;
+	}
+}
+
+/* dkimcheck_header - keep one field; value as received after the colon */
+void dkimcheck_header(struct dkimcheck *v, const char *name, const char *value)
+{
+	size_t nlen = strlen(name), vlen = strlen(value);
+	bool sigfield = strcasecmp(name, "DKIM-Signature") == 0;
+	bool cr = false;
+	size_t lfs = 0;
+
+	if (v->eoh)
+		return;
+	while (vlen > 0 && (value[vlen - 1] == '\n' || value[vlen - 1] == '\r'))
+		vlen--;
+	if (sigfield && (v->nsigfields == DKIMCHECK_MAX_SIGS || nlen + 1 + vlen > DKIMCHECK_SIGFIELD_MAX)) {
+		v->dropped++;
+		return;
+	}
+	for (const char *nl = value; (nl = memchr(nl, '\n', vlen - (size_t)(nl - value))) != NULL; nl++)
+		lfs++;		/* each may become CRLF */
+	if (v->overflow || ++v->nfields > DKIMCHECK_MAX_FIELDS ||
+	    nlen + vlen + lfs + 2 > v->fields.cap - v->fields.len) {
+		v->overflow = true;
+		v->dropped += sigfield;
+		return;
+	}
+	vbuf_add(&v->fields, name, nlen);
+	vbuf_addc(&v->fields, ':');
+	dkimcheck_crlf(&v->fields, value, vlen, &cr);
+	vbuf_addc(&v->fields, '\0');
+	if (sigfield)
+		v->nsigfields++;
+}
+
+/* the field names some signature covers (pointers into the kept fields) */
+struct dkimcheck_hset {
+	struct {
+		const char *p;
+		size_t len;
+	} name[DKIMCHECK_HNAMES_MAX];
+	size_t n;
+	bool all;		/* too many names to track: give every field */
+};
+
+/* dkimcheck_fws - past folding white space */
+static const char *dkimcheck_fws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
+/* dkimcheck_hname - add one name of an h= list, [p, end) with its white space */
+static void dkimcheck_hname(struct dkimcheck_hset *set, const char *p, const char *end)
+{
+	p = dkimcheck_fws(p, end);
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' ||
+			   end[-1] == '\n'))
+		end--;
+	if (p == end)
+		return;
+	for (size_t i = 0; i < set->n; i++)
+		if (set->name[i].len == (size_t)(end - p) &&
+		    strncasecmp(set->name[i].p, p, set->name[i].len) == 0)
+			return;
+	if (set->n == DKIMCHECK_HNAMES_MAX) {
+		set->all = true;
+		return;
+	}
+	set->name[set->n].p = p;
+	set->name[set->n++].len = (size_t)(end - p);
+}
+
+/* dkimcheck_hlist - the names of every h= tag of one DKIM-Signature value */
+static void dkimcheck_hlist(struct dkimcheck_hset *set, const char *value)
+{
+	const char *end = value + strlen(value);
+
+	for (const char *p = value; p < end && !set->all;) {
+		const char *semi = memchr(p, ';', (size_t)(end - p));
+		const char *tag_end = semi ? semi : end;
+		const char *q = dkimcheck_fws(p, tag_end);
+
+		if (q < tag_end && (*q == 'h' || *q == 'H') &&
+		    (q = dkimcheck_fws(q + 1, tag_end)) < tag_end &&
+		    *q == '=') {
+			for (const char *n = q + 1; n <= tag_end;) {
+				const char *colon = memchr(n, ':', (size_t)(tag_end - n));
+				const char *stop = colon ? colon : tag_end;
+
+				dkimcheck_hname(set, n, stop);
+				n = stop + 1;
+			}
+		}
+		p = tag_end + 1;
+	}
+}
+
+/*
+ * dkimcheck_wanted - whether libopendkim needs a field: the signatures, From
+ * (it reads the sender there) and what some h= covers. Any other field
+ * changes no hash: not giving it saves its parsing and copying.
+ */
+static bool dkimcheck_wanted(const struct dkimcheck_hset *set, const char *field)
+{
+	const char *colon = strchr(field, ':');
+	size_t n = colon ? (size_t)(colon - field) : 0;
+
+	if (set->all || n == 0 || field[n - 1] == ' ' || field[n - 1] == '\t')
+		return true;
+	if ((n == 14 && strncasecmp(field, "DKIM-Signature", 14) == 0) ||
+	    (n == 4 && strncasecmp(field, "From", 4) == 0))
+		return true;
+	for (size_t i = 0; i < set->n; i++)
+		if (set->name[i].len == n && strncasecmp(set->name[i].p, field, n) == 0)
+			return true;
+	return false;
+}
+
+/* dkimcheck_covered - the names the kept signatures cover */
+static void dkimcheck_covered(const struct dkimcheck *v, struct dkimcheck_hset *set)
+{
+	set->n = 0;
+	set->all = false;
+	for (size_t off = 0; off < v->fields.len && !set->all;) {
+		const char *field = v->fields.data + off;
+		size_t len = strlen(field);
+
+		if (len > 15 && strncasecmp(field, "DKIM-Signature:", 15) == 0)
+			dkimcheck_hlist(set, field + 15);
+		off += len + 1;
+	}
+}
+
+/* dkimcheck_eoh - end of headers: hand a signed message to libopendkim */
+void dkimcheck_eoh(struct dkimcheck *v)
+{
+	struct dkimcheck_hset set;
+	DKIM_STAT st;
+
+	if (v->eoh)
+		return;
+	v->eoh = true;
+	if (v->nsigfields == 0)
+		return;
+	v->dkim = dkim_verify(v->lib->dkim, (const u_char *)"vigie", NULL, &st);
+	if (v->dkim == NULL)
+		return;
+	dkim_set_user_context(v->dkim, v);
+	dkimcheck_covered(v, &set);
+	for (size_t off = 0; off < v->fields.len;) {
+		char *field = v->fields.data + off;
+		size_t len = strlen(field);
+
+		if (len > 0 && dkimcheck_wanted(&set, field))
+			(void)dkim_header(v->dkim, (u_char *)field, len);
+		off += len + 1;
+	}
+	vbuf_free(&v->fields);
+	keycache_enter(v->lib->keycache);
+	st = dkim_eoh(v->dkim);
+	keycache_leave();
+	v->wants_body = st == DKIM_STAT_OK;
+}
+
+/* dkimcheck_bare_lf - whether p holds a LF not preceded by CR */
+static bool dkimcheck_bare_lf(const char *p, size_t len, bool prev_cr)
+{
+	const char *end = p + len, *nl;
+
+	for (; (nl = memchr(p, '\n', (size_t)(end - p))) != NULL; p = nl + 1)
+		if (nl > p ? nl[-1] != '\r' : !prev_cr)
+			return true;
+	return false;
+}
+
+/* dkimcheck_sep - a byte that ends what libopendkim holds of a body run */
+static bool dkimcheck_sep(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/*
+ * dkimcheck_run_ok - follow the run of non-space bytes through p; false if
+ * one goes past DKIMCHECK_RUN_MAX. Reads the chunk backwards to its last
+ * space (a few bytes, usually); forwards only when a long run could hide
+ * inside it.
+ */
+static bool dkimcheck_run_ok(struct dkimcheck *v, const char *p, size_t len)
+{
+	size_t i = len, r;
+
+	while (i > 0 && !dkimcheck_sep(p[i - 1]))
+		i--;
+	if (i == 0) {
+		v->run += len;
+		return v->run <= DKIMCHECK_RUN_MAX;
+	}
+	if (v->run + i > DKIMCHECK_RUN_MAX) {
+		r = v->run;
+		for (size_t j = 0; j < i; j++) {
+			r = dkimcheck_sep(p[j]) ? 0 : r + 1;
+			if (r > DKIMCHECK_RUN_MAX)
+				return false;
+		}
+	}
+	v->run = len - i;
+	return v->run <= DKIMCHECK_RUN_MAX;
+}
+
+/* dkimcheck_body - one body chunk; false once DKIM needs no more body */
+bool dkimcheck_body(struct dkimcheck *v, const void *data, size_t len)
+{
+	const char *p = data;
+
+	if (!v->eoh)
+		dkimcheck_eoh(v);
+	if (!v->wants_body || v->done || len == 0)
+		return v->wants_body && !v->done;
+	if (!dkimcheck_run_ok(v, p, len)) {
+		/* past the cap: the body is not hashed whole, no signature passes */
+		v->run_over = true;
+		v->wants_body = false;
+		return false;
+	}
+	if (!dkimcheck_bare_lf(p, len, v->prev_cr)) {
+		/* libopendkim reads the body and never writes it */
+		(void)dkim_body(v->dkim, (u_char *)(uintptr_t)p, len);
+		v->prev_cr = p[len - 1] == '\r';
+	} else {
+		while (len > 0) {
+			size_t n = len < DKIMCHECK_BODY_PIECE ? len : DKIMCHECK_BODY_PIECE;
+
+			vbuf_reset(&v->scratch);
+			dkimcheck_crlf(&v->scratch, p, n, &v->prev_cr);
+			(void)dkim_body(v->dkim, (u_char *)v->scratch.data, v->scratch.len);
+			p += n;
+			len -= n;
+		}
+	}
+	/* every signature has l= and got its bytes: the rest cannot change a thing */
+	if (dkim_minbody(v->dkim) == 0)
+		v->wants_body = false;
+	return v->wants_body;
+}
+
+/* dkimcheck_reason - why the key lookup of sig failed, if it did */
+static const char *dkimcheck_reason(const struct dkimcheck *v, DKIM_SIGINFO *sig)
+{
+	for (size_t i = 0; i < v->nlookups; i++)
+		if (v->lookup[i].sig == sig)
+			return v->lookup[i].reason;
+	return NULL;
+}
+
+/* dkimcheck_eom - end of message: verify and keep one result per signature */
+void dkimcheck_eom(struct dkimcheck *v)
+{
+	DKIM_SIGINFO **sigs = NULL;
+	int nsigs = 0;
+
+	if (v->done)
+		return;
+	if (!v->eoh)
+		dkimcheck_eoh(v);
+	v->done = true;
+	vbuf_free(&v->scratch);
+	if (v->dkim == NULL)
+		return;
+	keycache_enter(v->lib->keycache);
+	(void)dkim_eom(v->dkim, NULL);
+	keycache_leave();
+	if (dkim_getsiglist(v->dkim, &sigs, &nsigs) != DKIM_STAT_OK || sigs == NULL)
+		nsigs = 0;
+	for (int i = 0; i < nsigs && v->nsigs < DKIMCHECK_MAX_SIGS; i++) {
+		struct dkimcheck_sig *s = &v->sig[v->nsigs++];
+
+		dkimsig_fill(sigs[i], dkimcheck_reason(v, sigs[i]), s);
+		if (v->overflow) {
+			s->result = DKIMCHECK_NEUTRAL;
+			s->reason = "header over vigie's limits";
+		} else if (v->run_over) {
+			s->result = DKIMCHECK_NEUTRAL;
+			s->reason = "body line over vigie's limits";
+		}
+	}
+	dkim_free(v->dkim);
+	v->dkim = NULL;
+}
+
+/* dkimcheck_count - signatures verified (at most DKIMCHECK_MAX_SIGS) */
+size_t dkimcheck_count(const struct dkimcheck *v)
+{
+	return v->nsigs;
+}
+
+/* dkimcheck_sig - the result of signature i, in the order of the header */
+const struct dkimcheck_sig *dkimcheck_sig(const struct dkimcheck *v, size_t i)
+{
+	return i < v->nsigs ? &v->sig[i] : NULL;
+}
+
+/* dkimcheck_sigs - all the results, dkimcheck_count() of them, for authres_render() */
+const struct dkimcheck_sig *dkimcheck_sigs(const struct dkimcheck *v)
+{
+	return v->sig;
+}
+
+/* dkimcheck_dropped - signatures not verified: past the count or size limit */
+size_t dkimcheck_dropped(const struct dkimcheck *v)
+{
+	return v->dropped;
+}
+
+/* dkimcheck_free - release one message's verification */
+void dkimcheck_free(struct dkimcheck *v)
+{
+	if (v == NULL)
+		return;
+	if (v->dkim != NULL)
+		dkim_free(v->dkim);
+	vbuf_free(&v->fields);
+	vbuf_free(&v->scratch);
+	free(v);
+}

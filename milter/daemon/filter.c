@@ -1,0 +1,609 @@
+/*
+ * filter - the libmilter callbacks: a thin layer that feeds each message to
+ * the analysis (message.h) and applies its verdict.
+ *
+ * Touches: the MTA connection through libmilter, the current runtime (one
+ * reference per message), the log. Per-connection state lives only in the
+ * session set with smfi_setpriv. A failure never loses mail: at worst the
+ * message passes untouched or is deferred (tempfail) and the log says why.
+ *
+ * Path of a message: negotiate -> connect (PeerList) -> envfrom (skips,
+ * message_new) -> header* -> eoh -> body* (until the analysis has enough)
+ * -> eom (verdict, header edits, action, log line).
+ *
+ * Every callback passes a gate (filter_enter): once vigie stops, none
+ * starts, and filter_drain waits for those running to end, so that what
+ * they use is not freed under them.
+ */
+#include <config.h>
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libmilter/mfapi.h>
+
+#include "brands.h"
+#include "conf.h"
+#include "detector.h"
+#include "edit.h"
+#include "filter.h"
+#include "hostlist.h"
+#include "log.h"
+#include "message.h"
+#include "reply.h"
+#include "runtime.h"
+#include "session.h"
+#include "stats.h"
+#include "verdict.h"
+#include "xalloc.h"
+
+#define FILTER_HEADER_MAX 8192		/* bytes of one header value we add */
+#define FILTER_NEED (SMFIF_ADDHDRS | SMFIF_CHGHDRS)
+#define FILTER_WANT (FILTER_NEED | SMFIF_QUARANTINE | SMFIF_SETSYMLIST)
+#define FILTER_NOSEND (SMFIP_NOHELO | SMFIP_NORCPT | SMFIP_NOUNKNOWN | SMFIP_NODATA)
+#define FILTER_NOREPLY (SMFIP_NR_HDR | SMFIP_NR_EOH)
+
+/*
+ * Set once before libmilter starts: the socket is TCP. Over TCP, Postfix's
+ * macro packets for RCPT and DATA go unanswered when those steps are off,
+ * and its next write then waits on our delayed ACK (about 40 ms a message,
+ * measured). Keeping the DATA step gives it a reply to carry the ACK.
+ */
+static bool filter_tcp;
+
+static atomic_uint filter_running;	/* callbacks under way */
+static atomic_bool filter_closing;	/* set once: no callback starts any more */
+
+/* filter_enter - a callback may run (and is counted), or vigie is stopping */
+static bool filter_enter(void)
+{
+	atomic_fetch_add(&filter_running, 1);
+	if (!atomic_load(&filter_closing))
+		return true;
+	atomic_fetch_sub(&filter_running, 1);
+	return false;
+}
+
+/* filter_leave - a callback is done */
+static void filter_leave(void)
+{
+	atomic_fetch_sub(&filter_running, 1);
+}
+
+/* filter_drain - close the gate, wait up to ms for running callbacks; false if some still run */
+bool filter_drain(unsigned ms)
+{
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+	atomic_store(&filter_closing, true);
+	for (unsigned waited = 0; atomic_load(&filter_running) > 0; waited += 10) {
+		if (waited >= ms)
+			return false;
+		nanosleep(&tick, NULL);
+	}
+	return true;
+}
+
+/* filter_session - the connection's state, created on first use */
+static struct session *filter_session(SMFICTX *ctx)
+{
+	struct session *s = smfi_getpriv(ctx);
+
+	if (s == NULL) {
+		s = session_new();
+		if (smfi_setpriv(ctx, s) != MI_SUCCESS) {
+			session_free(s);
+			stats_error(STATS_ERR_SESSION);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+/*
+ * filter_negotiate - ask for only what vigie uses, each flag guarded by
+ * what the MTA offers: the header actions, quarantine, the macros it reads;
+ * no HELO, RCPT, unknown-command or (on unix sockets) DATA events; no
+ * replies to headers; byte-exact header values; skipping the body.
+ */
+static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+				 unsigned long f2, unsigned long f3, unsigned long *pf0,
+				 unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	struct session *s = filter_session(ctx);
+	unsigned long steps;
+
+	if (s == NULL)
+		return SMFIS_REJECT;
+	if ((f0 & FILTER_NEED) != FILTER_NEED) {
+		log_error("the MTA does not let filters add and change headers"
+			  " (actions offered 0x%lx): vigie is off for this connection", f0);
+		session_free(s);
+		smfi_setpriv(ctx, NULL);
+		return SMFIS_REJECT;
+	}
+	s->actions = f0 & FILTER_WANT;
+	steps = f1 & (FILTER_NOSEND | FILTER_NOREPLY | SMFIP_SKIP | SMFIP_HDR_LEADSPC);
+	if (filter_tcp)
+		steps &= ~(unsigned long)SMFIP_NODATA;
+	s->leadspc = (steps & SMFIP_HDR_LEADSPC) != 0;
+	s->can_skip = (steps & SMFIP_SKIP) != 0;
+	s->noreply = steps & FILTER_NOREPLY;
+	if (s->actions & SMFIF_SETSYMLIST) {
+		smfi_setsymlist(ctx, SMFIM_CONNECT, "{daemon_name} {client_addr}");
+		smfi_setsymlist(ctx, SMFIM_ENVFROM, "{auth_authen} i");
+		smfi_setsymlist(ctx, SMFIM_EOM, "i");
+	}
+	*pf0 = s->actions;
+	*pf1 = steps;
+	*pf2 = 0;
+	*pf3 = 0;
+	return SMFIS_CONTINUE;
+}
+
+/* filter_reply - the answer to a step that may have been negotiated reply-free */
+static sfsistat filter_reply(const struct session *s, unsigned long flag)
+{
+	return (s->noreply & flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+/* filter_connect - a new SMTP client; PeerList clients are let through untouched */
+static sfsistat filter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
+{
+	struct session *s = filter_session(ctx);
+	struct runtime *rt;
+	bool peer;
+
+	if (s == NULL)
+		return SMFIS_TEMPFAIL;
+	stats_connection();
+	session_set_addr(s, sa);
+	/* an MTA that gives no socket address may still give the macro */
+	if (s->addr_len == 0)
+		session_set_addr_text(s, smfi_getsymval(ctx, "{client_addr}"));
+	rt = runtime_acquire();
+	peer = rt != NULL && s->addr_len > 0 &&
+	       hostlist_match(rt->conf->peer_list, s->addr, s->addr_len);
+	runtime_release(rt);
+	if (peer) {
+		log_info("%s: client in PeerList: connection not filtered", s->client);
+		stats_peer();
+		return SMFIS_ACCEPT;
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* filter_skip_reason - why this message is not analysed (and its kind), or NULL */
+static const char *filter_skip_reason(SMFICTX *ctx, const struct session *s,
+				      const struct conf *conf, enum stats_skip *kind)
+{
+	const char *daemon = smfi_getsymval(ctx, "{daemon_name}");
+	const char *auth = smfi_getsymval(ctx, "{auth_authen}");
+
+	*kind = STATS_SKIP_LOCAL;
+	if (s->addr_len == 0)
+		return "local submission (no client address)";
+	*kind = STATS_SKIP_INTERNAL;
+	if (hostlist_match(conf->internal_hosts, s->addr, s->addr_len))
+		return "client in InternalHosts";
+	*kind = STATS_SKIP_ORIGINATING;
+	if (daemon != NULL && strcmp(daemon, "ORIGINATING") == 0)
+		return "submission service ({daemon_name} ORIGINATING)";
+	*kind = STATS_SKIP_AUTHENTICATED;
+	if (conf->skip_authenticated && auth != NULL && auth[0] != '\0')
+		return "authenticated client (SkipAuthenticated)";
+	return NULL;
+}
+
+/* filter_envfrom - a new message: skip it, or start its analysis */
+static sfsistat filter_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct session *s = filter_session(ctx);
+	struct message_opts opts;
+	enum stats_skip kind;
+	struct timespec t0;
+	const char *why;
+	char sender[256];
+
+	if (s == NULL)
+		return SMFIS_TEMPFAIL;
+	session_busy_start(&t0);
+	session_end_message(s);
+	stats_message();
+	s->rt = runtime_acquire();
+	if (s->rt == NULL) {
+		stats_error(STATS_ERR_NO_RUNTIME);
+		return SMFIS_TEMPFAIL;
+	}
+	why = filter_skip_reason(ctx, s, s->rt->conf, &kind);
+	if (why != NULL) {
+		log_info("%s: not checked: %s, sender %s", s->client, why,
+			 log_safe(sender, sizeof(sender), argv[0]));
+		stats_skipped(kind);
+		session_end_message(s);
+		return SMFIS_ACCEPT;
+	}
+	conf_message_opts(s->rt->conf, &opts);
+	s->msg = message_new(s->rt->det, &opts);
+	message_trust(s->msg, s->rt->conf->trusted_authserv_ids);
+	message_envelope_from(s->msg, argv[0] ? argv[0] : "");
+	session_busy_add(s, &t0);
+	return SMFIS_CONTINUE;
+}
+
+/* filter_header - one header field, noted for the edits and fed to the analysis */
+static sfsistat filter_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct session *s = smfi_getpriv(ctx);
+	struct timespec t0;
+
+	if (s == NULL || s->msg == NULL)
+		return s ? filter_reply(s, SMFIP_NR_HDR) : SMFIS_CONTINUE;
+	session_busy_start(&t0);
+	edit_header(&s->edit, name, value, s->rt->conf->authserv_id);
+	if (s->leadspc) {
+		message_header(s->msg, name, value);
+	} else {
+		/* the MTA ate the space after the colon: put it back */
+		char *v = xmalloc(strlen(value) + 2);
+
+		v[0] = ' ';
+		memcpy(v + 1, value, strlen(value) + 1);
+		message_header(s->msg, name, v);
+		free(v);
+	}
+	session_busy_add(s, &t0);
+	return filter_reply(s, SMFIP_NR_HDR);
+}
+
+/* filter_eoh - end of the header block */
+static sfsistat filter_eoh(SMFICTX *ctx)
+{
+	struct session *s = smfi_getpriv(ctx);
+	struct timespec t0;
+
+	if (s == NULL || s->msg == NULL)
+		return s ? filter_reply(s, SMFIP_NR_EOH) : SMFIS_CONTINUE;
+	session_busy_start(&t0);
+	message_eoh(s->msg);
+	session_busy_add(s, &t0);
+	return filter_reply(s, SMFIP_NR_EOH);
+}
+
+/* filter_body - a body chunk, until the analysis says it has enough */
+static sfsistat filter_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct session *s = smfi_getpriv(ctx);
+	struct timespec t0;
+
+	if (s == NULL || s->msg == NULL || s->body_done)
+		return (s && s->can_skip) ? SMFIS_SKIP : SMFIS_CONTINUE;
+	session_busy_start(&t0);
+	if (!message_body(s->msg, chunk, len))
+		s->body_done = true;
+	session_busy_add(s, &t0);
+	return (s->body_done && s->can_skip) ? SMFIS_SKIP : SMFIS_CONTINUE;
+}
+
+/* filter_delete - remove one header field (edit_strip's callback) */
+static bool filter_delete(void *ctx, const char *name, unsigned index)
+{
+	return smfi_chgheader(ctx, (char *)name, (int)index, NULL) == MI_SUCCESS;
+}
+
+/* filter_value - a header value as the MTA wants it: with SMFIP_HDR_LEADSPC
+ * the MTA adds no space after the colon, so the value brings its own */
+static char *filter_value(const struct session *s, const char *v)
+{
+	size_t n = strlen(v);
+	char *out = xmalloc(n + 2);
+	size_t lead = s->leadspc ? 1 : 0;
+
+	out[0] = ' ';
+	memcpy(out + lead, v, n + 1);
+	return out;
+}
+
+/* filter_add - append a header field; false if the MTA refused */
+static bool filter_add(SMFICTX *ctx, const struct session *s, const char *name,
+		       const char *value, bool top)
+{
+	char *v = filter_value(s, value);
+	int rc = top ? smfi_insheader(ctx, 0, (char *)name, v)
+		     : smfi_addheader(ctx, (char *)name, v);
+
+	free(v);
+	if (rc != MI_SUCCESS) {
+		log_error("%s: could not add %s header", s->qid, name);
+		stats_error(STATS_ERR_HEADER);
+	}
+	return rc == MI_SUCCESS;
+}
+
+/* filter_tag_subject - prefix the Subject with SubjectTag, once */
+static void filter_tag_subject(SMFICTX *ctx, const struct session *s, const char *tag)
+{
+	struct vbuf out = VBUF_INIT(EDIT_SUBJECT_MAX + 256);
+	int rc = MI_SUCCESS;
+
+	switch (edit_subject(&s->edit, tag, s->leadspc, &out)) {
+	case EDIT_SUBJECT_CHANGE:
+		rc = smfi_chgheader(ctx, "Subject", 1, out.data);
+		break;
+	case EDIT_SUBJECT_ADD:
+		rc = smfi_addheader(ctx, "Subject", out.data);
+		break;
+	case EDIT_SUBJECT_KEEP:
+		break;
+	}
+	if (rc != MI_SUCCESS) {
+		log_error("%s: could not tag the Subject", s->qid);
+		stats_error(STATS_ERR_SUBJECT);
+	}
+	vbuf_free(&out);
+}
+
+/* filter_action - what the configuration says to do with this verdict */
+static enum conf_action filter_action(const struct conf *c, enum verdict_kind kind)
+{
+	switch (kind) {
+	case VERDICT_SUSPECT:
+		return c->suspect_action;
+	case VERDICT_IMPERSONATION:
+		return c->impersonation_action;
+	default:
+		return CONF_ACTION_TAG;
+	}
+}
+
+/*
+ * filter_caps - " caps=\"...\"" when the analysis hit a cap (what it left
+ * unread could hide what it looks for), else nothing
+ */
+static void filter_caps(const struct session *s, char *out, size_t size)
+{
+	struct vbuf text = VBUF_INIT(1024);
+	char safe[512];
+
+	out[0] = '\0';
+	if (!message_caps_hit(s->msg))
+		return;
+	message_caps_text(s->msg, &text);
+	snprintf(out, size, " caps=\"%s\"", log_safe(safe, sizeof(safe), vbuf_str(&text)));
+	vbuf_free(&text);
+}
+
+/* filter_log - the one line per message an admin greps for */
+static void filter_log(const struct session *s, const struct verdict *v,
+		       const char *action, unsigned stripped)
+{
+	char from[256], brand[128], extra[32] = "", caps[600];
+	struct vbuf codes = VBUF_INIT(512);
+	bool seen[REASON_CODE_COUNT] = { false };
+
+	/* each code once: a domain judged as envelope and From is one sign */
+	for (size_t i = 0; i < v->reasons.count; i++) {
+		unsigned c = (unsigned)v->reasons.item[i].code;
+
+		if (c < REASON_CODE_COUNT && !seen[c]) {
+			seen[c] = true;
+			vbuf_printf(&codes, "%s%s", codes.len ? "," : "",
+				    reason_code_name(v->reasons.item[i].code));
+		}
+	}
+	if (v->reasons.dropped > 0)
+		vbuf_printf(&codes, ",+%zu", v->reasons.dropped);
+	log_safe(brand, sizeof(brand), v->brand ? brand_ascii_name(v->brand) : "-");
+	log_safe(from, sizeof(from), message_from_domain(s->msg));
+	if (stripped > 0)
+		snprintf(extra, sizeof(extra), " stripped=%u", stripped);
+	filter_caps(s, caps, sizeof(caps));
+	log_info("%s: verdict=%s score=%d brand=\"%s\" from=%s reasons=%s action=%s"
+		 " client=%s%s time=%.2fms%s",
+		 s->qid, verdict_kind_name(v->kind), v->score, brand, from[0] ? from : "-",
+		 codes.len ? vbuf_str(&codes) : "-", action, s->client, extra,
+		 session_busy_ms(s), caps);
+	vbuf_free(&codes);
+}
+
+/* filter_count - the message's verdict, DKIM results, caps and action in the metrics */
+static void filter_count(const struct session *s, const struct verdict *v,
+			 enum stats_action action)
+{
+	enum stats_dkim r;
+
+	if (message_dkim_evaluated(s->msg)) {
+		for (size_t i = 0; i < message_sig_count(s->msg); i++) {
+			const struct message_sig *sig = message_sig(s->msg, i);
+
+			if (sig->checked &&
+			    stats_dkim_lookup(dkimcheck_result_name(sig->sig->result), &r))
+				stats_dkim(r);
+		}
+		if (message_sig_count(s->msg) == 0)
+			stats_dkim(STATS_DKIM_NONE);
+	}
+	if (message_caps_hit(s->msg))
+		stats_capped();
+	stats_verdict(v, v->brand ? brand_ascii_name(v->brand) : NULL, action,
+		      session_busy_ms(s));
+}
+
+/* filter_reject - refuse the message with 550 5.7.1 and RejectReply */
+static sfsistat filter_reject(SMFICTX *ctx, struct session *s, const struct verdict *v)
+{
+	struct vbuf text;
+
+	reply_text(s->rt->conf->reject_reply, v->brand ? brand_ascii_name(v->brand) : NULL, &text);
+	if (smfi_setreply(ctx, "550", "5.7.1", text.data ? text.data : "rejected")
+	    != MI_SUCCESS) {
+		log_error("%s: could not set the reject reply text", s->qid);
+		stats_error(STATS_ERR_REPLY);
+	}
+	vbuf_free(&text);
+	filter_log(s, v, "reject", 0);
+	filter_count(s, v, STATS_ACTION_REJECT);
+	return SMFIS_REJECT;
+}
+
+/* filter_mark - our headers: X-Vigie-Verdict, X-Vigie-Reasons, Authentication-Results */
+static void filter_mark(SMFICTX *ctx, const struct session *s, const struct verdict *v)
+{
+	struct vbuf verdict = VBUF_INIT(FILTER_HEADER_MAX);
+	struct vbuf reasons = VBUF_INIT(FILTER_HEADER_MAX);
+	struct vbuf authres = VBUF_INIT(FILTER_HEADER_MAX);
+
+	verdict_headers(v, &verdict, &reasons);
+	filter_add(ctx, s, "X-Vigie-Verdict", vbuf_str(&verdict), false);
+	if (reasons.len > 0)
+		filter_add(ctx, s, "X-Vigie-Reasons", vbuf_str(&reasons), false);
+	/* RFC 8601 wants it on top, where SpamAssassin's AuthRes plugin looks */
+	if (message_authres(s->msg, &authres) && authres.len > 0)
+		filter_add(ctx, s, "Authentication-Results", vbuf_str(&authres), true);
+	vbuf_free(&verdict);
+	vbuf_free(&reasons);
+	vbuf_free(&authres);
+}
+
+/* filter_eom - the verdict, the header edits and the action */
+static sfsistat filter_eom(SMFICTX *ctx)
+{
+	struct session *s = smfi_getpriv(ctx);
+	const struct conf *conf;
+	const struct verdict *v;
+	enum conf_action action;
+	struct timespec t0;
+	unsigned stripped;
+	bool failed;
+	sfsistat rc = SMFIS_CONTINUE;
+
+	if (s == NULL || s->msg == NULL)
+		return SMFIS_CONTINUE;
+	session_busy_start(&t0);
+	conf = s->rt->conf;
+	log_safe(s->qid, sizeof(s->qid), smfi_getsymval(ctx, "i"));
+	if (s->qid[0] == '\0')
+		snprintf(s->qid, sizeof(s->qid), "NOQUEUE");
+	message_eom(s->msg);
+	v = message_verdict(s->msg);
+	action = filter_action(conf, v->kind);
+	if (action == CONF_ACTION_REJECT) {
+		session_busy_add(s, &t0);
+		rc = filter_reject(ctx, s, v);
+		session_end_message(s);
+		return rc;
+	}
+	stripped = edit_strip(&s->edit, filter_delete, ctx, &failed);
+	if (failed) {
+		/* a forged verdict might survive: better late than spoofed */
+		log_error("%s: could not remove every incoming X-Vigie-* or"
+			  " Authentication-Results (%s) field: message deferred",
+			  s->qid, conf->authserv_id);
+		stats_error(STATS_ERR_STRIP);
+		session_busy_add(s, &t0);
+		filter_count(s, v, STATS_ACTION_TEMPFAIL);
+		session_end_message(s);
+		return SMFIS_TEMPFAIL;
+	}
+	filter_mark(ctx, s, v);
+	if (conf->subject_tag != NULL && v->kind != VERDICT_CLEAN)
+		filter_tag_subject(ctx, s, conf->subject_tag);
+	if (action == CONF_ACTION_QUARANTINE) {
+		struct vbuf why = VBUF_INIT(256);
+
+		vbuf_printf(&why, "vigie: %s score=%d", verdict_kind_name(v->kind), v->score);
+		if (!(s->actions & SMFIF_QUARANTINE) ||
+		    smfi_quarantine(ctx, why.data) != MI_SUCCESS) {
+			log_warning("%s: the MTA cannot quarantine: message tagged only", s->qid);
+			stats_error(STATS_ERR_QUARANTINE);
+			action = CONF_ACTION_TAG;
+		}
+		vbuf_free(&why);
+	}
+	session_busy_add(s, &t0);
+	filter_log(s, v, conf_action_name(action), stripped);
+	filter_count(s, v, action == CONF_ACTION_QUARANTINE ? STATS_ACTION_QUARANTINE
+							    : STATS_ACTION_TAG);
+	session_end_message(s);
+	return rc;
+}
+
+/* filter_abort - the message was abandoned; the connection goes on */
+static sfsistat filter_abort(SMFICTX *ctx)
+{
+	struct session *s = smfi_getpriv(ctx);
+
+	if (s != NULL) {
+		if (s->msg != NULL)
+			stats_aborted();
+		session_end_message(s);
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* filter_close - the connection is gone */
+static sfsistat filter_close(SMFICTX *ctx)
+{
+	struct session *s = smfi_getpriv(ctx);
+
+	session_free(s);
+	smfi_setpriv(ctx, NULL);
+	return SMFIS_CONTINUE;
+}
+
+/*
+ * The entry points libmilter calls: each callback behind the gate. While
+ * vigie stops, message steps answer tempfail (nothing passes unchecked).
+ */
+#define FILTER_GATED(name, closed, params, args) \
+	static sfsistat name##_gated params \
+	{ \
+		sfsistat rc = (closed); \
+		if (filter_enter()) { \
+			rc = name args; \
+			filter_leave(); \
+		} \
+		return rc; \
+	}
+
+FILTER_GATED(filter_negotiate, SMFIS_REJECT,
+	     (SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+	      unsigned long f3, unsigned long *pf0, unsigned long *pf1, unsigned long *pf2,
+	      unsigned long *pf3),
+	     (ctx, f0, f1, f2, f3, pf0, pf1, pf2, pf3))
+FILTER_GATED(filter_connect, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *host, _SOCK_ADDR *sa),
+	     (ctx, host, sa))
+FILTER_GATED(filter_envfrom, SMFIS_TEMPFAIL, (SMFICTX *ctx, char **argv), (ctx, argv))
+FILTER_GATED(filter_header, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *name, char *value),
+	     (ctx, name, value))
+FILTER_GATED(filter_eoh, SMFIS_TEMPFAIL, (SMFICTX *ctx), (ctx))
+FILTER_GATED(filter_body, SMFIS_TEMPFAIL, (SMFICTX *ctx, unsigned char *chunk, size_t len),
+	     (ctx, chunk, len))
+FILTER_GATED(filter_eom, SMFIS_TEMPFAIL, (SMFICTX *ctx), (ctx))
+FILTER_GATED(filter_abort, SMFIS_CONTINUE, (SMFICTX *ctx), (ctx))
+FILTER_GATED(filter_close, SMFIS_CONTINUE, (SMFICTX *ctx), (ctx))
+
+/* filter_register - hand the callbacks to libmilter; tcp: the socket is inet/inet6 */
+bool filter_register(bool tcp)
+{
+	struct smfiDesc desc = {
+		.xxfi_name = "vigie",
+		.xxfi_version = SMFI_VERSION,
+		.xxfi_flags = FILTER_WANT,
+		.xxfi_connect = filter_connect_gated,
+		.xxfi_envfrom = filter_envfrom_gated,
+		.xxfi_header = filter_header_gated,
+		.xxfi_eoh = filter_eoh_gated,
+		.xxfi_body = filter_body_gated,
+		.xxfi_eom = filter_eom_gated,
+		.xxfi_abort = filter_abort_gated,
+		.xxfi_close = filter_close_gated,
+		.xxfi_negotiate = filter_negotiate_gated,
+	};
+
+	filter_tcp = tcp;
+	return smfi_register(desc) == MI_SUCCESS;
+}

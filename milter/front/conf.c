@@ -1,0 +1,565 @@
+/*
+ * conf - reading vigie.conf into a struct conf.
+ *
+ * Touches: reads the config file and the files its values name (datasets,
+ * and checks that Brands and TestPublicKeys are readable); looks up the
+ * host name for the default AuthservID. Never logs: every problem becomes
+ * a "file:line: message" line in the caller's buffer, and a file with any
+ * error gives no conf at all (the milter keeps the one it has).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "confvalue.h"
+#include "hostlist.h"
+#include "xalloc.h"
+
+#ifndef RUNSTATEDIR
+#define RUNSTATEDIR "/run"
+#endif
+
+#define CONF_DEFAULT_SOCKET "local:" RUNSTATEDIR "/vigie/vigie.sock"
+/* UTF-8 here; reply.c folds it to ASCII for the wire */
+#define CONF_DEFAULT_REPLY "Message refus\xc3\xa9 : usurpation probable de %b"
+
+/* what a setter needs: the value, where it came from, where to say why */
+struct conf_ctx {
+	struct conf *c;
+	const char *value;
+	const char *origin;		/* file and line of the value */
+	unsigned line;
+	struct vbuf *errors;		/* for errors reported whole (datasets) */
+	struct vbuf why;		/* what is wrong, for conf_line to report */
+};
+
+typedef bool (*conf_setter)(struct conf_ctx *x);
+
+static const char *const conf_action_names[] = { "tag", "quarantine", "reject", NULL };
+static const char *const conf_dkim_names[] = { "never", "brands", "always", NULL };
+
+/* conf_set_str - replace a string option */
+static void conf_set_str(char **field, const char *v)
+{
+	free(*field);
+	*field = xstrdup(v);
+}
+
+/* conf_readable - a file option must name a file vigie can read now */
+static bool conf_readable(struct conf_ctx *x, char **field)
+{
+	char *path = confvalue_path(x->value, x->c->basedir);
+
+	if (access(path, R_OK) != 0) {
+		vbuf_printf(&x->why, "cannot read %s: %s", path, strerror(errno));
+		free(path);
+		return false;
+	}
+	free(*field);
+	*field = path;
+	return true;
+}
+
+static bool conf_socket(struct conf_ctx *x)
+{
+	if (!confvalue_socket(x->value, &x->why))
+		return false;
+	conf_set_str(&x->c->socket, x->value);
+	return true;
+}
+
+static bool conf_user(struct conf_ctx *x)
+{
+	if (!confvalue_user(x->value, &x->why))
+		return false;
+	conf_set_str(&x->c->user, x->value);
+	return true;
+}
+
+static bool conf_pidfile(struct conf_ctx *x)
+{
+	free(x->c->pidfile);
+	x->c->pidfile = confvalue_path(x->value, x->c->basedir);
+	return true;
+}
+
+static bool conf_umask(struct conf_ctx *x)
+{
+	return confvalue_octal(x->value, 0777, &x->c->umask, &x->why);
+}
+
+static bool conf_syslog(struct conf_ctx *x)
+{
+	return confvalue_bool(x->value, &x->c->syslog, &x->why);
+}
+
+static bool conf_facility(struct conf_ctx *x)
+{
+	return confvalue_facility(x->value, &x->c->syslog_facility, &x->why);
+}
+
+static bool conf_authserv(struct conf_ctx *x)
+{
+	if (!confvalue_token(x->value, &x->why))
+		return false;
+	if (strcmp(x->value, "HOSTNAME") != 0)
+		conf_set_str(&x->c->authserv_id, x->value);
+	return true;
+}
+
+static bool conf_trusted(struct conf_ctx *x)
+{
+	char **list = confvalue_tokens(x->value, &x->why);
+
+	if (list == NULL)
+		return false;
+	confvalue_strv_free(x->c->trusted_authserv_ids);
+	x->c->trusted_authserv_ids = list;
+	return true;
+}
+
+/* conf_hosts - a host list option: "none" empties it */
+static bool conf_hosts(struct conf_ctx *x, const char *what, struct hostlist **field)
+{
+	struct hostlist *hl = hostlist_new();
+
+	if (strcasecmp(x->value, "none") != 0 &&
+	    hostlist_parse(hl, x->value, x->c->basedir, what, x->origin, x->line,
+			   x->errors) > 0) {
+		hostlist_free(hl);
+		return false;
+	}
+	hostlist_free(*field);
+	*field = hl;
+	return true;
+}
+
+static bool conf_internal(struct conf_ctx *x)
+{
+	return conf_hosts(x, "InternalHosts", &x->c->internal_hosts);
+}
+
+static bool conf_peers(struct conf_ctx *x)
+{
+	return conf_hosts(x, "PeerList", &x->c->peer_list);
+}
+
+static bool conf_skipauth(struct conf_ctx *x)
+{
+	return confvalue_bool(x->value, &x->c->skip_authenticated, &x->why);
+}
+
+static bool conf_brands(struct conf_ctx *x)
+{
+	return conf_readable(x, &x->c->brands);
+}
+
+static bool conf_brandskey(struct conf_ctx *x)
+{
+	return conf_readable(x, &x->c->brands_key);
+}
+
+static bool conf_nameservers(struct conf_ctx *x)
+{
+	if (!confvalue_nameservers(x->value, &x->why))
+		return false;
+	conf_set_str(&x->c->nameservers, x->value);
+	return true;
+}
+
+static bool conf_dnstimeout(struct conf_ctx *x)
+{
+	return confvalue_uint(x->value, 1, 60, &x->c->dns_timeout, &x->why);
+}
+
+static bool conf_testkeys(struct conf_ctx *x)
+{
+	return conf_readable(x, &x->c->test_public_keys);
+}
+
+static bool conf_dkim(struct conf_ctx *x)
+{
+	int i;
+
+	/* "never" is the library's own setting, not one the milter offers */
+	if (!confvalue_keyword(x->value, conf_dkim_names + 1, &i, &x->why))
+		return false;
+	x->c->dkim_verify = (enum message_dkim)(i + 1);
+	return true;
+}
+
+/* conf_action - one of tag, quarantine, reject */
+static bool conf_action(struct conf_ctx *x, enum conf_action *field)
+{
+	int i;
+
+	if (!confvalue_keyword(x->value, conf_action_names, &i, &x->why))
+		return false;
+	*field = (enum conf_action)i;
+	return true;
+}
+
+static bool conf_suspect(struct conf_ctx *x)
+{
+	return conf_action(x, &x->c->suspect_action);
+}
+
+static bool conf_impersonation(struct conf_ctx *x)
+{
+	return conf_action(x, &x->c->impersonation_action);
+}
+
+static bool conf_reply(struct conf_ctx *x)
+{
+	if (!confvalue_reply(x->value, CONF_REPLY_MAX, &x->why))
+		return false;
+	conf_set_str(&x->c->reject_reply, x->value);
+	return true;
+}
+
+static bool conf_tag(struct conf_ctx *x)
+{
+	/* UTF-8 welcome: edit.c encodes it for the header (RFC 2047) */
+	if (!confvalue_text(x->value, CONF_TAG_MAX, &x->why))
+		return false;
+	conf_set_str(&x->c->subject_tag, x->value);
+	return true;
+}
+
+static bool conf_maxbody(struct conf_ctx *x)
+{
+	return confvalue_size(x->value, (size_t)64 << 20, &x->c->max_body_scan, &x->why);
+}
+
+/* conf_stats - where metrics are served, or "none" */
+static bool conf_stats(struct conf_ctx *x)
+{
+	free(x->c->stats_socket);
+	x->c->stats_socket = NULL;
+	if (strcasecmp(x->value, "none") == 0)
+		return true;
+	if (!confvalue_socket(x->value, &x->why))
+		return false;
+	x->c->stats_socket = xstrdup(x->value);
+	return true;
+}
+
+/* every option; the order is the order of vigie.conf(5) */
+static const struct conf_option {
+	const char *name;
+	conf_setter set;
+} conf_options[] = {
+	{ "Socket", conf_socket },
+	{ "UserID", conf_user },
+	{ "PidFile", conf_pidfile },
+	{ "UMask", conf_umask },
+	{ "Syslog", conf_syslog },
+	{ "SyslogFacility", conf_facility },
+	{ "AuthservID", conf_authserv },
+	{ "TrustedAuthservIDs", conf_trusted },
+	{ "InternalHosts", conf_internal },
+	{ "PeerList", conf_peers },
+	{ "SkipAuthenticated", conf_skipauth },
+	{ "Brands", conf_brands },
+	{ "BrandsKey", conf_brandskey },
+	{ "Nameservers", conf_nameservers },
+	{ "DNSTimeout", conf_dnstimeout },
+	{ "TestPublicKeys", conf_testkeys },
+	{ "DKIMVerify", conf_dkim },
+	{ "SuspectAction", conf_suspect },
+	{ "ImpersonationAction", conf_impersonation },
+	{ "RejectReply", conf_reply },
+	{ "SubjectTag", conf_tag },
+	{ "MaxBodyScan", conf_maxbody },
+	{ "StatsSocket", conf_stats },
+};
+
+#define CONF_OPTION_COUNT (sizeof(conf_options) / sizeof(conf_options[0]))
+
+/* conf_hostname - the host name, for the default AuthservID */
+static char *conf_hostname(void)
+{
+	char name[256];
+	struct vbuf why = VBUF_INIT(512);
+	bool ok;
+
+	if (gethostname(name, sizeof(name)) != 0)
+		return xstrdup("localhost");
+	name[sizeof(name) - 1] = '\0';
+	ok = confvalue_token(name, &why);
+	vbuf_free(&why);
+	return xstrdup(ok ? name : "localhost");
+}
+
+/* conf_defaults - the built-in configuration, what vigie runs with no file */
+struct conf *conf_defaults(void)
+{
+	struct conf *c = xcalloc(1, sizeof(*c));
+	struct vbuf ignored = VBUF_INIT(256);
+
+	c->socket = xstrdup(CONF_DEFAULT_SOCKET);
+	c->umask = 0;
+	c->syslog = true;
+	c->syslog_facility = LOG_MAIL;
+	c->authserv_id = conf_hostname();
+	c->trusted_authserv_ids = xcalloc(1, sizeof(char *));
+	c->internal_hosts = hostlist_new();
+	hostlist_add(c->internal_hosts, "127.0.0.1", &ignored);
+	hostlist_add(c->internal_hosts, "::1", &ignored);
+	vbuf_free(&ignored);
+	c->peer_list = hostlist_new();
+	c->skip_authenticated = true;
+	c->dns_timeout = 5;
+	c->dkim_verify = MESSAGE_DKIM_BRANDS;
+	c->suspect_action = CONF_ACTION_TAG;
+	c->impersonation_action = CONF_ACTION_TAG;
+	c->reject_reply = xstrdup(CONF_DEFAULT_REPLY);
+	c->max_body_scan = 256 * 1024;
+	return c;
+}
+
+/* conf_find - the option of a name, any case */
+static int conf_find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < CONF_OPTION_COUNT; i++)
+		if (strlen(conf_options[i].name) == len &&
+		    strncasecmp(conf_options[i].name, name, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* conf_error - one "origin:line: message" error line */
+static void conf_error(struct vbuf *errors, const char *origin, unsigned line,
+		       const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void conf_error(struct vbuf *errors, const char *origin, unsigned line,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errors->len >= CONF_ERRORS_MAX)
+		return;
+	vbuf_printf(errors, "%s:%u: ", origin, line);
+	va_start(ap, fmt);
+	vbuf_vprintf(errors, fmt, ap);
+	va_end(ap);
+	vbuf_addc(errors, '\n');
+}
+
+/* conf_line - one line: blank, comment, or "Name value"; returns 1 on error */
+static int conf_line(struct conf *c, char *s, const char *origin, unsigned line,
+		     unsigned *seen, struct vbuf *errors)
+{
+	struct conf_ctx x = { c, NULL, origin, line, errors, VBUF_INIT(1024) };
+	size_t nlen;
+	char *end;
+	int i, bad = 0;
+
+	s += strspn(s, " \t");
+	/* a comment starts a line or follows a blank */
+	for (char *h = strchr(s, '#'); h != NULL; h = strchr(h + 1, '#'))
+		if (h == s || h[-1] == ' ' || h[-1] == '\t') {
+			*h = '\0';
+			break;
+		}
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		*--end = '\0';
+	if (*s == '\0')
+		return 0;
+	nlen = strcspn(s, " \t");
+	if ((i = conf_find(s, nlen)) < 0) {
+		s[nlen] = '\0';
+		conf_error(errors, origin, line, "unknown option '%.64s'", s);
+		return 1;
+	}
+	x.value = s + nlen + strspn(s + nlen, " \t");
+	if (*x.value == '\0') {
+		conf_error(errors, origin, line, "%s needs a value", conf_options[i].name);
+		bad = 1;
+	} else if (seen[i] != 0) {
+		conf_error(errors, origin, line, "%s is already set on line %u",
+			   conf_options[i].name, seen[i]);
+		bad = 1;
+	} else if (!conf_options[i].set(&x)) {
+		/* an empty why: the setter reported its errors itself */
+		if (x.why.len > 0)
+			conf_error(errors, origin, line, "%s: %s", conf_options[i].name,
+				   vbuf_str(&x.why));
+		bad = 1;
+	}
+	seen[i] = line;
+	vbuf_free(&x.why);
+	return bad;
+}
+
+/*
+ * conf_parse - apply the lines of text to c; returns the number of errors,
+ * each appended to errors as "origin:line: message".
+ */
+int conf_parse(struct conf *c, const char *text, size_t len, const char *origin,
+	       struct vbuf *errors)
+{
+	unsigned seen[CONF_OPTION_COUNT] = { 0 };
+	char buf[CONF_LINE_MAX + 1];
+	unsigned line = 0;
+	int bad = 0;
+	size_t pos = 0;
+
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+
+		line++;
+		if (n > CONF_LINE_MAX) {
+			conf_error(errors, origin, line, "line longer than %d bytes", CONF_LINE_MAX);
+			bad++;
+		} else if (memchr(text + pos, '\0', n) != NULL) {
+			conf_error(errors, origin, line, "NUL byte in line");
+			bad++;
+		} else {
+			memcpy(buf, text + pos, n);
+			buf[n] = '\0';
+			bad += conf_line(c, buf, origin, line, seen, errors);
+		}
+		pos += n + 1;
+	}
+	return bad;
+}
+
+/* conf_read - the whole file, capped; NULL with errno set on failure */
+static char *conf_read(const char *path, size_t *lenp, bool *toolong)
+{
+	struct vbuf b = VBUF_INIT(CONF_FILE_MAX);
+	enum vbuf_read st = vbuf_read_file(&b, path);
+
+	*toolong = st == VBUF_READ_BIG;
+	if (st != VBUF_READ_OK) {
+		vbuf_free(&b);
+		if (st != VBUF_READ_OPEN)
+			errno = st == VBUF_READ_BIG ? EFBIG : EIO;
+		return NULL;
+	}
+	*lenp = b.len;
+	return b.data ? b.data : xstrdup("");
+}
+
+/*
+ * conf_dirname - the absolute directory of a path: relative paths in the
+ * file are taken from there, also after the daemon has done chdir("/").
+ */
+static char *conf_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	struct vbuf b = VBUF_INIT(8192);
+	char cwd[4096];
+
+	if (path[0] != '/' && getcwd(cwd, sizeof(cwd)) != NULL)
+		vbuf_printf(&b, "%s/", cwd);
+	if (slash == NULL)
+		vbuf_adds(&b, ".");
+	else if (slash == path)
+		vbuf_adds(&b, "/");
+	else
+		vbuf_add(&b, path, (size_t)(slash - path));
+	return b.data;
+}
+
+/*
+ * conf_load - the configuration in path over the built-in defaults. A missing
+ * file gives the defaults unless must_exist. NULL if anything is wrong.
+ */
+struct conf *conf_load(const char *path, bool must_exist, struct vbuf *errors)
+{
+	struct conf *c = conf_defaults();
+	size_t len = 0;
+	bool toolong;
+	char *text = conf_read(path, &len, &toolong);
+	int bad;
+
+	if (text == NULL) {
+		if (errno == ENOENT && !must_exist)
+			return c;
+		vbuf_printf(errors, "%s: %s\n", path,
+			    toolong ? "larger than 1 MiB" : strerror(errno));
+		conf_free(c);
+		return NULL;
+	}
+	c->path = xstrdup(path);
+	c->basedir = conf_dirname(path);
+	bad = conf_parse(c, text, len, path, errors);
+	free(text);
+	if (bad > 0) {
+		conf_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* conf_set_socket - the -p override, checked like the option */
+bool conf_set_socket(struct conf *c, const char *spec, struct vbuf *errors)
+{
+	struct vbuf why = VBUF_INIT(512);
+	bool ok = confvalue_socket(spec, &why);
+
+	if (ok)
+		conf_set_str(&c->socket, spec);
+	else
+		vbuf_printf(errors, "-p: %s\n", vbuf_str(&why));
+	vbuf_free(&why);
+	return ok;
+}
+
+/* conf_free - release a configuration; NULL is fine */
+void conf_free(struct conf *c)
+{
+	if (c == NULL)
+		return;
+	free(c->path);
+	free(c->basedir);
+	free(c->socket);
+	free(c->user);
+	free(c->pidfile);
+	free(c->authserv_id);
+	confvalue_strv_free(c->trusted_authserv_ids);
+	hostlist_free(c->internal_hosts);
+	hostlist_free(c->peer_list);
+	free(c->brands);
+	free(c->brands_key);
+	free(c->nameservers);
+	free(c->test_public_keys);
+	free(c->reject_reply);
+	free(c->subject_tag);
+	free(c->stats_socket);
+	free(c);
+}
+
+/* conf_action_name - "tag", "quarantine" or "reject" */
+const char *conf_action_name(enum conf_action a)
+{
+	return (unsigned)a <= CONF_ACTION_REJECT ? conf_action_names[a] : "?";
+}
+
+/* conf_dkim_name - "never", "brands" or "always" */
+const char *conf_dkim_name(enum message_dkim d)
+{
+	return (unsigned)d <= MESSAGE_DKIM_ALWAYS ? conf_dkim_names[d] : "?";
+}
+
+/* conf_message_opts - what the message analysis takes from the configuration */
+void conf_message_opts(const struct conf *c, struct message_opts *opts)
+{
+	opts->max_body_scan = c->max_body_scan;
+	opts->dkim = c->dkim_verify;
+	opts->authserv_id = c->authserv_id;
+}
