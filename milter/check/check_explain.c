@@ -7,8 +7,9 @@
  *
  * Touches: the output stream only. Everything printed that came from the
  * message is escaped (check_text) and cut at EXPLAIN_VALUE_MAX bytes. The
- * header edits are computed by the daemon's own modules (edit.c, reply.c,
- * verdict.c), so the report cannot drift from what the milter does.
+ * edits and the action come from the module the daemon carries out
+ * (action.c), and each finding's points from verdict.c's own arithmetic,
+ * so the report cannot drift from what the milter does.
  */
 #include <config.h>
 
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "action.h"
 #include "brands.h"
 #include "check_explain.h"
 #include "check_mode.h"
@@ -24,7 +26,6 @@
 #include "edit.h"
 #include "message.h"
 #include "packfile.h"
-#include "reply.h"
 #include "verdict.h"
 #include "xalloc.h"
 
@@ -186,8 +187,8 @@ static void explain_from(FILE *out, const struct message *m)
 static void explain_findings(FILE *out, const struct verdict *v)
 {
 	const struct verdict_policy *p = &verdict_policy_default;
+	struct verdict_step st;
 	double keep = 1.0;
-	int before = 0;
 
 	fprintf(out, "== verdict\n  %s, score %d (suspect from %d, impersonation from %d)",
 		verdict_kind_name(v->kind), v->score, p->suspect, p->impersonation);
@@ -199,17 +200,13 @@ static void explain_findings(FILE *out, const struct verdict *v)
 		fputs("  (none)\n", out);
 	for (size_t i = 0; i < v->reasons.count; i++) {
 		const struct reason *r = &v->reasons.item[i];
-		int w = p->weight[r->code], s = r->strength < 0 ? 0 : r->strength > 100 ? 100 : r->strength;
-		int points = w * s / 100, after;
 
-		keep *= 1.0 - points / 100.0;
-		after = (int)(100.0 * (1.0 - keep) + 0.5);
+		verdict_step(p, r, &keep, &st);
 		fprintf(out, "  %zu. %s (%s): weight %d x strength %d = %d points; score %d -> %d (+%d)\n     ",
-			i + 1, reason_code_name(r->code), reason_where_name(r->where), w, s, points,
-			before, after, after - before);
+			i + 1, reason_code_name(r->code), reason_where_name(r->where), st.weight,
+			st.strength, st.points, st.before, st.after, st.after - st.before);
 		check_text(out, r->detail, strlen(r->detail));
 		fputc('\n', out);
-		before = after;
 	}
 	if (v->reasons.dropped > 0)
 		fprintf(out, "  (%zu more findings past %d not listed, not scored)\n",
@@ -279,13 +276,6 @@ static void explain_links(FILE *out, const struct message *m)
 	vbuf_free(&caps);
 }
 
-/* explain_action_of - the action the configuration takes on a verdict (filter.c's rule) */
-static enum conf_action explain_action_of(const struct conf *c, const struct verdict *v)
-{
-	return v->kind == VERDICT_SUSPECT ? c->suspect_action :
-	       v->kind == VERDICT_IMPERSONATION ? c->impersonation_action : CONF_ACTION_TAG;
-}
-
 /* explain_raw - a value the milter writes, folds kept, anything else escaped */
 static void explain_raw(FILE *out, const char *v)
 {
@@ -305,110 +295,76 @@ static void explain_raw(FILE *out, const char *v)
 	}
 }
 
-/* explain_removed - edit_strip's callback: note what the milter deletes */
-static bool explain_removed(void *ctx, const char *name, unsigned index)
-{
-	vbuf_printf(ctx, "  removed: %s #%u (incoming, claims to be vigie's)\n", name, index);
-	return true;
-}
-
 /* explain_edits - the header edits at end of message, as the milter makes them */
-static void explain_edits(FILE *out, struct check_explain *x, const struct message *m,
-			  const struct verdict *v)
+static void explain_edits(FILE *out, const struct action *a)
 {
-	struct vbuf removed = VBUF_INIT(65536), verdict = VBUF_INIT(8192);
-	struct vbuf reasons = VBUF_INIT(8192), ar = VBUF_INIT(8192);
-	struct vbuf subject = VBUF_INIT(EDIT_SUBJECT_MAX + 256);
-	bool failed = false;
-
 	fputs("== headers the milter changes\n", out);
-	if (explain_action_of(x->o->conf, v) == CONF_ACTION_REJECT) {
+	if (a->kind == ACTION_REJECT) {
 		fputs("  none: the message is refused before any header is changed\n", out);
-		goto done;
+		return;
 	}
-	edit_strip(&x->edit, explain_removed, &removed, &failed);
-	if (x->edit.overflow) {
+	if (a->kind == ACTION_TEMPFAIL) {
 		fputs("  none: too many forged X-Vigie-* or Authentication-Results fields to remove;"
 		      " the milter defers the message (4xx)\n", out);
-		goto done;
+		return;
 	}
-	fputs(vbuf_str(&removed), out);
-	verdict_headers(v, &verdict, &reasons);
-	if (message_authres(m, &ar) && ar.len > 0) {
-		fputs("  inserted at the top: Authentication-Results: ", out);
-		explain_raw(out, vbuf_str(&ar));
+	for (size_t i = 0; i < a->ndel; i++)
+		fprintf(out, "  removed: %s #%u (incoming, claims to be vigie's)\n", a->del[i].name,
+			a->del[i].index);
+	for (size_t i = 0; i < a->nfields; i++) {
+		fprintf(out, "  %s: %s: ", a->field[i].top ? "inserted at the top" : "added",
+			a->field[i].name);
+		explain_raw(out, vbuf_str(&a->field[i].value));
 		fputc('\n', out);
 	}
-	fputs("  added: X-Vigie-Verdict: ", out);
-	explain_raw(out, vbuf_str(&verdict));
-	fputc('\n', out);
-	if (reasons.len > 0) {
-		fputs("  added: X-Vigie-Reasons: ", out);
-		explain_raw(out, vbuf_str(&reasons));
+	if (!a->subject_tagging)
+		return;
+	switch (a->subject) {
+	case EDIT_SUBJECT_CHANGE:
+	case EDIT_SUBJECT_ADD:
+		fprintf(out, "  %s: Subject: ", a->subject == EDIT_SUBJECT_ADD ? "added" : "changed");
+		explain_raw(out, vbuf_str(&a->subject_value));
 		fputc('\n', out);
+		break;
+	case EDIT_SUBJECT_KEEP:
+		fputs("  Subject kept: already tagged (or too long to redo)\n", out);
+		break;
 	}
-	if (x->o->conf->subject_tag != NULL && v->kind != VERDICT_CLEAN) {
-		switch (edit_subject(&x->edit, x->o->conf->subject_tag, false, &subject)) {
-		case EDIT_SUBJECT_CHANGE:
-			fputs("  changed: Subject: ", out);
-			explain_raw(out, vbuf_str(&subject));
-			fputc('\n', out);
-			break;
-		case EDIT_SUBJECT_ADD:
-			fputs("  added: Subject: ", out);
-			explain_raw(out, vbuf_str(&subject));
-			fputc('\n', out);
-			break;
-		case EDIT_SUBJECT_KEEP:
-			fputs("  Subject kept: already tagged (or too long to redo)\n", out);
-			break;
-		}
-	}
-done:
-	vbuf_free(&removed);
-	vbuf_free(&verdict);
-	vbuf_free(&reasons);
-	vbuf_free(&ar);
-	vbuf_free(&subject);
 }
 
 /* explain_action - what this configuration does with the verdict */
-static void explain_action(FILE *out, const struct check_explain *x, const struct verdict *v)
+static void explain_action(FILE *out, const struct action *a, const struct verdict *v)
 {
-	const struct conf *c = x->o->conf;
-	enum conf_action a = explain_action_of(c, v);
-	struct vbuf text;
-
-	if (a != CONF_ACTION_REJECT && x->edit.overflow) {
+	if (a->kind == ACTION_TEMPFAIL) {
 		fputs("== action: tempfail\n  the message is deferred (4xx): forged headers could"
 		      " not all be removed\n", out);
 		return;
 	}
-	fprintf(out, "== action: %s", conf_action_name(a));
+	fprintf(out, "== action: %s", action_kind_name(a->kind));
 	if (v->kind != VERDICT_CLEAN)
 		fprintf(out, " (%s %s)", v->kind == VERDICT_SUSPECT ? "SuspectAction" :
-			"ImpersonationAction", conf_action_name(a));
+			"ImpersonationAction", conf_action_name(a->configured));
 	fputc('\n', out);
-	switch (a) {
-	case CONF_ACTION_TAG:
+	switch (a->kind) {
+	case ACTION_TAG:
 		fputs("  the headers above are added and the message is delivered\n", out);
 		break;
-	case CONF_ACTION_QUARANTINE:
-		fprintf(out, "  the headers above are added and the MTA holds the message, reason"
-			" \"vigie: %s score=%d\" (Postfix: hold queue; postqueue -p,"
-			" postsuper -H ID)\n", verdict_kind_name(v->kind), v->score);
+	case ACTION_QUARANTINE:
+		fputs("  the headers above are added and the MTA holds the message, reason \"", out);
+		fputs(vbuf_str(&a->quarantine), out);
+		fputs("\" (Postfix: hold queue; postqueue -p, postsuper -H ID)\n", out);
 		break;
-	case CONF_ACTION_REJECT:
-		reply_text(c->reject_reply, v->brand ? brand_ascii_name(v->brand) : NULL, &text);
+	case ACTION_REJECT:
 		/* libmilter sends "%%" as "%" */
 		fputs("  the message is refused: 550 5.7.1 ", out);
-		for (const char *p = vbuf_str(&text); *p; p++) {
+		for (const char *p = vbuf_str(&a->reply); *p; p++) {
 			fputc(*p, out);
 			if (p[0] == '%' && p[1] == '%')
 				p++;
 		}
 		fputc('\n', out);
-		vbuf_free(&text);
+		break;
+	case ACTION_TEMPFAIL:
 		break;
 	}
 }
@@ -418,6 +374,7 @@ void check_explain_report(struct check_explain *x, const struct detector *det,
 			  const struct message *m, const char *file, size_t count, FILE *out)
 {
 	const struct verdict *v = message_verdict(m);
+	struct action a;
 
 	explain_setup(out, x->o, det);
 	explain_headers(out, x, file, count);
@@ -425,8 +382,10 @@ void check_explain_report(struct check_explain *x, const struct detector *det,
 	explain_findings(out, v);
 	explain_dkim(out, x, m);
 	explain_links(out, m);
-	explain_edits(out, x, m, v);
-	explain_action(out, x, v);
+	action_decide(&a, x->o->conf, &x->edit, m, false);
+	explain_edits(out, &a);
+	explain_action(out, &a, v);
+	action_free(&a);
 	fputc('\n', out);
 }
 

@@ -25,22 +25,20 @@
 
 #include <libmilter/mfapi.h>
 
+#include "action.h"
 #include "brands.h"
 #include "conf.h"
 #include "detector.h"
-#include "edit.h"
 #include "filter.h"
 #include "hostlist.h"
 #include "log.h"
 #include "message.h"
-#include "reply.h"
 #include "runtime.h"
 #include "session.h"
 #include "stats.h"
 #include "verdict.h"
 #include "xalloc.h"
 
-#define FILTER_HEADER_MAX 8192		/* bytes of one header value we add */
 #define FILTER_NEED (SMFIF_ADDHDRS | SMFIF_CHGHDRS)
 #define FILTER_WANT (FILTER_NEED | SMFIF_QUARANTINE | SMFIF_SETSYMLIST)
 #define FILTER_NOSEND (SMFIP_NOHELO | SMFIP_NORCPT | SMFIP_NOUNKNOWN | SMFIP_NODATA)
@@ -234,6 +232,17 @@ static sfsistat filter_envfrom(SMFICTX *ctx, char **argv)
 	return SMFIS_CONTINUE;
 }
 
+/* filter_spaced - a copy of a header value with one space in front */
+static char *filter_spaced(const char *value)
+{
+	size_t n = strlen(value);
+	char *v = xmalloc(n + 2);
+
+	v[0] = ' ';
+	memcpy(v + 1, value, n + 1);
+	return v;
+}
+
 /* filter_header - one header field, noted for the edits and fed to the analysis */
 static sfsistat filter_header(SMFICTX *ctx, char *name, char *value)
 {
@@ -248,10 +257,8 @@ static sfsistat filter_header(SMFICTX *ctx, char *name, char *value)
 		message_header(s->msg, name, value);
 	} else {
 		/* the MTA ate the space after the colon: put it back */
-		char *v = xmalloc(strlen(value) + 2);
+		char *v = filter_spaced(value);
 
-		v[0] = ' ';
-		memcpy(v + 1, value, strlen(value) + 1);
 		message_header(s->msg, name, v);
 		free(v);
 	}
@@ -288,53 +295,47 @@ static sfsistat filter_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	return (s->body_done && s->can_skip) ? SMFIS_SKIP : SMFIS_CONTINUE;
 }
 
-/* filter_delete - remove one header field (edit_strip's callback) */
-static bool filter_delete(void *ctx, const char *name, unsigned index)
+/* filter_add - add one header field of the action; false if the MTA refused */
+static bool filter_add(SMFICTX *ctx, const struct session *s, const struct action_field *f)
 {
-	return smfi_chgheader(ctx, (char *)name, (int)index, NULL) == MI_SUCCESS;
-}
+	/* with SMFIP_HDR_LEADSPC the MTA adds no space after the colon: we do */
+	char *spaced = s->leadspc ? filter_spaced(vbuf_str(&f->value)) : NULL;
+	char *v = spaced ? spaced : (char *)vbuf_str(&f->value);
+	int rc = f->top ? smfi_insheader(ctx, 0, (char *)f->name, v)
+			: smfi_addheader(ctx, (char *)f->name, v);
 
-/* filter_value - a header value as the MTA wants it: with SMFIP_HDR_LEADSPC
- * the MTA adds no space after the colon, so the value brings its own */
-static char *filter_value(const struct session *s, const char *v)
-{
-	size_t n = strlen(v);
-	char *out = xmalloc(n + 2);
-	size_t lead = s->leadspc ? 1 : 0;
-
-	out[0] = ' ';
-	memcpy(out + lead, v, n + 1);
-	return out;
-}
-
-/* filter_add - append a header field; false if the MTA refused */
-static bool filter_add(SMFICTX *ctx, const struct session *s, const char *name,
-		       const char *value, bool top)
-{
-	char *v = filter_value(s, value);
-	int rc = top ? smfi_insheader(ctx, 0, (char *)name, v)
-		     : smfi_addheader(ctx, (char *)name, v);
-
-	free(v);
+	free(spaced);
 	if (rc != MI_SUCCESS) {
-		log_error("%s: could not add %s header", s->qid, name);
+		log_error("%s: could not add %s header", s->qid, f->name);
 		stats_error(STATS_ERR_HEADER);
 	}
 	return rc == MI_SUCCESS;
 }
 
-/* filter_tag_subject - prefix the Subject with SubjectTag, once */
-static void filter_tag_subject(SMFICTX *ctx, const struct session *s, const char *tag)
+/* filter_strip - delete the forged fields; false if the MTA refused one */
+static bool filter_strip(SMFICTX *ctx, const struct action *a)
 {
-	struct vbuf out = VBUF_INIT(EDIT_SUBJECT_MAX + 256);
+	bool ok = true;
+
+	for (size_t i = 0; i < a->ndel; i++)
+		if (smfi_chgheader(ctx, a->del[i].name, (int)a->del[i].index, NULL) != MI_SUCCESS)
+			ok = false;
+	return ok;
+}
+
+/* filter_tag_subject - the action's Subject change, if any */
+static void filter_tag_subject(SMFICTX *ctx, const struct session *s, const struct action *a)
+{
 	int rc = MI_SUCCESS;
 
-	switch (edit_subject(&s->edit, tag, s->leadspc, &out)) {
+	if (!a->subject_tagging)
+		return;
+	switch (a->subject) {
 	case EDIT_SUBJECT_CHANGE:
-		rc = smfi_chgheader(ctx, "Subject", 1, out.data);
+		rc = smfi_chgheader(ctx, "Subject", 1, (char *)vbuf_str(&a->subject_value));
 		break;
 	case EDIT_SUBJECT_ADD:
-		rc = smfi_addheader(ctx, "Subject", out.data);
+		rc = smfi_addheader(ctx, "Subject", (char *)vbuf_str(&a->subject_value));
 		break;
 	case EDIT_SUBJECT_KEEP:
 		break;
@@ -342,20 +343,6 @@ static void filter_tag_subject(SMFICTX *ctx, const struct session *s, const char
 	if (rc != MI_SUCCESS) {
 		log_error("%s: could not tag the Subject", s->qid);
 		stats_error(STATS_ERR_SUBJECT);
-	}
-	vbuf_free(&out);
-}
-
-/* filter_action - what the configuration says to do with this verdict */
-static enum conf_action filter_action(const struct conf *c, enum verdict_kind kind)
-{
-	switch (kind) {
-	case VERDICT_SUSPECT:
-		return c->suspect_action;
-	case VERDICT_IMPERSONATION:
-		return c->impersonation_action;
-	default:
-		return CONF_ACTION_TAG;
 	}
 }
 
@@ -432,101 +419,88 @@ static void filter_count(const struct session *s, const struct verdict *v,
 		      session_busy_ms(s));
 }
 
-/* filter_reject - refuse the message with 550 5.7.1 and RejectReply */
-static sfsistat filter_reject(SMFICTX *ctx, struct session *s, const struct verdict *v)
+/* filter_reject - refuse the message with 550 5.7.1 and the action's reply */
+static sfsistat filter_reject(SMFICTX *ctx, struct session *s, const struct verdict *v,
+			      const struct action *a)
 {
-	struct vbuf text;
-
-	reply_text(s->rt->conf->reject_reply, v->brand ? brand_ascii_name(v->brand) : NULL, &text);
-	if (smfi_setreply(ctx, "550", "5.7.1", text.data ? text.data : "rejected")
-	    != MI_SUCCESS) {
+	if (smfi_setreply(ctx, "550", "5.7.1",
+			  a->reply.data ? (char *)vbuf_str(&a->reply) : "rejected") != MI_SUCCESS) {
 		log_error("%s: could not set the reject reply text", s->qid);
 		stats_error(STATS_ERR_REPLY);
 	}
-	vbuf_free(&text);
 	filter_log(s, v, "reject", 0);
 	filter_count(s, v, STATS_ACTION_REJECT);
 	return SMFIS_REJECT;
 }
 
-/* filter_mark - our headers: X-Vigie-Verdict, X-Vigie-Reasons, Authentication-Results */
-static void filter_mark(SMFICTX *ctx, const struct session *s, const struct verdict *v)
+/* filter_defer - forged fields of ours could not all be removed: 4xx */
+static sfsistat filter_defer(struct session *s, const struct verdict *v)
 {
-	struct vbuf verdict = VBUF_INIT(FILTER_HEADER_MAX);
-	struct vbuf reasons = VBUF_INIT(FILTER_HEADER_MAX);
-	struct vbuf authres = VBUF_INIT(FILTER_HEADER_MAX);
-
-	verdict_headers(v, &verdict, &reasons);
-	filter_add(ctx, s, "X-Vigie-Verdict", vbuf_str(&verdict), false);
-	if (reasons.len > 0)
-		filter_add(ctx, s, "X-Vigie-Reasons", vbuf_str(&reasons), false);
-	/* RFC 8601 wants it on top, where SpamAssassin's AuthRes plugin looks */
-	if (message_authres(s->msg, &authres) && authres.len > 0)
-		filter_add(ctx, s, "Authentication-Results", vbuf_str(&authres), true);
-	vbuf_free(&verdict);
-	vbuf_free(&reasons);
-	vbuf_free(&authres);
+	/* a forged verdict might survive: better late than spoofed */
+	log_error("%s: could not remove every incoming X-Vigie-* or"
+		  " Authentication-Results (%s) field: message deferred",
+		  s->qid, s->rt->conf->authserv_id);
+	stats_error(STATS_ERR_STRIP);
+	filter_count(s, v, STATS_ACTION_TEMPFAIL);
+	return SMFIS_TEMPFAIL;
 }
 
-/* filter_eom - the verdict, the header edits and the action */
+/* filter_quarantine - hold the message; false if the MTA cannot */
+static bool filter_quarantine(SMFICTX *ctx, const struct session *s, const struct action *a)
+{
+	if ((s->actions & SMFIF_QUARANTINE) &&
+	    smfi_quarantine(ctx, (char *)vbuf_str(&a->quarantine)) == MI_SUCCESS)
+		return true;
+	log_warning("%s: the MTA cannot quarantine: message tagged only", s->qid);
+	stats_error(STATS_ERR_QUARANTINE);
+	return false;
+}
+
+/* filter_apply - carry out a tag or quarantine action; the action logged */
+static enum action_kind filter_apply(SMFICTX *ctx, struct session *s, const struct action *a)
+{
+	for (size_t i = 0; i < a->nfields; i++)
+		filter_add(ctx, s, &a->field[i]);
+	filter_tag_subject(ctx, s, a);
+	if (a->kind == ACTION_QUARANTINE && !filter_quarantine(ctx, s, a))
+		return ACTION_TAG;
+	return a->kind;
+}
+
+/* filter_eom - the verdict, and the action it calls for */
 static sfsistat filter_eom(SMFICTX *ctx)
 {
 	struct session *s = smfi_getpriv(ctx);
-	const struct conf *conf;
 	const struct verdict *v;
-	enum conf_action action;
+	struct action a;
+	enum action_kind done;
 	struct timespec t0;
-	unsigned stripped;
-	bool failed;
-	sfsistat rc = SMFIS_CONTINUE;
+	sfsistat rc;
 
 	if (s == NULL || s->msg == NULL)
 		return SMFIS_CONTINUE;
 	session_busy_start(&t0);
-	conf = s->rt->conf;
 	log_safe(s->qid, sizeof(s->qid), smfi_getsymval(ctx, "i"));
 	if (s->qid[0] == '\0')
 		snprintf(s->qid, sizeof(s->qid), "NOQUEUE");
 	message_eom(s->msg);
 	v = message_verdict(s->msg);
-	action = filter_action(conf, v->kind);
-	if (action == CONF_ACTION_REJECT) {
+	action_decide(&a, s->rt->conf, &s->edit, s->msg, s->leadspc);
+	if (a.kind == ACTION_REJECT) {
 		session_busy_add(s, &t0);
-		rc = filter_reject(ctx, s, v);
-		session_end_message(s);
-		return rc;
-	}
-	stripped = edit_strip(&s->edit, filter_delete, ctx, &failed);
-	if (failed) {
-		/* a forged verdict might survive: better late than spoofed */
-		log_error("%s: could not remove every incoming X-Vigie-* or"
-			  " Authentication-Results (%s) field: message deferred",
-			  s->qid, conf->authserv_id);
-		stats_error(STATS_ERR_STRIP);
+		rc = filter_reject(ctx, s, v, &a);
+	} else if (a.kind == ACTION_TEMPFAIL || !filter_strip(ctx, &a)) {
 		session_busy_add(s, &t0);
-		filter_count(s, v, STATS_ACTION_TEMPFAIL);
-		session_end_message(s);
-		return SMFIS_TEMPFAIL;
+		rc = filter_defer(s, v);
+	} else {
+		done = filter_apply(ctx, s, &a);
+		session_busy_add(s, &t0);
+		filter_log(s, v, action_kind_name(done), (unsigned)a.ndel);
+		filter_count(s, v, done == ACTION_QUARANTINE ? STATS_ACTION_QUARANTINE
+							  : STATS_ACTION_TAG);
+		rc = SMFIS_CONTINUE;
 	}
-	filter_mark(ctx, s, v);
-	if (conf->subject_tag != NULL && v->kind != VERDICT_CLEAN)
-		filter_tag_subject(ctx, s, conf->subject_tag);
-	if (action == CONF_ACTION_QUARANTINE) {
-		struct vbuf why = VBUF_INIT(256);
-
-		vbuf_printf(&why, "vigie: %s score=%d", verdict_kind_name(v->kind), v->score);
-		if (!(s->actions & SMFIF_QUARANTINE) ||
-		    smfi_quarantine(ctx, why.data) != MI_SUCCESS) {
-			log_warning("%s: the MTA cannot quarantine: message tagged only", s->qid);
-			stats_error(STATS_ERR_QUARANTINE);
-			action = CONF_ACTION_TAG;
-		}
-		vbuf_free(&why);
-	}
-	session_busy_add(s, &t0);
-	filter_log(s, v, conf_action_name(action), stripped);
-	filter_count(s, v, action == CONF_ACTION_QUARANTINE ? STATS_ACTION_QUARANTINE
-							    : STATS_ACTION_TAG);
+	action_free(&a);
 	session_end_message(s);
 	return rc;
 }

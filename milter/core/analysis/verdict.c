@@ -60,28 +60,44 @@ const char *verdict_kind_name(enum verdict_kind kind)
 	return "clean";
 }
 
+/* verdict_score - a running product of (1 - points/100) as a score, 0..100 */
+static int verdict_score(double keep)
+{
+	int score = (int)(100.0 * (1.0 - keep) + 0.5);
+
+	return score > 100 ? 100 : score;
+}
+
+/* verdict_step - one finding's points, and the score before and after it */
+void verdict_step(const struct verdict_policy *policy, const struct reason *r, double *keep,
+		  struct verdict_step *step)
+{
+	step->weight = (unsigned)r->code < REASON_CODE_COUNT ? policy->weight[r->code] : 0;
+	step->strength = r->strength < 0 ? 0 : r->strength > 100 ? 100 : r->strength;
+	step->points = step->weight * step->strength / 100;
+	step->before = verdict_score(*keep);
+	*keep *= 1.0 - step->points / 100.0;
+	step->after = verdict_score(*keep);
+}
+
 /* verdict_compute_with - score, verdict and brand from the findings */
 void verdict_compute_with(struct verdict *v, const struct verdict_policy *policy)
 {
+	struct verdict_step step;
 	double keep = 1.0;
 	int top = -1;
 
 	v->brand = NULL;
 	for (size_t i = 0; i < v->reasons.count && i < REASON_LIST_MAX; i++) {
 		const struct reason *r = &v->reasons.item[i];
-		int w = (unsigned)r->code < REASON_CODE_COUNT ? policy->weight[r->code] : 0;
-		int s = r->strength < 0 ? 0 : r->strength > 100 ? 100 : r->strength;
-		int points = w * s / 100;
 
-		keep *= 1.0 - points / 100.0;
-		if (r->brand && points > top) {
-			top = points;
+		verdict_step(policy, r, &keep, &step);
+		if (r->brand && step.points > top) {
+			top = step.points;
 			v->brand = r->brand;
 		}
 	}
-	v->score = (int)(100.0 * (1.0 - keep) + 0.5);
-	if (v->score > 100)
-		v->score = 100;
+	v->score = verdict_score(keep);
 	if (v->score >= policy->impersonation)
 		v->kind = VERDICT_IMPERSONATION;
 	else if (v->score >= policy->suspect)
