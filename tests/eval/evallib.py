@@ -307,13 +307,17 @@ def message_id(r, domain):
 
 
 def wrap(text, width=72):
-    """Paragraphs wrapped to width; lines starting with '>' or '-' or blank kept as they are."""
+    """Paragraphs wrapped to width; lines starting with '>', blank or indented
+    kept as they are. French punctuation (" :", " ?", " !", " ;", "« ", " »")
+    stays on the line of the word before it."""
     out = []
     for para in text.split("\n"):
         if not para.strip() or para.startswith((">", " ", "\t")) or len(para) <= width:
             out.append(para)
-        else:
-            out.extend(textwrap.wrap(para, width, break_long_words=False, break_on_hyphens=False))
+            continue
+        glued = re.sub(r" ([:?!;»])", "\x00\\1", para).replace("« ", "«\x00")
+        out.extend(l.replace("\x00", " ") for l in
+                   textwrap.wrap(glued, width, break_long_words=False, break_on_hyphens=False))
     return "\n".join(out)
 
 
@@ -464,10 +468,19 @@ def test_keys_lines(names):
 def dkim_sign(raw, selector, domain, headers=(b"from", b"to", b"subject", b"date", b"message-id",
                                                b"mime-version", b"content-type"), length=False):
     import dkim
-    sig = dkim.sign(raw, selector.encode(), domain.encode(), test_key(),
-                    canonicalize=(b"relaxed", b"relaxed"), include_headers=list(headers),
-                    length=length, linesep=b"\r\n")
+    import types
+    # dkimpy writes t= from the clock: a fixed time keeps the sets reproducible
+    real, dkim.time = dkim.time, types.SimpleNamespace(time=lambda: SIGN_TIME)
+    try:
+        sig = dkim.sign(raw, selector.encode(), domain.encode(), test_key(),
+                        canonicalize=(b"relaxed", b"relaxed"), include_headers=list(headers),
+                        length=length, linesep=b"\r\n")
+    finally:
+        dkim.time = real
     return sig + raw
+
+
+SIGN_TIME = 1707123600       # 2024-02-05 10:00 +0100, no x=: signatures never expire
 
 
 # --- output -----------------------------------------------------------------

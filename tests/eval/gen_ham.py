@@ -585,8 +585,8 @@ def t_union(w, r):
     return dict(a=u, b=pro, subject=subj, text=text)
 
 
-def esp_url(w, r, sup):
-    name, host, path = pick(r, w.esp)
+def esp_url(w, r, sup, esp=None):
+    name, host, path = esp or pick(r, w.esp)
     tok = "".join(r.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") for _ in range(40))
     hx = lambda n: "".join(r.choice("0123456789abcdef") for _ in range(n))
     return "https://" + host.format(org=E.slug(sup.name)[:12], hex3=hx(10), num=r.randrange(10 ** 6, 10 ** 7)) + \
@@ -600,19 +600,20 @@ def t_newsletter(w, r, tracking_url=False):
     subj = pick(r, ["%s - %s" % (sup.name, theme), theme, "La lettre %s n° %d" % (sup.name, r.randrange(10, 200))])
     links = []
     items = []
+    esp = pick(r, w.esp)
     for i in range(r.randint(2, 4)):
         target = "https://www.%s/%s" % (sup.domain, pick(r, ["promo", "catalogue", "formation", "salon", "produits/%d" % r.randrange(1000)]))
         if tracking_url:
             from urllib.parse import quote as pq
             href = "https://trk.%s/redirect?url=%s&cid=%d" % (pick(r, ["emailing-sante.fr", "routage-pro.fr"]), pq(target, safe=""), r.randrange(10 ** 6))
         else:
-            href = esp_url(w, r, sup)
+            href = esp_url(w, r, sup, esp)
         links.append(href)
         label = pick(r, ["Découvrir", "En savoir plus", "www.%s" % sup.domain, "Voir le catalogue", "Je m'inscris"])
         items.append((pick(r, ["Pour améliorer le confort de vos patients", "Une amélioration attendue de nos délais",
                                 "Nos nouvelles références", "Inscrivez-vous à notre webinaire", "Carte blanche à nos experts : trois conseils pour la rentrée",
                                 "Les prix baissent sur %s" % pick(r, pro.vocab["fourn"])]), label, href))
-    unsub = esp_url(w, r, sup)
+    unsub = esp_url(w, r, sup, esp)
     html_items = "\n".join('<tr><td style="padding:12px"><h2>%s</h2><p><a href="%s" style="color:#0066cc">%s</a></p></td></tr>'
                            % (E.html.escape(t), E.html.escape(h), E.html.escape(l)) for t, l, h in items)
     htm = E.html_doc('<table width="600" align="center"><tr><td><img src="https://img.%s/logo.png" alt="%s" width="200"></td></tr>\n%s\n'
@@ -658,10 +659,13 @@ def t_reply(w, r):
     a, b = base["b"], base["a"]
     if getattr(a, "role", "") == "list":
         a = make_pro(w, r)
-    ans = pick(r, ["Merci, c'est noté.", "Oui, pareil de mon côté, je t'en reparle demain.", "Parfait, merci beaucoup.",
-                   "Je regarde ça ce soir et je reviens vers vous.", "Bien reçu, merci !", "C'est parfait pour moi."])
+    peers = getattr(a, "role", "") == "pro" and getattr(b, "role", "") == "pro"
+    ans = pick(r, ["Oui, pareil de mon côté, je t'en reparle demain.", "Merci, c'est noté !", "Je regarde ça ce soir.",
+                   "Bien reçu, merci !"] if peers else
+               ["Merci, c'est noté.", "Parfait, merci beaucoup.", "Je regarde cela et je reviens vers vous.",
+                "Bien reçu, merci.", "C'est parfait pour moi."])
     qhead = "Le %s à %s, %s <%s> a écrit :" % (day(r), hour(r), base["a"].display or base["a"].address, base["a"].address)
-    text = "%s\n\n%s\n\n%s\n\n%s\n%s" % (hello(r, b if getattr(b, "first", None) else None, None), ans, bye(r, a),
+    text = "%s\n\n%s\n\n%s\n\n%s\n%s" % (hello(r, b if getattr(b, "first", None) else None, not peers), ans, bye(r, a, not peers),
                                         qhead, E.quote(E.wrap(base["text"])))
     subj = "Re: " + base["subject"] if not base["subject"].lower().startswith("re:") else base["subject"]
     mid = "<%s.%d@%s>" % (E.slug(base["subject"])[:12] or "x", r.randrange(10 ** 8), base["a"].ascii_domain if hasattr(base["a"], "ascii_domain") else "example.fr")
@@ -733,7 +737,8 @@ def t_brandlike(w, r):
     if v == 2:
         text = "%s\n\nJe vous confirme notre rendez-vous du %s à %s. N'hésitez pas à m'appeler au %s.\n\n%s" % (
             hello(r, pro, True), day(r), hour(r), w.phone(r), c["display"])
-        return dict(a=a, b=pro, subject=pick(r, ["Rendez-vous", "Confirmation", "Notre rendez-vous"]), text=text)
+        return dict(a=a, b=pro, subject=pick(r, ["Rendez-vous", "Confirmation", "Notre rendez-vous"]), text=text,
+                    note="%s confirms an appointment" % c["display"])
     text = "%s\n\nSuite à notre changement de banque, vous trouverez notre nouveau RIB en pièce jointe pour vos prochains règlements.\n\nCordialement,\n%s" % (
         hello(r, pro, True), c["display"])
     return dict(a=a, b=pro, subject=pick(r, ["Nouveau RIB", "Changement de coordonnées bancaires"]), text=text,
