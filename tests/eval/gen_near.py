@@ -28,7 +28,7 @@ surname as "First Surname" <first.surname@first-surname.fr> and as a trade
 (<trade>-<surname>.fr, "Optique Surname"); each company as its own display
 name and address. Ordinary content (appointments, invoices that mention a
 RIB, a link to the sender's own site). Class ham: all must stay clean.
-OUTDIR/near/domains.txt lists the sender domains, for vigie-check --domain
+OUTDIR/near/domains.tsv lists the sender domains, for vigie-check --domain
 (informational: --domain reports weak relations on purpose).
 """
 import argparse
@@ -188,7 +188,7 @@ def generate(out, splits, seed):
                 raw = build(mr, disp, addr, subj, text, atts, split)
                 sw.add(split, "ham", "near-" + kind, tech, raw,
                        note="%s: %d from '%s' (%s), %s list" % (name, dist, word, brand, src), stem="%s-%s" % (kind, name))
-                domains.append(addr.split("@")[1])
+                domains.append((addr.split("@")[1], split))
         for c in E.load_companies():
             if c["split"] != split:
                 continue
@@ -198,13 +198,14 @@ def generate(out, splits, seed):
             raw = build(mr, c["display"], c["address"], subj, text, atts, split)
             sw.add(split, "ham", "near-company", "company", raw, note="%s: %s (%s)" % (c["display"], c["what"], c["source"]),
                    stem="company-%s" % c["display"])
-            domains.append(domain)
+            domains.append((domain, split))
     sw.close()
     seen = []
     for d in domains:
         if d not in seen:
             seen.append(d)
-    sw.write_file("domains.txt", "# sender domains of the near-name set, for vigie-check --domain\n" + "\n".join(seen) + "\n")
+    sw.write_file("domains.tsv", "# sender domains of the near-name set and their split, for vigie-check --domain\n" +
+                  "".join("%s\t%s\n" % d for d in seen))
     sw.write_file("test-keys", "")
     return sw
 

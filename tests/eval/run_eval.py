@@ -8,8 +8,8 @@
 A set directory holds labels.tsv (file, split, class, category, technique,
 note: written by the gen_*.py generators), the messages it names, and
 optionally test-keys (DKIM keys, OpenDKIM TestPublicKeys format), vigie.conf
-(settings for vigie-check --config) and domains.txt (domains for
-vigie-check --domain, reported for information only).
+(settings for vigie-check --config) and domains.tsv (domain, split: domains
+for vigie-check --domain, reported for information only).
 
 Class "ham" must be clean: a suspect or impersonation verdict is a false
 alarm. Class "attack" must be at least suspect: clean is a miss.
@@ -72,12 +72,16 @@ def run_batches(check, setdir, files, keys, config, jobs, batch):
     return results, errors
 
 
-def run_domains(check, setdir):
-    path = os.path.join(setdir, "domains.txt")
+def run_domains(check, setdir, split):
+    """vigie-check --domain over the domains of domains.tsv (domain, split) in split."""
+    path = os.path.join(setdir, "domains.tsv")
     if not os.path.exists(path):
         return None
     with open(path, encoding="utf-8") as f:
-        p = subprocess.run([check, "--json", "--domain", "-"], stdin=f, capture_output=True, text=True, timeout=120)
+        doms = [l.split("\t")[0] for l in f.read().splitlines()
+                if l and not l.startswith("#") and (split == "all" or l.split("\t")[1] == split)]
+    p = subprocess.run([check, "--json", "--domain", "-"], input="\n".join(doms) + "\n", capture_output=True,
+                       text=True, timeout=120)
     counts = {v: 0 for v in VERDICTS}
     flagged = []
     for line in p.stdout.splitlines():
@@ -118,8 +122,12 @@ def evaluate(args, setdir, empty_keys):
                                    "score": o["score"] if o else None, "brand": o.get("brand") if o else None,
                                    "from": (o.get("from") or {}).get("address") if o else None,
                                    "reasons": reasons_of(o) if o else []})
-    out["domains"] = run_domains(args.vigie_check, setdir)
+    out["domains"] = run_domains(args.vigie_check, setdir, args.split)
     return out
+
+
+def plural(word, n):
+    return "" if n == 0 else word if n == 1 else {"false alarm": "false alarms", "miss": "misses"}[word]
 
 
 def text_report(summary, show):
@@ -137,7 +145,7 @@ def text_report(summary, show):
                 c = sp["categories"][cat]
                 word = "false alarm" if c["class"] == "ham" else "miss"
                 lines.append("%-34s %6d %6d %8d %14d %8d %s" % (cat, c["n"], c["clean"], c["suspect"], c["impersonation"],
-                                                                c["failed"], {"false alarm": "false alarms", "miss": "misses"}[word] if c["failed"] != 1 else word if c["failed"] else ""))
+                                                                c["failed"], plural(word, c["failed"])))
                 for k in tot:
                     tot[k] += c[k]
             lines.append("%-34s %6d %6d %8d %14d %8d" % ("total", tot["n"], tot["clean"], tot["suspect"], tot["impersonation"], tot["failed"]))
@@ -155,7 +163,7 @@ def text_report(summary, show):
         d = s.get("domains")
         if d:
             lines.append("")
-            lines.append("%s: vigie-check --domain over domains.txt (information: --domain reports weak relations): %s" % (
+            lines.append("%s: vigie-check --domain over its domains (information: --domain reports weak relations): %s" % (
                 s["name"], ", ".join("%s %d" % kv for kv in d["counts"].items())))
             for f in d["flagged"][:show]:
                 lines.append("  %s %s %s  %s" % (f["domain"], f["verdict"], f["score"], "; ".join(f["reasons"])))
