@@ -382,7 +382,7 @@ def cat_body(ctx, out):
     for i, tech in enumerate(cases):
         r = ctx.r("body", tech)
         b = ctx.brand(off + i)
-        name = ascii_name(b.word)
+        name = ascii_name(b.name)   # as readers write it, spaces kept
         frm, dom = neutral_from(ctx, r)
         url = url_for(r, dom)
         lk = LURE_KEYS[i % len(LURE_KEYS)]
@@ -393,7 +393,7 @@ def cat_body(ctx, out):
         form_html = ('<form action="https://%s/login" method="post"><p>Identifiant : <input type="text" name="id"></p>'
                      '<p>Mot de passe : <input type="password" name="mdp"></p><p><button type="submit">Connexion</button></p></form>' % dom)
         if tech == "entities-dec":
-            nm = "%s&#%d;%s" % (name[0], ord(name[1]), name[2:])
+            nm = "%s&#%d;%s" % (name[0], ord(name[1]), name[2:]) if name[1] != " " else "&#%d;%s" % (ord(name[0]), name[1:])
             inner = "<h1>%s</h1>%s%s" % (nm, lure_html, link)
         elif tech == "entities-hex":
             nm = "&#x%X;%s" % (ord(name[0]), name[1:])
