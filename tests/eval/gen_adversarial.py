@@ -149,6 +149,12 @@ FORMS = ["plain", "fullwidth", "smallcaps", "math", "enclosed", "zero-width", "i
 FORMS_HELD_ONLY = ["math-sans"]
 
 
+def show(s):
+    """s for a label: invisible and format characters as [U+XXXX], the rest as is."""
+    return "".join("[U+%04X]" % ord(c) if unicodedata.category(c) in ("Cf", "Mn", "Zs", "Cc") and c != " " else c
+                   for c in s)
+
+
 def ascii_name(s):
     """A brand name without its accents (the base the folding forms start from)."""
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
@@ -282,7 +288,7 @@ def cat_surfaces(ctx, out):
                 text = "%s : %s" % (claim, text)
             raw = assemble(ctx, r, frm, subj, body_text(text), extra)
             out.add(ctx.split, "attack", surface, fname, raw, note="%s as '%s' (%s), lure %s" % (
-                b.name, claim.encode("unicode_escape").decode(), surface, lk))
+                b.name, show(claim), surface, lk))
 
 
 def cat_sender_domain(ctx, out):
