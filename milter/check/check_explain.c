@@ -124,9 +124,9 @@ static void explain_setup(FILE *out, const struct check_opts *o, const struct de
 	fprintf(out, "  configuration: %s\n", c->path ? c->path : "built-in defaults (no --config)");
 	fprintf(out, "    SuspectAction %s, ImpersonationAction %s, DKIMVerify %s, AuthservID %s,"
 		" MaxBodyScan %zu, SubjectTag %s\n",
-		conf_action_name(c->suspect_action), conf_action_name(c->impersonation_action),
+		conf_action_name(c->policy.suspect_action), conf_action_name(c->policy.impersonation_action),
 		conf_dkim_name(c->dkim_verify), c->authserv_id, c->max_body_scan,
-		c->subject_tag ? c->subject_tag : "(none)");
+		c->policy.subject_tag ? c->policy.subject_tag : "(none)");
 }
 
 /* explain_headers - the key fields of the message, sanitised */
@@ -382,7 +382,7 @@ void check_explain_report(struct check_explain *x, const struct detector *det,
 	explain_findings(out, v);
 	explain_dkim(out, x, m);
 	explain_links(out, m);
-	action_decide(&a, x->o->conf, &x->edit, m, false);
+	action_decide(&a, x->o->conf, &x->o->conf->policy, &x->edit, m, false);
 	explain_edits(out, &a);
 	explain_action(out, &a, v);
 	action_free(&a);

@@ -485,7 +485,7 @@ static sfsistat filter_eom(SMFICTX *ctx)
 		snprintf(s->qid, sizeof(s->qid), "NOQUEUE");
 	message_eom(s->msg);
 	v = message_verdict(s->msg);
-	action_decide(&a, s->rt->conf, &s->edit, s->msg, s->leadspc);
+	action_decide(&a, s->rt->conf, &s->rt->conf->policy, &s->edit, s->msg, s->leadspc);
 	if (a.kind == ACTION_REJECT) {
 		session_busy_add(s, &t0);
 		rc = filter_reject(ctx, s, v, &a);

@@ -33,14 +33,14 @@ const char *action_kind_name(enum action_kind kind)
 	return "tag";
 }
 
-/* action_configured - the configuration's action for a verdict */
-static enum conf_action action_configured(const struct conf *c, enum verdict_kind kind)
+/* action_configured - the policy's action for a verdict */
+static enum conf_action action_configured(const struct conf_policy *p, enum verdict_kind kind)
 {
 	switch (kind) {
 	case VERDICT_SUSPECT:
-		return c->suspect_action;
+		return p->suspect_action;
 	case VERDICT_IMPERSONATION:
-		return c->impersonation_action;
+		return p->impersonation_action;
 	default:
 		return CONF_ACTION_TAG;
 	}
@@ -73,11 +73,12 @@ static struct action_field *action_add(struct action *a, const char *name, bool 
 
 /*
  * action_decide - what to do with message m (after message_eom) under
- * configuration c, given the fields edit e tracked; leadspc: the MTA keeps
- * header values byte-exact and adds no space after the colon
+ * configuration c and policy p (c's own, or its recipients'), given the
+ * fields edit e tracked; leadspc: the MTA keeps header values byte-exact
+ * and adds no space after the colon
  */
-void action_decide(struct action *a, const struct conf *c, const struct edit *e,
-		   const struct message *m, bool leadspc)
+void action_decide(struct action *a, const struct conf *c, const struct conf_policy *p,
+		   const struct edit *e, const struct message *m, bool leadspc)
 {
 	const struct verdict *v = message_verdict(m);
 	const char *brand = v->brand ? brand_ascii_name(v->brand) : NULL;
@@ -88,7 +89,7 @@ void action_decide(struct action *a, const struct conf *c, const struct edit *e,
 	memset(a, 0, sizeof(*a));
 	vbuf_init(&a->subject_value, EDIT_SUBJECT_MAX + 256);
 	vbuf_init(&a->quarantine, 256);
-	a->configured = action_configured(c, v->kind);
+	a->configured = action_configured(p, v->kind);
 	a->kind = a->configured == CONF_ACTION_REJECT ? ACTION_REJECT :
 		  a->configured == CONF_ACTION_QUARANTINE ? ACTION_QUARANTINE : ACTION_TAG;
 	if (a->kind == ACTION_REJECT) {
@@ -112,10 +113,10 @@ void action_decide(struct action *a, const struct conf *c, const struct edit *e,
 		vbuf_free(&reasons->value);
 		a->nfields--;
 	}
-	a->subject_tagging = c->subject_tag != NULL && v->kind != VERDICT_CLEAN;
+	a->subject_tagging = p->subject_tag != NULL && v->kind != VERDICT_CLEAN;
 	a->subject = EDIT_SUBJECT_KEEP;
 	if (a->subject_tagging)
-		a->subject = edit_subject(e, c->subject_tag, leadspc, &a->subject_value);
+		a->subject = edit_subject(e, p->subject_tag, leadspc, &a->subject_value);
 	if (a->kind == ACTION_QUARANTINE)
 		vbuf_printf(&a->quarantine, "vigie: %s score=%d", verdict_kind_name(v->kind),
 			    v->score);

@@ -41,7 +41,7 @@ struct action_field {
 
 struct action {
 	enum action_kind kind;
-	enum conf_action configured;	/* the configuration's action for this verdict */
+	enum conf_action configured;	/* the policy's action for this verdict */
 	struct action_delete *del;	/* in the order to issue them */
 	size_t ndel;
 	struct action_field field[ACTION_FIELDS_MAX];
@@ -53,8 +53,8 @@ struct action {
 	struct vbuf reply;		/* the reject reply text (%% for a percent sign) */
 };
 
-void action_decide(struct action *a, const struct conf *c, const struct edit *e,
-		   const struct message *m, bool leadspc);
+void action_decide(struct action *a, const struct conf *c, const struct conf_policy *p,
+		   const struct edit *e, const struct message *m, bool leadspc);
 void action_free(struct action *a);
 const char *action_kind_name(enum action_kind kind);
 

@@ -209,12 +209,12 @@ static bool conf_action(struct conf_ctx *x, enum conf_action *field)
 
 static bool conf_suspect(struct conf_ctx *x)
 {
-	return conf_action(x, &x->c->suspect_action);
+	return conf_action(x, &x->c->policy.suspect_action);
 }
 
 static bool conf_impersonation(struct conf_ctx *x)
 {
-	return conf_action(x, &x->c->impersonation_action);
+	return conf_action(x, &x->c->policy.impersonation_action);
 }
 
 static bool conf_reply(struct conf_ctx *x)
@@ -230,7 +230,7 @@ static bool conf_tag(struct conf_ctx *x)
 	/* UTF-8 welcome: edit.c encodes it for the header (RFC 2047) */
 	if (!confvalue_text(x->value, CONF_TAG_MAX, &x->why))
 		return false;
-	conf_set_str(&x->c->subject_tag, x->value);
+	conf_set_str(&x->c->policy.subject_tag, x->value);
 	return true;
 }
 
@@ -319,8 +319,8 @@ struct conf *conf_defaults(void)
 	c->skip_authenticated = true;
 	c->dns_timeout = 5;
 	c->dkim_verify = MESSAGE_DKIM_BRANDS;
-	c->suspect_action = CONF_ACTION_TAG;
-	c->impersonation_action = CONF_ACTION_TAG;
+	c->policy.suspect_action = CONF_ACTION_TAG;
+	c->policy.impersonation_action = CONF_ACTION_TAG;
 	c->reject_reply = xstrdup(CONF_DEFAULT_REPLY);
 	c->max_body_scan = 256 * 1024;
 	return c;
@@ -539,7 +539,7 @@ void conf_free(struct conf *c)
 	free(c->nameservers);
 	free(c->test_public_keys);
 	free(c->reject_reply);
-	free(c->subject_tag);
+	free(c->policy.subject_tag);
 	free(c->stats_socket);
 	free(c);
 }

@@ -29,6 +29,17 @@ enum conf_action {
 	CONF_ACTION_REJECT		/* 550 5.7.1 RejectReply */
 };
 
+/*
+ * What is done with a verdict. vigie.conf's own settings are the policy of
+ * every message; a per-recipient-domain policy replaces them for its
+ * domains.
+ */
+struct conf_policy {
+	enum conf_action suspect_action;	/* SuspectAction */
+	enum conf_action impersonation_action;	/* ImpersonationAction */
+	char *subject_tag;			/* SubjectTag; NULL: off */
+};
+
 struct conf {
 	char *path;			/* file read; NULL: built-in defaults */
 	char *basedir;			/* its directory, for relative paths */
@@ -49,10 +60,8 @@ struct conf {
 	unsigned dns_timeout;		/* DNSTimeout, seconds */
 	char *test_public_keys;		/* TestPublicKeys; NULL: DNS */
 	enum message_dkim dkim_verify;	/* DKIMVerify */
-	enum conf_action suspect_action;	/* SuspectAction */
-	enum conf_action impersonation_action;	/* ImpersonationAction */
+	struct conf_policy policy;	/* SuspectAction, ImpersonationAction, SubjectTag */
 	char *reject_reply;		/* RejectReply (UTF-8, %b = brand) */
-	char *subject_tag;		/* SubjectTag; NULL: off */
 	size_t max_body_scan;		/* MaxBodyScan, bytes */
 	char *stats_socket;		/* StatsSocket; NULL: no metrics served */
 };

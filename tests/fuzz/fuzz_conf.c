@@ -49,7 +49,7 @@ static void fuzz_values(const struct conf *c)
 	    c->max_body_scan > ((size_t)64 << 20) || c->socket == NULL ||
 	    c->authserv_id == NULL || c->reject_reply == NULL)
 		abort();
-	if (c->subject_tag != NULL && strlen(c->subject_tag) > CONF_TAG_MAX)
+	if (c->policy.subject_tag != NULL && strlen(c->policy.subject_tag) > CONF_TAG_MAX)
 		abort();
 	if (strlen(c->reject_reply) > CONF_REPLY_MAX * 4)
 		abort();

@@ -62,7 +62,7 @@ static void feed(struct fed *f, const char *fields, bool leadspc)
 	}
 	message_eoh(f->m);
 	message_eom(f->m);
-	action_decide(&f->a, f->conf, &f->e, f->m, leadspc);
+	action_decide(&f->a, f->conf, &f->conf->policy, &f->e, f->m, leadspc);
 }
 
 /* done - release one fed message */
@@ -162,7 +162,7 @@ START_TEST(too_many_forged_fields_defer_the_message)
 		snprintf(name, sizeof(name), "X-Vigie-Forged-%u", i);
 		edit_header(&f.e, name, " x", "mx.test");
 	}
-	action_decide(&f.a, f.conf, &f.e, f.m, false);
+	action_decide(&f.a, f.conf, &f.conf->policy, &f.e, f.m, false);
 	ck_assert_int_eq(f.a.kind, ACTION_TEMPFAIL);
 	ck_assert_uint_eq(f.a.ndel, 0);
 	ck_assert_uint_eq(f.a.nfields, 0);

@@ -79,10 +79,10 @@ START_TEST(defaults_let_root_start_with_no_config)
 	ck_assert_uint_eq(c->dns_timeout, 5);
 	ck_assert_ptr_null(c->test_public_keys);
 	ck_assert_int_eq(c->dkim_verify, MESSAGE_DKIM_BRANDS);
-	ck_assert_int_eq(c->suspect_action, CONF_ACTION_TAG);
-	ck_assert_int_eq(c->impersonation_action, CONF_ACTION_TAG);
+	ck_assert_int_eq(c->policy.suspect_action, CONF_ACTION_TAG);
+	ck_assert_int_eq(c->policy.impersonation_action, CONF_ACTION_TAG);
 	ck_assert_str_eq(c->reject_reply, "Message refusé : usurpation probable de %b");
-	ck_assert_ptr_null(c->subject_tag);
+	ck_assert_ptr_null(c->policy.subject_tag);
 	ck_assert_uint_eq(c->max_body_scan, 256 * 1024);
 	conf_free(c);
 }
@@ -138,10 +138,10 @@ START_TEST(every_option_is_read)
 	ck_assert_uint_eq(c->dns_timeout, 3);
 	ck_assert_str_eq(c->test_public_keys, keys);
 	ck_assert_int_eq(c->dkim_verify, MESSAGE_DKIM_ALWAYS);
-	ck_assert_int_eq(c->suspect_action, CONF_ACTION_QUARANTINE);
-	ck_assert_int_eq(c->impersonation_action, CONF_ACTION_REJECT);
+	ck_assert_int_eq(c->policy.suspect_action, CONF_ACTION_QUARANTINE);
+	ck_assert_int_eq(c->policy.impersonation_action, CONF_ACTION_REJECT);
 	ck_assert_str_eq(c->reject_reply, "Non merci (%b)");
-	ck_assert_str_eq(c->subject_tag, "[USURPATION ?]");
+	ck_assert_str_eq(c->policy.subject_tag, "[USURPATION ?]");
 	ck_assert_uint_eq(c->max_body_scan, 1024 * 1024);
 	conf_free(c);
 }
@@ -155,7 +155,7 @@ START_TEST(names_any_case_comments_and_blanks)
 				  "\t# indented comment\n");
 
 	ck_assert_str_eq(c->socket, "local:/tmp/x.sock");
-	ck_assert_str_eq(c->subject_tag, "[#PHISH]");
+	ck_assert_str_eq(c->policy.subject_tag, "[#PHISH]");
 	conf_free(c);
 }
 END_TEST
