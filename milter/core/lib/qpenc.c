@@ -1,0 +1,125 @@
+/*
+ * qpenc - streaming quoted-printable encoding.
+ *
+ * Touches: only the buffers it is given; out must hold QPENC_OUT_MAX(len)
+ * bytes. Cannot fail.
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "qpenc.h"
+
+static const char qpenc_hex[] = "0123456789ABCDEF";
+
+/* qpenc_init - an encoder at the start of a stream writing CRLF or LF line breaks */
+void qpenc_init(struct qpenc *q, bool crlf)
+{
+	memset(q, 0, sizeof(*q));
+	q->eol = crlf ? "\r\n" : "\n";
+	q->eol_len = crlf ? 2 : 1;
+}
+
+/* qpenc_put - one encoded token of n characters, after a soft break if the line is full */
+static size_t qpenc_put(struct qpenc *q, const char *tok, size_t n, char *out)
+{
+	size_t o = 0;
+
+	/* keep room for the '=' of a soft break on every line */
+	if (q->col + n > QPENC_LINE - 1) {
+		out[o++] = '=';
+		memcpy(out + o, q->eol, q->eol_len);
+		o += q->eol_len;
+		q->col = 0;
+	}
+	memcpy(out + o, tok, n);
+	q->col += n;
+	return o + n;
+}
+
+/* qpenc_escape - a byte as =XX */
+static size_t qpenc_escape(struct qpenc *q, unsigned char c, char *out)
+{
+	char tok[3] = { '=', qpenc_hex[c >> 4], qpenc_hex[c & 15] };
+
+	return qpenc_put(q, tok, 3, out);
+}
+
+/* qpenc_ws - write the held space or tab: literal, or escaped at the end of a line */
+static size_t qpenc_ws(struct qpenc *q, bool line_end, char *out)
+{
+	char c = q->ws;
+
+	if (c == 0)
+		return 0;
+	q->ws = 0;
+	return line_end ? qpenc_escape(q, (unsigned char)c, out) : qpenc_put(q, &c, 1, out);
+}
+
+/* qpenc_byte - one input byte that is not the LF of a CRLF */
+static size_t qpenc_byte(struct qpenc *q, unsigned char c, char *out)
+{
+	size_t o = 0;
+
+	if (c == '\r' && q->eol_len == 2) {
+		q->cr = true;		/* held: a CRLF is a hard break */
+		return 0;
+	}
+	if (c == '\n' && q->eol_len == 1) {
+		o += qpenc_ws(q, true, out);
+		memcpy(out + o, q->eol, q->eol_len);
+		q->col = 0;
+		return o + q->eol_len;
+	}
+	if (c == ' ' || c == '\t') {
+		o += qpenc_ws(q, false, out);
+		q->ws = (char)c;
+		return o;
+	}
+	o += qpenc_ws(q, false, out + o);
+	if (c >= 33 && c <= 126 && c != '=') {
+		char lit = (char)c;
+
+		return o + qpenc_put(q, &lit, 1, out + o);
+	}
+	return o + qpenc_escape(q, c, out + o);
+}
+
+/* qpenc_encode - encode the next piece; returns the bytes written to out */
+size_t qpenc_encode(struct qpenc *q, const char *in, size_t len, char *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (q->cr) {
+			q->cr = false;
+			if (c == '\n') {
+				o += qpenc_ws(q, true, out + o);
+				memcpy(out + o, q->eol, q->eol_len);
+				o += q->eol_len;
+				q->col = 0;
+				continue;
+			}
+			o += qpenc_ws(q, false, out + o);
+			o += qpenc_escape(q, '\r', out + o);
+		}
+		o += qpenc_byte(q, c, out + o);
+	}
+	return o;
+}
+
+/* qpenc_end - the end of the stream: what is held, escaped; no line break added */
+size_t qpenc_end(struct qpenc *q, char *out)
+{
+	size_t o = 0;
+
+	if (q->cr) {
+		q->cr = false;
+		o += qpenc_ws(q, false, out);
+		o += qpenc_escape(q, '\r', out + o);
+	}
+	o += qpenc_ws(q, true, out + o);
+	return o;
+}
