@@ -17,12 +17,12 @@
 #include <string.h>
 
 #include <unicode/uchar.h>
-#include <unicode/utf8.h>
 
 #include "brands.h"
 #include "hash.h"
 #include "lexicon.h"
 #include "skeleton.h"
+#include "utf8.h"
 #include "vbuf.h"
 #include "xalloc.h"
 
@@ -207,7 +207,7 @@ static enum lexicon_class lexicon_slow(const struct lexicon *lx, UChar32 c, char
 	if (lexicon_confusable(c) && u_isalnum(c)) {
 		struct vbuf out = VBUF_INIT(LEXICON_KEY_MAX);
 
-		U8_APPEND_UNSAFE(buf, n, c);
+		n = utf8_encode((uint32_t)c, buf);
 		skeleton_fold_text(lx->sk, buf, n, &out);
 		*disguised = true;
 		if (out.len == 0 || out.len > LEXICON_KEY_MAX / 2 || memchr(out.data, ' ', out.len)) {
@@ -235,9 +235,8 @@ static void lexicon_table(struct lexicon *lx)
 	for (UChar32 c = 0; c < LEXICON_TABLE; c++) {
 		struct lexicon_fold *f = &lx->fold[c];
 		char buf[4];
-		size_t n = 0;
+		size_t n = utf8_encode((uint32_t)c, buf);
 
-		U8_APPEND_UNSAFE(buf, n, c);
 		vbuf_reset(&out);
 		skeleton_fold_text(lx->sk, buf, n, &out);
 		if (out.len > 0 && out.len <= LEXICON_FOLD_MAX && !memchr(out.data, ' ', out.len)) {
@@ -258,10 +257,10 @@ static void lexicon_table(struct lexicon *lx)
 /* lexicon_words - the folded words of a phrase joined into key; 0 if unusable */
 static size_t lexicon_words(const struct lexicon *lx, const char *text, char *key)
 {
-	int32_t len = (int32_t)strlen(text);
+	size_t len = strlen(text);
 	size_t k = 0, wstart = 0;
 
-	for (int32_t i = 0; i <= len;) {
+	for (size_t i = 0; i <= len;) {
 		UChar32 c = 0;
 		char tmp[LEXICON_KEY_MAX];
 		size_t tl = 0;
@@ -272,7 +271,7 @@ static size_t lexicon_words(const struct lexicon *lx, const char *text, char *ke
 			cls = LX_SEP;
 			i++;
 		} else {
-			U8_NEXT(text, i, len, c);
+			c = (UChar32)utf8_next(text, len, &i);
 			if (c < 0)
 				return 0;
 			if (c < LEXICON_TABLE) {
@@ -500,15 +499,16 @@ void lexicon_scan_text(struct lexicon_scan *s, const char *utf8, size_t len)
 	size_t i = 0;
 
 	while (s->tail_len > 0 && i < len) {
+		size_t k = 0;
 		UChar32 c;
-		int32_t k = 0;
 
 		s->tail[s->tail_len++] = utf8[i++];
-		U8_NEXT(s->tail, k, (int32_t)s->tail_len, c);
+		c = (UChar32)utf8_next(s->tail, s->tail_len, &k);
 		if (c >= 0) {
 			s->tail_len = 0;
 			lexicon_cp(s, c);
-		} else if (k < (int32_t)s->tail_len || s->tail_len == 4) {
+		} else if (utf8_partial_tail(s->tail, s->tail_len) != s->tail_len ||
+			   s->tail_len == 4) {
 			s->tail_len = 0;	/* not a character: a separator */
 			lexicon_word_end(s);
 		}
@@ -538,11 +538,10 @@ void lexicon_scan_text(struct lexicon_scan *s, const char *utf8, size_t len)
 			i++;
 			continue;
 		}
-		UChar32 c;
-		int32_t k = (int32_t)i;
+		size_t k = i;
+		UChar32 c = (UChar32)utf8_next(utf8, len, &k);
 
-		U8_NEXT(utf8, k, (int32_t)len, c);
-		if (c < 0 && (size_t)k == len && len - i < 4 && b >= 0xc2 && b <= 0xf4) {
+		if (c < 0 && utf8_partial_tail(utf8 + i, len - i) == len - i) {
 			memcpy(s->tail, utf8 + i, len - i);
 			s->tail_len = len - i;
 			return;
@@ -561,7 +560,7 @@ void lexicon_scan_text(struct lexicon_scan *s, const char *utf8, size_t len)
 		} else {
 			lexicon_cp(s, c);
 		}
-		i = (size_t)k;
+		i = k;
 	}
 }
 

@@ -24,6 +24,7 @@
 #include "domain.h"
 #include "hash.h"
 #include "skeleton.h"
+#include "utf8.h"
 #include "vbuf.h"
 #include "xalloc.h"
 
@@ -246,15 +247,14 @@ static char *brands_ascii_name(const char *name)
 	UErrorCode e = U_ZERO_ERROR;
 	const UNormalizer2 *nfd = unorm2_getNFDInstance(&e);
 	struct vbuf out = VBUF_INIT(1024);
-	int32_t len = (int32_t)strlen(name);
+	size_t len = strlen(name);
 	char *s;
 
-	for (int32_t i = 0; i < len;) {
-		UChar32 c;
+	for (size_t i = 0; i < len;) {
+		UChar32 c = (UChar32)utf8_next(name, len, &i);
 		UChar dec[32];
 		int32_t n = -1;
 
-		U8_NEXT(name, i, len, c);
 		if (c < 0)
 			c = 0xFFFD;
 		e = U_ZERO_ERROR;
@@ -436,13 +436,8 @@ static bool brands_line(struct brands_parser *p, char *s, size_t len)
 		return brands_error(p, "line longer than %u bytes", BRANDS_LINE_MAX);
 	if (memchr(s, '\0', len))
 		return brands_error(p, "NUL byte");
-	for (int32_t k = 0; k < (int32_t)len;) {
-		UChar32 c;
-
-		U8_NEXT(s, k, (int32_t)len, c);
-		if (c < 0)
-			return brands_error(p, "invalid UTF-8");
-	}
+	if (utf8_valid_prefix(s, len) != len)
+		return brands_error(p, "invalid UTF-8");
 	s[len] = '\0';
 	for (i = 0; i < len; i++)	/* a comment starts at # after a blank */
 		if (s[i] == '#' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t'))

@@ -13,10 +13,10 @@
 #include <string.h>
 
 #include <idn2.h>
-#include <unicode/utf8.h>
 
 #include "domain.h"
 #include "skeleton.h"
+#include "utf8.h"
 
 static const char *const domain_texts[DOMAIN_STATUS_COUNT] = {
 	[DOMAIN_OK] = "ok",
@@ -120,18 +120,18 @@ static enum domain_status domain_scan(struct domain *d, const char *in, size_t l
 		start = i + 1;
 		ascii = true;
 	}
-	for (int32_t i = 0; i < (int32_t)len;) {
-		UChar32 c;
+	for (size_t i = 0; i < len;) {
+		uint32_t c;
 
 		if ((unsigned char)in[i] < 0x80) {
 			i++;
 			continue;
 		}
 		*fast = false;
-		U8_NEXT(in, i, (int32_t)len, c);
-		if (c < 0)
+		c = utf8_next(in, len, &i);
+		if (c == UTF8_INVALID)
 			return DOMAIN_BAD_UTF8;
-		if (skeleton_is_ignorable((unsigned)c))
+		if (skeleton_is_ignorable(c))
 			d->flags |= DOMAIN_F_IGNORABLE;
 	}
 	return DOMAIN_OK;

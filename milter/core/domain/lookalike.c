@@ -20,6 +20,7 @@
 #include "lookalike.h"
 #include "skeleton.h"
 #include "typo.h"
+#include "utf8.h"
 
 #define LOOKALIKE_LABELS 32	/* labels examined left of the public suffix */
 #define LOOKALIKE_TOKENS 16	/* words of one label examined */
@@ -119,29 +120,16 @@ static void lookalike_utf8(const uint32_t *a, size_t from, size_t to, char *out,
 	size_t n = 0;
 
 	for (size_t i = from; i < to; i++) {
-		uint32_t c = a[i];
-		size_t need = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+		char enc[4];
+		size_t need = utf8_encode(a[i], enc);
 
 		if (n + need + 4 > max) {
 			memcpy(out + n, "...", 3);
 			n += 3;
 			break;
 		}
-		if (c < 0x80) {
-			out[n++] = (char)c;
-		} else if (c < 0x800) {
-			out[n++] = (char)(0xC0 | (c >> 6));
-			out[n++] = (char)(0x80 | (c & 0x3F));
-		} else if (c < 0x10000) {
-			out[n++] = (char)(0xE0 | (c >> 12));
-			out[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
-			out[n++] = (char)(0x80 | (c & 0x3F));
-		} else {
-			out[n++] = (char)(0xF0 | (c >> 18));
-			out[n++] = (char)(0x80 | ((c >> 12) & 0x3F));
-			out[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
-			out[n++] = (char)(0x80 | (c & 0x3F));
-		}
+		memcpy(out + n, enc, need);
+		n += need;
 	}
 	out[n] = '\0';
 }
