@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "confvalue.h"
+#include "dnsname.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -164,7 +165,7 @@ static bool confvalue_port(const char *s, size_t len)
 /* confvalue_hostname - letters, digits, dots and hyphens, as libmilter resolves */
 static bool confvalue_hostname(const char *s)
 {
-	if (*s == '\0' || strlen(s) > 253)
+	if (*s == '\0' || strlen(s) > DNSNAME_MAX)
 		return false;
 	for (; *s; s++)
 		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '-')

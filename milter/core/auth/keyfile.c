@@ -16,12 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnsname.h"
 #include "hash.h"
 #include "keyfile.h"
 #include "vbuf.h"
 #include "xalloc.h"
-
-#define KEYFILE_NAME_MAX 253
 
 struct keyfile_entry {
 	char *name;		/* lower case */
@@ -47,28 +46,10 @@ static uint64_t keyfile_hash(const char *s)
 	return h;
 }
 
-/* keyfile_name_ok - "selector._domainkey.domain" in LDH and underscore labels */
+/* keyfile_name_ok - "selector._domainkey.domain", a name dnsname_ok accepts */
 static int keyfile_name_ok(const char *name, size_t len)
 {
-	size_t label = 0;
-
-	if (len == 0 || len > KEYFILE_NAME_MAX)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c == '.') {
-			if (label == 0)
-				return 0;
-			label = 0;
-		} else if (isalnum(c) || c == '-' || c == '_') {
-			if (++label > 63)
-				return 0;
-		} else {
-			return 0;
-		}
-	}
-	if (label == 0)
+	if (!dnsname_ok(name, len))
 		return 0;
 	for (size_t i = 0; i + 12 <= len; i++)
 		if ((i == 0 || name[i - 1] == '.') && strncasecmp(name + i, "_domainkey.", 11) == 0)

@@ -111,7 +111,7 @@ static enum domain_status domain_scan(struct domain *d, const char *in, size_t l
 		}
 		if (i == start)
 			return DOMAIN_EMPTY_LABEL;
-		if (ascii && i - start > DOMAIN_LABEL_MAX)
+		if (ascii && i - start > DNSNAME_LABEL_MAX)
 			return DOMAIN_LABEL_TOO_LONG;
 		if (!ascii || !domain_label_ok(in + start, i - start, &xn) || xn)
 			*fast = false;
@@ -179,7 +179,7 @@ static enum domain_status domain_check_ascii(struct domain *d)
 		}
 		if (i == start)
 			return DOMAIN_EMPTY_LABEL;
-		if (i - start > DOMAIN_LABEL_MAX)
+		if (i - start > DNSNAME_LABEL_MAX)
 			return DOMAIN_LABEL_TOO_LONG;
 		if (!domain_label_ok(d->ascii + start, i - start, &xn))
 			return DOMAIN_BAD_HYPHEN;
@@ -223,7 +223,7 @@ static enum domain_status domain_idna(struct domain *d, const char *in, size_t l
 	n = strlen(out);
 	if (n > 0 && out[n - 1] == '.')	/* an ideographic full stop at the end */
 		n--;
-	if (n == 0 || n > DOMAIN_MAX) {
+	if (n == 0 || n > DNSNAME_MAX) {
 		idn2_free(out);
 		return n == 0 ? DOMAIN_EMPTY : DOMAIN_TOO_LONG;
 	}
@@ -311,7 +311,7 @@ enum domain_status domain_parse(struct domain *d, const char *in, size_t len,
 	if ((st = domain_scan(d, in, len, &fast)) != DOMAIN_OK)
 		return domain_fail(d, st);
 	if (fast) {
-		if (len > DOMAIN_MAX)
+		if (len > DNSNAME_MAX)
 			return domain_fail(d, DOMAIN_TOO_LONG);
 		for (size_t i = 0; i < len; i++) {
 			char c = in[i];

@@ -337,7 +337,7 @@ static bool lookalike_exact(struct lookalike *c)
 {
 	unsigned r = c->r;
 	bool found = false;
-	char cite[DOMAIN_MAX + 1], how[256];
+	char cite[DNSNAME_MAX + 1], how[256];
 
 	if (c->key[r] == NULL)
 		return false;
@@ -373,7 +373,7 @@ static bool lookalike_exact(struct lookalike *c)
 /* lookalike_typo_found - a typo finding for the registrable label */
 static void lookalike_typo_found(struct lookalike *c, const struct lookalike_typo *t)
 {
-	char cite[DOMAIN_MAX + 1], how[256];
+	char cite[DNSNAME_MAX + 1], how[256];
 
 	lookalike_cite(c, t->l, cite, sizeof(cite));
 	if (!t->looks && t->e.kind == TYPO_HYPHEN)
@@ -520,7 +520,7 @@ struct lookalike_words {
 /* lookalike_host_prefix - "www-viamedis.fr": a host name glued to the brand name */
 static bool lookalike_host_prefix(struct lookalike *c, unsigned li, const struct brand_label *l)
 {
-	char cite[DOMAIN_MAX + 1];
+	char cite[DNSNAME_MAX + 1];
 
 	c->label_brand[li] = l->brand;
 	lookalike_cite(c, l, cite, sizeof(cite));
@@ -534,7 +534,7 @@ static bool lookalike_host_prefix(struct lookalike *c, unsigned li, const struct
 static bool lookalike_found_in(struct lookalike *c, unsigned li, enum reason_code code,
 			       const struct brand_label *l, int strength, const char *rest)
 {
-	char cite[DOMAIN_MAX + 1];
+	char cite[DNSNAME_MAX + 1];
 
 	c->label_brand[li] = l->brand;
 	lookalike_cite(c, l, cite, sizeof(cite));
@@ -680,7 +680,7 @@ static bool lookalike_suffix_at(const struct lookalike *c, unsigned i, const cha
 /* lookalike_embedded - brand names among the labels left of the registrable one */
 static void lookalike_embedded(struct lookalike *c)
 {
-	char cite[DOMAIN_MAX + 1], cat[TYPO_MAX * 4 + 1];
+	char cite[DNSNAME_MAX + 1], cat[TYPO_MAX * 4 + 1];
 
 	for (unsigned i = c->first; i < c->r; i++) {
 		const struct brand_label *l;
