@@ -396,16 +396,10 @@ void message_header(struct message *m, const char *name, const char *value)
 	}
 }
 
-/* message_dkim_filter - whether a signature by d= can change the verdict */
+/* message_dkim_filter - whether a signature by d= can change the verdict: an aligned one */
 static bool message_dkim_filter(void *ctx, const char *domain)
 {
-	const struct message *m = ctx;
-
-	if (!m->from.parsed)
-		return false;
-	if (align_check(detector_psl(m->det), domain, m->from.ascii, ALIGN_RELAXED))
-		return true;
-	return m->from.owner && brand_authorised_signer(m->from.owner, domain);
+	return message_aligned(ctx, domain);
 }
 
 /* message_eoh - end of the header: DKIM starts or is dropped, the body parser starts */

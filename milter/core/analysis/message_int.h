@@ -133,5 +133,6 @@ void message_dom_check(struct message *m, const char *name, size_t len,
 void message_words_hit(void *ctx, const struct lexicon_entry *e, bool disguised);
 void message_words_scan(struct message *m, struct message_words *w, const char *s, size_t len);
 void message_judge(struct message *m);
+bool message_aligned(const struct message *m, const char *domain);
 
 #endif

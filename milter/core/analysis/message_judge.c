@@ -72,7 +72,7 @@ static void message_detail(char *dst, const char *fmt, ...)
 }
 
 /* message_aligned - d= is aligned with From, or signs for From's brand */
-static bool message_aligned(const struct message *m, const char *domain)
+bool message_aligned(const struct message *m, const char *domain)
 {
 	if (!m->from.parsed)
 		return false;
