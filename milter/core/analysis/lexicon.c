@@ -345,18 +345,6 @@ void lexicon_free(struct lexicon *lx)
 	free(lx);
 }
 
-/* lexicon_count - how many phrases (brand names and vocabulary) */
-size_t lexicon_count(const struct lexicon *lx)
-{
-	return lx->nentries;
-}
-
-/* lexicon_at - the i-th phrase */
-const struct lexicon_entry *lexicon_at(const struct lexicon *lx, size_t i)
-{
-	return i < lx->nentries ? &lx->entry[i] : NULL;
-}
-
 /* lexicon_scan_init - a new text stream */
 void lexicon_scan_init(struct lexicon_scan *s, const struct lexicon *lx,
 		       lexicon_hit_fn *fn, void *ctx)

@@ -70,7 +70,6 @@ struct message {
 	enum message_dkim dkim_mode;
 	char authserv_id[AUTHRES_ID_MAX + 1];
 	char *const *trusted;
-	const struct verdict_policy *policy;
 	bool eoh_done, eom_done;
 
 	/* parsers */

@@ -494,7 +494,7 @@ void message_judge(struct message *m)
 	message_from_count(m, c.brand);
 	message_reply_to_rule(m, &c, auth);
 	message_lure(m, &c, auth);
-	verdict_compute_with(&m->v, m->policy);
+	verdict_compute(&m->v);
 	if (m->v.kind == VERDICT_CLEAN)
 		m->v.brand = NULL;	/* findings too weak to say a brand is imitated */
 }

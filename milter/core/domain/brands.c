@@ -880,12 +880,6 @@ size_t brands_label_count(const struct brands *b)
 	return b->nlabels;
 }
 
-/* brands_label_at - the i-th label */
-const struct brand_label *brands_label_at(const struct brands *b, size_t i)
-{
-	return i < b->nlabels ? &b->label[i] : NULL;
-}
-
 /* brands_label_find - the first label with this key, or NULL */
 const struct brand_label *brands_label_find(const struct brands *b, const char *key, size_t len)
 {
