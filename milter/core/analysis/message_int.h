@@ -65,6 +65,7 @@ struct message_linkrec {
 
 struct message {
 	const struct detector *det;
+	const struct message_observer *obs;	/* NULL: none */
 	const struct brands *brands;
 	size_t max_scan;
 	enum message_dkim dkim_mode;
