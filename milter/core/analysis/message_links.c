@@ -83,10 +83,12 @@ void message_link_seen(void *arg, const struct link *l)
 	struct message *m = arg;
 	const struct message_host *h;
 	struct message_linkrec *r;
-	char shows[DOMAIN_MAX + 1] = "";
+	char shows[DNSNAME_MAX + 1] = "";
 	const struct brand *sb = NULL;
 	bool userinfo = false;
 
+	if (m->obs && m->obs->link)
+		m->obs->link(m->obs->ctx, l);
 	if (l->target->host_len == 0)
 		return;
 	if (l->text_host && l->text_host_len)
