@@ -584,6 +584,12 @@ bool message_dkim_evaluated(const struct message *m)
 	return m->dkim_evaluated;
 }
 
+/* message_detector - the detector the message was judged with (brands, suffix list) */
+const struct detector *message_detector(const struct message *m)
+{
+	return m->det;
+}
+
 /* message_authres - our Authentication-Results value, when DKIM was evaluated */
 bool message_authres(const struct message *m, struct vbuf *value)
 {

@@ -139,5 +139,6 @@ const struct message_caps *message_caps(const struct message *m);
 bool message_caps_hit(const struct message *m);
 void message_caps_text(const struct message *m, struct vbuf *out);
 bool message_dkim_evaluated(const struct message *m);
+const struct detector *message_detector(const struct message *m);
 
 #endif

@@ -205,7 +205,7 @@ static void rw_target_begin(struct rewrite *rw, const char *cte, size_t cte_len)
 		return;
 	}
 	if (c->flags & (CONTENT_F_DUP | CONTENT_F_BAD_TYPE) || rw->head_cut) {
-		rw_fail(rw, REWRITE_SKIP_MALFORMED, "%s part %u: %s", c->subtype, entity,
+		rw_fail(rw, REWRITE_SKIP_MALFORMED, "text/%s part %u: %s", c->subtype, entity,
 			rw->head_cut ? "header block without its empty line" :
 			(c->flags & CONTENT_F_DUP) ? "a Content-* field or parameter given twice" :
 			"a Content-Type that does not parse");
