@@ -41,6 +41,8 @@ typedef bool (*conf_setter)(struct conf_ctx *x);
 
 static const char *const conf_action_names[] = { "tag", "quarantine", "reject", NULL };
 static const char *const conf_dkim_names[] = { "never", "brands", "always", NULL };
+static const char *const conf_banner_names[] = { "none", "impersonation", "suspect", NULL };
+static const char *const conf_lang_names[] = { "fr", "en", NULL };
 
 /* conf_set_str - replace a string option */
 static void conf_set_str(char **field, const char *v)
@@ -248,6 +250,66 @@ static bool conf_stats(struct conf_ctx *x)
 	return true;
 }
 
+/* conf_banner - which verdicts get the warning in their text */
+static bool conf_banner(struct conf_ctx *x)
+{
+	int i;
+
+	if (!confvalue_keyword(x->value, conf_banner_names, &i, &x->why))
+		return false;
+	x->c->policy.banner = (enum conf_banner)i;
+	return true;
+}
+
+static bool conf_banner_language(struct conf_ctx *x)
+{
+	int i;
+
+	if (!confvalue_keyword(x->value, conf_lang_names, &i, &x->why))
+		return false;
+	x->c->banner_language = (enum warning_lang)i;
+	return true;
+}
+
+/* conf_banner_template - a template file, parsed now: its errors are the file's */
+static bool conf_banner_template(struct conf_ctx *x)
+{
+	char *path = confvalue_path(x->value, x->c->basedir);
+	struct vbuf errors = VBUF_INIT(CONF_ERRORS_MAX);
+	struct warning_template *t = warning_template_load(path, &errors);
+
+	free(path);
+	if (t == NULL) {
+		char *save = NULL;
+
+		for (char *l = strtok_r(errors.data, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			vbuf_printf(x->errors, "%s:%u: BannerTemplate: %s\n", x->origin, x->line, l);
+		vbuf_free(&errors);
+		return false;
+	}
+	vbuf_free(&errors);
+	warning_template_free(x->c->banner_template);
+	x->c->banner_template = t;
+	return true;
+}
+
+static bool conf_banner_max(struct conf_ctx *x)
+{
+	return confvalue_size(x->value, (size_t)1 << 30, &x->c->banner_max_size, &x->why);
+}
+
+static bool conf_banner_memory(struct conf_ctx *x)
+{
+	return confvalue_size(x->value, (size_t)64 << 20, &x->c->banner_memory, &x->why);
+}
+
+static bool conf_banner_spool(struct conf_ctx *x)
+{
+	free(x->c->banner_spool);
+	x->c->banner_spool = confvalue_path(x->value, x->c->basedir);
+	return true;
+}
+
 /* every option; the order is the order of vigie.conf(5) */
 static const struct conf_option {
 	const char *name;
@@ -276,6 +338,12 @@ static const struct conf_option {
 	{ "SubjectTag", conf_tag },
 	{ "MaxBodyScan", conf_maxbody },
 	{ "StatsSocket", conf_stats },
+	{ "Banner", conf_banner },
+	{ "BannerLanguage", conf_banner_language },
+	{ "BannerTemplate", conf_banner_template },
+	{ "BannerMaxSize", conf_banner_max },
+	{ "BannerMemory", conf_banner_memory },
+	{ "BannerSpool", conf_banner_spool },
 };
 
 #define CONF_OPTION_COUNT (sizeof(conf_options) / sizeof(conf_options[0]))
@@ -319,6 +387,11 @@ struct conf *conf_defaults(void)
 	c->policy.impersonation_action = CONF_ACTION_TAG;
 	c->reject_reply = xstrdup(CONF_DEFAULT_REPLY);
 	c->max_body_scan = 256 * 1024;
+	c->policy.banner = CONF_BANNER_IMPERSONATION;
+	c->banner_language = WARNING_FR;
+	c->banner_max_size = (size_t)32 << 20;
+	c->banner_memory = (size_t)256 << 10;
+	c->banner_spool = xstrdup(CONF_SPOOLDIR);
 	return c;
 }
 
@@ -537,6 +610,8 @@ void conf_free(struct conf *c)
 	free(c->reject_reply);
 	free(c->policy.subject_tag);
 	free(c->stats_socket);
+	warning_template_free(c->banner_template);
+	free(c->banner_spool);
 	free(c);
 }
 
@@ -544,6 +619,18 @@ void conf_free(struct conf *c)
 const char *conf_action_name(enum conf_action a)
 {
 	return (unsigned)a <= CONF_ACTION_REJECT ? conf_action_names[a] : "?";
+}
+
+/* conf_banner_name - "none", "impersonation" or "suspect" */
+const char *conf_banner_name(enum conf_banner b)
+{
+	return (unsigned)b <= CONF_BANNER_SUSPECT ? conf_banner_names[b] : "?";
+}
+
+/* conf_template - the banner's template: BannerTemplate's, or the built-in one of BannerLanguage */
+const struct warning_template *conf_template(const struct conf *c)
+{
+	return c->banner_template ? c->banner_template : warning_builtin(c->banner_language);
 }
 
 /* conf_dkim_name - "never", "brands" or "always" */

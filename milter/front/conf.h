@@ -14,6 +14,7 @@
 
 #include "message.h"
 #include "vbuf.h"
+#include "warning.h"
 
 struct hostlist;
 
@@ -25,6 +26,16 @@ struct hostlist;
 #define CONF_REPLY_MAX 400		/* bytes of RejectReply */
 #define CONF_TAG_MAX 64			/* bytes of SubjectTag */
 #define CONF_ERRORS_MAX 65536		/* bytes of error text kept */
+
+/* Which verdicts get the warning banner in their text (Banner). */
+enum conf_banner {
+	CONF_BANNER_NONE,
+	CONF_BANNER_IMPERSONATION,	/* impersonation only (the default) */
+	CONF_BANNER_SUSPECT		/* suspect and impersonation */
+};
+
+/* vigie's own directory for bodies it rewrites (BannerSpool's default) */
+#define CONF_SPOOLDIR LOCALSTATEDIR "/spool/vigie"
 
 enum conf_action {
 	CONF_ACTION_TAG,		/* headers only */
@@ -41,6 +52,7 @@ struct conf_policy {
 	enum conf_action suspect_action;	/* SuspectAction */
 	enum conf_action impersonation_action;	/* ImpersonationAction */
 	char *subject_tag;			/* SubjectTag; NULL: off */
+	enum conf_banner banner;		/* Banner */
 };
 
 struct conf {
@@ -67,6 +79,11 @@ struct conf {
 	char *reject_reply;		/* RejectReply (UTF-8, %b = brand) */
 	size_t max_body_scan;		/* MaxBodyScan, bytes */
 	char *stats_socket;		/* StatsSocket; NULL: no metrics served */
+	enum warning_lang banner_language;	/* BannerLanguage */
+	struct warning_template *banner_template;	/* BannerTemplate; NULL: the built-in one */
+	size_t banner_max_size;		/* BannerMaxSize: larger bodies keep their text */
+	size_t banner_memory;		/* BannerMemory: body bytes held in memory, then spooled */
+	char *banner_spool;		/* BannerSpool: where spooled bodies go */
 };
 
 struct conf *conf_defaults(void);
@@ -76,6 +93,8 @@ struct conf *conf_load(const char *path, bool must_exist, struct vbuf *errors);
 void conf_free(struct conf *c);
 bool conf_set_socket(struct conf *c, const char *spec, struct vbuf *errors);
 const char *conf_action_name(enum conf_action a);
+const char *conf_banner_name(enum conf_banner b);
+const struct warning_template *conf_template(const struct conf *c);
 const char *conf_dkim_name(enum message_dkim d);
 const char *conf_facility_name(int facility);
 void conf_message_opts(const struct conf *c, struct message_opts *opts);
