@@ -7,7 +7,9 @@
  * no edit; a message whose forged fields could not all be tracked is
  * deferred; otherwise the forged fields go (each name from its last index
  * down, see edit.c), Authentication-Results goes on top, X-Vigie-Verdict and
- * X-Vigie-Reasons are appended, and a flagged message's Subject is tagged.
+ * X-Vigie-Reasons are appended, and a flagged message's Subject is tagged;
+ * the policy's Banner says whether its text gets the warning (warning.h),
+ * which the front end then writes into the body (banner.h).
  */
 #include <config.h>
 
@@ -18,7 +20,9 @@
 #include "brands.h"
 #include "message.h"
 #include "reply.h"
+#include "rewrite.h"
 #include "verdict.h"
+#include "warning.h"
 #include "xalloc.h"
 
 /* action_kind_name - tag, quarantine, reject or tempfail */
@@ -71,6 +75,33 @@ static struct action_field *action_add(struct action *a, const char *name, bool 
 	return f;
 }
 
+/* action_banner - whether the text gets the warning under policy p, and its words */
+static void action_banner(struct action *a, const struct conf *c, const struct conf_policy *p,
+			  const struct message *m)
+{
+	const struct verdict *v = message_verdict(m);
+	struct warning_facts *f;
+
+	vbuf_init(&a->banner_text, REWRITE_BANNER_MAX + 1);
+	vbuf_init(&a->banner_html, REWRITE_BANNER_MAX + 1);
+	if (v->kind == VERDICT_CLEAN)
+		return;
+	if (p->banner == CONF_BANNER_NONE) {
+		a->banner_skip = "Banner none";
+		return;
+	}
+	if (v->kind == VERDICT_SUSPECT && p->banner != CONF_BANNER_SUSPECT) {
+		a->banner_skip = "a suspect message (Banner impersonation)";
+		return;
+	}
+	f = xmalloc(sizeof(*f));
+	warning_facts(f, c->banner_language, m);
+	a->banner = warning_render(conf_template(c), f, &a->banner_text, &a->banner_html);
+	if (!a->banner)
+		a->banner_skip = "the warning would be over its size cap";
+	free(f);
+}
+
 /*
  * action_decide - what to do with message m (after message_eom) under
  * configuration c and policy p (c's own, or its recipients'), given the
@@ -120,6 +151,7 @@ void action_decide(struct action *a, const struct conf *c, const struct conf_pol
 	if (a->kind == ACTION_QUARANTINE)
 		vbuf_printf(&a->quarantine, "vigie: %s score=%d", verdict_kind_name(v->kind),
 			    v->score);
+	action_banner(a, c, p, m);
 }
 
 /* action_free - release what action_decide made; the struct may be reused */
@@ -133,5 +165,7 @@ void action_free(struct action *a)
 	vbuf_free(&a->subject_value);
 	vbuf_free(&a->quarantine);
 	vbuf_free(&a->reply);
+	vbuf_free(&a->banner_text);
+	vbuf_free(&a->banner_html);
 	memset(a, 0, sizeof(*a));
 }

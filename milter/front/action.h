@@ -2,8 +2,8 @@
  * action - what a configuration does with a finished analysis, worked out
  * once for both front ends: the action (tag, quarantine, reject, or tempfail
  * when forged fields cannot all be removed), the incoming fields to delete,
- * the fields to add, the Subject change, the quarantine reason and the reject
- * reply. The daemon carries it out through libmilter (filter.c);
+ * the fields to add, the Subject change, the warning banner for the text (or
+ * why there is none), the quarantine reason and the reject reply. The daemon carries it out through libmilter (filter.c);
  * vigie-check --explain prints it (check_explain.c).
  */
 #ifndef VIGIE_ACTION_H
@@ -51,6 +51,10 @@ struct action {
 	struct vbuf subject_value;	/* the new Subject value */
 	struct vbuf quarantine;		/* the reason given to the MTA */
 	struct vbuf reply;		/* the reject reply text (%% for a percent sign) */
+	bool banner;			/* the text gets the warning, if its structure allows */
+	const char *banner_skip;	/* why not (flagged messages; static text) */
+	struct vbuf banner_text;	/* the warning, both forms (rewrite.h's markers) */
+	struct vbuf banner_html;
 };
 
 void action_decide(struct action *a, const struct conf *c, const struct conf_policy *p,

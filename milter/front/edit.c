@@ -27,6 +27,8 @@ void edit_init(struct edit *e)
 {
 	memset(e, 0, sizeof(*e));
 	vbuf_init(&e->subject, EDIT_SUBJECT_MAX);
+	vbuf_init(&e->ctype, EDIT_MIME_MAX);
+	vbuf_init(&e->cte, EDIT_MIME_MAX);
 }
 
 /* edit_reset - forget one message, ready for the next (keeps no memory) */
@@ -37,6 +39,8 @@ void edit_reset(struct edit *e)
 	free(e->names);
 	free(e->ar_ours);
 	vbuf_free(&e->subject);
+	vbuf_free(&e->ctype);
+	vbuf_free(&e->cte);
 	edit_init(e);
 }
 
@@ -88,6 +92,14 @@ void edit_header(struct edit *e, const char *name, const char *value,
 	} else if (strcasecmp(name, "Subject") == 0 && !e->subject_seen) {
 		e->subject_seen = true;
 		vbuf_adds(&e->subject, value);
+	} else if (strcasecmp(name, "Content-Type") == 0) {
+		if (e->nctype++ == 0)
+			vbuf_adds(&e->ctype, value);
+	} else if (strcasecmp(name, "Content-Transfer-Encoding") == 0) {
+		if (e->ncte++ == 0)
+			vbuf_adds(&e->cte, value);
+	} else if (strcasecmp(name, "MIME-Version") == 0) {
+		e->mime_version = true;
 	}
 }
 

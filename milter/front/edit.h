@@ -2,7 +2,9 @@
  * edit - the header edits vigie makes at end of message, worked out while
  * the headers go by: which incoming fields claim to be ours (X-Vigie-*, and
  * Authentication-Results with our authserv-id) and must go, and how the
- * Subject reads once tagged. No libmilter here: the caller applies them.
+ * Subject reads once tagged, and the message's own MIME fields that a
+ * warning banner may change (banner.h). No libmilter here: the caller
+ * applies them.
  */
 #ifndef VIGIE_EDIT_H
 #define VIGIE_EDIT_H
@@ -17,6 +19,7 @@
 #define EDIT_SUBJECT_MAX 65536		/* bytes of Subject kept for tagging */
 #define EDIT_TAG_MAX 1024		/* bytes of a tag once encoded (SubjectTag: 64) */
 #define EDIT_TAG_WORD 63		/* encoded text in one RFC 2047 word (75 in all) */
+#define EDIT_MIME_MAX 8192		/* bytes of Content-Type or -Transfer-Encoding kept */
 
 struct edit_name {
 	char *name;			/* as first seen */
@@ -32,6 +35,9 @@ struct edit {
 	bool overflow;			/* too many to remove them all */
 	bool subject_seen;
 	struct vbuf subject;		/* first Subject value, as received */
+	unsigned nctype, ncte;		/* Content-Type, Content-Transfer-Encoding fields */
+	bool mime_version;		/* a MIME-Version field */
+	struct vbuf ctype, cte;		/* their first values, as received (overflow: too long) */
 };
 
 enum edit_subject {
