@@ -8,8 +8,9 @@
  * message passes untouched or is deferred (tempfail) and the log says why.
  *
  * Path of a message: negotiate -> connect (PeerList) -> envfrom (skips,
- * message_new) -> header* -> eoh -> body* (until the analysis has enough)
- * -> eom (verdict, header edits, action, log line).
+ * message_new) -> header* -> eoh -> body* (until the analysis has enough,
+ * or to the end while the body is kept for the warning banner) -> eom
+ * (verdict, header edits, banner, action, log line).
  *
  * Every callback passes a gate (filter_enter): once vigie stops, none
  * starts, and filter_drain waits for those running to end, so that what
@@ -26,6 +27,7 @@
 #include <libmilter/mfapi.h>
 
 #include "action.h"
+#include "bodyedit.h"
 #include "brands.h"
 #include "conf.h"
 #include "detector.h"
@@ -35,12 +37,14 @@
 #include "message.h"
 #include "runtime.h"
 #include "session.h"
+#include "spool.h"
 #include "stats.h"
 #include "verdict.h"
 #include "xalloc.h"
 
 #define FILTER_NEED (SMFIF_ADDHDRS | SMFIF_CHGHDRS)
 #define FILTER_WANT (FILTER_NEED | SMFIF_QUARANTINE | SMFIF_SETSYMLIST)
+#define FILTER_REGISTER (FILTER_WANT | SMFIF_CHGBODY)	/* the body only for the banner */
 #define FILTER_NOSEND (SMFIP_NOHELO | SMFIP_NORCPT | SMFIP_NOUNKNOWN | SMFIP_NODATA)
 #define FILTER_NOREPLY (SMFIP_NR_HDR | SMFIP_NR_EOH)
 
@@ -101,9 +105,20 @@ static struct session *filter_session(SMFICTX *ctx)
 	return s;
 }
 
+/* filter_banners - whether the configuration in force may write warning banners */
+static bool filter_banners(void)
+{
+	struct runtime *rt = runtime_acquire();
+	bool may = rt != NULL && conf_may_banner(rt->conf);
+
+	runtime_release(rt);
+	return may;
+}
+
 /*
  * filter_negotiate - ask for only what vigie uses, each flag guarded by
- * what the MTA offers: the header actions, quarantine, the macros it reads;
+ * what the MTA offers: the header actions, quarantine, the macros it reads,
+ * changing the body when the configuration writes warning banners;
  * no HELO, RCPT, unknown-command or (on unix sockets) DATA events; no
  * replies to headers; byte-exact header values; skipping the body.
  */
@@ -124,6 +139,8 @@ static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f
 		return SMFIS_REJECT;
 	}
 	s->actions = f0 & FILTER_WANT;
+	if ((f0 & SMFIF_CHGBODY) && filter_banners())
+		s->actions |= SMFIF_CHGBODY;
 	steps = f1 & (FILTER_NOSEND | FILTER_NOREPLY | SMFIP_SKIP | SMFIP_HDR_LEADSPC);
 	if (filter_tcp)
 		steps &= ~(unsigned long)SMFIP_NODATA;
@@ -228,6 +245,9 @@ static sfsistat filter_envfrom(SMFICTX *ctx, char **argv)
 	s->msg = message_new(s->rt->det, &opts);
 	message_trust(s->msg, s->rt->conf->trusted_authserv_ids);
 	message_envelope_from(s->msg, argv[0] ? argv[0] : "");
+	if ((s->actions & SMFIF_CHGBODY) && conf_may_banner(s->rt->conf))
+		s->spool = spool_new(s->rt->conf->banner_memory, s->rt->conf->banner_max_size,
+				     s->rt->conf->banner_spool);
 	session_busy_add(s, &t0);
 	return SMFIS_CONTINUE;
 }
@@ -280,19 +300,24 @@ static sfsistat filter_eoh(SMFICTX *ctx)
 	return filter_reply(s, SMFIP_NR_EOH);
 }
 
-/* filter_body - a body chunk, until the analysis says it has enough */
+/* filter_body - a body chunk, until the analysis has enough and no banner may need the body */
 static sfsistat filter_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
 	struct session *s = smfi_getpriv(ctx);
 	struct timespec t0;
+	bool more;
 
-	if (s == NULL || s->msg == NULL || s->body_done)
+	if (s == NULL || s->msg == NULL)
 		return (s && s->can_skip) ? SMFIS_SKIP : SMFIS_CONTINUE;
 	session_busy_start(&t0);
-	if (!message_body(s->msg, chunk, len))
+	if (!s->body_done && !message_body(s->msg, chunk, len))
 		s->body_done = true;
+	/* past MaxBodyScan the analysis stops, the kept body goes on */
+	if (s->spool != NULL)
+		spool_add(s->spool, chunk, len);
+	more = !s->body_done || (s->spool != NULL && spool_state(s->spool) == SPOOL_OK);
 	session_busy_add(s, &t0);
-	return (s->body_done && s->can_skip) ? SMFIS_SKIP : SMFIS_CONTINUE;
+	return (!more && s->can_skip) ? SMFIS_SKIP : SMFIS_CONTINUE;
 }
 
 /* filter_add - add one header field of the action; false if the MTA refused */
@@ -363,9 +388,9 @@ static void filter_caps(const struct session *s, char *out, size_t size)
 	vbuf_free(&text);
 }
 
-/* filter_log - the one line per message an admin greps for */
+/* filter_log - the one line per message an admin greps for (banner: " banner=..." or "") */
 static void filter_log(const struct session *s, const struct verdict *v,
-		       const char *action, unsigned stripped)
+		       const char *action, unsigned stripped, const char *banner)
 {
 	char from[256], brand[128], extra[32] = "", caps[600];
 	struct vbuf codes = VBUF_INIT(512);
@@ -388,10 +413,10 @@ static void filter_log(const struct session *s, const struct verdict *v,
 	if (stripped > 0)
 		snprintf(extra, sizeof(extra), " stripped=%u", stripped);
 	filter_caps(s, caps, sizeof(caps));
-	log_info("%s: verdict=%s score=%d brand=\"%s\" from=%s reasons=%s action=%s"
+	log_info("%s: verdict=%s score=%d brand=\"%s\" from=%s reasons=%s action=%s%s"
 		 " client=%s%s time=%.2fms%s",
 		 s->qid, verdict_kind_name(v->kind), v->score, brand, from[0] ? from : "-",
-		 codes.len ? vbuf_str(&codes) : "-", action, s->client, extra,
+		 codes.len ? vbuf_str(&codes) : "-", action, banner, s->client, extra,
 		 session_busy_ms(s), caps);
 	vbuf_free(&codes);
 }
@@ -428,7 +453,7 @@ static sfsistat filter_reject(SMFICTX *ctx, struct session *s, const struct verd
 		log_error("%s: could not set the reject reply text", s->qid);
 		stats_error(STATS_ERR_REPLY);
 	}
-	filter_log(s, v, "reject", 0);
+	filter_log(s, v, "reject", 0, "");
 	filter_count(s, v, STATS_ACTION_REJECT);
 	return SMFIS_REJECT;
 }
@@ -467,6 +492,35 @@ static enum action_kind filter_apply(SMFICTX *ctx, struct session *s, const stru
 	return a->kind;
 }
 
+/*
+ * filter_banner - write the action's warning into the body when the policy
+ * calls for one; its part of the log line goes to word. False when a new body
+ * was begun and could not be finished: the message must be deferred.
+ */
+static bool filter_banner(SMFICTX *ctx, struct session *s, const struct action *a,
+			  char *word, size_t size)
+{
+	struct vbuf why = VBUF_INIT(1024);
+	enum stats_banner res;
+	char safe[600];
+
+	word[0] = '\0';
+	if (!a->banner_due)
+		return true;
+	res = bodyedit_apply(ctx, s, a, &why);
+	stats_banner(res);
+	snprintf(word, size, " banner=%s", stats_banner_name(res));
+	log_safe(safe, sizeof(safe), vbuf_str(&why));
+	if (res == STATS_BANNER_ADDED)
+		log_info("%s: %s", s->qid, safe);
+	else if (res == STATS_BANNER_OUTPUT)
+		log_error("%s: warning banner: %s: message deferred", s->qid, safe);
+	else
+		log_info("%s: body kept without the warning banner: %s", s->qid, safe);
+	vbuf_free(&why);
+	return res != STATS_BANNER_OUTPUT;
+}
+
 /* filter_eom - the verdict, and the action it calls for */
 static sfsistat filter_eom(SMFICTX *ctx)
 {
@@ -475,6 +529,7 @@ static sfsistat filter_eom(SMFICTX *ctx)
 	struct action a;
 	enum action_kind done;
 	struct timespec t0;
+	char banner[64];
 	sfsistat rc;
 
 	if (s == NULL || s->msg == NULL)
@@ -492,10 +547,15 @@ static sfsistat filter_eom(SMFICTX *ctx)
 	} else if (a.kind == ACTION_TEMPFAIL || !filter_strip(ctx, &a)) {
 		session_busy_add(s, &t0);
 		rc = filter_defer(s, v);
+	} else if (!filter_banner(ctx, s, &a, banner, sizeof(banner))) {
+		session_busy_add(s, &t0);
+		filter_log(s, v, "tempfail", (unsigned)a.ndel, banner);
+		filter_count(s, v, STATS_ACTION_TEMPFAIL);
+		rc = SMFIS_TEMPFAIL;
 	} else {
 		done = filter_apply(ctx, s, &a);
 		session_busy_add(s, &t0);
-		filter_log(s, v, action_kind_name(done), (unsigned)a.ndel);
+		filter_log(s, v, action_kind_name(done), (unsigned)a.ndel, banner);
 		filter_count(s, v, done == ACTION_QUARANTINE ? STATS_ACTION_QUARANTINE
 							  : STATS_ACTION_TAG);
 		rc = SMFIS_CONTINUE;
@@ -566,7 +626,7 @@ bool filter_register(bool tcp)
 	struct smfiDesc desc = {
 		.xxfi_name = "vigie",
 		.xxfi_version = SMFI_VERSION,
-		.xxfi_flags = FILTER_WANT,
+		.xxfi_flags = FILTER_REGISTER,
 		.xxfi_connect = filter_connect_gated,
 		.xxfi_envfrom = filter_envfrom_gated,
 		.xxfi_header = filter_header_gated,

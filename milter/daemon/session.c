@@ -1,9 +1,10 @@
 /*
  * session - per-connection state, created at connect and freed at close.
  *
- * Touches: the heap only. A message's analysis and its reference to the
- * runtime are released at end of message, on abort and on close, so a
- * connection that carries many messages holds at most one of each.
+ * Touches: the heap, and a kept body's file (spool.h). A message's
+ * analysis, its kept body and its reference to the runtime are released at
+ * end of message, on abort and on close, so a connection that carries many
+ * messages holds at most one of each.
  */
 #include <config.h>
 
@@ -18,6 +19,7 @@
 #include "message.h"
 #include "runtime.h"
 #include "session.h"
+#include "spool.h"
 #include "xalloc.h"
 
 /* session_new - a connection with nothing known yet */
@@ -38,6 +40,8 @@ void session_end_message(struct session *s)
 	runtime_release(s->rt);
 	s->rt = NULL;
 	s->body_done = false;
+	spool_free(s->spool);
+	s->spool = NULL;
 	edit_reset(&s->edit);
 	s->qid[0] = '\0';
 	s->busy.tv_sec = 0;

@@ -14,6 +14,7 @@
 
 struct message;
 struct runtime;
+struct spool;
 
 #define SESSION_ADDR_TEXT 64		/* "[2001:db8::1]" and the like */
 #define SESSION_QID_MAX 64		/* bytes of queue id kept */
@@ -31,6 +32,7 @@ struct session {
 	struct runtime *rt;		/* held from MAIL FROM to the end */
 	struct message *msg;		/* NULL: not analysing this message */
 	bool body_done;			/* the analysis needs no more body */
+	struct spool *spool;		/* the body, kept for the warning banner; NULL: not kept */
 	struct edit edit;
 	char qid[SESSION_QID_MAX];
 	struct timespec busy;		/* time spent in our callbacks */

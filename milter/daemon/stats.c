@@ -52,6 +52,7 @@ static struct {
 	atomic_ulong actions[STATS_ACTION_COUNT];
 	atomic_ulong dkim[STATS_DKIM_COUNT];
 	atomic_ulong errors[STATS_ERR_COUNT];
+	atomic_ulong banners[STATS_BANNER_COUNT];
 	atomic_ulong reloads_ok;
 	atomic_ulong reloads_failed;
 	atomic_ulong buckets[STATS_BUCKETS + 1];	/* the last one: +Inf */
@@ -82,6 +83,10 @@ static const char *const stats_action_names[] = {
 static const char *const stats_error_names[] = {
 	"session", "no_runtime", "header_strip", "header_add", "subject_tag",
 	"reject_reply", "quarantine", "dns",
+};
+static const char *const stats_banner_names[] = {
+	"added", "no-text", "signed", "malformed", "encoding", "limit", "output", "size",
+	"store", "refused", "template",
 };
 static const char *const stats_dkim_names[] = {
 	"none", "pass", "fail", "policy", "neutral", "temperror", "permerror",
@@ -229,6 +234,19 @@ void stats_error(enum stats_error e)
 {
 	if ((unsigned)e < STATS_ERR_COUNT)
 		STATS_ADD(stats.errors[e]);
+}
+
+/* stats_banner - a message's warning banner added, or its body kept for this reason */
+void stats_banner(enum stats_banner b)
+{
+	if ((unsigned)b < STATS_BANNER_COUNT)
+		STATS_ADD(stats.banners[b]);
+}
+
+/* stats_banner_name - the result's label value, also in the log line */
+const char *stats_banner_name(enum stats_banner b)
+{
+	return (unsigned)b < STATS_BANNER_COUNT ? stats_banner_names[b] : "?";
 }
 
 /* stats_reload - a SIGUSR1 reload, done or refused */
@@ -404,6 +422,10 @@ void stats_render(struct vbuf *out)
 	stats_family(out, "vigie_actions_total",
 		     "What was done with analysed messages (tag: headers only).", "action",
 		     stats_action_names, stats.actions, STATS_ACTION_COUNT);
+	stats_family(out, "vigie_banners_total",
+		     "Flagged messages whose policy calls for the warning banner: added, or the"
+		     " body kept, by reason.", "result", stats_banner_names, stats.banners,
+		     STATS_BANNER_COUNT);
 	stats_render_time(out);
 	stats_family(out, "vigie_errors_total", "Failures on the path of a message, by kind.",
 		     "kind", stats_error_names, stats.errors, STATS_ERR_COUNT);

@@ -46,6 +46,25 @@ enum stats_error {
 	STATS_ERR_COUNT
 };
 
+/*
+ * What became of the warning banner of a message that called for one: added,
+ * or the body kept, by reason (the rewriter's first, rewrite.h's order).
+ */
+enum stats_banner {
+	STATS_BANNER_ADDED,
+	STATS_BANNER_NO_TEXT,		/* no text part a reader sees */
+	STATS_BANNER_SIGNED,		/* signed or encrypted */
+	STATS_BANNER_MALFORMED,		/* a MIME structure vigie will not rewrite */
+	STATS_BANNER_ENCODING,		/* a text part not decodable and encodable faithfully */
+	STATS_BANNER_LIMIT,		/* past a cap of the rewriter */
+	STATS_BANNER_OUTPUT,		/* the new body could not be handed over: deferred */
+	STATS_BANNER_SIZE,		/* over BannerMaxSize */
+	STATS_BANNER_STORE,		/* the body could not be kept (BannerSpool) */
+	STATS_BANNER_REFUSED,		/* the MTA does not let filters change the body */
+	STATS_BANNER_TEMPLATE,		/* the warning would be over its size cap */
+	STATS_BANNER_COUNT
+};
+
 /* DKIM results as RFC 8601 names them */
 enum stats_dkim {
 	STATS_DKIM_NONE,
@@ -72,6 +91,8 @@ void stats_verdict(const struct verdict *v, const char *brand, enum stats_action
 void stats_dkim(enum stats_dkim result);
 bool stats_dkim_lookup(const char *name, enum stats_dkim *out);
 void stats_error(enum stats_error e);
+void stats_banner(enum stats_banner b);
+const char *stats_banner_name(enum stats_banner b);
 void stats_reload(bool ok);
 void stats_build(const char *version, const char *libmilter);
 void stats_pack(const char *origin, const struct packfile *pack, unsigned long generation);

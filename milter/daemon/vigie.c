@@ -37,6 +37,7 @@
 #include "privs.h"
 #include "runtime.h"
 #include "sock.h"
+#include "spool.h"
 #include "stats.h"
 #include "xalloc.h"
 
@@ -353,6 +354,11 @@ static void vigie_open(const struct conf *c, const struct privs *p)
 		if (note.len > 0)
 			log_warning("StatsSocket: %s", vbuf_str(&note));
 	}
+	/* bodies over BannerMemory go there: without it they keep their text */
+	vbuf_reset(&why);
+	if (conf_may_banner(c) && !spool_prepare(c->banner_spool, p, &why))
+		log_warning("BannerSpool: %s: bodies over BannerMemory will get no warning banner",
+			    vbuf_str(&why));
 	if (pidfile == NULL && !vigie_args.foreground)
 		pidfile = VIGIE_PIDFILE;
 	if (pidfile != NULL) {

@@ -94,6 +94,7 @@ static void action_banner(struct action *a, const struct conf *c, const struct c
 		a->banner_skip = "a suspect message (Banner impersonation)";
 		return;
 	}
+	a->banner_due = true;
 	f = xmalloc(sizeof(*f));
 	warning_facts(f, c->banner_language, m);
 	a->banner = warning_render(conf_template(c), f, &a->banner_text, &a->banner_html);

@@ -51,6 +51,7 @@ struct action {
 	struct vbuf subject_value;	/* the new Subject value */
 	struct vbuf quarantine;		/* the reason given to the MTA */
 	struct vbuf reply;		/* the reject reply text (%% for a percent sign) */
+	bool banner_due;		/* the policy's Banner covers this verdict */
 	bool banner;			/* the text gets the warning, if its structure allows */
 	const char *banner_skip;	/* why not (flagged messages; static text) */
 	struct vbuf banner_text;	/* the warning, both forms (rewrite.h's markers) */

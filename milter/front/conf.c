@@ -633,6 +633,15 @@ const struct warning_template *conf_template(const struct conf *c)
 	return c->banner_template ? c->banner_template : warning_builtin(c->banner_language);
 }
 
+/*
+ * conf_may_banner - whether some message may get the warning banner under
+ * this configuration (then the milter asks to change bodies, and keeps them)
+ */
+bool conf_may_banner(const struct conf *c)
+{
+	return c->policy.banner != CONF_BANNER_NONE;
+}
+
 /* conf_dkim_name - "never", "brands" or "always" */
 const char *conf_dkim_name(enum message_dkim d)
 {

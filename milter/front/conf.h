@@ -95,6 +95,7 @@ bool conf_set_socket(struct conf *c, const char *spec, struct vbuf *errors);
 const char *conf_action_name(enum conf_action a);
 const char *conf_banner_name(enum conf_banner b);
 const struct warning_template *conf_template(const struct conf *c);
+bool conf_may_banner(const struct conf *c);
 const char *conf_dkim_name(enum message_dkim d);
 const char *conf_facility_name(int facility);
 void conf_message_opts(const struct conf *c, struct message_opts *opts);
