@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "action.h"
+#include "banner.h"
 #include "brands.h"
 #include "check_explain.h"
 #include "check_mode.h"
@@ -26,6 +27,7 @@
 #include "edit.h"
 #include "message.h"
 #include "packfile.h"
+#include "rewrite.h"
 #include "verdict.h"
 #include "xalloc.h"
 
@@ -47,6 +49,7 @@ struct check_explain {
 	char *envelope;				/* MAIL FROM as judged, NULL: unknown */
 	const char *envelope_source;		/* where it came from */
 	struct edit edit;			/* the milter's bookkeeping of forged fields */
+	struct vbuf body;			/* the body, for the warning banner's plan */
 };
 
 /* check_explain_new - a report for one message, under the given options */
@@ -56,6 +59,8 @@ struct check_explain *check_explain_new(const struct check_opts *o)
 
 	x->o = o;
 	edit_init(&x->edit);
+	/* one byte over BannerMaxSize says the milter would keep the body as it is */
+	vbuf_init(&x->body, o->conf->banner_max_size + 1);
 	return x;
 }
 
@@ -123,10 +128,11 @@ static void explain_setup(FILE *out, const struct check_opts *o, const struct de
 		brands_count(detector_brands(det)));
 	fprintf(out, "  configuration: %s\n", c->path ? c->path : "built-in defaults (no --config)");
 	fprintf(out, "    SuspectAction %s, ImpersonationAction %s, DKIMVerify %s, AuthservID %s,"
-		" MaxBodyScan %zu, SubjectTag %s\n",
+		" MaxBodyScan %zu, SubjectTag %s, Banner %s\n",
 		conf_action_name(c->policy.suspect_action), conf_action_name(c->policy.impersonation_action),
 		conf_dkim_name(c->dkim_verify), c->authserv_id, c->max_body_scan,
-		c->policy.subject_tag ? c->policy.subject_tag : "(none)");
+		c->policy.subject_tag ? c->policy.subject_tag : "(none)",
+		conf_banner_name(c->policy.banner));
 }
 
 /* explain_headers - the key fields of the message, sanitised */
@@ -352,6 +358,46 @@ static void explain_action(FILE *out, const struct action *a, const struct verdi
 	}
 }
 
+/* check_explain_body - a body chunk, kept for the banner's plan (the milter keeps it too) */
+void check_explain_body(struct check_explain *x, const char *data, size_t len)
+{
+	vbuf_add(&x->body, data, len);
+}
+
+/* explain_body - what the milter does to the body: the warning banner, or why not */
+static void explain_body(FILE *out, const struct check_explain *x, const struct action *a)
+{
+	struct rewrite_plan plan;
+	struct banner_field f[BANNER_FIELDS_MAX];
+	struct vbuf said = VBUF_INIT(1024);
+	size_t n;
+
+	fputs("== body\n", out);
+	if (a->kind == ACTION_REJECT || a->kind == ACTION_TEMPFAIL || !a->banner_due) {
+		fprintf(out, "  unchanged (%s)\n", a->kind == ACTION_REJECT ? "the message is refused" :
+			a->kind == ACTION_TEMPFAIL ? "the message is deferred" :
+			a->banner_skip ? a->banner_skip : "a clean message");
+		return;
+	}
+	if (!a->banner) {
+		fprintf(out, "  unchanged: %s\n", a->banner_skip);
+		return;
+	}
+	banner_plan(a, &x->edit, vbuf_str(&x->body), x->body.len, x->body.overflow, &plan);
+	banner_describe(&plan, &said);
+	fprintf(out, "  %s\n", vbuf_str(&said));
+	if (plan.status != REWRITE_CHANGE)
+		fputs("  the message keeps its text; it gets the headers (and the Subject tag) only\n", out);
+	n = banner_fields(&plan, &x->edit, f);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "  %s: %s: ", f[i].change ? "changed" : "added", f[i].name);
+		check_text(out, f[i].value, strlen(f[i].value));
+		fputc('\n', out);
+	}
+	rewrite_plan_free(&plan);
+	vbuf_free(&said);
+}
+
 /* check_explain_report - the whole report, after message_eom */
 void check_explain_report(struct check_explain *x, const struct detector *det,
 			  const struct message *m, const char *file, size_t count, FILE *out)
@@ -367,6 +413,7 @@ void check_explain_report(struct check_explain *x, const struct detector *det,
 	explain_links(out, m);
 	action_decide(&a, x->o->conf, &x->o->conf->policy, &x->edit, m, false);
 	explain_edits(out, &a);
+	explain_body(out, x, &a);
 	explain_action(out, &a, v);
 	action_free(&a);
 	fputc('\n', out);
@@ -382,6 +429,7 @@ void check_explain_free(struct check_explain *x)
 	for (size_t i = 0; i < x->nar; i++)
 		free(x->ar[i]);
 	edit_reset(&x->edit);
+	vbuf_free(&x->body);
 	free(x->envelope);
 	free(x);
 }

@@ -6,6 +6,7 @@
 #ifndef VIGIE_CHECK_EXPLAIN_H
 #define VIGIE_CHECK_EXPLAIN_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 struct check_opts;
@@ -20,6 +21,7 @@ struct check_explain;
 struct check_explain *check_explain_new(const struct check_opts *o);
 void check_explain_header(struct check_explain *x, const char *name, const char *value);
 void check_explain_envelope(struct check_explain *x, const char *sender, const char *source);
+void check_explain_body(struct check_explain *x, const char *data, size_t len);
 void check_explain_report(struct check_explain *x, const struct detector *det,
 			  const struct message *m, const char *file, size_t count, FILE *out);
 void check_explain_free(struct check_explain *x);

@@ -308,8 +308,12 @@ static void check_eoh(void *arg)
 /* check_body - rawmsg: a body chunk, CRLF line ends */
 static void check_body(void *arg, const char *data, size_t len)
 {
+	struct check_run *r = arg;
+
 	/* the milter stops when told; here every byte is counted for the caps */
-	message_body(((struct check_run *)arg)->msg, data, len);
+	message_body(r->msg, data, len);
+	if (r->explain != NULL)
+		check_explain_body(r->explain, data, len);
 }
 
 /* check_end - rawmsg: the message is complete: judge and report it */

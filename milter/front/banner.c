@@ -5,6 +5,7 @@
  */
 #include <config.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "action.h"
@@ -78,4 +79,37 @@ void banner_describe(const struct rewrite_plan *p, struct vbuf *out)
 	if (p->replaced)
 		vbuf_printf(out, ", %u earlier banner%s replaced", p->replaced,
 			    p->replaced == 1 ? "" : "s");
+}
+
+/*
+ * banner_plan - the plan pass over a body held whole (vigie-check, tests),
+ * after the checks the milter makes first (too_big: over BannerMaxSize).
+ * False when no plan was made: plan->why then says why the body stays.
+ */
+bool banner_plan(const struct action *a, const struct edit *e, const char *body, size_t len,
+		 bool too_big, struct rewrite_plan *plan)
+{
+	struct rewrite_banner b;
+	struct rewrite_top top;
+	struct rewrite *rw;
+	const char *why = NULL;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->status = REWRITE_SKIP_LIMIT;
+	if (too_big) {
+		snprintf(plan->why, sizeof(plan->why), "the body is over BannerMaxSize");
+		return false;
+	}
+	if (!banner_top(e, &top, &why)) {
+		plan->status = REWRITE_SKIP_MALFORMED;
+		snprintf(plan->why, sizeof(plan->why), "%s", why);
+		return false;
+	}
+	banner_of(a, &b);
+	rw = rewrite_new();
+	rewrite_plan_begin(rw, &b, &top);
+	rewrite_body(rw, body, len);
+	rewrite_end(rw, plan);
+	rewrite_free(rw);
+	return true;
 }

@@ -31,5 +31,7 @@ bool banner_top(const struct edit *e, struct rewrite_top *top, const char **why)
 size_t banner_fields(const struct rewrite_plan *p, const struct edit *e,
 		     struct banner_field out[BANNER_FIELDS_MAX]);
 void banner_describe(const struct rewrite_plan *p, struct vbuf *out);
+bool banner_plan(const struct action *a, const struct edit *e, const char *body, size_t len,
+		 bool too_big, struct rewrite_plan *plan);
 
 #endif

@@ -149,15 +149,9 @@ static void run_banner(struct run *r, size_t chunk)
 	action_decide(&a, r->conf, &r->conf->policy, &r->edit, r->msg, true);
 	if (!a.banner) {
 		fprintf(stderr, "banner: none (%s)\n", a.banner_skip ? a.banner_skip : "clean");
-	} else if (r->body.len > r->conf->banner_max_size) {
-		fprintf(stderr, "banner: body unchanged: size (over BannerMaxSize)\n");
-	} else if (!banner_top(&r->edit, &top, &why)) {
-		fprintf(stderr, "banner: body unchanged: malformed (%s)\n", why);
 	} else {
-		banner_of(&a, &b);
-		rewrite_plan_begin(rw, &b, &top);
-		run_pass(rw, &r->body, chunk);
-		rewrite_end(rw, &plan);
+		banner_plan(&a, &r->edit, r->body.data, r->body.len,
+			    r->body.len > r->conf->banner_max_size, &plan);
 		banner_describe(&plan, &said);
 		fprintf(stderr, "banner: %s\n", vbuf_str(&said));
 		nf = banner_fields(&plan, &r->edit, f);
@@ -166,6 +160,8 @@ static void run_banner(struct run *r, size_t chunk)
 	if (plan.status == REWRITE_CHANGE) {
 		enum rewrite_status st;
 
+		banner_of(&a, &b);
+		banner_top(&r->edit, &top, &why);
 		rewrite_emit_begin(rw, &b, &top, &plan, run_out, NULL);
 		run_pass(rw, &r->body, chunk);
 		st = rewrite_end(rw, NULL);

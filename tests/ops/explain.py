@@ -2,7 +2,8 @@
 """explain.py - vigie-check --explain tells what the milter does: for every
 message of the test corpora (and forged, untagged, already tagged and
 subjectless ones made here), under two configurations, the header edits
-(deletions, Authentication-Results inserted, X-Vigie-* added, Subject tag)
+(deletions, Authentication-Results inserted, X-Vigie-* added, Subject tag),
+the warning banner (the body replaced, the MIME fields that go with it)
 and the decision (tag, quarantine with its reason, reject with its text)
 that --explain prints are exactly those vigie made on the same message,
 recorded by contrib/miltergen/miltergen --actions. Each finding's share adds up
@@ -117,6 +118,10 @@ def milter_edits(lines):
             out[name][0] = "reject " + reply if f[2] == "reject" else f[2]
         elif kind == "quarantine":
             edits.append(("quarantine", "", unescape(f[3])))
+        elif kind == "replbody":
+            # the new body comes in chunks: one edit, whatever their number
+            if ("body", "", "replaced") not in edits:
+                edits.append(("body", "", "replaced"))
         elif kind in ("addheader", "insheader", "chgheader"):
             value = unescape(f[4]) if len(f) > 4 else ""
             if kind == "chgheader" and value == "":
@@ -138,7 +143,10 @@ def explain_edits(text):
             section = line
             if line.startswith("== action: "):
                 decision = line.split()[2]
-        elif section.startswith("== headers the milter changes") and line.startswith("  "):
+        elif section == "== body" and line.startswith("  warning added to "):
+            edits.append(("body", "", "replaced"))
+        elif (section.startswith("== headers the milter changes") or section == "== body") \
+                and line.startswith("  "):
             value_lines = [line]
             while i + 1 < len(lines) and re.match(r"\t| \S", lines[i + 1]):
                 i += 1
