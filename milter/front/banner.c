@@ -68,14 +68,18 @@ size_t banner_fields(const struct rewrite_plan *p, const struct edit *e,
 /* banner_describe - "warning added to 2 parts (text/plain, text/html)", or why the body stays */
 void banner_describe(const struct rewrite_plan *p, struct vbuf *out)
 {
+	struct vbuf kinds = VBUF_INIT(REWRITE_TARGETS_MAX * 16);
+
 	if (p->status != REWRITE_CHANGE) {
 		vbuf_printf(out, "body unchanged: %s (%s)", rewrite_status_name(p->status), p->why);
+		vbuf_free(&kinds);
 		return;
 	}
-	vbuf_printf(out, "warning added to %zu part%s (", p->ntargets, p->ntargets == 1 ? "" : "s");
 	for (size_t i = 0; i < p->ntargets; i++)
-		vbuf_printf(out, "%s%s", i ? ", " : "", p->target[i].html ? "text/html" : "text/plain");
-	vbuf_addc(out, ')');
+		vbuf_printf(&kinds, "%s%s", i ? ", " : "", p->target[i].html ? "text/html" : "text/plain");
+	vbuf_printf(out, "warning added to %zu part%s (%s)", p->ntargets,
+		    p->ntargets == 1 ? "" : "s", vbuf_str(&kinds));
+	vbuf_free(&kinds);
 	if (p->replaced)
 		vbuf_printf(out, ", %u earlier banner%s replaced", p->replaced,
 			    p->replaced == 1 ? "" : "s");

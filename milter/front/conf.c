@@ -261,7 +261,7 @@ static bool conf_banner(struct conf_ctx *x)
 	return true;
 }
 
-static bool conf_banner_language(struct conf_ctx *x)
+static bool conf_bannerlang(struct conf_ctx *x)
 {
 	int i;
 
@@ -271,8 +271,8 @@ static bool conf_banner_language(struct conf_ctx *x)
 	return true;
 }
 
-/* conf_banner_template - a template file, parsed now: its errors are the file's */
-static bool conf_banner_template(struct conf_ctx *x)
+/* conf_bannertpl - a template file, parsed now: its errors are the file's */
+static bool conf_bannertpl(struct conf_ctx *x)
 {
 	char *path = confvalue_path(x->value, x->c->basedir);
 	struct vbuf errors = VBUF_INIT(CONF_ERRORS_MAX);
@@ -293,17 +293,17 @@ static bool conf_banner_template(struct conf_ctx *x)
 	return true;
 }
 
-static bool conf_banner_max(struct conf_ctx *x)
+static bool conf_bannermax(struct conf_ctx *x)
 {
 	return confvalue_size(x->value, (size_t)1 << 30, &x->c->banner_max_size, &x->why);
 }
 
-static bool conf_banner_memory(struct conf_ctx *x)
+static bool conf_bannermem(struct conf_ctx *x)
 {
 	return confvalue_size(x->value, (size_t)64 << 20, &x->c->banner_memory, &x->why);
 }
 
-static bool conf_banner_spool(struct conf_ctx *x)
+static bool conf_bannerspool(struct conf_ctx *x)
 {
 	free(x->c->banner_spool);
 	x->c->banner_spool = confvalue_path(x->value, x->c->basedir);
@@ -339,11 +339,11 @@ static const struct conf_option {
 	{ "MaxBodyScan", conf_maxbody },
 	{ "StatsSocket", conf_stats },
 	{ "Banner", conf_banner },
-	{ "BannerLanguage", conf_banner_language },
-	{ "BannerTemplate", conf_banner_template },
-	{ "BannerMaxSize", conf_banner_max },
-	{ "BannerMemory", conf_banner_memory },
-	{ "BannerSpool", conf_banner_spool },
+	{ "BannerLanguage", conf_bannerlang },
+	{ "BannerTemplate", conf_bannertpl },
+	{ "BannerMaxSize", conf_bannermax },
+	{ "BannerMemory", conf_bannermem },
+	{ "BannerSpool", conf_bannerspool },
 };
 
 #define CONF_OPTION_COUNT (sizeof(conf_options) / sizeof(conf_options[0]))

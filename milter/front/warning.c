@@ -24,7 +24,67 @@ static const char *const warning_names[] = {
 
 #define WARNING_NAMES (sizeof(warning_names) / sizeof(warning_names[0]))
 
-/* The built-in templates: French (the default) and English. */
+/*
+ * The built-in templates: French (the default) and English. The HTML sits
+ * inside the sender's own page, whose style sheet may try to hide it or
+ * paint over it: every element says how it is shown with !important, which
+ * an inline style wins over any style sheet; colours come in pairs (text
+ * and background) so that a client darkening one still shows the other;
+ * a table for the box, which Outlook's renderer draws as browsers do.
+ */
+#define WS "visibility:visible !important;opacity:1 !important;position:static !important;" \
+	"float:none !important;transform:none !important;filter:none !important;" \
+	"clip-path:none !important;text-indent:0 !important;max-height:none !important;" \
+	"height:auto !important;max-width:none !important;overflow:visible !important;" \
+	"letter-spacing:normal !important;word-spacing:normal !important;" \
+	"text-transform:none !important;text-shadow:none !important;" \
+	"-webkit-text-fill-color:currentcolor !important;mix-blend-mode:normal !important;" \
+	"content-visibility:visible !important;zoom:1 !important;"
+#define WINK "color:#1a1a1a !important;background-color:#fff4e5 !important;"
+#define WRED "color:#8a1c12 !important;background-color:#fff4e5 !important;"
+#define WGREEN "color:#14532d !important;background-color:#fff4e5 !important;"
+#define WTEXT "font-family:Arial,Helvetica,sans-serif !important;font-size:15px !important;" \
+	"line-height:1.45 !important;font-weight:normal !important;"
+#define WMONO "font-family:Consolas,Menlo,monospace !important;font-size:15px !important;"
+#define WP(margin) "display:block !important;margin:" margin " !important;padding:0 !important;" \
+	"width:auto !important;" WS WTEXT
+#define WSPAN "display:inline !important;margin:0 !important;padding:0 !important;" \
+	"border:0 !important;font-size:inherit !important;line-height:inherit !important;" WS
+#define WBOLD "font-weight:bold !important;"
+
+/* warning_html - the HTML template around the lines of one language */
+#define WARNING_HTML(lang, title, uses, sender, lookalike, instead, found, act, call) \
+	"<div role=\"alert\" lang=\"" lang "\" style=\"display:block !important;margin:0 0 16px 0" \
+	" !important;padding:0 !important;width:auto !important;" WS "\">\n" \
+	"<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\"" \
+	" border=\"0\" style=\"display:table !important;" WS "width:100% !important;" \
+	"margin:0 !important;border-collapse:collapse !important;\"><tr style=\"display:table-row !important;" \
+	WS "\">\n" \
+	"<td bgcolor=\"#fff4e5\" style=\"display:table-cell !important;width:auto !important;" \
+	WS WINK WTEXT \
+	"border:2px solid #b42318 !important;border-left:8px solid #b42318 !important;" \
+	"padding:12px 16px !important;text-align:left !important;\">\n" \
+	"<p style=\"" WP("0 0 8px 0") WRED WBOLD "font-size:17px !important;\">" \
+	"\xe2\x9a\xa0 " title "</p>\n" \
+	"<p style=\"" WP("0 0 8px 0") WINK "\">" uses "</p>\n" \
+	"<p style=\"" WP("0 0 4px 0") WINK "\">" sender "<span style=\"" WSPAN WMONO WINK "\">" \
+	"{{sender}}</span></p>\n" \
+	"<p style=\"" WP("0 0 8px 0") WINK "\">" lookalike "<span style=\"" WSPAN WMONO WRED "\">" \
+	"{{lookalike}}</span>" instead "<span style=\"" WSPAN WMONO WGREEN "\">{{real_domain}}" \
+	"</span></p>\n" \
+	"<p style=\"" WP("0 0 4px 0") WINK WBOLD "\">" found "</p>\n" \
+	"<ul style=\"display:block !important;width:auto !important;margin:0 0 8px 0 !important;" \
+	"padding:0 0 0 22px" \
+	" !important;list-style:disc outside !important;" WS WTEXT WINK "\">\n" \
+	"<li style=\"display:list-item !important;width:auto !important;margin:0 0 4px 0" \
+	" !important;padding:0 !important;" WS WTEXT WINK "\">" \
+	"{{reason}}</li>\n" \
+	"</ul>\n" \
+	"<p style=\"" WP("0 0 4px 0") WINK WBOLD "\">" act "</p>\n" \
+	"<p style=\"" WP("0") WINK "\">" call "</p>\n" \
+	"</td></tr></table>\n" \
+	"</div>\n"
+
 static const struct warning_template warning_fr = {
 	"ATTENTION ({{verdict}})\xc2\xa0: v\xc3\xa9rifiez ce message avant d'agir.\n"
 	"Il porte le nom {{brand}}, mais rien ne prouve qu'il vienne de cet organisme.\n"
@@ -39,36 +99,19 @@ static const struct warning_template warning_fr = {
 	" par votre portail habituel, jamais avec les coordonn\xc3\xa9" "es donn\xc3\xa9" "es dans"
 	" ce message.\n",
 
-	"<div role=\"alert\" lang=\"fr\" style=\"margin:0 0 16px 0;padding:0;\">\n"
-	"<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\""
-	" style=\"width:100%;border-collapse:collapse;\"><tr>\n"
-	"<td bgcolor=\"#fff4e5\" style=\"background-color:#fff4e5;color:#1a1a1a;"
-	"border:2px solid #b42318;border-left:8px solid #b42318;padding:12px 16px;"
-	"font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.45;text-align:left;\">\n"
-	"<p style=\"margin:0 0 8px 0;color:#8a1c12;background-color:#fff4e5;font-size:17px;"
-	"font-weight:bold;\">\xe2\x9a\xa0 ATTENTION ({{verdict}})\xc2\xa0: v\xc3\xa9rifiez ce"
-	" message avant d'agir.</p>\n"
-	"<p style=\"margin:0 0 8px 0;color:#1a1a1a;background-color:#fff4e5;\">Il porte le nom"
-	" <strong>{{brand}}</strong>, mais rien ne prouve qu'il vienne de cet organisme.</p>\n"
-	"<p style=\"margin:0 0 4px 0;color:#1a1a1a;background-color:#fff4e5;\">Exp\xc3\xa9" "diteur"
-	"\xc2\xa0: <span style=\"font-family:Consolas,Menlo,monospace;\">{{sender}}</span></p>\n"
-	"<p style=\"margin:0 0 8px 0;color:#1a1a1a;background-color:#fff4e5;\">Adresse imit\xc3\xa9" "e"
-	"\xc2\xa0: <span style=\"font-family:Consolas,Menlo,monospace;color:#8a1c12;\">{{lookalike}}"
-	"</span>, au lieu de l'adresse officielle <span style=\"font-family:Consolas,Menlo,monospace;"
-	"color:#14532d;\">{{real_domain}}</span></p>\n"
-	"<p style=\"margin:0 0 4px 0;color:#1a1a1a;background-color:#fff4e5;font-weight:bold;\">"
-	"Ce qui a \xc3\xa9t\xc3\xa9 relev\xc3\xa9\xc2\xa0:</p>\n"
-	"<ul style=\"margin:0 0 8px 0;padding:0 0 0 22px;color:#1a1a1a;background-color:#fff4e5;\">\n"
-	"<li style=\"margin:0 0 4px 0;\">{{reason}}</li>\n"
-	"</ul>\n"
-	"<p style=\"margin:0 0 4px 0;color:#1a1a1a;background-color:#fff4e5;font-weight:bold;\">"
-	"Ne cliquez sur aucun lien et ne r\xc3\xa9pondez pas en donnant un RIB, un mot de passe"
-	" ou un code.</p>\n"
-	"<p style=\"margin:0;color:#1a1a1a;background-color:#fff4e5;\">En cas de doute, contactez"
-	" l'organisme par son num\xc3\xa9ro habituel ou par votre portail habituel, jamais avec les"
-	" coordonn\xc3\xa9" "es donn\xc3\xa9" "es dans ce message.</p>\n"
-	"</td></tr></table>\n"
-	"</div>\n",
+	WARNING_HTML("fr",
+		     "ATTENTION ({{verdict}})\xc2\xa0: v\xc3\xa9rifiez ce message avant d'agir.",
+		     "Il porte le nom <strong style=\"" WSPAN WBOLD WINK "\">{{brand}}</strong>, mais"
+		     " rien ne prouve qu'il vienne de cet organisme.",
+		     "Exp\xc3\xa9" "diteur\xc2\xa0: ",
+		     "Adresse imit\xc3\xa9" "e\xc2\xa0: ",
+		     ", au lieu de l'adresse officielle ",
+		     "Ce qui a \xc3\xa9t\xc3\xa9 relev\xc3\xa9\xc2\xa0:",
+		     "Ne cliquez sur aucun lien et ne r\xc3\xa9pondez pas en donnant un RIB, un mot"
+		     " de passe ou un code.",
+		     "En cas de doute, contactez l'organisme par son num\xc3\xa9ro habituel ou par"
+		     " votre portail habituel, jamais avec les coordonn\xc3\xa9" "es donn\xc3\xa9" "es"
+		     " dans ce message."),
 };
 
 static const struct warning_template warning_en = {
@@ -84,35 +127,18 @@ static const struct warning_template warning_en = {
 	" If in doubt, contact the organisation by its usual phone number or through your usual"
 	" portal, never with the details given in this message.\n",
 
-	"<div role=\"alert\" lang=\"en\" style=\"margin:0 0 16px 0;padding:0;\">\n"
-	"<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\""
-	" style=\"width:100%;border-collapse:collapse;\"><tr>\n"
-	"<td bgcolor=\"#fff4e5\" style=\"background-color:#fff4e5;color:#1a1a1a;"
-	"border:2px solid #b42318;border-left:8px solid #b42318;padding:12px 16px;"
-	"font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.45;text-align:left;\">\n"
-	"<p style=\"margin:0 0 8px 0;color:#8a1c12;background-color:#fff4e5;font-size:17px;"
-	"font-weight:bold;\">\xe2\x9a\xa0 WARNING ({{verdict}}): check this message before you act"
-	" on it.</p>\n"
-	"<p style=\"margin:0 0 8px 0;color:#1a1a1a;background-color:#fff4e5;\">It uses the name"
-	" <strong>{{brand}}</strong>, but nothing shows that it comes from them.</p>\n"
-	"<p style=\"margin:0 0 4px 0;color:#1a1a1a;background-color:#fff4e5;\">Sender: <span"
-	" style=\"font-family:Consolas,Menlo,monospace;\">{{sender}}</span></p>\n"
-	"<p style=\"margin:0 0 8px 0;color:#1a1a1a;background-color:#fff4e5;\">Look-alike address:"
-	" <span style=\"font-family:Consolas,Menlo,monospace;color:#8a1c12;\">{{lookalike}}</span>,"
-	" instead of the official <span style=\"font-family:Consolas,Menlo,monospace;"
-	"color:#14532d;\">{{real_domain}}</span></p>\n"
-	"<p style=\"margin:0 0 4px 0;color:#1a1a1a;background-color:#fff4e5;font-weight:bold;\">"
-	"What was found:</p>\n"
-	"<ul style=\"margin:0 0 8px 0;padding:0 0 0 22px;color:#1a1a1a;background-color:#fff4e5;\">\n"
-	"<li style=\"margin:0 0 4px 0;\">{{reason}}</li>\n"
-	"</ul>\n"
-	"<p style=\"margin:0 0 4px 0;color:#1a1a1a;background-color:#fff4e5;font-weight:bold;\">"
-	"Do not click any link, and do not reply with bank details, a password or a code.</p>\n"
-	"<p style=\"margin:0;color:#1a1a1a;background-color:#fff4e5;\">If in doubt, contact the"
-	" organisation by its usual phone number or through your usual portal, never with the"
-	" details given in this message.</p>\n"
-	"</td></tr></table>\n"
-	"</div>\n",
+	WARNING_HTML("en",
+		     "WARNING ({{verdict}}): check this message before you act on it.",
+		     "It uses the name <strong style=\"" WSPAN WBOLD WINK "\">{{brand}}</strong>, but"
+		     " nothing shows that it comes from them.",
+		     "Sender: ",
+		     "Look-alike address: ",
+		     ", instead of the official ",
+		     "What was found:",
+		     "Do not click any link, and do not reply with bank details, a password or a"
+		     " code.",
+		     "If in doubt, contact the organisation by its usual phone number or through"
+		     " your usual portal, never with the details given in this message."),
 };
 
 /* warning_builtin - the template vigie uses when BannerTemplate is not set */
