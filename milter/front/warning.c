@@ -357,10 +357,15 @@ static size_t warning_cps(const char *s, size_t n)
 	return c;
 }
 
-/* warning_wrap - a line of text wrapped at WARNING_WIDTH columns, at spaces; "- " items hang */
-static void warning_wrap(const char *s, size_t n, struct vbuf *out)
+/*
+ * warning_wrap - a line wrapped at WARNING_WIDTH columns, at spaces; "- "
+ * items of text hang (html: no hanging; a line break is a space there, in
+ * text and inside the style attributes alike, and keeps lines far from the
+ * 998-octet limit of a message)
+ */
+static void warning_wrap(const char *s, size_t n, bool html, struct vbuf *out)
 {
-	size_t indent = n >= 2 && s[0] == '-' && s[1] == ' ' ? 2 : 0, col = 0, i = 0;
+	size_t indent = !html && n >= 2 && s[0] == '-' && s[1] == ' ' ? 2 : 0, col = 0, i = 0;
 
 	while (i < n) {
 		size_t start, w;
@@ -405,7 +410,7 @@ static void warning_ascii(const char *s, size_t n, struct vbuf *out)
 static void warning_fill(const char *tpl, const struct warning_facts *f, bool html,
 			 struct vbuf *out)
 {
-	struct vbuf line = VBUF_INIT(WARNING_TEMPLATE_MAX * 4);
+	struct vbuf line = VBUF_INIT(WARNING_TEMPLATE_MAX * 4), ascii = VBUF_INIT(WARNING_TEMPLATE_MAX * 8);
 
 	for (const char *s = tpl; *s; ) {
 		const char *nl = strchr(s, '\n');
@@ -415,18 +420,20 @@ static void warning_fill(const char *tpl, const struct warning_facts *f, bool ht
 		for (int r = each ? 0 : -1; r < (each ? (int)f->nreasons : 0); r++) {
 			if (!warning_line(s, n, f, r, html, &line))
 				continue;
-			if (html) {
-				warning_ascii(line.data ? line.data : "", line.len, out);
+			if (line.len == 0) {
 				vbuf_addc(out, '\n');
-			} else if (line.len == 0) {
-				vbuf_addc(out, '\n');
+			} else if (html) {
+				vbuf_reset(&ascii);
+				warning_ascii(line.data, line.len, &ascii);
+				warning_wrap(ascii.data, ascii.len, true, out);
 			} else {
-				warning_wrap(line.data, line.len, out);
+				warning_wrap(line.data, line.len, false, out);
 			}
 		}
 		s += n + (nl != NULL);
 	}
 	vbuf_free(&line);
+	vbuf_free(&ascii);
 }
 
 /*

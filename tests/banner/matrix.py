@@ -135,9 +135,9 @@ def main():
     rc, after, said = run(os.path.join(tmp, "alternative.eml"), config=conf)
     msg = email.message_from_bytes(after)
     texts = [check_banner.text_of(p) for p in check_banner.readable(msg)]
-    flat = " ".join(texts[0].split()) if texts else ""
-    ok(len(texts) == 2 and "WARNING (likely impersonation)" in texts[0] and
-       "imitates viamedis.fr" in flat and "WARNING (likely impersonation)" in texts[1],
+    flat = [" ".join(t.split()) for t in texts]
+    ok(len(flat) == 2 and "WARNING (likely impersonation)" in flat[0] and
+       "imitates viamedis.fr" in flat[0] and "WARNING (likely impersonation)" in flat[1],
        "BannerLanguage en: both parts warn in English", texts[0][:400] if texts else said)
     fr = check_banner.text_of(check_banner.readable(
         email.message_from_bytes(run(os.path.join(tmp, "plain-utf8-8bit.eml"))[1]))[0])

@@ -337,6 +337,25 @@ void rw_part_feed(struct rewrite *rw, const char *p, size_t n)
 	}
 }
 
+/* rw_longest - the longest line of s[0..n), in octets, line break excluded */
+static size_t rw_longest(const char *s, size_t n)
+{
+	size_t best = 0;
+
+	while (n > 0) {
+		const char *nl = memchr(s, '\n', n);
+		size_t len = nl ? (size_t)(nl - s) : n;
+
+		if (len > best)
+			best = len;
+		if (nl == NULL)
+			break;
+		n -= len + 1;
+		s = nl + 1;
+	}
+	return best;
+}
+
 /* rw_part_decided - plan pass: the target's text was read whole; where and how */
 static void rw_part_decided(struct rewrite *rw)
 {
@@ -369,6 +388,9 @@ static void rw_part_decided(struct rewrite *rw)
 	t->drop = rw_earlier_banner(s, pt->scan.len, t->insert_at, t->html);
 	if (pt->col > pt->max_line)
 		pt->max_line = pt->col;
+	/* a template's lines count too: the text around them may be short */
+	if (rw_longest(pt->banner.data ? pt->banner.data : "", pt->banner.len) > pt->max_line)
+		pt->max_line = rw_longest(pt->banner.data, pt->banner.len);
 	eightbit = pt->any8bit || !rw_is_ascii(pt->banner.data ? pt->banner.data : "",
 					       pt->banner.len);
 	if (t->cte_in != CONTENT_CTE_IDENTITY)
