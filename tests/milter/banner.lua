@@ -13,9 +13,10 @@ local H = dofile(srcdir .. "/tests/milter/harness.lua")
 
 local BEGIN = "-- vigie " .. string.rep("-", 67) .. "\r\n"
 local END = string.rep("-", 76) .. "\r\n\r\n"
--- the same lines quoted-printable: 75 characters, a soft break, the last one
-local QBEGIN = "-- vigie " .. string.rep("-", 66) .. "=\r\n-\r\n"
-local QEND = string.rep("-", 75) .. "=\r\n-\r\n\r\n"
+-- the same lines quoted-printable: at most 75 characters and a soft break,
+-- a '-' starting a line written =2D (it could be read as a boundary)
+local QBEGIN = "=2D- vigie " .. string.rep("-", 64) .. "=\r\n=2D--\r\n"
+local QEND = "=2D" .. string.rep("-", 72) .. "=\r\n=2D--\r\n\r\n"
 local TEMPLATE = tmp .. "/banner.tpl"
 local SIGUSR1 = 10
 

@@ -109,6 +109,23 @@ START_TEST(qp_keeps_hard_breaks_and_escapes_the_rest)
 }
 END_TEST
 
+START_TEST(qp_never_starts_a_line_with_a_dash)
+{
+	char in[200], enc[1024];
+	size_t e;
+
+	/* a boundary-like line, and one pushed to a line start by a soft break */
+	e = enc_qp("--b\r\nx--b", 9, 9, false, true, enc);
+	enc[e] = '\0';
+	ck_assert_str_eq(enc, "=2D-b\r\nx--b");
+	memset(in, 'a', 75);
+	memcpy(in + 75, "--outer", 7);
+	e = enc_qp(in, 82, 82, false, true, enc);
+	enc[e] = '\0';
+	ck_assert_ptr_nonnull(strstr(enc, "=\r\n=2D-outer"));
+}
+END_TEST
+
 START_TEST(base64_round_trips_at_any_cut)
 {
 	char in[600];
@@ -163,6 +180,7 @@ static Suite *encode_suite(void)
 
 	tcase_add_loop_test(tc, qp_round_trips_at_any_cut, 0, NELEM(enc_samples));
 	tcase_add_test(tc, qp_keeps_hard_breaks_and_escapes_the_rest);
+	tcase_add_test(tc, qp_never_starts_a_line_with_a_dash);
 	tcase_add_test(tc, base64_round_trips_at_any_cut);
 	tcase_add_test(tc, base64_writes_full_lines_and_pads_the_last);
 	suite_add_tcase(s, tc);

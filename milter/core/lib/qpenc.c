@@ -20,7 +20,11 @@ void qpenc_init(struct qpenc *q, bool crlf)
 	q->eol_len = crlf ? 2 : 1;
 }
 
-/* qpenc_put - one encoded token of n characters, after a soft break if the line is full */
+/*
+ * qpenc_put - one encoded token of n characters, after a soft break if the
+ * line is full; a '-' starting a line is escaped (it could be read as a
+ * MIME boundary)
+ */
 static size_t qpenc_put(struct qpenc *q, const char *tok, size_t n, char *out)
 {
 	size_t o = 0;
@@ -31,6 +35,10 @@ static size_t qpenc_put(struct qpenc *q, const char *tok, size_t n, char *out)
 		memcpy(out + o, q->eol, q->eol_len);
 		o += q->eol_len;
 		q->col = 0;
+	}
+	if (q->col == 0 && n == 1 && tok[0] == '-') {
+		tok = "=2D";
+		n = 3;
 	}
 	memcpy(out + o, tok, n);
 	q->col += n;

@@ -5,7 +5,9 @@
  * Input may be cut anywhere. The encoder's line break (CRLF, or LF for a
  * stream that uses bare LF) is a hard line break; any other CR or LF byte, '=', control and
  * 8-bit bytes are escaped (=XX); a space or tab before a line break or at
- * the end is escaped too, so that no transport may strip it. Output lines
+ * the end is escaped too, so that no transport may strip it, and so is a
+ * '-' starting a line, so that no line of the output can be taken for a
+ * MIME boundary ("--boundary"). Output lines
  * hold at most QPENC_LINE characters, soft break ('=') included: decoding
  * the output (qp.h) gives the input back byte for byte.
  */

@@ -383,7 +383,7 @@ static bool rw_is_field_start(const char *s, size_t len)
  * rw_boundary - the open multipart whose boundary line this is, innermost
  * first, or -1; *close says it was the close delimiter (as mime.c reads them).
  */
-static int rw_boundary(const struct rewrite *rw, const char *s, size_t len, bool *close)
+int rw_boundary(const struct rewrite *rw, const char *s, size_t len, bool *close)
 {
 	if (len < 3 || s[0] != '-' || s[1] != '-')
 		return -1;
@@ -427,16 +427,26 @@ static void rw_new_part(struct rewrite *rw, int k)
 /* rw_at_boundary - a boundary line of level k (s: the line with its line break) */
 static void rw_at_boundary(struct rewrite *rw, int k, bool close, const char *s, size_t n)
 {
+	bool was_target;
+
 	if (rw->state == RW_HEADERS) {
 		/* a header block cut short: the part has no body */
 		rw_head_done(rw, rw->head.len);
 		if (rw->state == RW_STOPPED)
 			return;
 	}
+	was_target = rw->target;
 	rw_target_end(rw);
 	if (rw->state == RW_STOPPED)
 		return;
-	/* the line break before the boundary is the boundary's */
+	/*
+	 * The line break before the boundary is the boundary's. A target that
+	 * had none (an empty body right after its header block) now has text:
+	 * it gets one, or the banner's last line break would become the
+	 * boundary's on the next reading.
+	 */
+	if (was_target && rw->eol_len == 0)
+		rw_out(rw, rw->crlf ? "\r\n" : "\n", rw->crlf ? 2 : 1);
 	rw_out(rw, rw->eol, rw->eol_len);
 	rw->eol_len = 0;
 	rw_out(rw, s, n);
@@ -676,8 +686,9 @@ static void rw_begin(struct rewrite *rw, const struct rewrite_banner *b,
 	rw->mode = RW_START;
 	rw->entities = 1;
 	rw->followed = 0;
-	rw->crlf = true;
-	rw->crlf_known = false;
+	/* the emit pass writes its lines with the body's breaks, known from the plan pass */
+	rw->crlf = rw->emit ? rw->follow->crlf : true;
+	rw->crlf_known = rw->emit;
 	vbuf_reset(&rw->head);
 	vbuf_reset(&rw->line);
 	rw->eol_len = 0;
@@ -728,12 +739,9 @@ static void rw_finish(struct rewrite *rw)
 	if (rw->state == RW_STOPPED)
 		return;
 	if (rw->state == RW_HEADERS) {
-		if (rw->head.len > rw->head_line)
-			rw_head_line(rw);	/* a last header line without its line break */
-		if (rw->state == RW_HEADERS) {
-			rw->head_cut = true;
-			rw_head_done(rw, rw->head.len);
-		}
+		/* the body ends inside a header block: it never got its empty line */
+		rw->head_cut = true;
+		rw_head_done(rw, rw->head.len);
 	} else if (rw->mode == RW_LINE && rw->line.len) {
 		rw_line_done(rw);	/* a last line without its line break */
 	}
@@ -755,6 +763,7 @@ static void rw_plan_done(struct rewrite *rw)
 	if (rw->status == REWRITE_CHANGE && p->ntargets == 0)
 		rw_fail(rw, REWRITE_SKIP_NO_TEXT, "no text part a reader sees");
 	p->status = rw->status;
+	p->crlf = rw->crlf;
 	if (p->status != REWRITE_CHANGE)
 		return;
 	for (size_t i = 0; i < p->ntargets; i++) {

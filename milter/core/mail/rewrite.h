@@ -122,6 +122,7 @@ struct rewrite_plan {
 	struct rewrite_target target[REWRITE_TARGETS_MAX];
 	unsigned nplain, nhtml;		/* targets of each kind */
 	unsigned replaced;		/* earlier banners replaced */
+	bool crlf;			/* the body's line breaks (its first one), CRLF or LF */
 	/* the message's own fields after the change; NULL: unchanged */
 	char *top_ctype;		/* a whole new Content-Type value */
 	char *top_cte;			/* "quoted-printable", ... */

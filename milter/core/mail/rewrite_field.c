@@ -117,6 +117,31 @@ bool rw_set_charset(const char *value, size_t len, struct vbuf *out)
 	return true;
 }
 
+/*
+ * rw_relabel_ok - whether a Content-Type value, once given charset=utf-8,
+ * reads as the same type with charset utf-8 (an unclosed comment or quote
+ * would swallow the parameter added)
+ */
+bool rw_relabel_ok(const char *value, size_t len)
+{
+	struct vbuf v = VBUF_INIT(REWRITE_HEADER_MAX * 2);
+	struct content before, after;
+	bool ok;
+
+	content_init(&before, false);
+	content_init(&after, false);
+	content_type(&before, value, len);
+	ok = rw_set_charset(value, len, &v) && !v.overflow;
+	if (ok) {
+		content_type(&after, v.data, v.len);
+		ok = strcmp(after.charset, "utf-8") == 0 && strcmp(after.type, before.type) == 0 &&
+		     strcmp(after.subtype, before.subtype) == 0 &&
+		     !(after.flags & CONTENT_F_BAD_TYPE);
+	}
+	vbuf_free(&v);
+	return ok;
+}
+
 /* rw_cte_is_8bit - whether a Content-Transfer-Encoding value says 8bit or binary */
 bool rw_cte_is_8bit(const char *value, size_t len)
 {

@@ -116,6 +116,7 @@ struct rewrite {
 void rw_fail(struct rewrite *rw, enum rewrite_status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void rw_out(struct rewrite *rw, const char *p, size_t n);
+int rw_boundary(const struct rewrite *rw, const char *s, size_t len, bool *close);
 
 /* rewrite_part.c */
 void rw_part_begin(struct rewrite *rw, const char *cte_value, size_t cte_len);
@@ -125,6 +126,7 @@ void rw_part_free(struct rw_part *pt);
 
 /* rewrite_field.c */
 bool rw_set_charset(const char *value, size_t len, struct vbuf *out);
+bool rw_relabel_ok(const char *value, size_t len);
 bool rw_cte_is_8bit(const char *value, size_t len);
 void rw_emit_head(struct rewrite *rw, const struct rewrite_target *t);
 size_t rw_html_insert_point(const char *s, size_t n);

@@ -356,6 +356,45 @@ static size_t rw_longest(const char *s, size_t n)
 	return best;
 }
 
+/* rw_part_relabel_ok - whether the target's Content-Type can say charset=utf-8 */
+static bool rw_part_relabel_ok(const struct rewrite *rw, const struct rewrite_target *t)
+{
+	const char *f, *colon;
+
+	if (t->entity == 0)
+		return rw->top.ctype == NULL || rw_relabel_ok(rw->top.ctype, strlen(rw->top.ctype));
+	if (rw->ct_len == 0)
+		return true;		/* a field of its own is added */
+	f = rw->head.data + rw->ct_off;
+	colon = memchr(f, ':', rw->ct_len);
+	return colon != NULL && rw_relabel_ok(colon + 1, rw->ct_len - (size_t)(colon + 1 - f));
+}
+
+/*
+ * rw_part_boundary - whether a line of the banner, as the part would write
+ * it, could be read as the boundary of an open multipart (the sender chose
+ * both the boundary and words the banner quotes)
+ */
+static bool rw_part_boundary(const struct rewrite *rw, const struct vbuf *b)
+{
+	const char *s = b->data ? b->data : "", *end = s + b->len;
+
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t len = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		bool close;
+
+		if (len && s[len - 1] == '\r')
+			len--;
+		if (rw_boundary(rw, s, len, &close) >= 0)
+			return true;
+		if (nl == NULL)
+			break;
+		s = nl + 1;
+	}
+	return false;
+}
+
 /* rw_part_decided - plan pass: the target's text was read whole; where and how */
 static void rw_part_decided(struct rewrite *rw)
 {
@@ -380,6 +419,11 @@ static void rw_part_decided(struct rewrite *rw)
 			t->html ? "html" : "plain", t->entity, t->charset);
 		return;
 	}
+	if (t->to_utf8 && !rw_part_relabel_ok(rw, t)) {
+		rw_fail(rw, REWRITE_SKIP_MALFORMED, "text/%s part %u: a Content-Type that cannot"
+			" be given charset=utf-8", t->html ? "html" : "plain", t->entity);
+		return;
+	}
 	t->crlf = pt->eol_known ? pt->crlf : rw->crlf;
 	if (t->html)
 		t->insert_at = rw_html_insert_point(s, window);
@@ -395,7 +439,8 @@ static void rw_part_decided(struct rewrite *rw)
 					       pt->banner.len);
 	if (t->cte_in != CONTENT_CTE_IDENTITY)
 		t->cte_out = t->cte_in;
-	else if (pt->max_line >= RW_LINE_LIMIT || (eightbit && !pt->cte8))
+	else if (pt->max_line >= RW_LINE_LIMIT || (eightbit && !pt->cte8) ||
+		 rw_part_boundary(rw, &pt->banner))
 		t->cte_out = CONTENT_CTE_QP;
 	else
 		t->cte_out = CONTENT_CTE_IDENTITY;
