@@ -28,6 +28,7 @@
 #include "action.h"
 #include "brands.h"
 #include "conf.h"
+#include "confvalue.h"
 #include "detector.h"
 #include "filter.h"
 #include "hostlist.h"
@@ -131,7 +132,7 @@ static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f
 	s->can_skip = (steps & SMFIP_SKIP) != 0;
 	s->noreply = steps & FILTER_NOREPLY;
 	if (s->actions & SMFIF_SETSYMLIST) {
-		smfi_setsymlist(ctx, SMFIM_CONNECT, "{daemon_name} {client_addr}");
+		smfi_setsymlist(ctx, SMFIM_CONNECT, "j {daemon_name} {client_addr}");
 		smfi_setsymlist(ctx, SMFIM_ENVFROM, "{auth_authen} i");
 		smfi_setsymlist(ctx, SMFIM_EOM, "i");
 	}
@@ -148,6 +149,23 @@ static sfsistat filter_reply(const struct session *s, unsigned long flag)
 	return (s->noreply & flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
+/* filter_mta_name - the MTA's name (j), kept when it is a valid authserv-id */
+static void filter_mta_name(struct session *s, const char *j)
+{
+	struct vbuf why = VBUF_INIT(256);
+
+	s->mta_name[0] = '\0';
+	if (j != NULL && strlen(j) < sizeof(s->mta_name) && confvalue_token(j, &why))
+		snprintf(s->mta_name, sizeof(s->mta_name), "%s", j);
+	vbuf_free(&why);
+}
+
+/* filter_authserv - the authserv-id of this connection: AuthservID, else the MTA's name */
+static const char *filter_authserv(const struct session *s, const struct conf *c)
+{
+	return c->authserv_mta && s->mta_name[0] ? s->mta_name : c->authserv_id;
+}
+
 /* filter_connect - a new SMTP client; PeerList clients are let through untouched */
 static sfsistat filter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 {
@@ -158,6 +176,7 @@ static sfsistat filter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	if (s == NULL)
 		return SMFIS_TEMPFAIL;
 	stats_connection();
+	filter_mta_name(s, smfi_getsymval(ctx, "j"));
 	session_set_addr(s, sa);
 	/* an MTA that gives no socket address may still give the macro */
 	if (s->addr_len == 0)
@@ -225,6 +244,7 @@ static sfsistat filter_envfrom(SMFICTX *ctx, char **argv)
 		return SMFIS_ACCEPT;
 	}
 	conf_message_opts(s->rt->conf, &opts);
+	opts.authserv_id = filter_authserv(s, s->rt->conf);
 	s->msg = message_new(s->rt->det, &opts);
 	message_trust(s->msg, s->rt->conf->trusted_authserv_ids);
 	message_envelope_from(s->msg, argv[0] ? argv[0] : "");
@@ -252,7 +272,7 @@ static sfsistat filter_header(SMFICTX *ctx, char *name, char *value)
 	if (s == NULL || s->msg == NULL)
 		return s ? filter_reply(s, SMFIP_NR_HDR) : SMFIS_CONTINUE;
 	session_busy_start(&t0);
-	edit_header(&s->edit, name, value, s->rt->conf->authserv_id);
+	edit_header(&s->edit, name, value, filter_authserv(s, s->rt->conf));
 	if (s->leadspc) {
 		message_header(s->msg, name, value);
 	} else {
@@ -439,7 +459,7 @@ static sfsistat filter_defer(struct session *s, const struct verdict *v)
 	/* a forged verdict might survive: better late than spoofed */
 	log_error("%s: could not remove every incoming X-Vigie-* or"
 		  " Authentication-Results (%s) field: message deferred",
-		  s->qid, s->rt->conf->authserv_id);
+		  s->qid, filter_authserv(s, s->rt->conf));
 	stats_error(STATS_ERR_STRIP);
 	filter_count(s, v, STATS_ACTION_TEMPFAIL);
 	return SMFIS_TEMPFAIL;

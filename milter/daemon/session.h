@@ -17,6 +17,7 @@ struct runtime;
 
 #define SESSION_ADDR_TEXT 64		/* "[2001:db8::1]" and the like */
 #define SESSION_QID_MAX 64		/* bytes of queue id kept */
+#define SESSION_NAME_MAX 256		/* bytes of the MTA's name (j) kept */
 
 struct session {
 	/* the connection */
@@ -27,6 +28,7 @@ struct session {
 	bool leadspc;			/* header values keep their leading space */
 	bool can_skip;			/* the MTA understands SMFIS_SKIP */
 	unsigned long noreply;		/* SMFIP_NR_* steps negotiated */
+	char mta_name[SESSION_NAME_MAX];	/* the j macro at connect; "" when none */
 	/* the message */
 	struct runtime *rt;		/* held from MAIL FROM to the end */
 	struct message *msg;		/* NULL: not analysing this message */

@@ -106,12 +106,25 @@ static bool conf_facility(struct conf_ctx *x)
 	return confvalue_facility(x->value, &x->c->syslog_facility, &x->why);
 }
 
+/* conf_logfile - a file vigie appends its log lines to, or "none" */
+static bool conf_logfile(struct conf_ctx *x)
+{
+	free(x->c->log_file);
+	x->c->log_file = NULL;
+	if (strcasecmp(x->value, "none") == 0)
+		return true;
+	x->c->log_file = confvalue_path(x->value, x->c->basedir);
+	return true;
+}
+
+/* conf_authserv - a name, or HOSTNAME; either way the MTA's own name is no longer used */
 static bool conf_authserv(struct conf_ctx *x)
 {
 	if (!confvalue_token(x->value, &x->why))
 		return false;
 	if (strcmp(x->value, "HOSTNAME") != 0)
 		conf_set_str(&x->c->authserv_id, x->value);
+	x->c->authserv_mta = false;
 	return true;
 }
 
@@ -263,6 +276,7 @@ static const struct conf_option {
 	{ "UMask", conf_umask },
 	{ "Syslog", conf_syslog },
 	{ "SyslogFacility", conf_facility },
+	{ "LogFile", conf_logfile },
 	{ "AuthservID", conf_authserv },
 	{ "TrustedAuthservIDs", conf_trusted },
 	{ "InternalHosts", conf_internal },
@@ -310,6 +324,7 @@ struct conf *conf_defaults(void)
 	c->syslog = true;
 	c->syslog_facility = LOG_MAIL;
 	c->authserv_id = conf_hostname();
+	c->authserv_mta = true;
 	c->trusted_authserv_ids = xcalloc(1, sizeof(char *));
 	c->internal_hosts = hostlist_new();
 	hostlist_add(c->internal_hosts, "127.0.0.1", &ignored);
@@ -531,6 +546,7 @@ void conf_free(struct conf *c)
 	free(c->user);
 	free(c->pidfile);
 	free(c->authserv_id);
+	free(c->log_file);
 	confvalue_strv_free(c->trusted_authserv_ids);
 	hostlist_free(c->internal_hosts);
 	hostlist_free(c->peer_list);

@@ -49,7 +49,9 @@ struct conf {
 	unsigned umask;			/* UMask, applied to the socket */
 	bool syslog;			/* Syslog */
 	int syslog_facility;		/* SyslogFacility, a LOG_* value */
-	char *authserv_id;		/* AuthservID */
+	char *log_file;			/* LogFile; NULL: none */
+	char *authserv_id;		/* AuthservID; the host name by default */
+	bool authserv_mta;		/* AuthservID unset: the MTA's name (j) when it gives one */
 	char **trusted_authserv_ids;	/* TrustedAuthservIDs, NULL-terminated */
 	struct hostlist *internal_hosts;	/* InternalHosts */
 	struct hostlist *peer_list;	/* PeerList */
