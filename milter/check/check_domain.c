@@ -14,25 +14,24 @@
 #include <string.h>
 
 #include <unicode/uchar.h>
-#include <unicode/utf8.h>
 
 #include "brands.h"
 #include "check_mode.h"
 #include "detector.h"
 #include "domain.h"
 #include "json.h"
+#include "utf8.h"
 #include "verdict.h"
 
 /* check_text - bytes for a terminal: UTF-8 kept; controls, hidden characters and bad bytes escaped */
 void check_text(FILE *out, const char *s, size_t len)
 {
-	for (int32_t i = 0; i < (int32_t)len;) {
-		int32_t start = i;
-		UChar32 c;
+	for (size_t i = 0; i < len;) {
+		size_t start = i;
+		UChar32 c = (UChar32)utf8_next(s, len, &i);
 
-		U8_NEXT(s, i, (int32_t)len, c);
 		if (c < 0) {
-			for (int32_t k = start; k < i; k++)
+			for (size_t k = start; k < i; k++)
 				fprintf(out, "\\x%02X", (unsigned char)s[k]);
 		} else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ||
 			   u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||

@@ -222,25 +222,8 @@ static void explain_dkim(FILE *out, const struct check_explain *x, const struct 
 	if (message_dkim_evaluated(m) && message_sig_count(m) == 0)
 		fputs("  no signature\n", out);
 	for (size_t i = 0; i < message_sig_count(m); i++) {
-		const struct message_sig *s = message_sig(m, i);
-
-		fprintf(out, "  d=%s s=%s a=%s: ", s->sig->domain, s->sig->selector,
-			s->sig->algorithm[0] ? s->sig->algorithm : "?");
-		if (!s->checked) {
-			fputs("not checked (not aligned with From: cannot change the verdict)\n", out);
-			continue;
-		}
-		fputs(dkimcheck_result_name(s->sig->result), out);
-		if (s->sig->reason[0])
-			fprintf(out, " (%s)", s->sig->reason);
-		if (s->sig->key_bits)
-			fprintf(out, ", %u-bit key", s->sig->key_bits);
-		if (s->sig->testing)
-			fputs(", key in testing mode (t=y)", out);
-		fputs(s->aligned ? ", aligned with From" : ", not aligned with From", out);
-		if (s->trusted)
-			fprintf(out, ", passed at trusted %s", s->trusted);
-		fputc('\n', out);
+		fputs("  ", out);
+		check_sig_line(out, message_sig(m, i));
 	}
 }
 

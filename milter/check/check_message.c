@@ -188,10 +188,10 @@ static void check_message_json(struct check_run *r, const struct message *m)
 	vbuf_free(&buf);
 }
 
-/* check_sig_text - one DKIM line of the human report */
-static void check_sig_text(FILE *out, const struct message_sig *s)
+/* check_sig_line - one DKIM signature on one line: the report's and --explain's */
+void check_sig_line(FILE *out, const struct message_sig *s)
 {
-	fprintf(out, "  dkim: d=%s s=%s a=%s ", s->sig->domain, s->sig->selector,
+	fprintf(out, "d=%s s=%s a=%s: ", s->sig->domain, s->sig->selector,
 		s->sig->algorithm[0] ? s->sig->algorithm : "?");
 	if (!s->checked) {
 		fputs("not checked (not aligned with From: it cannot change the verdict)\n", out);
@@ -200,9 +200,11 @@ static void check_sig_text(FILE *out, const struct message_sig *s)
 	fputs(dkimcheck_result_name(s->sig->result), out);
 	if (s->sig->reason[0])
 		fprintf(out, " (%s)", s->sig->reason);
+	if (s->sig->key_bits)
+		fprintf(out, ", %u-bit key", s->sig->key_bits);
 	if (s->sig->testing)
 		fputs(", key in testing mode (t=y)", out);
-	fputs(s->aligned ? ", aligned with From" : ", not aligned", out);
+	fputs(s->aligned ? ", aligned with From" : ", not aligned with From", out);
 	if (s->trusted)
 		fprintf(out, ", passed at trusted %s", s->trusted);
 	fputc('\n', out);
@@ -240,8 +242,10 @@ static void check_message_text(struct check_run *r, const struct message *m)
 		check_text(r->out, x->detail, strlen(x->detail));
 		fputc('\n', r->out);
 	}
-	for (size_t i = 0; i < message_sig_count(m); i++)
-		check_sig_text(r->out, message_sig(m, i));
+	for (size_t i = 0; i < message_sig_count(m); i++) {
+		fputs("  dkim: ", r->out);
+		check_sig_line(r->out, message_sig(m, i));
+	}
 	message_caps_text(m, &caps);
 	if (caps.len) {
 		fputs("  caps: ", r->out);

@@ -12,6 +12,7 @@
 struct conf;
 struct detector;
 struct json;
+struct message_sig;
 struct reason_list;
 
 struct check_opts {
@@ -31,6 +32,7 @@ struct check_opts {
 int check_domains(const struct detector *det, const struct check_opts *o, FILE *out);
 int check_messages(const struct detector *det, const struct check_opts *o, FILE *out);
 void check_text(FILE *out, const char *s, size_t len);
+void check_sig_line(FILE *out, const struct message_sig *s);
 void check_json_reasons(struct json *j, const struct reason_list *l);
 
 #endif

@@ -11,9 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <unicode/utf8.h>
-
 #include "json.h"
+#include "utf8.h"
 
 /* json_init - a writer appending to out */
 void json_init(struct json *j, struct vbuf *out)
@@ -81,14 +80,13 @@ void json_array_end(struct json *j)
 /* json_escape - s[0..len) as the inside of a JSON string */
 void json_escape(struct vbuf *out, const char *s, size_t len)
 {
-	for (int32_t i = 0; i < (int32_t)len;) {
-		int32_t start = i;
-		UChar32 c;
+	for (size_t i = 0; i < len;) {
+		size_t start = i;
+		uint32_t c = utf8_next(s, len, &i);
 		char esc[8];
 
-		U8_NEXT(s, i, (int32_t)len, c);
-		if (c < 0) {
-			/* one U+FFFD per maximal ill-formed subpart, as Unicode advises */
+		if (c == UTF8_INVALID) {
+			/* one U+FFFD per byte that starts no character (utf8.h's rule) */
 			vbuf_adds(out, "\\ufffd");
 			continue;
 		}
@@ -102,7 +100,7 @@ void json_escape(struct vbuf *out, const char *s, size_t len)
 		case '\f': vbuf_adds(out, "\\f"); continue;
 		}
 		if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
-			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)c);
+			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)c & 0xffff);
 			vbuf_adds(out, esc);
 			continue;
 		}

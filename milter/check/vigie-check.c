@@ -20,7 +20,7 @@
 #include "conf.h"
 #include "detector.h"
 
-/* usage - the synopsis of design.md */
+/* usage - the synopsis of vigie-check(1) */
 static void usage(FILE *f)
 {
 	fputs("usage: vigie-check [--json] [--brands FILE] [--test-keys FILE] [--config FILE] FILE...\n"

@@ -19,14 +19,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "sock.h"
 #include "xalloc.h"
 
-#ifndef RUNSTATEDIR
-#define RUNSTATEDIR "/run"
-#endif
-
-#define SOCK_RUNDIR RUNSTATEDIR "/vigie"
+#define SOCK_RUNDIR CONF_RUNDIR
 #define SOCK_FD_SCAN 1024		/* libmilter's listener is among the first fds */
 
 /* sock_path - the file of a unix socket spec, NULL for inet sockets */

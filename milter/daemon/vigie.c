@@ -43,16 +43,10 @@
 #include "stats.h"
 #include "xalloc.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
-#endif
-#ifndef RUNSTATEDIR
-#define RUNSTATEDIR "/run"
-#endif
 
 #define VIGIE_CONF SYSCONFDIR "/vigie/vigie.conf"
 #define VIGIE_DRAIN_MS 5000		/* for message steps under way at stop */
-#define VIGIE_PIDFILE RUNSTATEDIR "/vigie/vigie.pid"
+#define VIGIE_PIDFILE CONF_RUNDIR "/vigie.pid"
 
 /* what the command line said; fixed after start-up */
 struct vigie_args {

@@ -23,11 +23,7 @@
 #include "hostlist.h"
 #include "xalloc.h"
 
-#ifndef RUNSTATEDIR
-#define RUNSTATEDIR "/run"
-#endif
-
-#define CONF_DEFAULT_SOCKET "local:" RUNSTATEDIR "/vigie/vigie.sock"
+#define CONF_DEFAULT_SOCKET "local:" CONF_RUNDIR "/vigie.sock"
 /* UTF-8 here; reply.c folds it to ASCII for the wire */
 #define CONF_DEFAULT_REPLY "Message refus\xc3\xa9 : usurpation probable de %b"
 

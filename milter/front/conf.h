@@ -17,6 +17,9 @@
 
 struct hostlist;
 
+/* vigie's own directory for its socket and PID file (configure's --runstatedir) */
+#define CONF_RUNDIR RUNSTATEDIR "/vigie"
+
 #define CONF_FILE_MAX (1u << 20)	/* bytes of vigie.conf */
 #define CONF_LINE_MAX 4096		/* bytes of one line */
 #define CONF_REPLY_MAX 400		/* bytes of RejectReply */

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "confvalue.h"
+#include "dnsname.h"
 #include "utf8.h"
 #include "xalloc.h"
 
@@ -164,7 +165,7 @@ static bool confvalue_port(const char *s, size_t len)
 /* confvalue_hostname - letters, digits, dots and hyphens, as libmilter resolves */
 static bool confvalue_hostname(const char *s)
 {
-	if (*s == '\0' || strlen(s) > 253)
+	if (*s == '\0' || strlen(s) > DNSNAME_MAX)
 		return false;
 	for (; *s; s++)
 		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '-')
@@ -399,24 +400,6 @@ bool confvalue_text(const char *v, size_t max, struct vbuf *why)
 	}
 	if ((bad = confvalue_bad_char(v, true)) != 0) {
 		vbuf_printf(why, "control character or invalid UTF-8 at byte %zu", bad);
-		return false;
-	}
-	return true;
-}
-
-/* confvalue_ascii - printable ASCII only, at most max bytes (header text) */
-bool confvalue_ascii(const char *v, size_t max, struct vbuf *why)
-{
-	size_t n = 0;
-
-	for (; v[n]; n++) {
-		if ((unsigned char)v[n] < 32 || (unsigned char)v[n] > 126) {
-			vbuf_printf(why, "only printable ASCII is allowed (byte %zu is not)", n + 1);
-			return false;
-		}
-	}
-	if (n > max) {
-		vbuf_printf(why, "longer than %zu bytes", max);
 		return false;
 	}
 	return true;

@@ -42,11 +42,11 @@ static void fuzz_domain(const struct domain *d)
 		abort();
 	if (d->status != DOMAIN_OK)
 		return;
-	fuzz_ascii(d->ascii, DOMAIN_MAX, false);
+	fuzz_ascii(d->ascii, DNSNAME_MAX, false);
 	if (d->ascii_len != strlen(d->ascii) || d->unicode_len != strlen(d->unicode) ||
 	    d->labels == 0 || d->labels > DOMAIN_LABELS_MAX || d->reg_label > d->labels)
 		abort();
-	fuzz_ascii(d->registrable, DOMAIN_MAX, false);
+	fuzz_ascii(d->registrable, DNSNAME_MAX, false);
 	if (utf8_valid_prefix(d->unicode, d->unicode_len) != d->unicode_len)
 		abort();
 }

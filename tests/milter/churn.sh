@@ -14,7 +14,6 @@
 # starts, by PID.
 : "${top_builddir:=$(pwd)}" "${top_srcdir:=$(pwd)}" "${PYTHON3:=/usr/bin/python3}"
 vigie=$top_builddir/milter/vigie
-[ -x "$vigie" ] || vigie=$top_builddir/tests/milter/vigie-fake
 gen=$top_builddir/contrib/miltergen/miltergen
 drop="$PYTHON3 $top_srcdir/tests/e2e/milterdrop.py"
 D=8

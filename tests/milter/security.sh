@@ -10,7 +10,6 @@
 # Prints TAP; needs root for the daemon part. Stops what it starts, by PID.
 : "${top_builddir:=$(pwd)}" "${top_srcdir:=$(pwd)}"
 vigie=$top_builddir/milter/vigie
-[ -x "$vigie" ] || vigie=$top_builddir/tests/milter/vigie-fake
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-sec.XXXXXX") || exit 1
 chmod 755 "$tmp"
 pids=

@@ -91,11 +91,11 @@ START_TEST(authres_render_ten_long_signatures_stays_bounded)
 {
 	struct vbuf out = VBUF_INIT(AUTHRES_VALUE_MAX);
 	struct dkimcheck_sig s[DKIMCHECK_MAX_SIGS];
-	char domain[DKIMCHECK_DOMAIN_MAX + 1];
+	char domain[DNSNAME_MAX + 1];
 	const char *line;
 
-	memset(domain, 'd', DKIMCHECK_DOMAIN_MAX);
-	domain[DKIMCHECK_DOMAIN_MAX] = '\0';
+	memset(domain, 'd', DNSNAME_MAX);
+	domain[DNSNAME_MAX] = '\0';
 	for (int i = 0; i < DKIMCHECK_MAX_SIGS; i++)
 		s[i] = sig(DKIMCHECK_PERMERROR, "key not found", domain, "selector", "rsa-sha256",
 			   "ABCDEFGH");

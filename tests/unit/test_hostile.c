@@ -206,7 +206,7 @@ START_TEST(authentication_results_of_the_worst_signatures_stay_clean)
 	for (int i = 0; i < DKIMCHECK_MAX_SIGS; i++) {
 		sigs[i].result = (enum dkimcheck_result)(i % DKIMCHECK_RESULT_COUNT);
 		sigs[i].reason = "key record too long";
-		memset(sigs[i].domain, 'd', DKIMCHECK_DOMAIN_MAX);
+		memset(sigs[i].domain, 'd', DNSNAME_MAX);
 		memset(sigs[i].selector, 's', DKIMCHECK_SELECTOR_MAX);
 		snprintf(sigs[i].algorithm, sizeof(sigs[i].algorithm), "rsa-sha256");
 		snprintf(sigs[i].b, sizeof(sigs[i].b), "AAAAAAAA");

@@ -54,7 +54,6 @@ struct message *message_new(const struct detector *det, const struct message_opt
 	m->dkim_mode = opts ? opts->dkim : MESSAGE_DKIM_NEVER;
 	for (size_t i = 0; id[i] && i < AUTHRES_ID_MAX; i++)
 		m->authserv_id[i] = id[i];
-	m->policy = &verdict_policy_default;
 	header_init(&m->hdr);
 	address_list_init(&m->addrs);
 	vbuf_init(&m->text, HEADER_TEXT_MAX);
@@ -73,12 +72,6 @@ struct message *message_new(const struct detector *det, const struct message_opt
 void message_trust(struct message *m, char *const *authserv_ids)
 {
 	m->trusted = authserv_ids;
-}
-
-/* message_set_policy - weights and thresholds of the verdict */
-void message_set_policy(struct message *m, const struct verdict_policy *policy)
-{
-	m->policy = policy ? policy : &verdict_policy_default;
 }
 
 /* message_free - release everything */
@@ -396,16 +389,10 @@ void message_header(struct message *m, const char *name, const char *value)
 	}
 }
 
-/* message_dkim_filter - whether a signature by d= can change the verdict */
+/* message_dkim_filter - whether a signature by d= can change the verdict: an aligned one */
 static bool message_dkim_filter(void *ctx, const char *domain)
 {
-	const struct message *m = ctx;
-
-	if (!m->from.parsed)
-		return false;
-	if (align_check(detector_psl(m->det), domain, m->from.ascii, ALIGN_RELAXED))
-		return true;
-	return m->from.owner && brand_authorised_signer(m->from.owner, domain);
+	return message_aligned(ctx, domain);
 }
 
 /* message_eoh - end of the header: DKIM starts or is dropped, the body parser starts */

@@ -8,9 +8,8 @@
  * whatever the size of the message.
  *
  * Order of calls: message_new; message_trust (TrustedAuthservIDs: a
- * NULL-terminated list that must outlive the message; default none) and
- * message_set_policy (weights and thresholds; default
- * verdict_policy_default), both optional and before the first field;
+ * NULL-terminated list that must outlive the message; default none),
+ * optional and before the first field;
  * message_envelope_from (optional),
  * message_header for each field (value exactly as received after the colon,
  * folding kept, CRLF or LF), message_eoh, message_body for each chunk until
@@ -31,7 +30,6 @@
 
 struct detector;
 struct verdict;
-struct verdict_policy;
 
 enum message_dkim {
 	MESSAGE_DKIM_NEVER,		/* do not verify */
@@ -96,7 +94,6 @@ struct message_link {
 
 struct message *message_new(const struct detector *det, const struct message_opts *opts);
 void message_trust(struct message *m, char *const *authserv_ids);
-void message_set_policy(struct message *m, const struct verdict_policy *policy);
 void message_envelope_from(struct message *m, const char *addr);
 void message_header(struct message *m, const char *name, const char *value);
 void message_eoh(struct message *m);

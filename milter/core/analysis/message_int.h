@@ -28,8 +28,8 @@
 struct message_dom {
 	bool present;			/* an address with a domain was there */
 	bool parsed;			/* the domain engine accepted it */
-	char ascii[DOMAIN_MAX + 1];
-	char registrable[DOMAIN_MAX + 1];
+	char ascii[DNSNAME_MAX + 1];
+	char registrable[DNSNAME_MAX + 1];
 	const struct brand *owner;	/* the brand owning it, or NULL */
 	const struct brand *imitated;	/* the brand it imitates (lookalike findings), or NULL */
 	enum reason_code code;		/* the strongest lookalike finding, when imitated */
@@ -59,7 +59,7 @@ struct message_linkrec {
 	struct message_link out;	/* what the readers see */
 	size_t host;			/* index into the message's host table */
 	const struct brand *shows_brand;	/* brand owning the domain the text shows */
-	char shows_domain[DOMAIN_MAX + 1];
+	char shows_domain[DNSNAME_MAX + 1];
 	bool in_userinfo;		/* the brand domain is shown before '@' in the URL */
 };
 
@@ -70,7 +70,6 @@ struct message {
 	enum message_dkim dkim_mode;
 	char authserv_id[AUTHRES_ID_MAX + 1];
 	char *const *trusted;
-	const struct verdict_policy *policy;
 	bool eoh_done, eom_done;
 
 	/* parsers */
@@ -111,7 +110,7 @@ struct message {
 	/* DKIM */
 	struct dkimcheck *dk;
 	bool dkim_evaluated;
-	char trusted_pass[MESSAGE_TRUSTED_MAX][DKIMCHECK_DOMAIN_MAX + 1];
+	char trusted_pass[MESSAGE_TRUSTED_MAX][DNSNAME_MAX + 1];
 	const char *trusted_by[MESSAGE_TRUSTED_MAX];
 	size_t ntrusted;
 	struct message_sig sig[DKIMCHECK_MAX_SIGS];
@@ -133,5 +132,6 @@ void message_dom_check(struct message *m, const char *name, size_t len,
 void message_words_hit(void *ctx, const struct lexicon_entry *e, bool disguised);
 void message_words_scan(struct message *m, struct message_words *w, const char *s, size_t len);
 void message_judge(struct message *m);
+bool message_aligned(const struct message *m, const char *domain);
 
 #endif

@@ -72,7 +72,7 @@ static void message_detail(char *dst, const char *fmt, ...)
 }
 
 /* message_aligned - d= is aligned with From, or signs for From's brand */
-static bool message_aligned(const struct message *m, const char *domain)
+bool message_aligned(const struct message *m, const char *domain)
 {
 	if (!m->from.parsed)
 		return false;
@@ -494,7 +494,7 @@ void message_judge(struct message *m)
 	message_from_count(m, c.brand);
 	message_reply_to_rule(m, &c, auth);
 	message_lure(m, &c, auth);
-	verdict_compute_with(&m->v, m->policy);
+	verdict_compute(&m->v);
 	if (m->v.kind == VERDICT_CLEAN)
 		m->v.brand = NULL;	/* findings too weak to say a brand is imitated */
 }

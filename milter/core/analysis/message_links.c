@@ -83,7 +83,7 @@ void message_link_seen(void *arg, const struct link *l)
 	struct message *m = arg;
 	const struct message_host *h;
 	struct message_linkrec *r;
-	char shows[DOMAIN_MAX + 1] = "";
+	char shows[DNSNAME_MAX + 1] = "";
 	const struct brand *sb = NULL;
 	bool userinfo = false;
 

@@ -13,9 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <unicode/utf8.h>
-
 #include "brands.h"
+#include "utf8.h"
 #include "verdict.h"
 
 /*
@@ -120,14 +119,13 @@ static void verdict_ascii(struct vbuf *out, const char *s, size_t len, size_t ma
 {
 	size_t start = out->len;
 
-	for (int32_t i = 0; i < (int32_t)len;) {
+	for (size_t i = 0; i < len;) {
 		char esc[16];
 		size_t n;
-		UChar32 c;
+		uint32_t c = utf8_next(s, len, &i);
 
-		U8_NEXT(s, i, (int32_t)len, c);
-		if (c < 0)
-			c = 0xFFFD;
+		if (c == UTF8_INVALID)
+			c = UTF8_REPLACEMENT;
 		if (c >= 0x20 && c < 0x7f) {
 			n = 0;
 			if (quote && (c == '"' || c == '\\'))

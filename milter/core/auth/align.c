@@ -11,8 +11,7 @@
 #include <string.h>
 
 #include "align.h"
-
-#define ALIGN_NAME_MAX 253
+#include "dnsname.h"
 
 /* align_norm - lower case, no trailing dot; false if unusable */
 static bool align_norm(char *dst, const char *src)
@@ -21,7 +20,7 @@ static bool align_norm(char *dst, const char *src)
 
 	if (len > 0 && src[len - 1] == '.')
 		len--;
-	if (len == 0 || len > ALIGN_NAME_MAX)
+	if (len == 0 || len > DNSNAME_MAX)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)src[i];
@@ -38,7 +37,7 @@ static bool align_norm(char *dst, const char *src)
 bool align_check(const psl_ctx_t *psl, const char *signer, const char *from,
 		 enum align_mode mode)
 {
-	char d[ALIGN_NAME_MAX + 1], f[ALIGN_NAME_MAX + 1];
+	char d[DNSNAME_MAX + 1], f[DNSNAME_MAX + 1];
 	const char *od, *of;
 
 	if (!align_norm(d, signer) || !align_norm(f, from))

@@ -30,7 +30,7 @@
 /* one dkim= result read from an incoming field */
 struct authres_dkim {
 	enum dkimcheck_result result;
-	char domain[DKIMCHECK_DOMAIN_MAX + 1];		/* header.d, or after '@' in header.i */
+	char domain[DNSNAME_MAX + 1];		/* header.d, or after '@' in header.i */
 	char selector[DKIMCHECK_SELECTOR_MAX + 1];	/* header.s */
 	char b[DKIMCHECK_B_PREFIX * 4 + 1];		/* header.b */
 };

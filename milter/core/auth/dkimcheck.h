@@ -22,11 +22,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dnsname.h"
+
 #define DKIMCHECK_MAX_SIGS 10
 #define DKIMCHECK_SIGFIELD_MAX 8192
 #define DKIMCHECK_HEADER_MAX (512u << 10)
 #define DKIMCHECK_MAX_FIELDS 1000
-#define DKIMCHECK_DOMAIN_MAX 253
 #define DKIMCHECK_SELECTOR_MAX 127
 #define DKIMCHECK_ALG_MAX 31
 #define DKIMCHECK_B_PREFIX 8		/* characters of b= kept, as RFC 6008 asks */
@@ -58,7 +59,7 @@ enum dkimcheck_result {
 struct dkimcheck_sig {
 	enum dkimcheck_result result;
 	const char *reason;		/* why it did not pass ("" on pass); static */
-	char domain[DKIMCHECK_DOMAIN_MAX + 1];		/* d= */
+	char domain[DNSNAME_MAX + 1];		/* d= */
 	char selector[DKIMCHECK_SELECTOR_MAX + 1];	/* s= */
 	char algorithm[DKIMCHECK_ALG_MAX + 1];		/* a= */
 	char b[DKIMCHECK_B_PREFIX + 1];			/* start of b=, for header.b */

@@ -24,6 +24,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "dnsname.h"
 #include "resolver.h"
 #include "xalloc.h"
 
@@ -227,30 +228,6 @@ size_t resolver_servers(const struct resolver *r)
 	return r->nservers;
 }
 
-/* resolver_name_ok - a host name of LDH and underscore labels, nothing else */
-static int resolver_name_ok(const char *name)
-{
-	size_t len = strlen(name), label = 0;
-
-	if (len == 0 || len > 253)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c == '.') {
-			if (label == 0)
-				return 0;
-			label = 0;
-		} else if (isalnum(c) || c == '-' || c == '_') {
-			if (++label > 63)
-				return 0;
-		} else {
-			return 0;
-		}
-	}
-	return label > 0;
-}
-
 /* resolver_add_edns - append an OPT record asking for replies up to 1232 bytes */
 static int resolver_add_edns(unsigned char *q, int qlen, int qsize)
 {
@@ -400,7 +377,7 @@ enum resolver_status resolver_txt(const struct resolver *r, const char *name,
 	int64_t now = resolver_now_ms(), end = now + (int64_t)r->timeout * 1000;
 
 	*records = 0;
-	if (outsize == 0 || !resolver_name_ok(name))
+	if (outsize == 0 || !dnsname_ok(name, strlen(name)))
 		return RESOLVER_BADNAME;
 	out[0] = '\0';
 	if (deadline_ms > 0 && deadline_ms < end)

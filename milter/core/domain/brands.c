@@ -22,8 +22,9 @@
 
 #include "brands.h"
 #include "domain.h"
-#include "hash.h"
+#include "hmap.h"
 #include "skeleton.h"
+#include "utf8.h"
 #include "vbuf.h"
 #include "xalloc.h"
 
@@ -43,19 +44,6 @@ struct brand {
 	unsigned line;
 };
 
-struct brands_entry {
-	const char *key;
-	size_t len;
-	size_t val;
-};
-
-/* An open-addressing hash table from byte strings to indexes, never shrunk. */
-struct brands_map {
-	struct brands_entry *e;
-	size_t cap;
-	size_t count;
-};
-
 struct brands_form {
 	size_t brand;
 	const char *form;
@@ -66,18 +54,18 @@ struct brands {
 	const struct skeleton *sk;
 	struct brand *brand;
 	size_t nbrands;
-	struct brands_map owned;	/* A-label domain -> brand */
+	struct hmap owned;	/* A-label domain -> brand */
 	struct brand_label *label;
 	size_t nlabels;
 	size_t *sorted;			/* label indexes by key length */
 	size_t lenstart[TYPO_MAX + 2];
-	struct brands_map labelkey;	/* label key -> first label */
-	struct brands_map allowed;	/* A-label domains never flagged */
-	struct brands_map words;	/* combosquat words, as keys */
+	struct hmap labelkey;	/* label key -> first label */
+	struct hmap allowed;	/* A-label domains never flagged */
+	struct hmap words;	/* combosquat words, as keys */
 	size_t word_max;
 	struct brands_form *form;
 	size_t nforms;
-	struct brands_map formkey;	/* name key -> form */
+	struct hmap formkey;	/* name key -> form */
 	size_t form_max;
 	char **pool;			/* strings the indexes point to */
 	size_t npool;
@@ -93,66 +81,6 @@ struct brands_parser {
 	size_t errlen;
 	unsigned nerrors;		/* errors so far: err holds the first ones */
 };
-
-/* brands_hash - FNV-1a of a byte string */
-static uint64_t brands_hash(const char *s, size_t len)
-{
-	return hash_fnv1a(HASH_FNV_OFFSET, s, len);
-}
-
-/* brands_map_slot - the slot holding key, or the empty slot where it would go */
-static struct brands_entry *brands_map_slot(const struct brands_map *m, const char *key, size_t len)
-{
-	size_t i = (size_t)brands_hash(key, len) & (m->cap - 1);
-
-	for (;;) {
-		struct brands_entry *e = &m->e[i];
-
-		if (e->key == NULL || (e->len == len && memcmp(e->key, key, len) == 0))
-			return e;
-		i = (i + 1) & (m->cap - 1);
-	}
-}
-
-/* brands_map_get - the value of key; false when absent */
-static bool brands_map_get(const struct brands_map *m, const char *key, size_t len, size_t *val)
-{
-	const struct brands_entry *e;
-
-	if (m->cap == 0)
-		return false;
-	e = brands_map_slot(m, key, len);
-	if (e->key == NULL)
-		return false;
-	*val = e->val;
-	return true;
-}
-
-/* brands_map_put - add key (kept by pointer) unless present; false if it was */
-static bool brands_map_put(struct brands_map *m, const char *key, size_t len, size_t val)
-{
-	struct brands_entry *e;
-
-	if (2 * (m->count + 1) > m->cap) {
-		struct brands_map bigger = { NULL, m->cap ? m->cap * 2 : 16, 0 };
-
-		bigger.e = xcalloc(bigger.cap, sizeof(*bigger.e));
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->e[i].key)
-				*brands_map_slot(&bigger, m->e[i].key, m->e[i].len) = m->e[i];
-		bigger.count = m->count;
-		free(m->e);
-		*m = bigger;
-	}
-	e = brands_map_slot(m, key, len);
-	if (e->key)
-		return false;
-	e->key = key;
-	e->len = len;
-	e->val = val;
-	m->count++;
-	return true;
-}
 
 /* brands_keep - a copy of s[0..len) owned by the pack */
 static char *brands_keep(struct brands *b, const char *s, size_t len)
@@ -233,7 +161,7 @@ static bool brands_add_form(struct brands_parser *p, const char *form)
 
 	if (len == 0 || key.overflow) {
 		ok = brands_error(p, "name '%.80s' has no letters or digits, or is too long", form);
-	} else if (brands_map_get(&b->formkey, key.data, len, &other)) {
+	} else if (hmap_get(&b->formkey, key.data, len, &other)) {
 		size_t owner = b->form[other].brand;
 
 		if (&b->brand[owner] != p->cur)
@@ -243,7 +171,7 @@ static bool brands_add_form(struct brands_parser *p, const char *form)
 		b->form = xreallocarray(b->form, b->nforms + 1, sizeof(*b->form));
 		b->form[b->nforms].brand = (size_t)(p->cur - b->brand);
 		b->form[b->nforms].form = p->cur->forms[p->cur->nforms - 1];
-		brands_map_put(&b->formkey, brands_keep(b, key.data, len), len, b->nforms++);
+		hmap_put(&b->formkey, brands_keep(b, key.data, len), len, b->nforms++);
 		if (len > b->form_max)
 			b->form_max = len;
 	}
@@ -257,15 +185,14 @@ static char *brands_ascii_name(const char *name)
 	UErrorCode e = U_ZERO_ERROR;
 	const UNormalizer2 *nfd = unorm2_getNFDInstance(&e);
 	struct vbuf out = VBUF_INIT(1024);
-	int32_t len = (int32_t)strlen(name);
+	size_t len = strlen(name);
 	char *s;
 
-	for (int32_t i = 0; i < len;) {
-		UChar32 c;
+	for (size_t i = 0; i < len;) {
+		UChar32 c = (UChar32)utf8_next(name, len, &i);
 		UChar dec[32];
 		int32_t n = -1;
 
-		U8_NEXT(name, i, len, c);
 		if (c < 0)
 			c = 0xFFFD;
 		e = U_ZERO_ERROR;
@@ -340,7 +267,7 @@ static bool brands_kw_domain(struct brands_parser *p, char *value)
 			return false;
 		if (d.registrable[0] == '\0')
 			return brands_error(p, "domain '%.80s' is a public suffix", tok);
-		if (brands_map_get(&b->owned, d.ascii, d.ascii_len, &other)) {
+		if (hmap_get(&b->owned, d.ascii, d.ascii_len, &other)) {
 			if (&b->brand[other] == p->cur)
 				continue;
 			return brands_error(p, "domain '%s' already belongs to brand '%s'", d.ascii,
@@ -348,7 +275,7 @@ static bool brands_kw_domain(struct brands_parser *p, char *value)
 		}
 		if (!brands_push(p, &p->cur->domains, &p->cur->ndomains, d.ascii, "domains"))
 			return false;
-		brands_map_put(&b->owned, brands_keep(b, d.ascii, d.ascii_len), d.ascii_len,
+		hmap_put(&b->owned, brands_keep(b, d.ascii, d.ascii_len), d.ascii_len,
 			       (size_t)(p->cur - b->brand));
 	}
 	return true;
@@ -399,7 +326,7 @@ static bool brands_kw_word(struct brands_parser *p, char *value)
 			return brands_error(p, "word '%.80s': one word of letters or digits expected",
 					    tok);
 		if (!brands_word(b, key, (size_t)n))
-			brands_map_put(&b->words, brands_keep(b, key, (size_t)n), (size_t)n, 1);
+			hmap_put(&b->words, brands_keep(b, key, (size_t)n), (size_t)n, 1);
 		if ((size_t)n > b->word_max)
 			b->word_max = (size_t)n;
 	}
@@ -418,7 +345,7 @@ static bool brands_kw_allow(struct brands_parser *p, char *value)
 			return false;
 		if (d.registrable[0] == '\0')
 			return brands_error(p, "allow '%.80s' is a public suffix", tok);
-		brands_map_put(&b->allowed, brands_keep(b, d.ascii, d.ascii_len), d.ascii_len, 1);
+		hmap_put(&b->allowed, brands_keep(b, d.ascii, d.ascii_len), d.ascii_len, 1);
 	}
 	return true;
 }
@@ -447,13 +374,8 @@ static bool brands_line(struct brands_parser *p, char *s, size_t len)
 		return brands_error(p, "line longer than %u bytes", BRANDS_LINE_MAX);
 	if (memchr(s, '\0', len))
 		return brands_error(p, "NUL byte");
-	for (int32_t k = 0; k < (int32_t)len;) {
-		UChar32 c;
-
-		U8_NEXT(s, k, (int32_t)len, c);
-		if (c < 0)
-			return brands_error(p, "invalid UTF-8");
-	}
+	if (utf8_valid_prefix(s, len) != len)
+		return brands_error(p, "invalid UTF-8");
 	s[len] = '\0';
 	for (i = 0; i < len; i++)	/* a comment starts at # after a blank */
 		if (s[i] == '#' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t'))
@@ -571,8 +493,8 @@ static void brands_index(struct brands *b, const psl_ctx_t *psl)
 		size_t first = 0;
 
 		l->next_same = SIZE_MAX;
-		if (!brands_map_put(&b->labelkey, l->key, l->keylen, i)) {
-			brands_map_get(&b->labelkey, l->key, l->keylen, &first);
+		if (!hmap_put(&b->labelkey, l->key, l->keylen, i)) {
+			hmap_get(&b->labelkey, l->key, l->keylen, &first);
 			while (b->label[first].next_same != SIZE_MAX)
 				first = b->label[first].next_same;
 			b->label[first].next_same = i;
@@ -707,11 +629,11 @@ void brands_free(struct brands *b)
 	free(b->label);
 	free(b->sorted);
 	free(b->form);
-	free(b->owned.e);
-	free(b->labelkey.e);
-	free(b->words.e);
-	free(b->allowed.e);
-	free(b->formkey.e);
+	hmap_free(&b->owned);
+	hmap_free(&b->labelkey);
+	hmap_free(&b->words);
+	hmap_free(&b->allowed);
+	hmap_free(&b->formkey);
 	free(b->origin);
 	free(b);
 }
@@ -741,7 +663,7 @@ const struct brand *brands_owner(const struct brands *b, const char *ascii_domai
 	size_t bi;
 
 	while (p && *p) {
-		if (brands_map_get(&b->owned, p, strlen(p), &bi))
+		if (hmap_get(&b->owned, p, strlen(p), &bi))
 			return &b->brand[bi];
 		if ((p = strchr(p, '.')) != NULL)
 			p++;
@@ -756,7 +678,7 @@ bool brands_allowed(const struct brands *b, const char *ascii_domain)
 	size_t v;
 
 	while (p && *p) {
-		if (brands_map_get(&b->allowed, p, strlen(p), &v))
+		if (hmap_get(&b->allowed, p, strlen(p), &v))
 			return true;
 		if ((p = strchr(p, '.')) != NULL)
 			p++;
@@ -825,7 +747,7 @@ static const struct brand *brands_claim_search(const struct brands *b, const cha
 				break;
 			memcpy(cat + n, s + i, w);
 			n += w;
-			if (brands_map_get(&b->formkey, cat, n, &fi)) {
+			if (hmap_get(&b->formkey, cat, n, &fi)) {
 				found = &b->brand[b->form[fi].brand];
 				if (form)
 					*form = b->form[fi].form;
@@ -973,18 +895,12 @@ size_t brands_label_count(const struct brands *b)
 	return b->nlabels;
 }
 
-/* brands_label_at - the i-th label */
-const struct brand_label *brands_label_at(const struct brands *b, size_t i)
-{
-	return i < b->nlabels ? &b->label[i] : NULL;
-}
-
 /* brands_label_find - the first label with this key, or NULL */
 const struct brand_label *brands_label_find(const struct brands *b, const char *key, size_t len)
 {
 	size_t i;
 
-	return brands_map_get(&b->labelkey, key, len, &i) ? &b->label[i] : NULL;
+	return hmap_get(&b->labelkey, key, len, &i) ? &b->label[i] : NULL;
 }
 
 /* brands_label_next - the next label with the same key, or NULL */
@@ -1017,7 +933,7 @@ bool brands_word(const struct brands *b, const char *key, size_t len)
 {
 	size_t v;
 
-	return brands_map_get(&b->words, key, len, &v);
+	return hmap_get(&b->words, key, len, &v);
 }
 
 /* brands_word_max - the length of the longest word key */

@@ -13,10 +13,10 @@
 #include <string.h>
 
 #include <idn2.h>
-#include <unicode/utf8.h>
 
 #include "domain.h"
 #include "skeleton.h"
+#include "utf8.h"
 
 static const char *const domain_texts[DOMAIN_STATUS_COUNT] = {
 	[DOMAIN_OK] = "ok",
@@ -111,7 +111,7 @@ static enum domain_status domain_scan(struct domain *d, const char *in, size_t l
 		}
 		if (i == start)
 			return DOMAIN_EMPTY_LABEL;
-		if (ascii && i - start > DOMAIN_LABEL_MAX)
+		if (ascii && i - start > DNSNAME_LABEL_MAX)
 			return DOMAIN_LABEL_TOO_LONG;
 		if (!ascii || !domain_label_ok(in + start, i - start, &xn) || xn)
 			*fast = false;
@@ -120,18 +120,18 @@ static enum domain_status domain_scan(struct domain *d, const char *in, size_t l
 		start = i + 1;
 		ascii = true;
 	}
-	for (int32_t i = 0; i < (int32_t)len;) {
-		UChar32 c;
+	for (size_t i = 0; i < len;) {
+		uint32_t c;
 
 		if ((unsigned char)in[i] < 0x80) {
 			i++;
 			continue;
 		}
 		*fast = false;
-		U8_NEXT(in, i, (int32_t)len, c);
-		if (c < 0)
+		c = utf8_next(in, len, &i);
+		if (c == UTF8_INVALID)
 			return DOMAIN_BAD_UTF8;
-		if (skeleton_is_ignorable((unsigned)c))
+		if (skeleton_is_ignorable(c))
 			d->flags |= DOMAIN_F_IGNORABLE;
 	}
 	return DOMAIN_OK;
@@ -179,7 +179,7 @@ static enum domain_status domain_check_ascii(struct domain *d)
 		}
 		if (i == start)
 			return DOMAIN_EMPTY_LABEL;
-		if (i - start > DOMAIN_LABEL_MAX)
+		if (i - start > DNSNAME_LABEL_MAX)
 			return DOMAIN_LABEL_TOO_LONG;
 		if (!domain_label_ok(d->ascii + start, i - start, &xn))
 			return DOMAIN_BAD_HYPHEN;
@@ -223,7 +223,7 @@ static enum domain_status domain_idna(struct domain *d, const char *in, size_t l
 	n = strlen(out);
 	if (n > 0 && out[n - 1] == '.')	/* an ideographic full stop at the end */
 		n--;
-	if (n == 0 || n > DOMAIN_MAX) {
+	if (n == 0 || n > DNSNAME_MAX) {
 		idn2_free(out);
 		return n == 0 ? DOMAIN_EMPTY : DOMAIN_TOO_LONG;
 	}
@@ -311,7 +311,7 @@ enum domain_status domain_parse(struct domain *d, const char *in, size_t len,
 	if ((st = domain_scan(d, in, len, &fast)) != DOMAIN_OK)
 		return domain_fail(d, st);
 	if (fast) {
-		if (len > DOMAIN_MAX)
+		if (len > DNSNAME_MAX)
 			return domain_fail(d, DOMAIN_TOO_LONG);
 		for (size_t i = 0; i < len; i++) {
 			char c = in[i];

@@ -13,8 +13,8 @@
 
 #include <libpsl.h>
 
-#define DOMAIN_MAX 253		/* bytes of the A-label form, no trailing dot */
-#define DOMAIN_LABEL_MAX 63	/* bytes of one A-label */
+#include "dnsname.h"
+
 #define DOMAIN_LABELS_MAX 126	/* labels in one name; 127 or more is refused */
 #define DOMAIN_UNICODE_MAX 1024	/* bytes of the U-label form */
 #define DOMAIN_INPUT_MAX 1024	/* bytes of input looked at; longer is refused */
@@ -48,9 +48,9 @@ struct domain {
 	unsigned reg_label;		/* first label of the registrable part; labels if none */
 	size_t ascii_len;
 	size_t unicode_len;
-	char ascii[DOMAIN_MAX + 1];	/* lower-case A-labels, no trailing dot */
+	char ascii[DNSNAME_MAX + 1];	/* lower-case A-labels, no trailing dot */
 	char unicode[DOMAIN_UNICODE_MAX + 1];	/* U-labels, UTF-8 */
-	char registrable[DOMAIN_MAX + 1];	/* A-labels; "" when the name is a public suffix */
+	char registrable[DNSNAME_MAX + 1];	/* A-labels; "" when the name is a public suffix */
 };
 
 enum domain_status domain_parse(struct domain *d, const char *in, size_t len,

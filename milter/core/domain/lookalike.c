@@ -20,6 +20,7 @@
 #include "lookalike.h"
 #include "skeleton.h"
 #include "typo.h"
+#include "utf8.h"
 
 #define LOOKALIKE_LABELS 32	/* labels examined left of the public suffix */
 #define LOOKALIKE_TOKENS 16	/* words of one label examined */
@@ -119,29 +120,16 @@ static void lookalike_utf8(const uint32_t *a, size_t from, size_t to, char *out,
 	size_t n = 0;
 
 	for (size_t i = from; i < to; i++) {
-		uint32_t c = a[i];
-		size_t need = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+		char enc[4];
+		size_t need = utf8_encode(a[i], enc);
 
 		if (n + need + 4 > max) {
 			memcpy(out + n, "...", 3);
 			n += 3;
 			break;
 		}
-		if (c < 0x80) {
-			out[n++] = (char)c;
-		} else if (c < 0x800) {
-			out[n++] = (char)(0xC0 | (c >> 6));
-			out[n++] = (char)(0x80 | (c & 0x3F));
-		} else if (c < 0x10000) {
-			out[n++] = (char)(0xE0 | (c >> 12));
-			out[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
-			out[n++] = (char)(0x80 | (c & 0x3F));
-		} else {
-			out[n++] = (char)(0xF0 | (c >> 18));
-			out[n++] = (char)(0x80 | ((c >> 12) & 0x3F));
-			out[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
-			out[n++] = (char)(0x80 | (c & 0x3F));
-		}
+		memcpy(out + n, enc, need);
+		n += need;
 	}
 	out[n] = '\0';
 }
@@ -349,7 +337,7 @@ static bool lookalike_exact(struct lookalike *c)
 {
 	unsigned r = c->r;
 	bool found = false;
-	char cite[DOMAIN_MAX + 1], how[256];
+	char cite[DNSNAME_MAX + 1], how[256];
 
 	if (c->key[r] == NULL)
 		return false;
@@ -385,7 +373,7 @@ static bool lookalike_exact(struct lookalike *c)
 /* lookalike_typo_found - a typo finding for the registrable label */
 static void lookalike_typo_found(struct lookalike *c, const struct lookalike_typo *t)
 {
-	char cite[DOMAIN_MAX + 1], how[256];
+	char cite[DNSNAME_MAX + 1], how[256];
 
 	lookalike_cite(c, t->l, cite, sizeof(cite));
 	if (!t->looks && t->e.kind == TYPO_HYPHEN)
@@ -532,7 +520,7 @@ struct lookalike_words {
 /* lookalike_host_prefix - "www-viamedis.fr": a host name glued to the brand name */
 static bool lookalike_host_prefix(struct lookalike *c, unsigned li, const struct brand_label *l)
 {
-	char cite[DOMAIN_MAX + 1];
+	char cite[DNSNAME_MAX + 1];
 
 	c->label_brand[li] = l->brand;
 	lookalike_cite(c, l, cite, sizeof(cite));
@@ -546,7 +534,7 @@ static bool lookalike_host_prefix(struct lookalike *c, unsigned li, const struct
 static bool lookalike_found_in(struct lookalike *c, unsigned li, enum reason_code code,
 			       const struct brand_label *l, int strength, const char *rest)
 {
-	char cite[DOMAIN_MAX + 1];
+	char cite[DNSNAME_MAX + 1];
 
 	c->label_brand[li] = l->brand;
 	lookalike_cite(c, l, cite, sizeof(cite));
@@ -692,7 +680,7 @@ static bool lookalike_suffix_at(const struct lookalike *c, unsigned i, const cha
 /* lookalike_embedded - brand names among the labels left of the registrable one */
 static void lookalike_embedded(struct lookalike *c)
 {
-	char cite[DOMAIN_MAX + 1], cat[TYPO_MAX * 4 + 1];
+	char cite[DNSNAME_MAX + 1], cat[TYPO_MAX * 4 + 1];
 
 	for (unsigned i = c->first; i < c->r; i++) {
 		const struct brand_label *l;

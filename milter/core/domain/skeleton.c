@@ -22,6 +22,7 @@
 #include <unicode/utf8.h>
 
 #include "skeleton.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #define SKELETON_CACHED 0x2000	/* Latin, IPA, Greek, Cyrillic, phonetic, Latin extended */
@@ -119,10 +120,13 @@ static bool skeleton_is_mark(UChar32 c)
 /* skeleton_put - append one code point of a key */
 static size_t skeleton_put(char *out, size_t n, size_t max, UChar32 c)
 {
-	if (n + U8_LENGTH(c) > max)
+	char enc[4];
+	size_t len = utf8_encode((uint32_t)c, enc);
+
+	if (n + len > max)
 		return n;
-	U8_APPEND_UNSAFE(out, n, c);
-	return n;
+	memcpy(out + n, enc, len);
+	return n + len;
 }
 
 /* skeleton_after - fold, strip and remap what ICU's skeleton produced */
@@ -329,9 +333,10 @@ int skeleton_key(const struct skeleton *sk, const char *utf8, size_t len,
 	size_t n = 0;
 	char buf[SKELETON_CP_MAX];
 
-	if (keymax == 0 || len > INT32_MAX)
+	if (keymax == 0)
 		return -1;
-	for (int32_t i = 0; i < (int32_t)len;) {
+	for (size_t i = 0; i < len;) {
+		size_t start = i;
 		UChar32 c;
 		const char *k;
 		uint8_t flags;
@@ -340,15 +345,15 @@ int skeleton_key(const struct skeleton *sk, const char *utf8, size_t len,
 		if ((unsigned char)utf8[i] < 0x80) {
 			c = (unsigned char)utf8[i++];
 		} else {
-			U8_NEXT(utf8, i, (int32_t)len, c);
+			c = (UChar32)utf8_next(utf8, len, &i);
 			if (c < 0)
 				return -1;
 		}
 		kl = skeleton_one(sk, c, buf, &k, &flags);
 		if (flags & SK_SEPARATOR) {
 			/* punctuation keeps its own shape: hyphens matter in labels */
-			k = utf8 + i - U8_LENGTH(c);
-			kl = (size_t)U8_LENGTH(c);
+			k = utf8 + start;
+			kl = i - start;
 		}
 		if (n + kl + 1 > keymax)
 			return -1;
@@ -372,9 +377,7 @@ bool skeleton_fold_text(const struct skeleton *sk, const char *utf8, size_t len,
 	size_t word = out->len;
 	bool ok = true;
 
-	if (len > INT32_MAX)
-		len = INT32_MAX;
-	for (int32_t i = 0; i < (int32_t)len && ok;) {
+	for (size_t i = 0; i < len && ok;) {
 		UChar32 c;
 		const char *k;
 		uint8_t flags;
@@ -383,7 +386,7 @@ bool skeleton_fold_text(const struct skeleton *sk, const char *utf8, size_t len,
 		if ((unsigned char)utf8[i] < 0x80)
 			c = (unsigned char)utf8[i++];
 		else
-			U8_NEXT(utf8, i, (int32_t)len, c);
+			c = (UChar32)utf8_next(utf8, len, &i);
 		if (c < 0)
 			c = 0xFFFD;
 		kl = skeleton_one(sk, c, buf, &k, &flags);
@@ -409,20 +412,19 @@ bool skeleton_fold_text(const struct skeleton *sk, const char *utf8, size_t len,
 }
 
 /* skeleton_scripts - the distinct scripts of a label, by name */
-static void skeleton_scripts(const char *utf8, int32_t len, struct skeleton_check *res)
+static void skeleton_scripts(const char *utf8, size_t len, struct skeleton_check *res)
 {
 	UScriptCode seen[8];
 	int nseen = 0;
 	size_t n = 0;
 
 	res->script_names[0] = '\0';
-	for (int32_t i = 0; i < len;) {
-		UChar32 c;
+	for (size_t i = 0; i < len;) {
+		UChar32 c = (UChar32)utf8_next(utf8, len, &i);
 		UErrorCode e = U_ZERO_ERROR;
 		UScriptCode sc;
 		int k;
 
-		U8_NEXT(utf8, i, len, c);
 		if (c < 0)
 			continue;
 		sc = uscript_getScript(c, &e);
@@ -448,12 +450,11 @@ static void skeleton_scripts(const char *utf8, int32_t len, struct skeleton_chec
  * only Latin and Common characters (the accented letters of most lookalikes),
  * so that ICU's check can be skipped.
  */
-static bool skeleton_latin(const char *utf8, int32_t len)
+static bool skeleton_latin(const char *utf8, size_t len)
 {
-	for (int32_t i = 0; i < len;) {
-		UChar32 c;
+	for (size_t i = 0; i < len;) {
+		UChar32 c = (UChar32)utf8_next(utf8, len, &i);
 
-		U8_NEXT(utf8, i, len, c);
 		if (c < 0 || c == 0xAA || c == 0xBA)
 			return false;
 		if (!(c < 0x250 || (c >= 0x1E00 && c < 0x1F00)))
@@ -474,7 +475,7 @@ bool skeleton_check_label(const struct skeleton *sk, const char *utf8, size_t le
 	memset(res, 0, sizeof(*res));
 	if (len > INT32_MAX)
 		return false;
-	if (skeleton_latin(utf8, (int32_t)len)) {
+	if (skeleton_latin(utf8, len)) {
 		/* Latin letters with Common characters: single script, one digit set */
 		snprintf(res->script_names, sizeof(res->script_names), "Latin");
 		res->scripts = 1;
@@ -492,6 +493,6 @@ bool skeleton_check_label(const struct skeleton *sk, const char *utf8, size_t le
 	res->mixed_script = level > USPOOF_HIGHLY_RESTRICTIVE;
 	res->mixed_numbers = (bits & USPOOF_MIXED_NUMBERS) != 0;
 	res->invisible = (bits & USPOOF_INVISIBLE) != 0;
-	skeleton_scripts(utf8, (int32_t)len, res);
+	skeleton_scripts(utf8, len, res);
 	return true;
 }

@@ -9,9 +9,8 @@
 
 #include <string.h>
 
-#include <unicode/utf8.h>
-
 #include "typo.h"
+#include "utf8.h"
 
 #define TYPO_INF 1000
 
@@ -79,13 +78,12 @@ size_t typo_cps(const char *utf8, size_t len, uint32_t *out, size_t max)
 {
 	size_t n = 0;
 
-	for (int32_t i = 0; i < (int32_t)len;) {
-		UChar32 c;
+	for (size_t i = 0; i < len;) {
+		uint32_t c = utf8_next(utf8, len, &i);
 
-		U8_NEXT(utf8, i, (int32_t)len, c);
 		if (n == max)
 			return max + 1;
-		out[n++] = c < 0 ? 0xFFFD : (uint32_t)c;
+		out[n++] = c == UTF8_INVALID ? UTF8_REPLACEMENT : c;
 	}
 	return n;
 }

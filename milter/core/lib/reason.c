@@ -11,9 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <unicode/utf8.h>
-
 #include "reason.h"
+#include "utf8.h"
 
 static const char *const reason_names[REASON_CODE_COUNT] = {
 	[REASON_HOMOGLYPH] = "homoglyph",
@@ -87,16 +86,15 @@ void reason_subject_copy(char *dst, size_t dstlen, const char *src, size_t len)
 
 	if (dstlen == 0)
 		return;
-	for (int32_t i = 0; i < (int32_t)len && len <= INT32_MAX;) {
+	for (size_t i = 0; i < len;) {
 		char esc[16];
 		size_t elen;
-		UChar32 c;
+		uint32_t c = utf8_next(src, len, &i);
 
-		U8_NEXT(src, i, (int32_t)len, c);
 		if (c >= 0x20 && c < 0x7f) {
 			esc[0] = (char)c;
 			elen = 1;
-		} else if (c >= 0xa0) {
+		} else if (c >= 0xa0 && c != UTF8_INVALID) {
 			elen = (size_t)snprintf(esc, sizeof(esc), "[U+%04X]", (unsigned)c);
 		} else {
 			esc[0] = '?';

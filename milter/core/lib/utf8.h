@@ -21,6 +21,20 @@
 #define UTF8_REPLACEMENT 0xFFFDu
 
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
+
+/*
+ * utf8_next - the code point at s[*i] (*i < len), *i moved past it. A byte
+ * that does not start a well-formed sequence gives UTF8_INVALID and moves
+ * on by one byte: the rule of utf8_repair, so that every module of vigie
+ * reads the same characters in the same bytes.
+ */
+static inline uint32_t utf8_next(const char *s, size_t len, size_t *i)
+{
+	uint32_t cp;
+
+	*i += utf8_decode(s + *i, len - *i, &cp);
+	return cp;
+}
 size_t utf8_encode(uint32_t cp, char out[4]);
 size_t utf8_valid_prefix(const char *s, size_t len);
 size_t utf8_partial_tail(const char *s, size_t len);
