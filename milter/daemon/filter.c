@@ -8,8 +8,9 @@
  * message passes untouched or is deferred (tempfail) and the log says why.
  *
  * Path of a message: negotiate -> connect (PeerList) -> envfrom (skips,
- * message_new) -> header* -> eoh -> body* (until the analysis has enough)
- * -> eom (verdict, header edits, action, log line).
+ * message_new) -> envrcpt* (DomainPolicies only) -> header* -> eoh ->
+ * body* (until the analysis has enough) -> eom (verdict, the recipients'
+ * policy, header edits, action, log line).
  *
  * Every callback passes a gate (filter_enter): once vigie stops, none
  * starts, and filter_drain waits for those running to end, so that what
@@ -34,6 +35,7 @@
 #include "hostlist.h"
 #include "log.h"
 #include "message.h"
+#include "policy.h"
 #include "runtime.h"
 #include "session.h"
 #include "stats.h"
@@ -114,6 +116,8 @@ static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f
 {
 	struct session *s = filter_session(ctx);
 	unsigned long steps;
+	struct runtime *rt;
+	bool rcpt;
 
 	if (s == NULL)
 		return SMFIS_REJECT;
@@ -128,6 +132,12 @@ static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f
 	steps = f1 & (FILTER_NOSEND | FILTER_NOREPLY | SMFIP_SKIP | SMFIP_HDR_LEADSPC);
 	if (filter_tcp)
 		steps &= ~(unsigned long)SMFIP_NODATA;
+	/* recipients only matter to DomainPolicies: without it, no RCPT step */
+	rt = runtime_acquire();
+	rcpt = rt != NULL && rt->conf->domain_policies != NULL;
+	runtime_release(rt);
+	if (rcpt)
+		steps &= ~(unsigned long)SMFIP_NORCPT;
 	s->leadspc = (steps & SMFIP_HDR_LEADSPC) != 0;
 	s->can_skip = (steps & SMFIP_SKIP) != 0;
 	s->noreply = steps & FILTER_NOREPLY;
@@ -248,8 +258,48 @@ static sfsistat filter_envfrom(SMFICTX *ctx, char **argv)
 	s->msg = message_new(s->rt->det, &opts);
 	message_trust(s->msg, s->rt->conf->trusted_authserv_ids);
 	message_envelope_from(s->msg, argv[0] ? argv[0] : "");
+	if (s->rt->conf->domain_policies != NULL) {
+		policy_merge_init(&s->policy, s->rt->conf->domain_policies);
+		s->policy_on = true;
+	}
 	session_busy_add(s, &t0);
 	return SMFIS_CONTINUE;
+}
+
+/* filter_envrcpt - a recipient (DomainPolicies only): its domain's policy merged in */
+static sfsistat filter_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct session *s = smfi_getpriv(ctx);
+
+	if (s != NULL && s->msg != NULL && s->policy_on)
+		policy_merge_rcpt(&s->policy, argv[0]);
+	return SMFIS_CONTINUE;
+}
+
+/*
+ * filter_policy_gate - once the recipients are all known (the first header
+ * or the end of headers): if every recipient's policy says Analyse=no, the
+ * analysis stops here and the message passes untouched. False then.
+ */
+static bool filter_policy_gate(struct session *s)
+{
+	struct vbuf text = VBUF_INIT(4096);
+	bool analyse;
+
+	if (!s->policy_on || s->policy_gated)
+		return true;
+	s->policy_gated = true;
+	policy_merge_result(&s->policy, &analyse);
+	if (analyse)
+		return true;
+	policy_merge_describe(&s->policy, &text);
+	log_info("%s: not checked: every recipient's policy says Analyse=no (%s)", s->client,
+		 vbuf_str(&text));
+	vbuf_free(&text);
+	stats_skipped(STATS_SKIP_POLICY);
+	message_free(s->msg);
+	s->msg = NULL;
+	return false;
 }
 
 /* filter_spaced - a copy of a header value with one space in front */
@@ -269,7 +319,7 @@ static sfsistat filter_header(SMFICTX *ctx, char *name, char *value)
 	struct session *s = smfi_getpriv(ctx);
 	struct timespec t0;
 
-	if (s == NULL || s->msg == NULL)
+	if (s == NULL || s->msg == NULL || !filter_policy_gate(s))
 		return s ? filter_reply(s, SMFIP_NR_HDR) : SMFIS_CONTINUE;
 	session_busy_start(&t0);
 	edit_header(&s->edit, name, value, filter_authserv(s, s->rt->conf));
@@ -292,7 +342,7 @@ static sfsistat filter_eoh(SMFICTX *ctx)
 	struct session *s = smfi_getpriv(ctx);
 	struct timespec t0;
 
-	if (s == NULL || s->msg == NULL)
+	if (s == NULL || s->msg == NULL || !filter_policy_gate(s))
 		return s ? filter_reply(s, SMFIP_NR_EOH) : SMFIS_CONTINUE;
 	session_busy_start(&t0);
 	message_eoh(s->msg);
@@ -487,6 +537,29 @@ static enum action_kind filter_apply(SMFICTX *ctx, struct session *s, const stru
 	return a->kind;
 }
 
+/*
+ * filter_policy - the policy for this message: its recipients' merged
+ * (logged per recipient domain, counted), or vigie.conf's own
+ */
+static const struct conf_policy *filter_policy(struct session *s)
+{
+	struct vbuf text = VBUF_INIT(4096);
+	const struct conf_policy *p;
+	const struct policy_entry *dflt;
+	bool analyse;
+
+	if (!s->policy_on)
+		return &s->rt->conf->policy;
+	p = policy_merge_result(&s->policy, &analyse);
+	policy_merge_describe(&s->policy, &text);
+	log_info("%s: policy: recipients=%zu %s", s->qid, s->policy.rcpts, vbuf_str(&text));
+	vbuf_free(&text);
+	dflt = policy_lookup(s->policy.table, "");
+	stats_policy(s->policy.mixed ? STATS_POLICY_MIXED :
+		     s->policy.first == dflt ? STATS_POLICY_DEFAULT : STATS_POLICY_DOMAIN);
+	return p;
+}
+
 /* filter_eom - the verdict, and the action it calls for */
 static sfsistat filter_eom(SMFICTX *ctx)
 {
@@ -505,7 +578,7 @@ static sfsistat filter_eom(SMFICTX *ctx)
 		snprintf(s->qid, sizeof(s->qid), "NOQUEUE");
 	message_eom(s->msg);
 	v = message_verdict(s->msg);
-	action_decide(&a, s->rt->conf, &s->rt->conf->policy, &s->edit, s->msg, s->leadspc);
+	action_decide(&a, s->rt->conf, filter_policy(s), &s->edit, s->msg, s->leadspc);
 	if (a.kind == ACTION_REJECT) {
 		session_busy_add(s, &t0);
 		rc = filter_reject(ctx, s, v, &a);
@@ -571,6 +644,7 @@ FILTER_GATED(filter_negotiate, SMFIS_REJECT,
 FILTER_GATED(filter_connect, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *host, _SOCK_ADDR *sa),
 	     (ctx, host, sa))
 FILTER_GATED(filter_envfrom, SMFIS_TEMPFAIL, (SMFICTX *ctx, char **argv), (ctx, argv))
+FILTER_GATED(filter_envrcpt, SMFIS_TEMPFAIL, (SMFICTX *ctx, char **argv), (ctx, argv))
 FILTER_GATED(filter_header, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *name, char *value),
 	     (ctx, name, value))
 FILTER_GATED(filter_eoh, SMFIS_TEMPFAIL, (SMFICTX *ctx), (ctx))
@@ -589,6 +663,7 @@ bool filter_register(bool tcp)
 		.xxfi_flags = FILTER_WANT,
 		.xxfi_connect = filter_connect_gated,
 		.xxfi_envfrom = filter_envfrom_gated,
+		.xxfi_envrcpt = filter_envrcpt_gated,
 		.xxfi_header = filter_header_gated,
 		.xxfi_eoh = filter_eoh_gated,
 		.xxfi_body = filter_body_gated,

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "edit.h"
+#include "policy.h"
 
 struct message;
 struct runtime;
@@ -34,6 +35,9 @@ struct session {
 	struct message *msg;		/* NULL: not analysing this message */
 	bool body_done;			/* the analysis needs no more body */
 	struct edit edit;
+	bool policy_on;			/* DomainPolicies: recipients are merged in policy */
+	bool policy_gated;		/* the merged policy's Analyse was looked at */
+	struct policy_merge policy;
 	char qid[SESSION_QID_MAX];
 	struct timespec busy;		/* time spent in our callbacks */
 };

@@ -45,6 +45,7 @@ static struct {
 	atomic_ulong peer;
 	atomic_ulong messages;
 	atomic_ulong skipped[STATS_SKIP_COUNT];
+	atomic_ulong policy[STATS_POLICY_COUNT];
 	atomic_ulong aborted;
 	atomic_ulong capped;
 	atomic_ulong verdicts[VERDICT_IMPERSONATION + 1];
@@ -74,8 +75,9 @@ static struct {
 } stats_info;
 
 static const char *const stats_skip_names[] = {
-	"local", "internal", "originating", "authenticated",
+	"local", "internal", "originating", "authenticated", "policy",
 };
+static const char *const stats_policy_names[] = { "default", "domain", "mixed" };
 static const char *const stats_action_names[] = {
 	"tag", "quarantine", "reject", "tempfail",
 };
@@ -229,6 +231,13 @@ void stats_error(enum stats_error e)
 {
 	if ((unsigned)e < STATS_ERR_COUNT)
 		STATS_ADD(stats.errors[e]);
+}
+
+/* stats_policy - how a message's recipients fell under DomainPolicies */
+void stats_policy(enum stats_policy kind)
+{
+	if ((unsigned)kind < STATS_POLICY_COUNT)
+		STATS_ADD(stats.policy[kind]);
 }
 
 /* stats_reload - a SIGUSR1 reload, done or refused */
@@ -387,6 +396,10 @@ void stats_render(struct vbuf *out)
 	stats_family(out, "vigie_messages_skipped_total",
 		     "Messages let through without analysis, by reason.", "reason",
 		     stats_skip_names, stats.skipped, STATS_SKIP_COUNT);
+	stats_family(out, "vigie_policy_messages_total",
+		     "Messages under DomainPolicies, by how their recipients fell: all under the"
+		     " default, all under one domain entry, or mixed (merged).", "recipients",
+		     stats_policy_names, stats.policy, STATS_POLICY_COUNT);
 	stats_single(out, "vigie_messages_aborted_total",
 		     "Messages abandoned by the MTA before their end.", &stats.aborted);
 	stats_single(out, "vigie_messages_capped_total",

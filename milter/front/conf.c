@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "confvalue.h"
 #include "hostlist.h"
+#include "policy.h"
 #include "xalloc.h"
 
 #define CONF_DEFAULT_SOCKET "local:" CONF_RUNDIR "/vigie.sock"
@@ -261,6 +262,12 @@ static bool conf_stats(struct conf_ctx *x)
 	return true;
 }
 
+/* conf_policies - the DomainPolicies file, read once the whole of vigie.conf is */
+static bool conf_policies(struct conf_ctx *x)
+{
+	return conf_readable(x, &x->c->domain_policies_path);
+}
+
 /* every option; the order is the order of vigie.conf(5) */
 static const struct conf_option {
 	const char *name;
@@ -288,6 +295,7 @@ static const struct conf_option {
 	{ "ImpersonationAction", conf_impersonation },
 	{ "RejectReply", conf_reply },
 	{ "SubjectTag", conf_tag },
+	{ "DomainPolicies", conf_policies },
 	{ "MaxBodyScan", conf_maxbody },
 	{ "StatsSocket", conf_stats },
 };
@@ -510,6 +518,11 @@ struct conf *conf_load(const char *path, bool must_exist, struct vbuf *errors)
 	c->basedir = conf_dirname(path);
 	bad = conf_parse(c, text, len, path, errors);
 	free(text);
+	/* its entries start from vigie.conf's own actions, wherever they are set */
+	if (bad == 0 && c->domain_policies_path != NULL &&
+	    (c->domain_policies = policy_table_load(c->domain_policies_path, &c->policy,
+						    errors)) == NULL)
+		bad = 1;
 	if (bad > 0) {
 		conf_free(c);
 		return NULL;
@@ -553,6 +566,8 @@ void conf_free(struct conf *c)
 	free(c->reject_reply);
 	free(c->policy.subject_tag);
 	free(c->stats_socket);
+	free(c->domain_policies_path);
+	policy_table_free(c->domain_policies);
 	free(c);
 }
 

@@ -16,6 +16,7 @@
 #include "vbuf.h"
 
 struct hostlist;
+struct policy_table;
 
 /* vigie's own directory for its socket and PID file (configure's --runstatedir) */
 #define CONF_RUNDIR RUNSTATEDIR "/vigie"
@@ -69,6 +70,8 @@ struct conf {
 	char *reject_reply;		/* RejectReply (UTF-8, %b = brand) */
 	size_t max_body_scan;		/* MaxBodyScan, bytes */
 	char *stats_socket;		/* StatsSocket; NULL: no metrics served */
+	char *domain_policies_path;	/* DomainPolicies; NULL: vigie.conf's policy for all */
+	struct policy_table *domain_policies;	/* read from it by conf_load */
 };
 
 struct conf *conf_defaults(void);
