@@ -72,6 +72,7 @@ static struct {
 	unsigned long generation;
 	time_t started;
 	time_t loaded;
+	long long modified;		/* the pack file's mtime; 0: built in */
 } stats_info;
 
 static const char *const stats_skip_names[] = {
@@ -256,8 +257,12 @@ void stats_build(const char *version, const char *libmilter)
 	pthread_mutex_unlock(&stats_info_lock);
 }
 
-/* stats_pack - the brand pack and configuration in force, at start-up and reload */
-void stats_pack(const char *origin, const struct packfile *pack, unsigned long generation)
+/*
+ * stats_pack - the brand pack and configuration in force, at start-up and
+ * reload; modified: when the pack file last changed (0: the built-in pack)
+ */
+void stats_pack(const char *origin, const struct packfile *pack, unsigned long generation,
+		long long modified)
 {
 	pthread_mutex_lock(&stats_info_lock);
 	snprintf(stats_info.origin, sizeof(stats_info.origin), "%s", origin);
@@ -267,6 +272,7 @@ void stats_pack(const char *origin, const struct packfile *pack, unsigned long g
 	stats_info.verified = pack && pack->verified;
 	stats_info.generation = generation;
 	stats_info.loaded = time(NULL);
+	stats_info.modified = modified;
 	pthread_mutex_unlock(&stats_info_lock);
 }
 
@@ -326,6 +332,9 @@ static void stats_render_info(struct vbuf *out)
 	stats_label(out, stats_info.pack_version);
 	vbuf_printf(out, "\",sha256=\"%s\",signed=\"%s\"} 1\n", stats_info.sha256,
 		    stats_info.verified ? "yes" : "no");
+	stats_head(out, "vigie_brand_pack_modified_timestamp_seconds", "gauge",
+		   "When the brand pack file in force last changed (an update installed it); 0: built in.");
+	vbuf_printf(out, "vigie_brand_pack_modified_timestamp_seconds %lld\n", stats_info.modified);
 	stats_head(out, "vigie_config_generation", "gauge",
 		   "Configuration in force: 1 at start-up, +1 per successful reload.");
 	vbuf_printf(out, "vigie_config_generation %lu\n", stats_info.generation);

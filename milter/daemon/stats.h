@@ -84,7 +84,8 @@ void stats_error(enum stats_error e);
 void stats_policy(enum stats_policy kind);
 void stats_reload(bool ok);
 void stats_build(const char *version, const char *libmilter);
-void stats_pack(const char *origin, const struct packfile *pack, unsigned long generation);
+void stats_pack(const char *origin, const struct packfile *pack, unsigned long generation,
+		long long modified);
 void stats_render(struct vbuf *out);
 
 #endif

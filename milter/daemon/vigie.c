@@ -136,12 +136,14 @@ static void vigie_pack(const char *what, const struct runtime *rt)
 {
 	const struct packfile *pf = detector_pack(rt->det);
 	const char *origin = rt->conf->brands ? rt->conf->brands : "built-in";
+	struct stat st;
 
 	log_info("%sbrand pack %s: version %s, sha256 %.16s, %s", what, origin,
 		 pf->version[0] ? pf->version : "(none)", pf->sha256[0] ? pf->sha256 : "-",
 		 rt->conf->brands == NULL ? "compiled in" :
 		 pf->verified ? "signature verified (BrandsKey)" : "signature not checked (no BrandsKey)");
-	stats_pack(origin, pf, rt->generation);
+	stats_pack(origin, pf, rt->generation,
+		   rt->conf->brands && stat(rt->conf->brands, &st) == 0 ? (long long)st.st_mtime : 0);
 }
 
 /* vigie_syslog_check - without /dev/log and without LogFile, say that lines are lost */
