@@ -26,6 +26,7 @@
 #include "message.h"
 #include "rawmsg.h"
 #include "verdict.h"
+#include "xalloc.h"
 
 #define CHECK_READ 65536
 
@@ -349,9 +350,7 @@ static bool check_message_file(struct check_run *r, const char *path)
 	}
 	r->file = path;
 	r->count = 0;
-	buf = malloc(CHECK_READ);
-	if (buf == NULL)
-		abort();
+	buf = xmalloc(CHECK_READ);
 	while ((n = fread(buf, 1, CHECK_READ, f)) > 0) {
 		if (raw == NULL) {
 			r->mbox = n >= 5 && memcmp(buf, "From ", 5) == 0;
