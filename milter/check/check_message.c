@@ -164,12 +164,7 @@ static void check_message_json(struct check_run *r, const struct message *m)
 		json_key(&j, "message");
 		json_int(&j, (long long)r->count);
 	}
-	json_key(&j, "verdict");
-	json_cstring(&j, verdict_kind_name(v->kind));
-	json_key(&j, "score");
-	json_int(&j, v->score);
-	json_key(&j, "brand");
-	json_cstring(&j, brand_name(v->brand));
+	check_json_verdict(&j, v);
 	check_json_reasons(&j, &v->reasons);
 	json_key(&j, "from");
 	json_object_begin(&j);
