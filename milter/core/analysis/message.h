@@ -92,8 +92,32 @@ struct message_link {
 	char detail[REASON_DETAIL_MAX + 1];
 };
 
+/*
+ * An observer of the parsers as the analysis drives them, for the golden
+ * transcripts and the parsers' fuzz targets: they see exactly what
+ * message.c parsed. Every callback is optional; set before the first field.
+ */
+struct address_list;
+struct header;
+struct link;
+struct links_stats;
+struct mime_part;
+struct mime_stats;
+
+struct message_observer {
+	void (*addresses)(void *ctx, const char *field, const struct address_list *l);
+	void (*subject)(void *ctx, const char *text, size_t len, unsigned flags);
+	void (*part)(void *ctx, const struct mime_part *part);
+	void (*text)(void *ctx, const struct mime_part *part, const char *s, size_t n);
+	void (*link)(void *ctx, const struct link *l);
+	void (*end)(void *ctx, const struct mime_stats *ms, const struct links_stats *ls,
+		    const struct header *h);
+	void *ctx;
+};
+
 struct message *message_new(const struct detector *det, const struct message_opts *opts);
 void message_trust(struct message *m, char *const *authserv_ids);
+void message_observe(struct message *m, const struct message_observer *o);
 void message_envelope_from(struct message *m, const char *addr);
 void message_header(struct message *m, const char *name, const char *value);
 void message_eoh(struct message *m);

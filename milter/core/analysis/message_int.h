@@ -1,7 +1,8 @@
 /*
  * message_int - the state of one message's analysis, shared by its three
- * files: message.c (feeding: fields, body), message_links.c (the links of
- * the body) and message_judge.c (the findings at the end). Not an API.
+ * files: message.c (feeding: fields, body; the readers), message_links.c
+ * (the links of the body) and message_judge.c (the findings at the end),
+ * as Dovecot's message-parser-private.h. Not an API: message.h is.
  */
 #ifndef VIGIE_MESSAGE_INT_H
 #define VIGIE_MESSAGE_INT_H
@@ -65,6 +66,7 @@ struct message_linkrec {
 
 struct message {
 	const struct detector *det;
+	const struct message_observer *obs;	/* NULL: none */
 	const struct brands *brands;
 	size_t max_scan;
 	enum message_dkim dkim_mode;
