@@ -14,6 +14,7 @@ struct detector;
 struct json;
 struct message_sig;
 struct reason_list;
+struct verdict;
 
 struct check_opts {
 	bool json;		/* JSON Lines instead of text */
@@ -23,6 +24,8 @@ struct check_opts {
 	const char *test_keys;	/* --test-keys FILE */
 	const char *config;	/* --config FILE */
 	const struct conf *conf;	/* vigie.conf as read, or the defaults */
+	const char **rcpts;	/* --rcpt ADDR...: envelope recipients, for DomainPolicies */
+	size_t nrcpts;
 	char **args;		/* domains or files; "-" is standard input */
 	int nargs;
 };
@@ -33,6 +36,7 @@ int check_domains(const struct detector *det, const struct check_opts *o, FILE *
 int check_messages(const struct detector *det, const struct check_opts *o, FILE *out);
 void check_text(FILE *out, const char *s, size_t len);
 void check_sig_line(FILE *out, const struct message_sig *s);
+void check_json_verdict(struct json *j, const struct verdict *v);
 void check_json_reasons(struct json *j, const struct reason_list *l);
 
 #endif

@@ -24,7 +24,8 @@
 static void usage(FILE *f)
 {
 	fputs("usage: vigie-check [--json] [--brands FILE] [--test-keys FILE] [--config FILE] FILE...\n"
-	      "       vigie-check --explain [--brands FILE] [--test-keys FILE] [--config FILE] FILE...\n"
+	      "       vigie-check --explain [--brands FILE] [--test-keys FILE] [--config FILE]\n"
+	      "                   [--rcpt ADDR]... FILE...\n"
 	      "       vigie-check [--json] [--brands FILE] --domain DOMAIN...\n"
 	      "'-' reads standard input: a message, or one domain per line with --domain.\n"
 	      "Exit status: 0 all clean, 1 suspect or impersonation found, 2 error.\n", f);
@@ -40,6 +41,7 @@ static int check_args(int argc, char **argv, struct check_opts *o)
 		{ "config", required_argument, NULL, 'c' },
 		{ "domain", no_argument, NULL, 'd' },
 		{ "explain", no_argument, NULL, 'e' },
+		{ "rcpt", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -56,6 +58,14 @@ static int check_args(int argc, char **argv, struct check_opts *o)
 		case 'c': o->config = optarg; break;
 		case 'd': o->domains = true; break;
 		case 'e': o->explain = true; break;
+		case 'r':
+			o->rcpts = realloc(o->rcpts, (o->nrcpts + 1) * sizeof(*o->rcpts));
+			if (o->rcpts == NULL) {
+				fprintf(stderr, "vigie-check: out of memory\n");
+				return 2;
+			}
+			o->rcpts[o->nrcpts++] = optarg;
+			break;
 		case 'h': usage(stdout); return 1;
 		case 'V': printf("vigie-check %s\n", PACKAGE_VERSION); return 1;
 		default:
@@ -64,6 +74,12 @@ static int check_args(int argc, char **argv, struct check_opts *o)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (o->nrcpts > 0 && !o->explain) {
+		fprintf(stderr, "vigie-check: --rcpt gives the envelope recipients to --explain"
+			" (DomainPolicies): use it with --explain\n");
+		usage(stderr);
+		return 2;
 	}
 	if (o->explain && (o->json || o->domains)) {
 		fprintf(stderr, "vigie-check: --explain reports on messages, in text:"
@@ -130,5 +146,6 @@ int main(int argc, char **argv)
 	status = o.domains ? check_domains(det, &o, stdout) : check_messages(det, &o, stdout);
 	detector_free(det);
 	conf_free(conf);
+	free(o.rcpts);
 	return status;
 }

@@ -8,9 +8,10 @@
  * message passes untouched or is deferred (tempfail) and the log says why.
  *
  * Path of a message: negotiate -> connect (PeerList) -> envfrom (skips,
- * message_new) -> header* -> eoh -> body* (until the analysis has enough,
- * or to the end while the body is kept for the warning banner) -> eom
- * (verdict, header edits, banner, action, log line).
+ * message_new) -> envrcpt* (DomainPolicies only) -> header* -> eoh ->
+ * body* (until the analysis has enough, or to the end while the body is kept
+ * for the warning banner) -> eom (verdict, the recipients' policy, header
+ * edits, banner, action, log line).
  *
  * Every callback passes a gate (filter_enter): once vigie stops, none
  * starts, and filter_drain waits for those running to end, so that what
@@ -30,11 +31,13 @@
 #include "bodyedit.h"
 #include "brands.h"
 #include "conf.h"
+#include "confvalue.h"
 #include "detector.h"
 #include "filter.h"
 #include "hostlist.h"
 #include "log.h"
 #include "message.h"
+#include "policy.h"
 #include "runtime.h"
 #include "session.h"
 #include "spool.h"
@@ -128,6 +131,8 @@ static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f
 {
 	struct session *s = filter_session(ctx);
 	unsigned long steps;
+	struct runtime *rt;
+	bool rcpt;
 
 	if (s == NULL)
 		return SMFIS_REJECT;
@@ -144,11 +149,17 @@ static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f
 	steps = f1 & (FILTER_NOSEND | FILTER_NOREPLY | SMFIP_SKIP | SMFIP_HDR_LEADSPC);
 	if (filter_tcp)
 		steps &= ~(unsigned long)SMFIP_NODATA;
+	/* recipients only matter to DomainPolicies: without it, no RCPT step */
+	rt = runtime_acquire();
+	rcpt = rt != NULL && rt->conf->domain_policies != NULL;
+	runtime_release(rt);
+	if (rcpt)
+		steps &= ~(unsigned long)SMFIP_NORCPT;
 	s->leadspc = (steps & SMFIP_HDR_LEADSPC) != 0;
 	s->can_skip = (steps & SMFIP_SKIP) != 0;
 	s->noreply = steps & FILTER_NOREPLY;
 	if (s->actions & SMFIF_SETSYMLIST) {
-		smfi_setsymlist(ctx, SMFIM_CONNECT, "{daemon_name} {client_addr}");
+		smfi_setsymlist(ctx, SMFIM_CONNECT, "j {daemon_name} {client_addr}");
 		smfi_setsymlist(ctx, SMFIM_ENVFROM, "{auth_authen} i");
 		smfi_setsymlist(ctx, SMFIM_EOM, "i");
 	}
@@ -165,6 +176,23 @@ static sfsistat filter_reply(const struct session *s, unsigned long flag)
 	return (s->noreply & flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
+/* filter_mta_name - the MTA's name (j), kept when it is a valid authserv-id */
+static void filter_mta_name(struct session *s, const char *j)
+{
+	struct vbuf why = VBUF_INIT(256);
+
+	s->mta_name[0] = '\0';
+	if (j != NULL && strlen(j) < sizeof(s->mta_name) && confvalue_token(j, &why))
+		snprintf(s->mta_name, sizeof(s->mta_name), "%s", j);
+	vbuf_free(&why);
+}
+
+/* filter_authserv - the authserv-id of this connection: AuthservID, else the MTA's name */
+static const char *filter_authserv(const struct session *s, const struct conf *c)
+{
+	return c->authserv_mta && s->mta_name[0] ? s->mta_name : c->authserv_id;
+}
+
 /* filter_connect - a new SMTP client; PeerList clients are let through untouched */
 static sfsistat filter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 {
@@ -175,6 +203,7 @@ static sfsistat filter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	if (s == NULL)
 		return SMFIS_TEMPFAIL;
 	stats_connection();
+	filter_mta_name(s, smfi_getsymval(ctx, "j"));
 	session_set_addr(s, sa);
 	/* an MTA that gives no socket address may still give the macro */
 	if (s->addr_len == 0)
@@ -242,14 +271,55 @@ static sfsistat filter_envfrom(SMFICTX *ctx, char **argv)
 		return SMFIS_ACCEPT;
 	}
 	conf_message_opts(s->rt->conf, &opts);
+	opts.authserv_id = filter_authserv(s, s->rt->conf);
 	s->msg = message_new(s->rt->det, &opts);
 	message_trust(s->msg, s->rt->conf->trusted_authserv_ids);
 	message_envelope_from(s->msg, argv[0] ? argv[0] : "");
 	if ((s->actions & SMFIF_CHGBODY) && conf_may_banner(s->rt->conf))
 		s->spool = spool_new(s->rt->conf->banner_memory, s->rt->conf->banner_max_size,
 				     s->rt->conf->banner_spool);
+	if (s->rt->conf->domain_policies != NULL) {
+		policy_merge_init(&s->policy, s->rt->conf->domain_policies);
+		s->policy_on = true;
+	}
 	session_busy_add(s, &t0);
 	return SMFIS_CONTINUE;
+}
+
+/* filter_envrcpt - a recipient (DomainPolicies only): its domain's policy merged in */
+static sfsistat filter_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct session *s = smfi_getpriv(ctx);
+
+	if (s != NULL && s->msg != NULL && s->policy_on)
+		policy_merge_rcpt(&s->policy, argv[0]);
+	return SMFIS_CONTINUE;
+}
+
+/*
+ * filter_policy_gate - once the recipients are all known (the first header
+ * or the end of headers): if every recipient's policy says Analyse=no, the
+ * analysis stops here and the message passes untouched. False then.
+ */
+static bool filter_policy_gate(struct session *s)
+{
+	struct vbuf text = VBUF_INIT(4096);
+	bool analyse;
+
+	if (!s->policy_on || s->policy_gated)
+		return true;
+	s->policy_gated = true;
+	policy_merge_result(&s->policy, &analyse);
+	if (analyse)
+		return true;
+	policy_merge_describe(&s->policy, &text);
+	log_info("%s: not checked: every recipient's policy says Analyse=no (%s)", s->client,
+		 vbuf_str(&text));
+	vbuf_free(&text);
+	stats_skipped(STATS_SKIP_POLICY);
+	message_free(s->msg);
+	s->msg = NULL;
+	return false;
 }
 
 /* filter_spaced - a copy of a header value with one space in front */
@@ -269,10 +339,10 @@ static sfsistat filter_header(SMFICTX *ctx, char *name, char *value)
 	struct session *s = smfi_getpriv(ctx);
 	struct timespec t0;
 
-	if (s == NULL || s->msg == NULL)
+	if (s == NULL || s->msg == NULL || !filter_policy_gate(s))
 		return s ? filter_reply(s, SMFIP_NR_HDR) : SMFIS_CONTINUE;
 	session_busy_start(&t0);
-	edit_header(&s->edit, name, value, s->rt->conf->authserv_id);
+	edit_header(&s->edit, name, value, filter_authserv(s, s->rt->conf));
 	if (s->leadspc) {
 		message_header(s->msg, name, value);
 	} else {
@@ -292,7 +362,7 @@ static sfsistat filter_eoh(SMFICTX *ctx)
 	struct session *s = smfi_getpriv(ctx);
 	struct timespec t0;
 
-	if (s == NULL || s->msg == NULL)
+	if (s == NULL || s->msg == NULL || !filter_policy_gate(s))
 		return s ? filter_reply(s, SMFIP_NR_EOH) : SMFIS_CONTINUE;
 	session_busy_start(&t0);
 	message_eoh(s->msg);
@@ -464,7 +534,7 @@ static sfsistat filter_defer(struct session *s, const struct verdict *v)
 	/* a forged verdict might survive: better late than spoofed */
 	log_error("%s: could not remove every incoming X-Vigie-* or"
 		  " Authentication-Results (%s) field: message deferred",
-		  s->qid, s->rt->conf->authserv_id);
+		  s->qid, filter_authserv(s, s->rt->conf));
 	stats_error(STATS_ERR_STRIP);
 	filter_count(s, v, STATS_ACTION_TEMPFAIL);
 	return SMFIS_TEMPFAIL;
@@ -521,6 +591,29 @@ static bool filter_banner(SMFICTX *ctx, struct session *s, const struct action *
 	return res != STATS_BANNER_OUTPUT;
 }
 
+/*
+ * filter_policy - the policy for this message: its recipients' merged
+ * (logged per recipient domain, counted), or vigie.conf's own
+ */
+static const struct conf_policy *filter_policy(struct session *s)
+{
+	struct vbuf text = VBUF_INIT(4096);
+	const struct conf_policy *p;
+	const struct policy_entry *dflt;
+	bool analyse;
+
+	if (!s->policy_on)
+		return &s->rt->conf->policy;
+	p = policy_merge_result(&s->policy, &analyse);
+	policy_merge_describe(&s->policy, &text);
+	log_info("%s: policy: recipients=%zu %s", s->qid, s->policy.rcpts, vbuf_str(&text));
+	vbuf_free(&text);
+	dflt = policy_lookup(s->policy.table, "");
+	stats_policy(s->policy.mixed ? STATS_POLICY_MIXED :
+		     s->policy.first == dflt ? STATS_POLICY_DEFAULT : STATS_POLICY_DOMAIN);
+	return p;
+}
+
 /* filter_eom - the verdict, and the action it calls for */
 static sfsistat filter_eom(SMFICTX *ctx)
 {
@@ -540,7 +633,7 @@ static sfsistat filter_eom(SMFICTX *ctx)
 		snprintf(s->qid, sizeof(s->qid), "NOQUEUE");
 	message_eom(s->msg);
 	v = message_verdict(s->msg);
-	action_decide(&a, s->rt->conf, &s->rt->conf->policy, &s->edit, s->msg, s->leadspc);
+	action_decide(&a, s->rt->conf, filter_policy(s), &s->edit, s->msg, s->leadspc);
 	if (a.kind == ACTION_REJECT) {
 		session_busy_add(s, &t0);
 		rc = filter_reject(ctx, s, v, &a);
@@ -611,6 +704,7 @@ FILTER_GATED(filter_negotiate, SMFIS_REJECT,
 FILTER_GATED(filter_connect, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *host, _SOCK_ADDR *sa),
 	     (ctx, host, sa))
 FILTER_GATED(filter_envfrom, SMFIS_TEMPFAIL, (SMFICTX *ctx, char **argv), (ctx, argv))
+FILTER_GATED(filter_envrcpt, SMFIS_TEMPFAIL, (SMFICTX *ctx, char **argv), (ctx, argv))
 FILTER_GATED(filter_header, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *name, char *value),
 	     (ctx, name, value))
 FILTER_GATED(filter_eoh, SMFIS_TEMPFAIL, (SMFICTX *ctx), (ctx))
@@ -629,6 +723,7 @@ bool filter_register(bool tcp)
 		.xxfi_flags = FILTER_REGISTER,
 		.xxfi_connect = filter_connect_gated,
 		.xxfi_envfrom = filter_envfrom_gated,
+		.xxfi_envrcpt = filter_envrcpt_gated,
 		.xxfi_header = filter_header_gated,
 		.xxfi_eoh = filter_eoh_gated,
 		.xxfi_body = filter_body_gated,

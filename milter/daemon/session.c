@@ -42,6 +42,8 @@ void session_end_message(struct session *s)
 	s->body_done = false;
 	spool_free(s->spool);
 	s->spool = NULL;
+	s->policy_on = false;
+	s->policy_gated = false;
 	edit_reset(&s->edit);
 	s->qid[0] = '\0';
 	s->busy.tv_sec = 0;

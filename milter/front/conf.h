@@ -17,6 +17,7 @@
 #include "warning.h"
 
 struct hostlist;
+struct policy_table;
 
 /* vigie's own directory for its socket and PID file (configure's --runstatedir) */
 #define CONF_RUNDIR RUNSTATEDIR "/vigie"
@@ -64,7 +65,9 @@ struct conf {
 	unsigned umask;			/* UMask, applied to the socket */
 	bool syslog;			/* Syslog */
 	int syslog_facility;		/* SyslogFacility, a LOG_* value */
-	char *authserv_id;		/* AuthservID */
+	char *log_file;			/* LogFile; NULL: none */
+	char *authserv_id;		/* AuthservID; the host name by default */
+	bool authserv_mta;		/* AuthservID unset: the MTA's name (j) when it gives one */
 	char **trusted_authserv_ids;	/* TrustedAuthservIDs, NULL-terminated */
 	struct hostlist *internal_hosts;	/* InternalHosts */
 	struct hostlist *peer_list;	/* PeerList */
@@ -84,6 +87,8 @@ struct conf {
 	size_t banner_max_size;		/* BannerMaxSize: larger bodies keep their text */
 	size_t banner_memory;		/* BannerMemory: body bytes held in memory, then spooled */
 	char *banner_spool;		/* BannerSpool: where spooled bodies go */
+	char *domain_policies_path;	/* DomainPolicies; NULL: vigie.conf's policy for all */
+	struct policy_table *domain_policies;	/* read from it by conf_load */
 };
 
 struct conf *conf_defaults(void);

@@ -33,6 +33,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 [ "$(id -u)" = 0 ] && chown nobody "$tmp"
+# what vigie reads once it runs as nobody: in its own directory, not the checkout
+cp "$top_srcdir/tests/data/messages/keys/test-keys" "$tmp/test-keys" && chmod 644 "$tmp/test-keys"
 
 . "$top_srcdir/tests/tap.sh"
 wait_for() { # seconds condition
@@ -57,7 +59,7 @@ PidFile $tmp/vigie.pid
 Syslog no
 InternalHosts none
 AuthservID mx.churn.test
-TestPublicKeys $top_srcdir/tests/data/messages/keys/test-keys
+TestPublicKeys $tmp/test-keys
 EOF
 "$vigie" -f -c "$tmp/vigie.conf" 2>"$tmp/vigie.log" &
 pid=$!

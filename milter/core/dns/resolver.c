@@ -9,6 +9,9 @@
  * caller's deadline. Replies are asked for with EDNS0 (1232 bytes) and a
  * truncated one is an error rather than a retry over TCP: glibc's TCP path
  * has no timeout on connect or read. Failures are statuses, never crashes.
+ * An IPv6 server is read from and written to glibc's private
+ * _u._ext.nsaddrs (there is no public interface for it): docs/security.md
+ * says what would break it and which test notices.
  */
 #include <config.h>
 
