@@ -308,15 +308,20 @@ static const char *warning_value(const struct warning_facts *f, int name, int r)
 /* warning_escape - a value in HTML text or an attribute */
 static void warning_escape(const char *v, struct vbuf *out)
 {
-	for (; *v; v++) {
+	while (*v) {
+		size_t run = strcspn(v, "&<>\"'");
+
+		vbuf_add(out, v, run);
+		v += run;
 		switch (*v) {
 		case '&': vbuf_adds(out, "&amp;"); break;
 		case '<': vbuf_adds(out, "&lt;"); break;
 		case '>': vbuf_adds(out, "&gt;"); break;
 		case '"': vbuf_adds(out, "&quot;"); break;
 		case '\'': vbuf_adds(out, "&#39;"); break;
-		default: vbuf_addc(out, *v); break;
+		default: return;
 		}
+		v++;
 	}
 }
 
@@ -326,11 +331,16 @@ static bool warning_line(const char *s, size_t n, const struct warning_facts *f,
 {
 	vbuf_reset(out);
 	for (size_t i = 0; i < n; ) {
-		size_t len;
-		int name = warning_name(s + i, n - i, &len);
+		const char *brace = memchr(s + i, '{', n - i);
+		size_t run = brace ? (size_t)(brace - (s + i)) : n - i, len;
+		int name;
 		const char *v;
 
-		if (name < 0) {
+		vbuf_add(out, s + i, run);
+		i += run;
+		if (i == n)
+			break;
+		if ((name = warning_name(s + i, n - i, &len)) < 0) {
 			vbuf_addc(out, s[i++]);
 			continue;
 		}
@@ -395,13 +405,18 @@ static void warning_wrap(const char *s, size_t n, bool html, struct vbuf *out)
 static void warning_ascii(const char *s, size_t n, struct vbuf *out)
 {
 	for (size_t i = 0; i < n; ) {
+		size_t run = 0;
 		uint32_t cp;
-		size_t used = utf8_decode(s + i, n - i, &cp);
+		size_t used;
 
-		if (cp < 0x80)
-			vbuf_addc(out, (char)cp);
-		else
-			vbuf_printf(out, "&#%u;", cp == UTF8_INVALID ? 0xFFFDu : (unsigned)cp);
+		while (i + run < n && (unsigned char)s[i + run] < 0x80)
+			run++;
+		vbuf_add(out, s + i, run);
+		i += run;
+		if (i == n)
+			break;
+		used = utf8_decode(s + i, n - i, &cp);
+		vbuf_printf(out, "&#%u;", cp == UTF8_INVALID ? 0xFFFDu : (unsigned)cp);
 		i += used ? used : 1;
 	}
 }

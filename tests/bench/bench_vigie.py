@@ -4,7 +4,7 @@
     tests/bench/bench_vigie.py [--connections 1,10,100] [--runs 5]
                                [--messages 2000] [--corpus 500] [--size 4096]
                                [--corpora mixed,signed,real] [--per-connection 1]
-                               [--socket unix|inet] [--peers opendkim,always,brands,null]
+                               [--socket unix|inet] [--peers opendkim,always,brands,null,banner,nobanner]
                                [--no-log] [--keep DIR]
 
 Generates corpora with gencorpus.py (mixed: the mix unsigned; signed: the
@@ -14,7 +14,9 @@ message; real, asked with --corpora: the mix at its natural sizes, median
 connection count starts opendkim, vigie with DKIMVerify always, vigie with
 DKIMVerify brands (the default) and, asked with --peers, null:
 tests/bench/nullmilter, a libmilter filter that analyses nothing (what
-libmilter alone costs); warms each up and runs miltergen --runs times on
+libmilter alone costs), banner and nobanner: vigie (DKIMVerify brands)
+with Banner impersonation and with Banner none (what the warning banner
+costs: --peers nobanner,banner --corpora real --ratio-to nobanner); warms each up and runs miltergen --runs times on
 each, alternating the peers run by run so that the noise of a shared
 machine falls on all of them alike. Prints for each peer msg/s,
 the milter's CPU ms per message, p50/p99 latency and peak RSS (min/median/
@@ -49,6 +51,8 @@ PEERS = {
     "always": "vigie DKIMVerify always",
     "brands": "vigie DKIMVerify brands",
     "null": "nullmilter (no analysis)",
+    "banner": "vigie brands, Banner impersonation",
+    "nobanner": "vigie brands, Banner none",
 }
 
 
@@ -94,6 +98,11 @@ def make_peer(kind, directory, keys, args, port):
         return OpenDKIM(directory, keys, socket_spec=spec)
     if kind == "null":
         return NullMilter(directory, socket_spec=spec, options=["-H", "2"])
+    if kind in ("banner", "nobanner"):
+        # the warning banner's cost: the same vigie, writing it or not
+        return Vigie(directory, keys, dkim="brands", socket_spec=spec, log=not args.no_log,
+                     extra="Banner %s\nBannerSpool %s\n" %
+                     ("impersonation" if kind == "banner" else "none", directory))
     return Vigie(directory, keys, dkim=kind, socket_spec=spec, log=not args.no_log)
 
 

@@ -117,6 +117,8 @@ static const struct {
 	{ " text/plain; name=\"a;charset=x\"", " text/plain; name=\"a;charset=x\"; charset=utf-8", true },
 	{ " text/plain (c; charset=x); charset=us-ascii", " text/plain (c; charset=x); charset=utf-8", true },
 	{ " text/plain; charset*=utf-8''latin1", "", false },
+	{ " text/plain; charset=\r\n", " text/plain; charset=utf-8\r\n", true },
+	{ " text/plain; charset=; format=flowed", " text/plain; charset=utf-8; format=flowed", true },
 };
 
 START_TEST(charset_parameter_edited_in_place)

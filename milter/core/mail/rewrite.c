@@ -41,8 +41,6 @@ struct rewrite *rewrite_new(void)
 	vbuf_init(&rw->head, REWRITE_HEADER_MAX);
 	vbuf_init(&rw->line, RW_LINE_MAX + 1);
 	vbuf_init(&rw->conv, RW_CONV_MAX);
-	rw->enc_size = QPENC_OUT_MAX(RW_CONV_MAX);
-	rw->enc = xmalloc(rw->enc_size);
 	return rw;
 }
 
@@ -68,6 +66,7 @@ void rewrite_free(struct rewrite *rw)
 	vbuf_free(&rw->line);
 	vbuf_free(&rw->conv);
 	free(rw->enc);
+	free(rw->obuf);
 	free(rw);
 }
 
@@ -101,13 +100,13 @@ void rw_out(struct rewrite *rw, const char *p, size_t n)
 	if (!rw->emit)
 		return;
 	while (n > 0) {
-		size_t room = sizeof(rw->obuf) - rw->olen, k = n < room ? n : room;
+		size_t room = REWRITE_OUT_CHUNK - rw->olen, k = n < room ? n : room;
 
 		memcpy(rw->obuf + rw->olen, p, k);
 		rw->olen += k;
 		p += k;
 		n -= k;
-		if (rw->olen == sizeof(rw->obuf))
+		if (rw->olen == REWRITE_OUT_CHUNK)
 			rw_flush(rw);
 	}
 }
@@ -730,6 +729,11 @@ void rewrite_emit_begin(struct rewrite *rw, const struct rewrite_banner *b,
 	rw->follow = plan;
 	rw->out = out;
 	rw->arg = arg;
+	/* the emit pass's buffers, made once per rewriter */
+	if (rw->obuf == NULL) {
+		rw->obuf = xmalloc(REWRITE_OUT_CHUNK);
+		rw->enc = xmalloc(QPENC_OUT_MAX(RW_CONV_MAX));
+	}
 	rw_begin(rw, b, top);
 }
 

@@ -101,6 +101,9 @@ bool rw_set_charset(const char *value, size_t len, struct vbuf *out)
 			if (eq < len && value[eq] == '=') {
 				v = rw_cfws(value, len, eq + 1);
 				vend = rw_value_end(value, len, v);
+				/* no value at all: it goes right after '=', not past the line break */
+				if (v == len || value[v] == ';')
+					v = vend = eq + 1;
 				vbuf_add(out, value, v);
 				vbuf_adds(out, "utf-8");
 				vbuf_add(out, value + vend, len - vend);

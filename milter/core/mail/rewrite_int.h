@@ -107,9 +107,8 @@ struct rewrite {
 	struct rw_part part;
 	struct vbuf conv;		/* converted text of one step */
 	char dec[RW_STEP + QP_WS_MAX + 16];
-	char *enc;			/* encoder output of one step */
-	size_t enc_size;
-	char obuf[REWRITE_OUT_CHUNK];
+	char *enc;			/* encoder output of one step (emit pass) */
+	char *obuf;			/* output not yet handed over (emit pass) */
 	size_t olen;
 };
 

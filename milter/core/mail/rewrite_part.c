@@ -89,10 +89,20 @@ static bool rw_ascii_compatible(UConverter *cnv)
 static void rw_eols(const char *s, size_t n, bool crlf, struct vbuf *out)
 {
 	vbuf_reset(out);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n' && crlf)
-			vbuf_addc(out, '\r');
-		vbuf_addc(out, s[i]);
+	if (!crlf) {
+		vbuf_add(out, s, n);
+		return;
+	}
+	while (n > 0) {
+		const char *nl = memchr(s, '\n', n);
+		size_t run = nl ? (size_t)(nl - s) : n;
+
+		vbuf_add(out, s, run);
+		if (nl == NULL)
+			break;
+		vbuf_add(out, "\r\n", 2);
+		s = nl + 1;
+		n -= run + 1;
 	}
 }
 
