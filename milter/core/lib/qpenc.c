@@ -12,6 +12,12 @@
 
 static const char qpenc_hex[] = "0123456789ABCDEF";
 
+/* qpenc_literal - bytes written as they are (printable ASCII but '=') */
+static bool qpenc_literal(unsigned char c)
+{
+	return c >= 33 && c <= 126 && c != '=';
+}
+
 /* qpenc_init - an encoder at the start of a stream writing CRLF or LF line breaks */
 void qpenc_init(struct qpenc *q, bool crlf)
 {
@@ -85,12 +91,29 @@ static size_t qpenc_byte(struct qpenc *q, unsigned char c, char *out)
 		return o;
 	}
 	o += qpenc_ws(q, false, out + o);
-	if (c >= 33 && c <= 126 && c != '=') {
+	if (qpenc_literal(c)) {
 		char lit = (char)c;
 
 		return o + qpenc_put(q, &lit, 1, out + o);
 	}
 	return o + qpenc_escape(q, c, out + o);
+}
+
+/*
+ * qpenc_run - the fast path: a run of literal bytes that fits on the line,
+ * copied at once (nothing held, not a '-' starting a line); its length
+ */
+static size_t qpenc_run(struct qpenc *q, const char *in, size_t len, char *out)
+{
+	size_t room = QPENC_LINE - 1 - q->col, k = 0;
+
+	if (q->cr || q->ws || q->col >= QPENC_LINE - 1 || (q->col == 0 && in[0] == '-'))
+		return 0;
+	while (k < room && k < len && qpenc_literal((unsigned char)in[k]))
+		k++;
+	memcpy(out, in, k);
+	q->col += k;
+	return k;
 }
 
 /* qpenc_encode - encode the next piece; returns the bytes written to out */
@@ -99,7 +122,15 @@ size_t qpenc_encode(struct qpenc *q, const char *in, size_t len, char *out)
 	size_t o = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)in[i];
+		unsigned char c;
+		size_t run = qpenc_run(q, in + i, len - i, out + o);
+
+		if (run > 0) {
+			o += run;
+			i += run - 1;
+			continue;
+		}
+		c = (unsigned char)in[i];
 
 		if (q->cr) {
 			q->cr = false;
