@@ -32,39 +32,38 @@ static const char *const warning_names[] = {
  * and background) so that a client darkening one still shows the other;
  * a table for the box, which Outlook's renderer draws as browsers do.
  */
-#define WS "visibility:visible !important;opacity:1 !important;position:static !important;" \
-	"float:none !important;transform:none !important;filter:none !important;" \
-	"clip-path:none !important;text-indent:0 !important;max-height:none !important;" \
-	"height:auto !important;max-width:none !important;overflow:visible !important;" \
-	"letter-spacing:normal !important;word-spacing:normal !important;" \
-	"text-transform:none !important;text-shadow:none !important;" \
-	"-webkit-text-fill-color:currentcolor !important;mix-blend-mode:normal !important;" \
-	"content-visibility:visible !important;zoom:1 !important;"
-#define WINK "color:#1a1a1a !important;background-color:#fff4e5 !important;"
-#define WRED "color:#8a1c12 !important;background-color:#fff4e5 !important;"
-#define WGREEN "color:#14532d !important;background-color:#fff4e5 !important;"
-#define WTEXT "font-family:Arial,Helvetica,sans-serif !important;font-size:15px !important;" \
-	"line-height:1.45 !important;font-weight:normal !important;"
-#define WMONO "font-family:Consolas,Menlo,monospace !important;font-size:15px !important;"
-#define WP(margin) "display:block !important;margin:" margin " !important;padding:0 !important;" \
-	"width:auto !important;" WS WTEXT
-#define WSPAN "display:inline !important;margin:0 !important;padding:0 !important;" \
-	"border:0 !important;font-size:inherit !important;line-height:inherit !important;" WS
-#define WBOLD "font-weight:bold !important;"
+#define WS "visibility:visible!important;opacity:1!important;position:static!important;" \
+	"transform:none!important;filter:none!important;" \
+	"clip-path:none!important;text-indent:0!important;max-height:none!important;" \
+	"height:auto!important;max-width:none!important;overflow:visible!important;" \
+	"letter-spacing:normal!important;word-spacing:normal!important;" \
+	"-webkit-text-fill-color:currentcolor!important;mix-blend-mode:normal!important;" \
+	"content-visibility:visible!important;zoom:1!important;"
+#define WINK "color:#1a1a1a!important;background-color:#fff4e5!important;"
+#define WRED "color:#8a1c12!important;background-color:#fff4e5!important;"
+#define WGREEN "color:#14532d!important;background-color:#fff4e5!important;"
+#define WTEXT "font-family:Arial,Helvetica,sans-serif!important;font-size:15px!important;" \
+	"line-height:1.45!important;font-weight:normal!important;"
+#define WMONO "font-family:Consolas,Menlo,monospace!important;font-size:15px!important;"
+#define WP(margin) "display:block!important;margin:" margin "!important;padding:0!important;" \
+	"width:auto!important;" WS WTEXT
+#define WSPAN "display:inline!important;margin:0!important;padding:0!important;" \
+	"border:0!important;font-size:inherit!important;line-height:inherit!important;" WS
+#define WBOLD "font-weight:bold!important;"
 
 /* warning_html - the HTML template around the lines of one language */
 #define WARNING_HTML(lang, title, uses, sender, lookalike, instead, found, act, call) \
-	"<div role=\"alert\" lang=\"" lang "\" style=\"display:block !important;margin:0 0 16px 0" \
-	" !important;padding:0 !important;width:auto !important;" WS "\">\n" \
+	"<div role=\"alert\" lang=\"" lang "\" style=\"display:block!important;margin:0 0 16px 0" \
+	"!important;padding:0!important;width:auto!important;" WS "\">\n" \
 	"<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\"" \
-	" border=\"0\" style=\"display:table !important;" WS "width:100% !important;" \
-	"margin:0 !important;border-collapse:collapse !important;\"><tr style=\"display:table-row !important;" \
+	" border=\"0\" style=\"display:table!important;" WS "width:100%!important;" \
+	"margin:0!important;border-collapse:collapse!important;\"><tr style=\"display:table-row!important;" \
 	WS "\">\n" \
-	"<td bgcolor=\"#fff4e5\" style=\"display:table-cell !important;width:auto !important;" \
+	"<td bgcolor=\"#fff4e5\" style=\"display:table-cell!important;width:auto!important;" \
 	WS WINK WTEXT \
-	"border:2px solid #b42318 !important;border-left:8px solid #b42318 !important;" \
-	"padding:12px 16px !important;text-align:left !important;\">\n" \
-	"<p style=\"" WP("0 0 8px 0") WRED WBOLD "font-size:17px !important;\">" \
+	"border:2px solid #b42318!important;border-left:8px solid #b42318!important;" \
+	"padding:12px 16px!important;text-align:left!important;\">\n" \
+	"<p style=\"" WP("0 0 8px 0") WRED WBOLD "font-size:17px!important;\">" \
 	"\xe2\x9a\xa0 " title "</p>\n" \
 	"<p style=\"" WP("0 0 8px 0") WINK "\">" uses "</p>\n" \
 	"<p style=\"" WP("0 0 4px 0") WINK "\">" sender "<span style=\"" WSPAN WMONO WINK "\">" \
@@ -73,11 +72,11 @@ static const char *const warning_names[] = {
 	"{{lookalike}}</span>" instead "<span style=\"" WSPAN WMONO WGREEN "\">{{real_domain}}" \
 	"</span></p>\n" \
 	"<p style=\"" WP("0 0 4px 0") WINK WBOLD "\">" found "</p>\n" \
-	"<ul style=\"display:block !important;width:auto !important;margin:0 0 8px 0 !important;" \
+	"<ul style=\"display:block!important;width:auto!important;margin:0 0 8px 0!important;" \
 	"padding:0 0 0 22px" \
-	" !important;list-style:disc outside !important;" WS WTEXT WINK "\">\n" \
-	"<li style=\"display:list-item !important;width:auto !important;margin:0 0 4px 0" \
-	" !important;padding:0 !important;" WS WTEXT WINK "\">" \
+	"!important;list-style:disc outside!important;" WS WTEXT WINK "\">\n" \
+	"<li style=\"display:list-item!important;width:auto!important;margin:0 0 4px 0" \
+	"!important;padding:0!important;" WS WTEXT WINK "\">" \
 	"{{reason}}</li>\n" \
 	"</ul>\n" \
 	"<p style=\"" WP("0 0 4px 0") WINK WBOLD "\">" act "</p>\n" \
@@ -373,8 +372,13 @@ static size_t warning_cps(const char *s, size_t n)
  * text and inside the style attributes alike, and keeps lines far from the
  * 998-octet limit of a message)
  */
+static bool warning_wrap_ascii(const char *s, size_t n, struct vbuf *out);
+
 static void warning_wrap(const char *s, size_t n, bool html, struct vbuf *out)
 {
+	if (html && warning_wrap_ascii(s, n, out))
+		return;
+
 	size_t indent = !html && n >= 2 && s[0] == '-' && s[1] == ' ' ? 2 : 0, col = 0, i = 0;
 
 	while (i < n) {
@@ -399,6 +403,43 @@ static void warning_wrap(const char *s, size_t n, bool html, struct vbuf *out)
 		col += w;
 	}
 	vbuf_addc(out, '\n');
+}
+
+/*
+ * warning_wrap_ascii - warning_wrap's lines for an ASCII line of single
+ * spaces, none at either end (the HTML, always), found a line at a time:
+ * the last space within the width, else the first after it; false, nothing
+ * written, for any other line
+ */
+static bool warning_wrap_ascii(const char *s, size_t n, struct vbuf *out)
+{
+	if (n == 0 || s[0] == ' ' || s[n - 1] == ' ')
+		return false;
+	for (size_t i = 0; i + 1 < n; i++)
+		if ((unsigned char)s[i] >= 0x80 || (s[i] == ' ' && s[i + 1] == ' '))
+			return false;
+	if ((unsigned char)s[n - 1] >= 0x80)
+		return false;
+	while (n > WARNING_WIDTH) {
+		size_t q = WARNING_WIDTH;
+		const char *sp;
+
+		while (q > 0 && s[q] != ' ')
+			q--;
+		if (q == 0) {
+			sp = memchr(s + WARNING_WIDTH, ' ', n - WARNING_WIDTH);
+			if (sp == NULL)
+				break;
+			q = (size_t)(sp - s);
+		}
+		vbuf_add(out, s, q);
+		vbuf_addc(out, '\n');
+		s += q + 1;
+		n -= q + 1;
+	}
+	vbuf_add(out, s, n);
+	vbuf_addc(out, '\n');
+	return true;
 }
 
 /* warning_ascii - UTF-8 HTML written in ASCII: every other character as &#N; */

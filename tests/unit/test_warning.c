@@ -216,9 +216,13 @@ START_TEST(attacker_text_is_cleaned_cut_and_escaped)
 	ck_assert(any_reason(&f, "Viamedis <script>?evil--- & co"));
 	ck_assert(warning_render(warning_builtin(WARNING_FR), &f, &text, &html));
 	ck_assert_ptr_null(strstr(vbuf_str(&html), "<script>"));
-	ck_assert_ptr_nonnull(strstr(vbuf_str(&html), "Viamedis &lt;script&gt;?evil--- &amp; co"));
-	for (size_t i = 0; i < html.len; i++)
+	/* a line break is a space in HTML: where the lines wrap does not matter */
+	for (size_t i = 0; i < html.len; i++) {
 		ck_assert((unsigned char)html.data[i] < 0x80);
+		if (html.data[i] == '\n')
+			html.data[i] = ' ';
+	}
+	ck_assert_ptr_nonnull(strstr(vbuf_str(&html), "Viamedis &lt;script&gt;?evil--- &amp; co"));
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	warning_clean(big, strlen(big), out, sizeof(out));

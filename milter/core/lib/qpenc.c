@@ -100,8 +100,9 @@ static size_t qpenc_byte(struct qpenc *q, unsigned char c, char *out)
 }
 
 /*
- * qpenc_run - the fast path: a run of literal bytes that fits on the line,
- * copied at once (nothing held, not a '-' starting a line); its length
+ * qpenc_run - the fast path: a run of literal bytes, and of spaces and tabs
+ * followed by one, that fits on the line, copied at once (nothing held, not
+ * a '-' starting a line); its length
  */
 static size_t qpenc_run(struct qpenc *q, const char *in, size_t len, char *out)
 {
@@ -109,8 +110,17 @@ static size_t qpenc_run(struct qpenc *q, const char *in, size_t len, char *out)
 
 	if (q->cr || q->ws || q->col >= QPENC_LINE - 1 || (q->col == 0 && in[0] == '-'))
 		return 0;
-	while (k < room && k < len && qpenc_literal((unsigned char)in[k]))
-		k++;
+	while (k < room && k < len) {
+		unsigned char c = (unsigned char)in[k];
+
+		/* a space or tab inside the run: a literal byte follows on this line */
+		if (qpenc_literal(c) ||
+		    ((c == ' ' || c == '\t') && k + 1 < room && k + 1 < len &&
+		     qpenc_literal((unsigned char)in[k + 1])))
+			k++;
+		else
+			break;
+	}
 	memcpy(out, in, k);
 	q->col += k;
 	return k;
