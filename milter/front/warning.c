@@ -367,19 +367,12 @@ static size_t warning_cps(const char *s, size_t n)
 }
 
 /*
- * warning_wrap - a line wrapped at WARNING_WIDTH columns, at spaces; "- "
- * items of text hang (html: no hanging; a line break is a space there, in
- * text and inside the style attributes alike, and keeps lines far from the
- * 998-octet limit of a message)
+ * warning_wrap - a line of text wrapped at WARNING_WIDTH columns (code
+ * points), at spaces; "- " items hang
  */
-static bool warning_wrap_ascii(const char *s, size_t n, struct vbuf *out);
-
-static void warning_wrap(const char *s, size_t n, bool html, struct vbuf *out)
+static void warning_wrap(const char *s, size_t n, struct vbuf *out)
 {
-	if (html && warning_wrap_ascii(s, n, out))
-		return;
-
-	size_t indent = !html && n >= 2 && s[0] == '-' && s[1] == ' ' ? 2 : 0, col = 0, i = 0;
+	size_t indent = n >= 2 && s[0] == '-' && s[1] == ' ' ? 2 : 0, col = 0, i = 0;
 
 	while (i < n) {
 		size_t start, w;
@@ -406,20 +399,14 @@ static void warning_wrap(const char *s, size_t n, bool html, struct vbuf *out)
 }
 
 /*
- * warning_wrap_ascii - warning_wrap's lines for an ASCII line of single
- * spaces, none at either end (the HTML, always), found a line at a time:
- * the last space within the width, else the first after it; false, nothing
- * written, for any other line
+ * warning_wrap_html - a line of HTML, which warning_ascii made ASCII (a
+ * byte is a column), wrapped at WARNING_WIDTH: cut at the last space within
+ * the width, else at the first after it. A line break is a space there, in
+ * text and inside the style attributes alike; short lines keep the banner
+ * far from the 998-octet limit of a message.
  */
-static bool warning_wrap_ascii(const char *s, size_t n, struct vbuf *out)
+static void warning_wrap_html(const char *s, size_t n, struct vbuf *out)
 {
-	if (n == 0 || s[0] == ' ' || s[n - 1] == ' ')
-		return false;
-	for (size_t i = 0; i + 1 < n; i++)
-		if ((unsigned char)s[i] >= 0x80 || (s[i] == ' ' && s[i + 1] == ' '))
-			return false;
-	if ((unsigned char)s[n - 1] >= 0x80)
-		return false;
 	while (n > WARNING_WIDTH) {
 		size_t q = WARNING_WIDTH;
 		const char *sp;
@@ -439,7 +426,6 @@ static bool warning_wrap_ascii(const char *s, size_t n, struct vbuf *out)
 	}
 	vbuf_add(out, s, n);
 	vbuf_addc(out, '\n');
-	return true;
 }
 
 /* warning_ascii - UTF-8 HTML written in ASCII: every other character as &#N; */
@@ -481,9 +467,9 @@ static void warning_fill(const char *tpl, const struct warning_facts *f, bool ht
 			} else if (html) {
 				vbuf_reset(&ascii);
 				warning_ascii(line.data, line.len, &ascii);
-				warning_wrap(ascii.data, ascii.len, true, out);
+				warning_wrap_html(ascii.data, ascii.len, out);
 			} else {
-				warning_wrap(line.data, line.len, false, out);
+				warning_wrap(line.data, line.len, out);
 			}
 		}
 		s += n + (nl != NULL);

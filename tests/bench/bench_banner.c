@@ -12,7 +12,7 @@
  *   bench_banner --sizes 10k,1m,10m [--runs N]
  *     the rewriter alone (plan and emit) on made-up flagged messages of
  *     each size, in two shapes: "attachment" (text and HTML alternatives
- *     of 20 KB, the rest a base64 PDF that is copied) and "text" (all of
+ *     of up to 20 KB, the rest a base64 PDF that is copied) and "text" (all of
  *     it one quoted-printable HTML part, decoded and encoded back); ms per
  *     message and MB/s.
  *   bench_banner -n COUNT DIR
@@ -263,11 +263,11 @@ static void bench_made(struct vbuf *m, size_t size, bool text)
 		  "Content-Type: multipart/alternative; boundary=\"a\"\r\n\r\n--a\r\n"
 		  "Content-Type: text/plain; charset=utf-8\r\n"
 		  "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
-	for (int i = 0; i < 120; i++)
+	for (size_t i = 0; i < 120 && i < size / 200; i++)
 		vbuf_adds(m, "Merci de mettre =C3=A0 jour vos coordonn=C3=A9es bancaires.\r\n");
 	vbuf_adds(m, "--a\r\nContent-Type: text/html; charset=utf-8\r\n"
 		  "Content-Transfer-Encoding: quoted-printable\r\n\r\n<html><body>\r\n");
-	for (int i = 0; i < 90; i++)
+	for (size_t i = 0; i < 90 && i < size / 300; i++)
 		vbuf_adds(m, line);
 	vbuf_adds(m, "</body></html>\r\n--a--\r\n--m\r\nContent-Type: application/pdf\r\n"
 		  "Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment\r\n\r\n");

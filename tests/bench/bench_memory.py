@@ -2,10 +2,11 @@
 """bench_memory - vigie's resident memory beside opendkim's, under the same loads.
 
     tests/bench/bench_memory.py [--idle 1000] [--concurrent 100] [--big-mb 10]
-                                [--sizes 1,10,50] [--peers opendkim,vigie] [--keep DIR]
+                                [--sizes 1,10,50] [--peers opendkim,vigie,vigie-nobanner]
+                                [--loads idle,big,flagged,sizes] [--keep DIR]
 
-Three loads, each on a freshly started daemon (so VmHWM, the kernel's
-lifetime peak, belongs to that load alone):
+Loads (idle, big and sizes unless --loads says), each on a freshly started
+daemon (so VmHWM, the kernel's lifetime peak, belongs to that load alone):
 
   idle     --idle connections opened at once, each stopped in the middle of a
            message (negotiated, CONNECT, MAIL, a few header fields sent) and
@@ -14,6 +15,9 @@ lifetime peak, belongs to that load alone):
   big      miltergen with --concurrent connections, each sending a
            --big-mb MB message (DKIM-signed, rsa-2048: the whole body is
            hashed) twice; peak RSS.
+  flagged  the same as big, but the message is phishing (From a look-alike
+           of a brand): vigie keeps each body (BannerMemory in memory, the
+           rest in a file) and writes it back with the warning banner.
   sizes    one connection, a message of each --sizes MB, in three body
            shapes: text lines, one line with no line break, and a base64
            attachment; peak RSS per size, to show whether a message's memory
@@ -22,7 +26,8 @@ lifetime peak, belongs to that load alone):
            dkim=neutral: it stops hashing a run of 64 KB with no space or
            line end (libopendkim would hold it whole).
 
-vigie runs with DKIMVerify always and its default MaxBodyScan (256 KB);
+vigie runs with DKIMVerify always and its default MaxBodyScan (256 KB)
+and Banner impersonation; vigie-nobanner the same with Banner none;
 opendkim in verify mode with the same keys. Figures are VmRSS sampled
 every 50 ms by miltergen (rss peak) and VmHWM.
 """
@@ -153,10 +158,10 @@ def body_of(shape, size):
         b"\n".join(base64.encodebytes(raw).splitlines()) + b"\n--b--\n"
 
 
-def make_message(path, size, shape, key):
+def make_message(path, size, shape, key, sender=b"Pharmacie Durand <facturation@pharmacie-durand.fr>"):
     """A DKIM-signed (rsa-2048, relaxed/relaxed) message of about size bytes."""
     ctype = b"multipart/mixed; boundary=b" if shape == "attachment" else b"text/plain"
-    msg = (b"From: Pharmacie Durand <facturation@pharmacie-durand.fr>\r\n"
+    msg = (b"From: " + sender + b"\r\n"
            b"To: opticien@example.net\r\nSubject: Releve tiers payant\r\n"
            b"Date: Mon, 05 Feb 2024 10:00:00 +0100\r\n"
            b"Message-ID: <" + str(size).encode() + shape.encode() + b"@pharmacie-durand.fr>\r\n"
@@ -205,7 +210,11 @@ def fresh(kind, work, keys, tag):
     """A started peer in a directory of its own."""
     d = os.path.join(work, f"{kind}-{tag}")
     os.makedirs(d, exist_ok=True)
-    p = OpenDKIM(d, keys) if kind == "opendkim" else Vigie(d, keys, dkim="always")
+    if kind == "opendkim":
+        p = OpenDKIM(d, keys)
+    else:
+        p = Vigie(d, keys, dkim="always",
+                  extra="Banner none\n" if kind == "vigie-nobanner" else "")
     if not p.start():
         sys.exit(f"{kind} did not start: {p.logtext()}")
     return p
@@ -236,7 +245,7 @@ def main():
             for kind in peers:
                 p = fresh(kind, work, test_keys, "idle")
                 try:
-                    print(f"{kind:9} {idle_load(p, args.idle)}")
+                    print(f"{kind:14} {idle_load(p, args.idle)}")
                 finally:
                     p.stop()
         if "big" in loads:
@@ -246,7 +255,22 @@ def main():
                 p = fresh(kind, work, test_keys, "big")
                 try:
                     s = miltergen(p, path, args.concurrent, 2 * args.concurrent)
-                    print(f"{kind:9} {args.concurrent} x {args.big_mb} MB at once: {peak(s)}"
+                    print(f"{kind:14} {args.concurrent} x {args.big_mb} MB at once: {peak(s)}"
+                          + (f", {float(s['msg_per_s']):.1f} msg/s" if s else ""))
+                finally:
+                    p.stop()
+        if "flagged" in loads:
+            path = os.path.join(work, f"flagged-{args.big_mb}.eml")
+            make_message(path, args.big_mb << 20, "lines", keys["rsa"][0],
+                         sender=b"Viamedis <securite@xn--viamdis-eya.fr>")
+            for kind in peers:
+                if kind == "opendkim":
+                    continue
+                p = fresh(kind, work, test_keys, "flagged")
+                try:
+                    s = miltergen(p, path, args.concurrent, 2 * args.concurrent,
+                                  "X-Vigie-Verdict:impersonation")
+                    print(f"{kind:14} {args.concurrent} x {args.big_mb} MB phishing at once: {peak(s)}"
                           + (f", {float(s['msg_per_s']):.1f} msg/s" if s else ""))
                 finally:
                     p.stop()
@@ -261,7 +285,7 @@ def main():
                             # vigie stops hashing a run past 64 KB: neutral
                             ar = "Authentication-Results:dkim=" + \
                                 ("neutral" if shape == "longline" and kind == "vigie" else "pass")
-                            print(f"{kind:9} {shape:10} {mb:3} MB: "
+                            print(f"{kind:14} {shape:10} {mb:3} MB: "
                                   f"{peak(miltergen(p, path, 1, 2, ar))}")
                         finally:
                             p.stop()

@@ -44,6 +44,9 @@ class Vigie:
         # a TCP socket in a namespace of its own could not be reached
         self.netless = netless and not self.spec.startswith("inet")
         keys = f"TestPublicKeys {test_keys}\n" if test_keys else ""
+        # the bodies kept for the warning banner: in this directory, not the system's
+        if "BannerSpool" not in extra:
+            extra += f"BannerSpool {os.path.join(directory, 'spool')}\n"
         with open(self.conf, "w") as f:
             f.write(f"Socket {self.spec}\nPidFile {self.pidfile}\nSyslog no\n"
                     f"AuthservID {authserv}\nInternalHosts none\nDKIMVerify {dkim}\n"

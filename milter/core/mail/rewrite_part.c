@@ -93,17 +93,28 @@ static void rw_eols(const char *s, size_t n, bool crlf, struct vbuf *out)
 		vbuf_add(out, s, n);
 		return;
 	}
+	/* built in one allocation, then added at once: banners have hundreds of lines */
+	size_t lines = 0, o = 0;
+	char *buf;
+
+	for (const char *p = s, *end = s + n; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		lines++;
+	buf = xmalloc(n + lines + 1);
 	while (n > 0) {
 		const char *nl = memchr(s, '\n', n);
 		size_t run = nl ? (size_t)(nl - s) : n;
 
-		vbuf_add(out, s, run);
+		memcpy(buf + o, s, run);
+		o += run;
 		if (nl == NULL)
 			break;
-		vbuf_add(out, "\r\n", 2);
+		buf[o++] = '\r';
+		buf[o++] = '\n';
 		s = nl + 1;
 		n -= run + 1;
 	}
+	vbuf_add(out, buf, o);
+	free(buf);
 }
 
 /*
