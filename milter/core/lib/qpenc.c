@@ -12,10 +12,21 @@
 
 static const char qpenc_hex[] = "0123456789ABCDEF";
 
+/* The class of each byte: written as it is (printable ASCII but '='), space or tab, other. */
+enum { QPENC_OTHER, QPENC_LIT, QPENC_WS };
+#define QPENC_C1(c) ((c) >= 33 && (c) <= 126 && (c) != '=' ? QPENC_LIT : \
+		     (c) == ' ' || (c) == '\t' ? QPENC_WS : QPENC_OTHER)
+#define QPENC_C4(c) QPENC_C1(c), QPENC_C1((c) + 1), QPENC_C1((c) + 2), QPENC_C1((c) + 3)
+#define QPENC_C16(c) QPENC_C4(c), QPENC_C4((c) + 4), QPENC_C4((c) + 8), QPENC_C4((c) + 12)
+#define QPENC_C64(c) QPENC_C16(c), QPENC_C16((c) + 16), QPENC_C16((c) + 32), QPENC_C16((c) + 48)
+static const unsigned char qpenc_class[256] = {
+	QPENC_C64(0), QPENC_C64(64), QPENC_C64(128), QPENC_C64(192)
+};
+
 /* qpenc_literal - bytes written as they are (printable ASCII but '=') */
 static bool qpenc_literal(unsigned char c)
 {
-	return c >= 33 && c <= 126 && c != '=';
+	return qpenc_class[c] == QPENC_LIT;
 }
 
 /* qpenc_init - an encoder at the start of a stream writing CRLF or LF line breaks */
@@ -106,18 +117,22 @@ static size_t qpenc_byte(struct qpenc *q, unsigned char c, char *out)
  */
 static size_t qpenc_run(struct qpenc *q, const char *in, size_t len, char *out)
 {
-	size_t room = QPENC_LINE - 1 - q->col, k = 0;
+	size_t k = 0, lim;
 
 	if (q->cr || q->ws || q->col >= QPENC_LINE - 1 || (q->col == 0 && in[0] == '-'))
 		return 0;
-	while (k < room && k < len) {
-		unsigned char c = (unsigned char)in[k];
+	lim = QPENC_LINE - 1 - q->col;
+	if (lim > len)
+		lim = len;
+	while (k < lim) {
+		unsigned char t = qpenc_class[(unsigned char)in[k]];
 
-		/* a space or tab inside the run: a literal byte follows on this line */
-		if (qpenc_literal(c) ||
-		    ((c == ' ' || c == '\t') && k + 1 < room && k + 1 < len &&
-		     qpenc_literal((unsigned char)in[k + 1])))
+		if (t == QPENC_LIT)
 			k++;
+		/* a space or tab inside the run: a literal byte follows on this line */
+		else if (t == QPENC_WS && k + 1 < lim &&
+			 qpenc_class[(unsigned char)in[k + 1]] == QPENC_LIT)
+			k += 2;
 		else
 			break;
 	}
