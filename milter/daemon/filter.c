@@ -581,10 +581,12 @@ static bool filter_banner(SMFICTX *ctx, struct session *s, const struct action *
 	stats_banner(res);
 	snprintf(word, size, " banner=%s", stats_banner_name(res));
 	log_safe(safe, sizeof(safe), vbuf_str(&why));
-	/* an added banner is in the message's own line (banner=added) */
-	if (res == STATS_BANNER_OUTPUT)
+	/* where the warning went, or why not: before the message's own line */
+	if (res == STATS_BANNER_ADDED)
+		log_info("%s: %s", s->qid, safe);
+	else if (res == STATS_BANNER_OUTPUT)
 		log_error("%s: warning banner: %s: message deferred", s->qid, safe);
-	else if (res != STATS_BANNER_ADDED)
+	else
 		log_info("%s: body kept without the warning banner: %s", s->qid, safe);
 	vbuf_free(&why);
 	return res != STATS_BANNER_OUTPUT;

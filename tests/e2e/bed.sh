@@ -97,13 +97,17 @@ sink_count() { find "$SINK" -type f | wc -l; }
 bed_listening() { grep -q ":$(printf '%04X' "$1") 00000000:0000 0A" /proc/net/tcp; }
 
 # bed_vigie NAME EXTRA-CONFIG - vigie -f on $RUN/NAME.sock; sets VIGIE_PID
+# (the bodies kept for the warning banner in $WORK, unless EXTRA-CONFIG says where)
 bed_vigie() {
+	bed_spool="BannerSpool $WORK/$1.spool"
+	case "$2" in *BannerSpool*) bed_spool= ;; esac
 	cat > "$WORK/$1.conf" <<EOF
 Socket local:$RUN/$1.sock
 PidFile $RUN/$1.pid
 Syslog no
 AuthservID mx.bed.test
 InternalHosts none
+$bed_spool
 $2
 EOF
 	bed_vigie_start "$1"
