@@ -160,13 +160,16 @@ static size_t lexicon_rn(char *k, size_t len)
 	return w;
 }
 
-/* lexicon_confusable - a script whose letters imitate Latin ones */
+/* lexicon_confusable - letters that imitate Latin ones: other scripts, small
+ * capitals, styled (circled, mathematical, full-width) letters */
 static bool lexicon_confusable(UChar32 c)
 {
 	return (c >= 0x250 && c < 0x300) || (c >= 0x370 && c < 0x590) ||
 	       (c >= 0x13a0 && c < 0x1400) || (c >= 0x1d00 && c < 0x1f00) ||
 	       (c >= 0x2100 && c < 0x2150) || (c >= 0x2460 && c < 0x2500) ||
-	       (c >= 0xff00 && c < 0xfff0) || (c >= 0x1d400 && c < 0x1d800);
+	       (c >= 0x2c60 && c < 0x2c80) || (c >= 0xa720 && c < 0xa800) ||
+	       (c >= 0xff00 && c < 0xfff0) || (c >= 0x1d400 && c < 0x1d800) ||
+	       (c >= 0x1f100 && c < 0x1f200);
 }
 
 /* lexicon_slow - the class and key of a code point outside the table */
