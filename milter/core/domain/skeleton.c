@@ -26,7 +26,6 @@
 #include "xalloc.h"
 
 #define SKELETON_CACHED 0x2000	/* Latin, IPA, Greek, Cyrillic, phonetic, Latin extended */
-#define SKELETON_CP_MAX 24	/* bytes of the key of one code point */
 
 #define SK_IGNORABLE 1		/* removed without a trace (ZWSP, soft hyphen...) */
 #define SK_SEPARATOR 2		/* ends a word in free text */
@@ -341,7 +340,7 @@ static size_t skeleton_one(const struct skeleton *sk, UChar32 c, char *buf, cons
  * lookalikes (cl, vv) are left to typo.c: folding them here would glue
  * letters across words ("gouv" + "viamedis").
  */
-static size_t skeleton_pairs(char *s, size_t len)
+size_t skeleton_pairs(char *s, size_t len)
 {
 	size_t r = 0, w = 0;
 
@@ -398,6 +397,28 @@ int skeleton_key(const struct skeleton *sk, const char *utf8, size_t len,
 	n = skeleton_pairs(key, n);
 	key[n] = '\0';
 	return (int)n;
+}
+
+/*
+ * skeleton_fold_cp - the key of one code point of free text into key (at
+ * most SKELETON_CP_MAX bytes, no NUL) and what it is there: a letter (or
+ * digit), invisible, or a separator (key empty for both). A word's keys
+ * joined then go through skeleton_pairs, as skeleton_fold_text does.
+ */
+size_t skeleton_fold_cp(const struct skeleton *sk, uint32_t cp, char *key,
+			enum skeleton_class *cls)
+{
+	char buf[SKELETON_CP_MAX];
+	const char *k;
+	uint8_t flags;
+	size_t kl = skeleton_one(sk, cp > 0x10FFFF ? 0xFFFD : (UChar32)cp, buf, &k, &flags);
+
+	*cls = (flags & SK_IGNORABLE) ? SKELETON_INVISIBLE :
+	       (flags & SK_SEPARATOR) ? SKELETON_SEPARATOR : SKELETON_LETTER;
+	if (*cls != SKELETON_LETTER)
+		return 0;
+	memcpy(key, k, kl);
+	return kl;
 }
 
 /*
