@@ -227,6 +227,7 @@ static void message_from_field(struct message *m, const char *value, size_t len)
 	if (!first)
 		return;
 	m->from_addresses = l->total;
+	message_claims_from(m, l);
 	if (l->count == 0)
 		return;
 	const struct address *a = &l->item[0];
@@ -278,6 +279,7 @@ static void message_reply_to(struct message *m, const char *value, size_t len)
 			m->caps.addresses_dropped++;
 			continue;
 		}
+		message_claims_reply_to(m, m->nreply_to, a);
 		message_dom_check(m, a->domain, strlen(a->domain), WHERE_REPLY_TO,
 				  &m->reply_to[m->nreply_to++], true);
 	}
@@ -297,7 +299,10 @@ static void message_subject(struct message *m, const char *value, size_t len)
 	flags = header_decode(&m->hdr, value, len, &m->text);
 	if (m->obs && m->obs->subject)
 		m->obs->subject(m->obs->ctx, vbuf_str(&m->text), m->text.len, flags);
-	m->subject_claim = brands_name_claim(m->brands, vbuf_str(&m->text), m->text.len);
+	struct brands_claim c;
+
+	if (brands_claim_read(m->brands, vbuf_str(&m->text), m->text.len, true, &c))
+		m->subject_claim = c.brand;
 	message_words_scan(m, &m->subject, vbuf_str(&m->text), m->text.len);
 }
 
@@ -380,6 +385,7 @@ void message_header(struct message *m, const char *name, const char *value)
 		break;
 	case HEADER_SENDER:
 		message_addr_field(m, "Sender", value, len, false, WHERE_SENDER, &m->sender);
+		message_claims_sender(m, &m->addrs);
 		break;
 	case HEADER_REPLY_TO:
 		message_reply_to(m, value, len);
@@ -413,10 +419,13 @@ void message_header(struct message *m, const char *name, const char *value)
 	}
 }
 
-/* message_dkim_filter - whether a signature by d= can change the verdict: an aligned one */
+/*
+ * message_dkim_filter - whether a signature by d= can change the verdict:
+ * one aligned with From, or with a brand's domain in Sender
+ */
 static bool message_dkim_filter(void *ctx, const char *domain)
 {
-	return message_aligned(ctx, domain);
+	return message_aligned(ctx, domain) || message_sender_aligned(ctx, domain);
 }
 
 /* message_eoh - end of the header: DKIM starts or is dropped, the body parser starts */

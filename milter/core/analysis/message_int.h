@@ -1,8 +1,9 @@
 /*
- * message_int - the state of one message's analysis, shared by its three
- * files: message.c (feeding: fields, body; the readers), message_links.c
- * (the links of the body) and message_judge.c (the findings at the end),
- * as Dovecot's message-parser-private.h. Not an API: message.h is.
+ * message_int - the state of one message's analysis, shared by its files:
+ * message.c (feeding: fields, body; the readers), message_links.c (the
+ * links of the body), message_claims.c (claims to be a brand, surface by
+ * surface) and message_judge.c (the findings at the end), as Dovecot's
+ * message-parser-private.h. Not an API: message.h is.
  */
 #ifndef VIGIE_MESSAGE_INT_H
 #define VIGIE_MESSAGE_INT_H
@@ -24,6 +25,7 @@
 #define MESSAGE_FROM_JUDGED 4		/* addresses of one From field checked */
 #define MESSAGE_INNER_MAX 4		/* addresses inside the display name judged */
 #define MESSAGE_LISTID_MAX 255
+#define MESSAGE_CLAIMS_MAX 32		/* claims kept per message; the weakest are dropped */
 
 /* A domain carried by an address, as the domain engine saw it. */
 struct message_dom {
@@ -46,6 +48,45 @@ struct message_words {
 	const char *term;		/* the first of each, as listed */
 	const char *action;
 	unsigned char seen[LEXICON_ENTRIES_MAX / 8];
+};
+
+/*
+ * Where a claim to be a brand was read: the surfaces of vigie-scoring(7).
+ * SURFACE_BIT(s) makes the masks message_claim_find takes.
+ */
+enum message_surface {
+	SURFACE_DISPLAY,	/* From's display name */
+	SURFACE_GROUP,		/* the name of a group in From */
+	SURFACE_COMMENT,	/* a comment of From beside its display name */
+	SURFACE_SENDER_NAME,	/* Sender's display name */
+	SURFACE_LOCAL,		/* the local part of From, Sender or Reply-To */
+	SURFACE_ADDRESS,	/* an address written in a display name or a local part */
+	SURFACE_BRAND_DOMAIN,	/* a brand's own domain in From or Sender, not authenticated */
+	SURFACE_LOOKALIKE,	/* a lookalike domain in an address */
+	SURFACE_SUBJECT,	/* the Subject */
+	SURFACE_BODY,		/* the body: disguised letters, or a request (body-claim) */
+	SURFACE_LINKS,		/* lookalike or mismatched links */
+	SURFACE_LIST		/* a display name a mailing list relays (its author's) */
+};
+#define SURFACE_BIT(s) (1u << (s))
+#define SURFACE_HEADER_NAMES (SURFACE_BIT(SURFACE_DISPLAY) | SURFACE_BIT(SURFACE_GROUP) | \
+			      SURFACE_BIT(SURFACE_COMMENT) | SURFACE_BIT(SURFACE_SENDER_NAME) | \
+			      SURFACE_BIT(SURFACE_LOCAL) | SURFACE_BIT(SURFACE_ADDRESS))
+
+/*
+ * A claim to be a brand: who makes it (surface, field), how strongly it
+ * counts for the rules that need a claim (level: reply-to, lure, and the
+ * corroboration of weak lookalikes) and how sure its reading is (strength,
+ * the finding's when it made one).
+ */
+struct message_claim {
+	const struct brand *brand;
+	const char *by;		/* "display name", "From domain look-alike", ... */
+	int level;		/* 3 strong, 2 Subject or body request, 1 body mention */
+	const struct message_dom *src;	/* the Reply-To look-alike making it, if so */
+	enum message_surface surface;
+	enum reason_where where;
+	int strength;		/* 0..100 */
 };
 
 /* A link host, judged once per message. */
@@ -100,6 +141,17 @@ struct message {
 	struct message_dom reply_to[MESSAGE_REPLY_TO_MAX];
 	size_t nreply_to;
 
+	/* the names and local parts claims are read from (message_claims.c) */
+	char from_local[ADDRESS_PART_MAX + 1];
+	char from_group[ADDRESS_NAME_MAX + 1];
+	char from_comment[ADDRESS_NAME_MAX + 1];
+	char sender_display[ADDRESS_NAME_MAX + 1];
+	char sender_local[ADDRESS_PART_MAX + 1];
+	bool sender_seen;
+	char reply_to_local[MESSAGE_REPLY_TO_MAX][ADDRESS_PART_MAX + 1];
+	struct message_claim claim[MESSAGE_CLAIMS_MAX];
+	size_t nclaims;
+
 	/* words */
 	struct message_words subject, body, display;
 	const struct brand *subject_claim;	/* brands_name_claim of the Subject */
@@ -135,5 +187,17 @@ void message_words_hit(void *ctx, const struct lexicon_entry *e, bool disguised)
 void message_words_scan(struct message *m, struct message_words *w, const char *s, size_t len);
 void message_judge(struct message *m);
 bool message_aligned(const struct message *m, const char *domain);
+/* message_claims.c */
+void message_claims_from(struct message *m, const struct address_list *l);
+void message_claims_sender(struct message *m, const struct address_list *l);
+void message_claims_reply_to(struct message *m, size_t i, const struct address *a);
+bool message_sender_aligned(const struct message *m, const char *domain);
+void message_claim_add(struct message *m, const struct brand *b, enum message_surface s,
+		       enum reason_where where, int level, int strength, const char *by,
+		       const struct brand *authentic);
+const struct message_claim *message_claim_best(const struct message *m);
+const struct message_claim *message_claim_find(const struct message *m, const struct brand *b,
+					       unsigned surfaces);
+void message_claims_headers(struct message *m, const struct brand *authentic, bool list);
 
 #endif
