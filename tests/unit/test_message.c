@@ -266,6 +266,109 @@ START_TEST(every_form_claims)
 }
 END_TEST
 
+/*
+ * The claim surfaces (message_claims.c): every place a reader sees a name,
+ * each read with the same folding, and the names that claim nothing.
+ */
+static const struct {
+	const char *what;
+	const char *raw;
+	const char *codes;
+	enum verdict_kind kind;
+} surfaces[] = {
+	{ "a group's name in From", "From: Itelis: noreply@x.example;\n\nBonjour\n",
+	  "display-name@from,bad-from@from", VERDICT_IMPERSONATION },
+	{ "an empty group's name in From", "From: =?utf-8?Q?=EF=BC=B6iamedis?=:;\n\nBonjour\n",
+	  "display-name@from,bad-from@from", VERDICT_IMPERSONATION },
+	{ "a comment beside a display name", "From: Service <x@evil.example> (Viamedis)\n\nBonjour\n",
+	  "display-name@from", VERDICT_SUSPECT },
+	{ "a comment in small capitals",
+	  "From: Service <x@evil.example> (=?utf-8?Q?=E1=B4=80=E1=B4=84=E1=B4=9B=C9=AA=CA=9F?=)\n\nBonjour\n",
+	  "display-name@from", VERDICT_IMPERSONATION },
+	{ "Sender's display name", "From: Claire <claire@optique-martin.fr>\n"
+	  "Sender: Viamedis <bounce@outlook.example>\n\nBonjour\n", "display-name@sender",
+	  VERDICT_SUSPECT },
+	{ "a brand's domain in Sender, unsigned", "From: Service <x@evil.example>\n"
+	  "Sender: noreply@viamedis.fr\n\nBonjour\n", "brand-unauthenticated@sender",
+	  VERDICT_IMPERSONATION },
+	{ "Sender's name on the brand's own domain is left to its authentication",
+	  "From: Service <x@evil.example>\nSender: Viamedis <noreply@viamedis.fr>\n\nBonjour\n",
+	  "brand-unauthenticated@sender", VERDICT_IMPERSONATION },
+	{ "the brand as From's local part", "From: viamedis@gestion-tp.example\n\nBonjour\n",
+	  "address-claim@from", VERDICT_SUSPECT },
+	{ "the brand in angle brackets, digits glued", "From: <kalixia2024@gestion-tp.example>\n\nBonjour\n",
+	  "address-claim@from", VERDICT_SUSPECT },
+	{ "the brand after a dot, a neutral display name",
+	  "From: Service clients <support.ameli@gmail.example>\n\nBonjour\n", "address-claim@from",
+	  VERDICT_SUSPECT },
+	{ "a service word glued to the brand", "From: serviceitelis@gestion-tp.example\n\nBonjour\n",
+	  "address-claim@from", VERDICT_SUSPECT },
+	{ "a quoted local part holding the brand's address",
+	  "From: \"noreply@viamedis.fr\"@evil.example\n\nBonjour\n", "address-claim@from",
+	  VERDICT_IMPERSONATION },
+	{ "the brand's local part in Reply-To", "From: Claire <claire@optique-martin.fr>\n"
+	  "Reply-To: viamedis.paiements@gmail.example\n\nBonjour\n", "address-claim@reply-to",
+	  VERDICT_SUSPECT },
+	{ "the brand's local part in Sender", "From: Claire <claire@optique-martin.fr>\n"
+	  "Sender: optistya-notification@evil.example\n\nBonjour\n", "address-claim@sender",
+	  VERDICT_SUSPECT },
+	{ "the brand's name as a local part of its own domain is its authentication's business",
+	  "From: viamedis@viamedis.fr\n\nBonjour\n", "brand-unauthenticated@from",
+	  VERDICT_IMPERSONATION },
+	{ "a name glued by a change of case", "From: ServiceItelis <x@evil.example>\n\nBonjour\n",
+	  "display-name@from", VERDICT_SUSPECT },
+	{ "a display name and a local part, both naming the brand, with a lure",
+	  "From: Itelis <itelis.support@evil.example>\nSubject: Votre RIB\n\nMerci de "
+	  "confirmer votre RIB.\n", "display-name@from,address-claim@from,lure@subject",
+	  VERDICT_IMPERSONATION },
+	{ "people and firms named like a brand claim nothing",
+	  "From: =?utf-8?Q?Am=C3=A9lie_Picard?= <amelie.picard@cabinet-picard.fr>\n"
+	  "Reply-To: amiel.kine@cabinet-picard.fr\nSender: \"Agence ViaMedia\" <contact@cabinet-picard.fr>\n"
+	  "\nBonjour,\nje vous envoie mon RIB pour la facture.\n", "", VERDICT_CLEAN },
+	{ "words holding a brand's letters claim nothing",
+	  "From: ameliorer.services@cabinet-picard.fr (Viamedisation)\n\nBonjour\n", "",
+	  VERDICT_CLEAN },
+	{ "the body names a brand and asks for the RIB", "From: Service <s@evil.example>\n"
+	  "Subject: Dossier\n\nItelis vous demande de transmettre votre RIB avant vendredi.\n",
+	  "body-claim@body,lure@body", VERDICT_SUSPECT },
+	{ "the body names a brand in character references, with a form",
+	  "From: Service <s@evil.example>\nContent-Type: text/html\n\n<h1>I&#116;elis</h1>"
+	  "<form action=\"https://evil.example/login\"><input type=password></form>\n",
+	  "body-claim@body", VERDICT_SUSPECT },
+	{ "the body names a brand in an image's alt text, asks for the IBAN",
+	  "From: Service <s@evil.example>\nContent-Type: text/html\n\n<img src=x alt=\"Seveane\">"
+	  "<p>Confirmez votre IBAN.</p>\n", "body-claim@body,lure@body", VERDICT_SUSPECT },
+	{ "a request the body denies is none", "From: H <h@syndicat.example>\n\nItelis ne vous "
+	  "demandera jamais de transmettre votre RIB par mail.\n", "", VERDICT_CLEAN },
+	{ "a deadline is no request", "From: H <h@syndicat.example>\n\nLes paiements Itelis "
+	  "arrivent sous 48 heures.\n", "", VERDICT_CLEAN },
+	{ "the brand's own domain asking in its name is left to its authentication",
+	  "From: Itelis <noreply@itelis.fr>\n\nItelis vous demande de transmettre votre RIB.\n",
+	  "brand-unauthenticated@from,lure@body", VERDICT_IMPERSONATION },
+	{ "a look-alike quoted as text in a warning is no link",
+	  "From: H <h@syndicat.example>\n\nAttention au faux site viamedis-securite.fr : il "
+	  "demande le RIB.\n", "link-lookalike@link", VERDICT_CLEAN },
+	{ "a look-alike written with a path is a link", "From: S <s@evil.example>\n\n"
+	  "Connectez-vous sur viamedis-securite.fr/login pour le RIB.\n",
+	  "link-lookalike@link,lure@body", VERDICT_IMPERSONATION },
+};
+
+/* claim_surfaces - each row gives exactly its codes and verdict */
+START_TEST(claim_surfaces)
+{
+	char got[2048];
+	struct message *m = analyse(surfaces[_i].raw);
+
+	codes(message_verdict(m), got, sizeof(got));
+	ck_assert_msg(strcmp(got, surfaces[_i].codes) == 0 &&
+		      message_verdict(m)->kind == surfaces[_i].kind,
+		      "%s: got '%s' %s (score %d), want '%s' %s", surfaces[_i].what, got,
+		      verdict_kind_name(message_verdict(m)->kind), message_verdict(m)->score,
+		      surfaces[_i].codes, verdict_kind_name(surfaces[_i].kind));
+	message_free(m);
+}
+END_TEST
+
 /* The lure rules: who claims the brand decides what the words weigh. */
 static const struct {
 	const char *what;
@@ -574,6 +677,7 @@ static Suite *message_suite(void)
 	tcase_add_loop_test(tc, identity_rules, 0, sizeof(identity) / sizeof(identity[0]));
 	tcase_add_test(tc, every_form_claims);
 	tcase_add_loop_test(tc, lure_rules, 0, sizeof(lures) / sizeof(lures[0]));
+	tcase_add_loop_test(tc, claim_surfaces, 0, sizeof(surfaces) / sizeof(surfaces[0]));
 	tcase_add_loop_test(tc, chunk_independence, 0, sizeof(chunked) / sizeof(chunked[0]));
 	tcase_add_test(tc, authres_rendering);
 	tcase_add_test(tc, dkim_brands_mode);

@@ -147,12 +147,17 @@ void message_dom_check(struct message *m, const char *name, size_t len,
 	}
 }
 
-/* message_words_hit - the lexicon found a phrase in the text being scanned */
-void message_words_hit(void *ctx, const struct lexicon_entry *e, bool disguised)
+/*
+ * message_words_hit - the lexicon found a phrase in the text being scanned;
+ * a request a negation denies counts for nothing (a later one may count)
+ */
+void message_words_hit(void *ctx, const struct lexicon_entry *e, unsigned flags)
 {
 	struct message_words *w = ((struct message *)ctx)->words;
+	bool disguised = flags & LEXICON_HIT_DISGUISED;
 
-	if (w == NULL || (w->seen[e->id / 8] & (1u << (e->id % 8))))
+	if (w == NULL || (w->seen[e->id / 8] & (1u << (e->id % 8))) ||
+	    (flags & LEXICON_HIT_NEGATED))
 		return;
 	w->seen[e->id / 8] |= (unsigned char)(1u << (e->id % 8));
 	switch (e->kind) {
@@ -168,9 +173,14 @@ void message_words_hit(void *ctx, const struct lexicon_entry *e, bool disguised)
 		if (w->terms++ == 0)
 			w->term = e->text;
 		break;
-	case LEXICON_ACTION:
+	case LEXICON_ACTION:	/* a request presses too: counted in both */
+	case LEXICON_THREAT:
+		if (e->kind == LEXICON_ACTION && w->requests++ == 0)
+			w->request = e->text;
 		if (w->actions++ == 0)
 			w->action = e->text;
+		break;
+	case LEXICON_NEGATION:	/* the lexicon's own business */
 		break;
 	}
 }

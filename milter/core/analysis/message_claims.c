@@ -67,16 +67,16 @@ void message_claims_reply_to(struct message *m, size_t i, const struct address *
 /*
  * message_claim_add - a claim of brand b; none for the brand the message
  * authentically comes from. Past the list's cap, a claim replaces the
- * weakest one if it is stronger.
+ * weakest one if it is stronger. The claim kept, or NULL.
  */
-void message_claim_add(struct message *m, const struct brand *b, enum message_surface s,
-		       enum reason_where where, int level, int strength, const char *by,
-		       const struct brand *authentic)
+struct message_claim *message_claim_add(struct message *m, const struct brand *b,
+				       enum message_surface s, enum reason_where where, int level,
+				       int strength, const char *by, const struct brand *authentic)
 {
 	struct message_claim *c;
 
 	if (b == NULL || b == authentic || level <= 0)
-		return;
+		return NULL;
 	if (m->nclaims < MESSAGE_CLAIMS_MAX) {
 		c = &m->claim[m->nclaims++];
 	} else {
@@ -85,7 +85,7 @@ void message_claim_add(struct message *m, const struct brand *b, enum message_su
 			if (m->claim[i].level < c->level)
 				c = &m->claim[i];
 		if (c->level >= level)
-			return;
+			return NULL;
 	}
 	c->brand = b;
 	c->by = by;
@@ -94,6 +94,7 @@ void message_claim_add(struct message *m, const struct brand *b, enum message_su
 	c->surface = s;
 	c->where = where;
 	c->strength = strength;
+	return c;
 }
 
 /* message_claim_best - the strongest claim, the first of equals; NULL if none */
@@ -228,8 +229,8 @@ static bool message_claims_inner(struct message *m, const char *local, enum reas
 		return false;
 	snprintf(inner, sizeof(inner), "%.*s", (int)(sp.local_len + 1 + sp.domain_len), local + sp.local);
 	reason_add(&m->v.reasons, REASON_ADDRESS_CLAIM, where, b, 100, inner,
-		   "the local part of %s holds the address %s (%s%s%s)", address, inner,
-		   d.owner ? "" : "a look-alike of ", brand_name(b), d.owner ? "'s" : "");
+		   "the local part of %s holds the address %s (%s %s)", address, inner,
+		   d.owner ? "a domain of" : "a look-alike of", brand_name(b));
 	message_claim_add(m, b, SURFACE_ADDRESS, where, 3, 100, "address in a local part",
 			  authentic);
 	return true;
@@ -244,6 +245,7 @@ static void message_claims_local(struct message *m, const char *local, enum reas
 				 const struct message_dom *dom, const struct brand *authentic)
 {
 	struct brands_claim c;
+	struct message_claim *k;
 	char address[ADDRESS_PART_MAX + DNSNAME_MAX + 2];
 	int st;
 
@@ -260,7 +262,9 @@ static void message_claims_local(struct message *m, const char *local, enum reas
 	reason_add(&m->v.reasons, REASON_ADDRESS_CLAIM, where, c.brand, st, address,
 		   "the local part of %s names %s%s", address, brand_name(c.brand),
 		   message_claims_glue(&c));
-	message_claim_add(m, c.brand, SURFACE_LOCAL, where, 3, st, "local part", authentic);
+	k = message_claim_add(m, c.brand, SURFACE_LOCAL, where, 3, st, "local part", authentic);
+	if (k && where == WHERE_REPLY_TO)
+		k->src = dom;	/* the reply-to rule would only say it again */
 }
 
 /* message_sender_aligned - d= is aligned with a brand's domain in Sender, or signs for its brand */
@@ -323,6 +327,36 @@ static void message_claims_sender_domain(struct message *m, const struct brand *
 			   brand_name(b), other ? ": signed only by " : "", other ? other->domain : "");
 	message_claim_add(m, b, SURFACE_BRAND_DOMAIN, WHERE_SENDER, 3, st,
 			  "Sender domain, unauthenticated", authentic);
+}
+
+/*
+ * message_claims_body - a brand named in the body (text, HTML after its
+ * character references, alt and link text) by a sender with no tie to it,
+ * with a request for bank details or credentials, or a form to fill in:
+ * body-claim. Naming a brand is no claim (colleagues write "les paiements
+ * Viamedis"); asking in its name for what a phisher wants is one.
+ */
+void message_claims_body(struct message *m, const struct brand *authentic)
+{
+	const struct brand *b = m->body.brand;
+	unsigned requests = m->body.requests + m->subject.requests;
+	const char *request = m->body.request ? m->body.request : m->subject.request;
+	int st;
+
+	if (b == NULL || b == authentic || message_claims_own(b, &m->from) ||
+	    (requests == 0 && m->forms == 0))
+		return;
+	st = m->forms ? 100 : requests >= 2 ? 90 : 70;
+	if (m->forms)
+		reason_add(&m->v.reasons, REASON_BODY_CLAIM, WHERE_BODY, b, st, "",
+			   "the body names %s and holds a form to fill in; the sender (%s) has no tie to %s",
+			   brand_name(b), m->from.parsed ? m->from.ascii : "unknown", brand_name(b));
+	else
+		reason_add(&m->v.reasons, REASON_BODY_CLAIM, WHERE_BODY, b, st, "",
+			   "the body names %s and asks for bank details or credentials (\"%s\"%s); the sender (%s) has no tie to %s",
+			   brand_name(b), request, requests > 1 ? ", and more" : "",
+			   m->from.parsed ? m->from.ascii : "unknown", brand_name(b));
+	message_claim_add(m, b, SURFACE_BODY, WHERE_BODY, 2, st, "body, with a request", authentic);
 }
 
 /*

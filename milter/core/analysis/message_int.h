@@ -44,9 +44,11 @@ struct message_dom {
 struct message_words {
 	const struct brand *brand;	/* the first brand named */
 	bool brand_disguised;		/* ... only with hidden or look-alike letters */
-	unsigned terms, actions;	/* lure phrases found (distinct) */
+	unsigned terms, actions;	/* lure phrases found (distinct): terms, requests and threats */
+	unsigned requests;		/* ... of which requests for the data */
 	const char *term;		/* the first of each, as listed */
 	const char *action;
+	const char *request;
 	unsigned char seen[LEXICON_ENTRIES_MAX / 8];
 };
 
@@ -103,6 +105,7 @@ struct message_linkrec {
 	const struct brand *shows_brand;	/* brand owning the domain the text shows */
 	char shows_domain[DNSNAME_MAX + 1];
 	bool in_userinfo;		/* the brand domain is shown before '@' in the URL */
+	bool mention;			/* only a bare domain written in text, no path: named, not linked */
 };
 
 struct message {
@@ -175,6 +178,7 @@ struct message {
 	size_t nhosts, ahosts;
 	struct message_linkrec *link;	/* the same, up to MESSAGE_LINKS_MAX */
 	size_t nlinks, alinks;
+	size_t forms;			/* <form action> seen in the body */
 
 	struct message_caps caps;
 	struct verdict v;
@@ -183,7 +187,7 @@ struct message {
 void message_link_seen(void *arg, const struct link *l);
 void message_dom_check(struct message *m, const char *name, size_t len,
 		       enum reason_where where, struct message_dom *d, bool add);
-void message_words_hit(void *ctx, const struct lexicon_entry *e, bool disguised);
+void message_words_hit(void *ctx, const struct lexicon_entry *e, unsigned flags);
 void message_words_scan(struct message *m, struct message_words *w, const char *s, size_t len);
 void message_judge(struct message *m);
 bool message_aligned(const struct message *m, const char *domain);
@@ -192,12 +196,13 @@ void message_claims_from(struct message *m, const struct address_list *l);
 void message_claims_sender(struct message *m, const struct address_list *l);
 void message_claims_reply_to(struct message *m, size_t i, const struct address *a);
 bool message_sender_aligned(const struct message *m, const char *domain);
-void message_claim_add(struct message *m, const struct brand *b, enum message_surface s,
-		       enum reason_where where, int level, int strength, const char *by,
-		       const struct brand *authentic);
+struct message_claim *message_claim_add(struct message *m, const struct brand *b,
+				       enum message_surface s, enum reason_where where, int level,
+				       int strength, const char *by, const struct brand *authentic);
 const struct message_claim *message_claim_best(const struct message *m);
 const struct message_claim *message_claim_find(const struct message *m, const struct brand *b,
 					       unsigned surfaces);
 void message_claims_headers(struct message *m, const struct brand *authentic, bool list);
+void message_claims_body(struct message *m, const struct brand *authentic);
 
 #endif

@@ -302,7 +302,7 @@ static bool message_links_rule(struct message *m, const struct brand *authentic,
 		const struct brand *s = r->shows_brand;
 
 		if (d->imitated && d->strength > 0) {
-			int st = d->imitated == authentic ? d->strength * 3 / 10 : d->strength;
+			int st = d->imitated == authentic || r->mention ? d->strength * 3 / 10 : d->strength;
 			struct reason *x = reason_add(&m->v.reasons, REASON_LINK_LOOKALIKE, WHERE_LINK,
 						      d->imitated, st, d->ascii, "%s: %s",
 						      reason_code_name(d->code), d->detail);
@@ -310,7 +310,7 @@ static bool message_links_rule(struct message *m, const struct brand *authentic,
 			r->out.finding = true;
 			r->out.code = REASON_LINK_LOOKALIKE;
 			message_detail(r->out.detail, "%s: %s", reason_code_name(d->code), d->detail);
-			any = any || (x && st >= 50);
+			any = any || (x && st >= 50 && !r->mention);
 			continue;
 		}
 		if (s == NULL || (d->parsed && (brand_owns(s, d->ascii) ||
@@ -403,12 +403,13 @@ static void message_claims_gather(struct message *m, enum message_auth auth,
 	message_claim_add(m, m->return_path.imitated, SURFACE_LOOKALIKE, WHERE_ENVELOPE, 3,
 			  m->return_path.strength, "Return-Path look-alike", authentic);
 	for (size_t i = 0; i < m->nreply_to; i++) {
-		size_t before = m->nclaims;
+		struct message_claim *c = message_claim_add(m, m->reply_to[i].imitated,
+							    SURFACE_LOOKALIKE, WHERE_REPLY_TO, 3,
+							    m->reply_to[i].strength,
+							    "Reply-To look-alike", authentic);
 
-		message_claim_add(m, m->reply_to[i].imitated, SURFACE_LOOKALIKE, WHERE_REPLY_TO, 3,
-				  m->reply_to[i].strength, "Reply-To look-alike", authentic);
-		if (m->nclaims > before)
-			m->claim[m->nclaims - 1].src = &m->reply_to[i];
+		if (c)
+			c->src = &m->reply_to[i];
 	}
 	if (m->body.brand_disguised)
 		message_claim_add(m, m->body.brand, SURFACE_BODY, WHERE_BODY, 3, 100,
@@ -452,6 +453,7 @@ void message_judge(struct message *m)
 	message_unauthenticated(m, &s, auth);
 	list = message_list_sender(m, &s);
 	message_claims_headers(m, authentic, list);
+	message_claims_body(m, authentic);
 	inner = message_display_address(m, authentic);
 	bad_links = message_links_rule(m, authentic, auth);
 	message_claims_gather(m, auth, authentic, inner, bad_links);
