@@ -314,39 +314,42 @@ static bool brands_glued(const struct brands *b, const struct brands_reading *r,
 	return false;
 }
 
-/* brands_claim_in - search one reading of a text, whole words first */
-static bool brands_claim_in(const struct brands *b, const char *utf8, size_t len,
-			    bool glue, struct brands_claim *out)
+/* brands_claim_in - search a reading of a text: whole words, or glued names */
+static bool brands_claim_in(const struct brands *b, const struct brands_reading *r, bool glue,
+			    struct brands_claim *out)
 {
-	struct brands_reading r;
-	bool found;
-
-	memset(&r, 0, sizeof(r));
-	vbuf_init(&r.keys, BRANDS_CLAIM_MAX * 2);
-	brands_read(b->sk, utf8, len, &r);
-	found = brands_runs(b, &r, false, out) ||
-		(glue && (brands_runs(b, &r, true, out) || brands_glued(b, &r, out)));
-	brands_reading_free(&r);
-	return found;
+	if (!glue)
+		return brands_runs(b, r, false, out);
+	return brands_runs(b, r, true, out) || brands_glued(b, r, out);
 }
 
 /*
- * brands_claim_read - the brand a name claims, read as stored then in the
- * order it is shown; glue: names glued to other letters count (see above),
- * else whole words only. False (out cleared) when it claims none.
+ * brands_claim_read - the brand a name claims, read as stored and in the
+ * order it is shown: whole words first, then (glue) names glued to other
+ * letters (see above). False (out cleared) when it claims none.
  */
 bool brands_claim_read(const struct brands *b, const char *utf8, size_t len, bool glue,
 		       struct brands_claim *out)
 {
 	struct vbuf seen = VBUF_INIT(BRANDS_CLAIM_MAX * 2);
-	bool found;
+	struct brands_reading r[2];
+	size_t n = 1;
+	bool found = false;
 
 	memset(out, 0, sizeof(*out));
+	memset(r, 0, sizeof(r));
 	if (len > BRANDS_CLAIM_MAX)
 		len = BRANDS_CLAIM_MAX;
-	found = brands_claim_in(b, utf8, len, glue, out);
-	if (!found && brands_visual(utf8, len, &seen))
-		found = brands_claim_in(b, vbuf_str(&seen), seen.len, glue, out);
+	vbuf_init(&r[0].keys, BRANDS_CLAIM_MAX * 2);
+	vbuf_init(&r[1].keys, BRANDS_CLAIM_MAX * 2);
+	brands_read(b->sk, utf8, len, &r[0]);
+	if (brands_visual(utf8, len, &seen))
+		brands_read(b->sk, vbuf_str(&seen), seen.len, &r[n++]);
+	for (int pass = 0; pass < (glue ? 2 : 1) && !found; pass++)
+		for (size_t i = 0; i < n && !found; i++)
+			found = brands_claim_in(b, &r[i], pass == 1, out);
+	brands_reading_free(&r[0]);
+	brands_reading_free(&r[1]);
 	vbuf_free(&seen);
 	if (!found)
 		memset(out, 0, sizeof(*out));
