@@ -558,7 +558,8 @@ void lexicon_scan_text(struct lexicon_scan *s, const char *utf8, size_t len)
 					s->wlong = true;
 			} else {
 				lexicon_word_end(s);
-				if (b == '.' || b == '!' || b == '?' || b == ';' || b == ':')
+				if (s->negation &&
+				    (b == '.' || b == '!' || b == '?' || b == ';' || b == ':'))
 					s->negation = 0;	/* a sentence ends: so does its negation */
 			}
 			i++;

@@ -104,6 +104,7 @@ void message_free(struct message *m)
 	dkimcheck_free(m->dk);
 	free(m->host);
 	free(m->link);
+	free(m->reads);
 	free(m);
 }
 

@@ -12,8 +12,11 @@
  * rules that need a claim read: reply-to, lure, the corroboration of weak
  * lookalikes (message_claim_find).
  *
- * Touches: the message's verdict and claim list; copies of the names and
- * local parts, made as the fields come (bounded by the address caps).
+ * Names and local parts are read as their fields come; a reading that
+ * finds something is kept (MESSAGE_READS_MAX, on the heap: most messages
+ * keep none) and judged at the end, when authentication is known.
+ *
+ * Touches: the message's verdict, claim list and readings.
  */
 #include <config.h>
 
@@ -25,26 +28,97 @@
 #include "brands.h"
 #include "detector.h"
 #include "message_int.h"
+#include "utf8.h"
+#include "xalloc.h"
 
-/* message_claims_copy - a string into a fixed buffer, cut to fit */
+/* message_claims_copy - a string into a fixed buffer, cut to fit (on a character) */
 static void message_claims_copy(char *dst, size_t size, const char *src)
 {
 	size_t n = src ? strlen(src) : 0;
 
 	if (n >= size)
-		n = size - 1;
+		n = size - 1 - utf8_partial_tail(src, size - 1);
 	memcpy(dst, src ? src : "", n);
 	dst[n] = '\0';
 }
 
-/* message_claims_from - the first From field: its local part, group name and comment */
+/* message_claims_keep - a reading that found something, kept for the end */
+static struct message_read *message_claims_keep(struct message *m, enum message_surface s,
+						enum reason_where where,
+						const struct message_dom *dom, const char *text,
+						const char *local)
+{
+	struct message_read *r;
+
+	if (m->nreads == MESSAGE_READS_MAX)
+		return NULL;
+	m->reads = xreallocarray(m->reads, m->nreads + 1, sizeof(*m->reads));
+	r = &m->reads[m->nreads++];
+	memset(r, 0, sizeof(*r));
+	r->surface = s;
+	r->where = where;
+	r->dom = dom;
+	message_claims_copy(r->text, sizeof(r->text), text);
+	message_claims_copy(r->local, sizeof(r->local), local);
+	return r;
+}
+
+/* message_claims_name_read - a name beside an address (group, comment, Sender's) */
+static void message_claims_name_read(struct message *m, const char *name, enum message_surface s,
+				     enum reason_where where, const struct message_dom *dom,
+				     const char *local)
+{
+	struct brands_claim c;
+	struct message_read *r;
+
+	if (name && name[0] && brands_claim_read(m->brands, name, strlen(name), true, &c) &&
+	    (r = message_claims_keep(m, s, where, dom, name, local)) != NULL)
+		r->claim = c;
+}
+
+/*
+ * message_claims_local_read - a local part: an address written inside it
+ * ("noreply@viamedis.fr"@evil.example, a@viamedis.fr@evil.example) goes
+ * through the domain engine; else its words are read as a name
+ */
+static void message_claims_local_read(struct message *m, const char *local,
+				      enum reason_where where, const struct message_dom *dom)
+{
+	size_t len = local ? strlen(local) : 0, pos = 0;
+	struct address_span sp;
+	struct brands_claim c;
+	struct message_dom d = { 0 };
+	struct message_read *r;
+
+	if (len == 0)
+		return;
+	if (memchr(local, '@', len) && address_in_text(local, len, &pos, &sp)) {
+		message_dom_check(m, local + sp.domain, sp.domain_len, where, &d, false);
+		if ((d.owner || d.imitated) &&
+		    (r = message_claims_keep(m, SURFACE_ADDRESS, where, dom, "", local)) != NULL) {
+			r->inner = d;
+			message_claims_copy(r->text, sizeof(r->text) < sp.local_len + sp.domain_len + 2 ?
+					    sizeof(r->text) : sp.local_len + sp.domain_len + 2,
+					    local + sp.local);
+		}
+		return;
+	}
+	if (brands_claim_read(m->brands, local, len, true, &c) &&
+	    (r = message_claims_keep(m, SURFACE_LOCAL, where, dom, local, local)) != NULL)
+		r->claim = c;
+}
+
+/* message_claims_from - the first From field: its group name, comment and local part */
 void message_claims_from(struct message *m, const struct address_list *l)
 {
-	message_claims_copy(m->from_group, sizeof(m->from_group), l->group);
+	message_claims_name_read(m, l->group, SURFACE_GROUP, WHERE_FROM, &m->from,
+				 l->count ? l->item[0].local : "");
 	if (l->count == 0)
 		return;
-	message_claims_copy(m->from_local, sizeof(m->from_local), l->item[0].local);
-	message_claims_copy(m->from_comment, sizeof(m->from_comment), l->item[0].comment);
+	message_claims_name_read(m, l->item[0].comment, SURFACE_COMMENT, WHERE_FROM, &m->from,
+				 l->item[0].local);
+	if (l->total == 1)
+		message_claims_local_read(m, l->item[0].local, WHERE_FROM, &m->from);
 }
 
 /* message_claims_sender - the first Sender field: its display name and local part */
@@ -53,15 +127,16 @@ void message_claims_sender(struct message *m, const struct address_list *l)
 	if (m->sender_seen || l->count == 0)
 		return;
 	m->sender_seen = true;
-	message_claims_copy(m->sender_display, sizeof(m->sender_display), l->item[0].display);
-	message_claims_copy(m->sender_local, sizeof(m->sender_local), l->item[0].local);
+	message_claims_name_read(m, l->item[0].display, SURFACE_SENDER_NAME, WHERE_SENDER,
+				 &m->sender, l->item[0].local);
+	message_claims_local_read(m, l->item[0].local, WHERE_SENDER, &m->sender);
 }
 
 /* message_claims_reply_to - the local part of the i-th Reply-To address judged */
 void message_claims_reply_to(struct message *m, size_t i, const struct address *a)
 {
 	if (i < MESSAGE_REPLY_TO_MAX)
-		message_claims_copy(m->reply_to_local[i], sizeof(m->reply_to_local[i]), a->local);
+		message_claims_local_read(m, a->local, WHERE_REPLY_TO, &m->reply_to[i]);
 }
 
 /*
@@ -178,93 +253,57 @@ static void message_claims_display(struct message *m, const struct brand *authen
 			  "display name", authentic);
 }
 
+/* message_claims_address - local@domain of a reading, for the explanations */
+static void message_claims_address(const struct message_read *r, char *out, size_t size)
+{
+	snprintf(out, size, "%s%s%s", r->local, r->dom->present ? "@" : "", r->dom->ascii);
+}
+
 /*
- * message_claims_name - a name shown beside the address (a group's name, a
- * comment, Sender's display name): display-name, as From's display name
- * would give, unless the address is the brand's own.
+ * message_claims_reading - what a reading kept as the fields came gives:
+ * display-name for a name beside the address (a group's, a comment,
+ * Sender's display name), address-claim for a local part or an address
+ * it holds; nothing when the address is the brand's own.
  */
-static void message_claims_name(struct message *m, const char *name, enum message_surface s,
-				enum reason_where where, const struct message_dom *dom,
-				const char *address, const struct brand *authentic)
+static void message_claims_reading(struct message *m, struct message_read *r,
+				   const struct brand *authentic)
 {
 	static const char *const what[] = {
 		[SURFACE_GROUP] = "the group name in From",
 		[SURFACE_COMMENT] = "a comment in From",
 		[SURFACE_SENDER_NAME] = "Sender's display name",
+		[SURFACE_LOCAL] = "local part",
+		[SURFACE_ADDRESS] = "address in a local part",
 	};
-	struct brands_claim c;
-	int st;
-
-	if (!name[0] || !brands_claim_read(m->brands, name, strlen(name), true, &c))
-		return;
-	if (c.brand == authentic || message_claims_own(c.brand, dom))
-		return;
-	st = c.disguised ? 100 : 90;
-	reason_add(&m->v.reasons, REASON_DISPLAY_NAME, where, c.brand, st, name,
-		   "%s claims %s%s; the address is %s", what[s], brand_name(c.brand),
-		   message_claims_glue(&c), address[0] ? address : "missing");
-	message_claim_add(m, c.brand, s, where, 3, st, what[s], authentic);
-}
-
-/*
- * message_claims_inner - an address written inside a local part
- * ("noreply@viamedis.fr"@evil.example, a@viamedis.fr@evil.example): a
- * brand's domain or a lookalike of one there is a claim of the brand.
- */
-static bool message_claims_inner(struct message *m, const char *local, enum reason_where where,
-				 const struct message_dom *dom, const char *address,
-				 const struct brand *authentic)
-{
-	size_t len = strlen(local), pos = 0;
-	struct address_span sp;
-	struct message_dom d = { 0 };
-	const struct brand *b;
-	char inner[ADDRESS_PART_MAX + 1];
-
-	if (memchr(local, '@', len) == NULL || !address_in_text(local, len, &pos, &sp))
-		return false;
-	message_dom_check(m, local + sp.domain, sp.domain_len, where, &d, false);
-	b = d.owner ? d.owner : d.imitated;
-	if (b == NULL || b == authentic || message_claims_own(b, dom))
-		return false;
-	snprintf(inner, sizeof(inner), "%.*s", (int)(sp.local_len + 1 + sp.domain_len), local + sp.local);
-	reason_add(&m->v.reasons, REASON_ADDRESS_CLAIM, where, b, 100, inner,
-		   "the local part of %s holds the address %s (%s %s)", address, inner,
-		   d.owner ? "a domain of" : "a look-alike of", brand_name(b));
-	message_claim_add(m, b, SURFACE_ADDRESS, where, 3, 100, "address in a local part",
-			  authentic);
-	return true;
-}
-
-/*
- * message_claims_local - a brand's name as the local part of an address
- * (webmail lists show it when there is no display name): address-claim,
- * unless the domain is the brand's own.
- */
-static void message_claims_local(struct message *m, const char *local, enum reason_where where,
-				 const struct message_dom *dom, const struct brand *authentic)
-{
-	struct brands_claim c;
-	struct message_claim *k;
+	const struct message_dom *in = &r->inner;
+	const struct brand *b = r->surface == SURFACE_ADDRESS ? (in->owner ? in->owner : in->imitated) :
+				r->claim.brand;
 	char address[ADDRESS_PART_MAX + DNSNAME_MAX + 2];
+	struct message_claim *k;
 	int st;
 
-	if (!local[0])
+	if (b == NULL || b == authentic || message_claims_own(b, r->dom))
 		return;
-	snprintf(address, sizeof(address), "%s@%s", local, dom->ascii);
-	if (message_claims_inner(m, local, where, dom, address, authentic))
-		return;
-	if (!brands_claim_read(m->brands, local, strlen(local), true, &c))
-		return;
-	if (c.brand == authentic || message_claims_own(c.brand, dom))
-		return;
-	st = where == WHERE_REPLY_TO ? 80 : 90;
-	reason_add(&m->v.reasons, REASON_ADDRESS_CLAIM, where, c.brand, st, address,
-		   "the local part of %s names %s%s", address, brand_name(c.brand),
-		   message_claims_glue(&c));
-	k = message_claim_add(m, c.brand, SURFACE_LOCAL, where, 3, st, "local part", authentic);
-	if (k && where == WHERE_REPLY_TO)
-		k->src = dom;	/* the reply-to rule would only say it again */
+	message_claims_address(r, address, sizeof(address));
+	if (r->surface == SURFACE_ADDRESS) {
+		st = 100;
+		reason_add(&m->v.reasons, REASON_ADDRESS_CLAIM, r->where, b, st, r->text,
+			   "the local part of %s holds the address %s (%s %s)", address, r->text,
+			   in->owner ? "a domain of" : "a look-alike of", brand_name(b));
+	} else if (r->surface == SURFACE_LOCAL) {
+		st = r->where == WHERE_REPLY_TO ? 80 : 90;
+		reason_add(&m->v.reasons, REASON_ADDRESS_CLAIM, r->where, b, st, address,
+			   "the local part of %s names %s%s", address, brand_name(b),
+			   message_claims_glue(&r->claim));
+	} else {
+		st = r->claim.disguised ? 100 : 90;
+		reason_add(&m->v.reasons, REASON_DISPLAY_NAME, r->where, b, st, r->text,
+			   "%s claims %s%s; the address is %s", what[r->surface], brand_name(b),
+			   message_claims_glue(&r->claim), r->dom->present ? address : "missing");
+	}
+	k = message_claim_add(m, b, r->surface, r->where, 3, st, what[r->surface], authentic);
+	if (k && r->where == WHERE_REPLY_TO)
+		k->src = r->dom;	/* the reply-to rule would only say it again */
 }
 
 /* message_sender_aligned - d= is aligned with a brand's domain in Sender, or signs for its brand */
@@ -366,25 +405,17 @@ void message_claims_body(struct message *m, const struct brand *authentic)
  */
 void message_claims_headers(struct message *m, const struct brand *authentic, bool list)
 {
-	char sender[ADDRESS_PART_MAX + DNSNAME_MAX + 2];
-
 	message_claims_display(m, authentic, list);
-	if (!list) {
-		message_claims_name(m, m->from_group, SURFACE_GROUP, WHERE_FROM, &m->from,
-				    m->from_address, authentic);
-		message_claims_name(m, m->from_comment, SURFACE_COMMENT, WHERE_FROM, &m->from,
-				    m->from_address, authentic);
+	for (size_t i = 0; i < m->nreads; i++) {
+		struct message_read *r = &m->reads[i];
+
+		if (list && r->where == WHERE_FROM && r->surface != SURFACE_LOCAL &&
+		    r->surface != SURFACE_ADDRESS)
+			continue;	/* names a list relays are its author's */
+		if (r->where == WHERE_FROM && m->from_addresses != 1 &&
+		    (r->surface == SURFACE_LOCAL || r->surface == SURFACE_ADDRESS))
+			continue;
+		message_claims_reading(m, r, authentic);
 	}
-	snprintf(sender, sizeof(sender), "%s%s%s", m->sender_local, m->sender.present ? "@" : "",
-		 m->sender.ascii);
-	message_claims_name(m, m->sender_display, SURFACE_SENDER_NAME, WHERE_SENDER, &m->sender,
-			    sender, authentic);
-	if (m->from_addresses == 1)
-		message_claims_local(m, m->from_local, WHERE_FROM, &m->from, authentic);
-	if (m->sender.present)
-		message_claims_local(m, m->sender_local, WHERE_SENDER, &m->sender, authentic);
-	for (size_t i = 0; i < m->nreply_to; i++)
-		message_claims_local(m, m->reply_to_local[i], WHERE_REPLY_TO, &m->reply_to[i],
-				     authentic);
 	message_claims_sender_domain(m, authentic);
 }

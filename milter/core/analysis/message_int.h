@@ -13,6 +13,7 @@
 
 #include "address.h"
 #include "authres.h"
+#include "brands.h"
 #include "dkimcheck.h"
 #include "domain.h"
 #include "header.h"
@@ -25,7 +26,8 @@
 #define MESSAGE_FROM_JUDGED 4		/* addresses of one From field checked */
 #define MESSAGE_INNER_MAX 4		/* addresses inside the display name judged */
 #define MESSAGE_LISTID_MAX 255
-#define MESSAGE_CLAIMS_MAX 32		/* claims kept per message; the weakest are dropped */
+#define MESSAGE_CLAIMS_MAX 16		/* claims kept per message; the weakest are dropped */
+#define MESSAGE_READS_MAX 16		/* names and local parts that claim a brand, kept */
 
 /* A domain carried by an address, as the domain engine saw it. */
 struct message_dom {
@@ -91,6 +93,17 @@ struct message_claim {
 	int strength;		/* 0..100 */
 };
 
+/* A name or local part that claims a brand, read as its field came and judged at the end. */
+struct message_read {
+	enum message_surface surface;
+	enum reason_where where;
+	struct brands_claim claim;	/* what the name claims (not for SURFACE_ADDRESS) */
+	struct message_dom inner;	/* SURFACE_ADDRESS: the domain of the address held */
+	const struct message_dom *dom;	/* the domain of the address the name or part is of */
+	char text[ADDRESS_NAME_MAX + 1];	/* the name, the local part, or the address held */
+	char local[ADDRESS_PART_MAX + 1];	/* the local part of the address */
+};
+
 /* A link host, judged once per message. */
 struct message_host {
 	char host[URL_HOST_MAX + 1];	/* as the link gave it */
@@ -144,14 +157,10 @@ struct message {
 	struct message_dom reply_to[MESSAGE_REPLY_TO_MAX];
 	size_t nreply_to;
 
-	/* the names and local parts claims are read from (message_claims.c) */
-	char from_local[ADDRESS_PART_MAX + 1];
-	char from_group[ADDRESS_NAME_MAX + 1];
-	char from_comment[ADDRESS_NAME_MAX + 1];
-	char sender_display[ADDRESS_NAME_MAX + 1];
-	char sender_local[ADDRESS_PART_MAX + 1];
+	/* claims read from names and local parts as they came (message_claims.c) */
+	struct message_read *reads;
+	size_t nreads;
 	bool sender_seen;
-	char reply_to_local[MESSAGE_REPLY_TO_MAX][ADDRESS_PART_MAX + 1];
 	struct message_claim claim[MESSAGE_CLAIMS_MAX];
 	size_t nclaims;
 

@@ -34,6 +34,8 @@
 #include "xalloc.h"
 
 #define BRANDS_GLUED_MAX 128	/* bytes of a word's key searched for a glued name */
+#define BRANDS_KEYS_LOCAL 256	/* key bytes and pieces of a reading kept on the stack */
+#define BRANDS_PIECES_LOCAL 24
 
 /* The case of a letter, as the eye sees a word change inside it. */
 enum brands_case { BC_NONE, BC_LOWER, BC_UPPER, BC_DIGIT, BC_OTHER };
@@ -45,11 +47,17 @@ struct brands_piece {
 	bool disguised;		/* invisible, styled or other-script characters */
 };
 
-/* A text cut into pieces, their keys end to end. */
+/*
+ * A text cut into pieces, their keys end to end: on the stack for a name,
+ * on the heap (up to twice BRANDS_CLAIM_MAX bytes of keys) for a long text.
+ */
 struct brands_reading {
-	struct vbuf keys;
+	char *keys;
+	size_t klen, kcap;
 	struct brands_piece *piece;
 	size_t n, alloc;
+	char kbuf[BRANDS_KEYS_LOCAL];
+	struct brands_piece pbuf[BRANDS_PIECES_LOCAL];
 	bool open;		/* the last piece is being read */
 	bool hidden;		/* an invisible character since the last separator */
 	enum brands_case prev, prev2;
@@ -96,9 +104,41 @@ static bool brands_visual(const char *utf8, size_t len, struct vbuf *out)
 	return done;
 }
 
+/*
+ * brands_rtl - whether the text may show in another order than stored:
+ * right-to-left letters or embedding controls (the cheap test before
+ * brands_visual asks ICU)
+ */
+static bool brands_rtl(const char *utf8, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		UChar32 c;
+
+		if ((unsigned char)utf8[i] < 0xd6) {	/* below U+0590: left to right */
+			i++;
+			continue;
+		}
+		c = (UChar32)utf8_next(utf8, len, &i);
+		if (c < 0)
+			continue;
+		switch (u_charDirection(c)) {
+		case U_RIGHT_TO_LEFT: case U_RIGHT_TO_LEFT_ARABIC: case U_ARABIC_NUMBER:
+		case U_RIGHT_TO_LEFT_EMBEDDING: case U_RIGHT_TO_LEFT_OVERRIDE:
+		case U_RIGHT_TO_LEFT_ISOLATE: case U_FIRST_STRONG_ISOLATE:
+			return true;
+		default:
+			break;
+		}
+	}
+	return false;
+}
+
 /* brands_case_of - how a letter or digit counts for the cuts inside a word */
 static enum brands_case brands_case_of(UChar32 c)
 {
+	if (c < 0x80)
+		return c >= 'a' && c <= 'z' ? BC_LOWER : c >= 'A' && c <= 'Z' ? BC_UPPER :
+		       c >= '0' && c <= '9' ? BC_DIGIT : BC_OTHER;
 	if (u_charType(c) == U_DECIMAL_DIGIT_NUMBER)
 		return BC_DIGIT;
 	if (u_isUUppercase(c) || u_istitle(c))
@@ -106,6 +146,27 @@ static enum brands_case brands_case_of(UChar32 c)
 	if (u_isULowercase(c))
 		return BC_LOWER;
 	return BC_OTHER;
+}
+
+/* brands_keys_add - more key bytes; past the cap they are dropped */
+static void brands_keys_add(struct brands_reading *r, const char *k, size_t kl)
+{
+	if (r->klen + kl > r->kcap) {
+		size_t cap = r->kcap;
+		char *grown;
+
+		while (cap < r->klen + kl)
+			cap *= 2;
+		if (cap > 2 * BRANDS_CLAIM_MAX)
+			return;
+		grown = xrealloc(r->keys == r->kbuf ? NULL : r->keys, cap);
+		if (r->keys == r->kbuf)
+			memcpy(grown, r->kbuf, r->klen);
+		r->keys = grown;
+		r->kcap = cap;
+	}
+	memcpy(r->keys + r->klen, k, kl);
+	r->klen += kl;
 }
 
 /* brands_piece_end - close the piece being read: its key read as skeleton_pairs reads it */
@@ -116,8 +177,8 @@ static void brands_piece_end(struct brands_reading *r)
 	if (!r->open)
 		return;
 	p = &r->piece[r->n - 1];
-	p->len = skeleton_pairs(r->keys.data + p->key, r->keys.len - p->key);
-	vbuf_truncate(&r->keys, p->key + p->len);
+	p->len = skeleton_pairs(r->keys + p->key, r->klen - p->key);
+	r->klen = p->key + p->len;
 	if (p->len == 0)
 		r->n--;
 	r->open = false;
@@ -129,8 +190,13 @@ static void brands_piece_new(struct brands_reading *r, size_t off, bool soft)
 	struct brands_piece *p;
 
 	if (r->n == r->alloc) {
-		r->alloc = r->alloc ? 2 * r->alloc : 16;
-		r->piece = xreallocarray(r->piece, r->alloc, sizeof(*r->piece));
+		struct brands_piece *grown = xreallocarray(r->piece == r->pbuf ? NULL : r->piece,
+							   2 * r->alloc, sizeof(*grown));
+
+		if (r->piece == r->pbuf)
+			memcpy(grown, r->pbuf, sizeof(r->pbuf));
+		r->piece = grown;
+		r->alloc *= 2;
 	}
 	p = &r->piece[r->n++];
 	p->key = off;
@@ -152,20 +218,20 @@ static void brands_letter(struct brands_reading *r, UChar32 c, const char *k, si
 	bool disguised = c >= 0x250 || r->hidden;
 
 	if (!r->open) {
-		brands_piece_new(r, r->keys.len, false);
+		brands_piece_new(r, r->klen, false);
 	} else if (cs != BC_OTHER && r->prev != BC_NONE && r->prev != BC_OTHER &&
 		   ((cs == BC_DIGIT) != (r->prev == BC_DIGIT) ||
 		    (r->prev == BC_LOWER && cs == BC_UPPER))) {
 		brands_piece_end(r);
-		brands_piece_new(r, r->keys.len, true);
+		brands_piece_new(r, r->klen, true);
 	} else if (cs == BC_LOWER && r->prev == BC_UPPER && r->prev2 == BC_UPPER &&
 		   r->prev_key > r->piece[r->n - 1].key) {
 		size_t at = r->prev_key;
 		struct brands_piece *p = &r->piece[r->n - 1];
 
-		p->len = skeleton_pairs(r->keys.data + p->key, at - p->key);
-		memmove(r->keys.data + p->key + p->len, r->keys.data + at, r->keys.len - at);
-		vbuf_truncate(&r->keys, r->keys.len - (at - p->key - p->len));
+		p->len = skeleton_pairs(r->keys + p->key, at - p->key);
+		memmove(r->keys + p->key + p->len, r->keys + at, r->klen - at);
+		r->klen -= at - p->key - p->len;
 		brands_piece_new(r, p->key + p->len, true);
 	}
 	if (disguised)
@@ -174,8 +240,8 @@ static void brands_letter(struct brands_reading *r, UChar32 c, const char *k, si
 		r->prev2 = r->prev;
 		r->prev = cs;
 	}
-	r->prev_key = r->keys.len;
-	vbuf_add(&r->keys, k, kl);
+	r->prev_key = r->klen;
+	brands_keys_add(r, k, kl);
 }
 
 /* brands_read - the text cut into pieces of keys (up to BRANDS_CLAIM_MAX bytes) */
@@ -207,11 +273,38 @@ static void brands_read(const struct skeleton *sk, const char *utf8, size_t len,
 	brands_piece_end(r);
 }
 
-/* brands_reading_free - release a reading */
+/* brands_reading_init - an empty reading on its own stack buffers */
+static void brands_reading_init(struct brands_reading *r)
+{
+	r->keys = r->kbuf;
+	r->klen = 0;
+	r->kcap = sizeof(r->kbuf);
+	r->piece = r->pbuf;
+	r->n = 0;
+	r->alloc = BRANDS_PIECES_LOCAL;
+	r->open = r->hidden = false;
+	r->prev = r->prev2 = BC_NONE;
+	r->prev_key = 0;
+}
+
+/* brands_reading_free - release what a reading took from the heap */
 static void brands_reading_free(struct brands_reading *r)
 {
-	vbuf_free(&r->keys);
-	free(r->piece);
+	if (r->keys != r->kbuf)
+		free(r->keys);
+	if (r->piece != r->pbuf)
+		free(r->piece);
+}
+
+/* brands_may_start - whether some name key starts at key (avail bytes from there) */
+static inline bool brands_may_start(const struct brands *b, const char *key, size_t avail)
+{
+	unsigned v = (unsigned)(unsigned char)key[0] << 8;
+
+	if (b->formstart[v / 8] & (1u << (v % 8)))
+		return true;	/* a name of one byte */
+	v |= avail > 1 ? (unsigned char)key[1] : 0;
+	return avail > 1 && (b->formstart[v / 8] & (1u << (v % 8)));
 }
 
 /* brands_form_of - the form whose key this is, or NULL */
@@ -247,7 +340,8 @@ static bool brands_runs(const struct brands *b, const struct brands_reading *r, 
 			struct brands_claim *out)
 {
 	for (size_t lo = 0; lo < r->n; lo++) {
-		if (!soft && r->piece[lo].soft)
+		if ((!soft && r->piece[lo].soft) ||
+		    !brands_may_start(b, r->keys + r->piece[lo].key, r->klen - r->piece[lo].key))
 			continue;
 		for (size_t hi = lo; hi < r->n; hi++) {
 			const struct brands_piece *last = &r->piece[hi];
@@ -258,7 +352,7 @@ static bool brands_runs(const struct brands *b, const struct brands_reading *r, 
 				break;
 			if (!soft && hi + 1 < r->n && r->piece[hi + 1].soft)
 				continue;
-			if ((f = brands_form_of(b, r->keys.data + r->piece[lo].key, len)) != NULL)
+			if ((f = brands_form_of(b, r->keys + r->piece[lo].key, len)) != NULL)
 				return brands_found(b, r, f, lo, hi,
 						    soft ? BRANDS_GLUE_SPLIT : BRANDS_GLUE_NONE, out);
 		}
@@ -297,10 +391,12 @@ static bool brands_glued(const struct brands *b, const struct brands_reading *r,
 			hi++;
 		start = r->piece[lo].key;
 		len = r->piece[hi].key + r->piece[hi].len - start;
-		k = r->keys.data + start;
+		k = r->keys + start;
 		if (len > BRANDS_GLUED_MAX)
 			continue;
-		for (size_t i = 0; i < len; i++)
+		for (size_t i = 0; i < len; i++) {
+			if (!brands_may_start(b, k + i, len - i))
+				continue;
 			for (size_t j = i + 1; j <= len && j - i <= b->form_max; j++) {
 				const struct brands_form *f;
 
@@ -310,6 +406,7 @@ static bool brands_glued(const struct brands *b, const struct brands_reading *r,
 				    (j == len || brands_words_fill(b, k + j, len - j)))
 					return brands_found(b, r, f, lo, hi, BRANDS_GLUE_WORD, out);
 			}
+		}
 	}
 	return false;
 }
@@ -337,19 +434,19 @@ bool brands_claim_read(const struct brands *b, const char *utf8, size_t len, boo
 	bool found = false;
 
 	memset(out, 0, sizeof(*out));
-	memset(r, 0, sizeof(r));
 	if (len > BRANDS_CLAIM_MAX)
 		len = BRANDS_CLAIM_MAX;
-	vbuf_init(&r[0].keys, BRANDS_CLAIM_MAX * 2);
-	vbuf_init(&r[1].keys, BRANDS_CLAIM_MAX * 2);
+	brands_reading_init(&r[0]);
 	brands_read(b->sk, utf8, len, &r[0]);
-	if (brands_visual(utf8, len, &seen))
+	if (brands_rtl(utf8, len) && brands_visual(utf8, len, &seen)) {
+		brands_reading_init(&r[1]);
 		brands_read(b->sk, vbuf_str(&seen), seen.len, &r[n++]);
+	}
 	for (int pass = 0; pass < (glue ? 2 : 1) && !found; pass++)
 		for (size_t i = 0; i < n && !found; i++)
 			found = brands_claim_in(b, &r[i], pass == 1, out);
-	brands_reading_free(&r[0]);
-	brands_reading_free(&r[1]);
+	for (size_t i = 0; i < n; i++)
+		brands_reading_free(&r[i]);
 	vbuf_free(&seen);
 	if (!found)
 		memset(out, 0, sizeof(*out));
