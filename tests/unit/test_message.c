@@ -338,6 +338,14 @@ static const struct {
 	{ "the body names a brand in an image's alt text, asks for the IBAN",
 	  "From: Service <s@evil.example>\nContent-Type: text/html\n\n<img src=x alt=\"Seveane\">"
 	  "<p>Confirmez votre IBAN.</p>\n", "body-claim@body,lure@body", VERDICT_SUSPECT },
+	{ "a colleague forwarding the brand's notice, its request quoted: reported, weakly",
+	  "From: Claire <claire@optique-martin.fr>\nSubject: Fw: Nouveau portail\n\nPour info.\n\n"
+	  "De : Itelis <noreply@itelis.fr>\nObjet : Nouveau portail\n\nPensez à mettre à jour vos "
+	  "coordonnées bancaires dans votre espace Itelis.\n", "body-claim@body", VERDICT_CLEAN },
+	{ "a form under the brand's quoted address still claims it",
+	  "From: S <s@evil.example>\nContent-Type: text/html\n\n<p>De : Itelis &lt;noreply@itelis.fr&gt;"
+	  "</p><form action=\"https://evil.example/l\"><input type=password></form>\n",
+	  "body-claim@body", VERDICT_SUSPECT },
 	{ "a request the body denies is none", "From: H <h@syndicat.example>\n\nItelis ne vous "
 	  "demandera jamais de transmettre votre RIB par mail.\n", "", VERDICT_CLEAN },
 	{ "a deadline is no request", "From: H <h@syndicat.example>\n\nLes paiements Itelis "

@@ -368,34 +368,53 @@ static void message_claims_sender_domain(struct message *m, const struct brand *
 			  "Sender domain, unauthenticated", authentic);
 }
 
+/* message_claims_quoted - the body shows an address of the brand's own domain (a forward's "De :") */
+static bool message_claims_quoted(const struct message *m, const struct brand *b)
+{
+	for (size_t i = 0; i < m->nlinks; i++)
+		if (m->link[i].out.source == LINK_EMAIL && m->host[m->link[i].host].dom.owner == b)
+			return true;
+	return false;
+}
+
 /*
  * message_claims_body - a brand named in the body (text, HTML after its
  * character references, alt and link text) by a sender with no tie to it,
  * with a request for bank details or credentials, or a form to fill in:
  * body-claim. Naming a brand is no claim (colleagues write "les paiements
- * Viamedis"); asking in its name for what a phisher wants is one.
+ * Viamedis"); asking in its name for what a phisher wants is one. A body
+ * that shows the brand's own address (a colleague forwarding its notice,
+ * "De : Assurance Maladie <...@info.ameli.fr>") asks in the brand's words,
+ * not the sender's: reported, weakly, unless a form is there to fill in.
  */
 void message_claims_body(struct message *m, const struct brand *authentic)
 {
 	const struct brand *b = m->body.brand;
 	unsigned requests = m->body.requests + m->subject.requests;
 	const char *request = m->body.request ? m->body.request : m->subject.request;
+	const char *from = m->from.parsed ? m->from.ascii : "unknown";
+	bool forward;
 	int st;
 
 	if (b == NULL || b == authentic || message_claims_own(b, &m->from) ||
 	    (requests == 0 && m->forms == 0))
 		return;
-	st = m->forms ? 100 : requests >= 2 ? 90 : 70;
-	if (m->forms)
-		reason_add(&m->v.reasons, REASON_BODY_CLAIM, WHERE_BODY, b, st, "",
+	if (m->forms) {
+		reason_add(&m->v.reasons, REASON_BODY_CLAIM, WHERE_BODY, b, 100, "",
 			   "the body names %s and holds a form to fill in; the sender (%s) has no tie to %s",
-			   brand_name(b), m->from.parsed ? m->from.ascii : "unknown", brand_name(b));
-	else
-		reason_add(&m->v.reasons, REASON_BODY_CLAIM, WHERE_BODY, b, st, "",
-			   "the body names %s and asks for bank details or credentials (\"%s\"%s); the sender (%s) has no tie to %s",
-			   brand_name(b), request, requests > 1 ? ", and more" : "",
-			   m->from.parsed ? m->from.ascii : "unknown", brand_name(b));
-	message_claim_add(m, b, SURFACE_BODY, WHERE_BODY, 2, st, "body, with a request", authentic);
+			   brand_name(b), from, brand_name(b));
+		message_claim_add(m, b, SURFACE_BODY, WHERE_BODY, 2, 100, "body, with a form", authentic);
+		return;
+	}
+	forward = message_claims_quoted(m, b);
+	st = forward ? 40 : requests >= 2 ? 90 : 70;
+	reason_add(&m->v.reasons, REASON_BODY_CLAIM, WHERE_BODY, b, st, "",
+		   "the body names %s and asks for bank details or credentials (\"%s\"%s); the sender (%s) has no tie to %s%s",
+		   brand_name(b), request, requests > 1 ? ", and more" : "", from, brand_name(b),
+		   forward ? ", but the body shows the brand's own address: a forward" : "");
+	if (!forward)
+		message_claim_add(m, b, SURFACE_BODY, WHERE_BODY, 2, st, "body, with a request",
+				  authentic);
 }
 
 /*
