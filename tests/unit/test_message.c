@@ -14,6 +14,7 @@
 #include "brands.h"
 #include "detector.h"
 #include "message.h"
+#include "message_int.h"
 #include "rawmsg.h"
 #include "tap.h"
 #include "verdict.h"
@@ -377,6 +378,40 @@ START_TEST(claim_surfaces)
 }
 END_TEST
 
+/* the claims list: every claim kept once, the first strongest stands, surfaces found */
+START_TEST(claims_list_and_find)
+{
+	const struct brands *bs = detector_brands(det);
+	const struct brand *via = brands_at(bs, 0), *alm = brands_at(bs, 1);
+	struct message_claim c;
+	const struct message_claim_item *it;
+
+	memset(&c, 0, sizeof(c));
+	ck_assert_ptr_null(message_claim_add(&c, NULL, SURFACE_DISPLAY, WHERE_FROM, 3, 90, "x", NULL));
+	ck_assert_ptr_null(message_claim_add(&c, via, SURFACE_DISPLAY, WHERE_FROM, 3, 90, "x", via));
+	message_claim_add(&c, alm, SURFACE_SUBJECT, WHERE_SUBJECT, 2, 100, "Subject", NULL);
+	message_claim_add(&c, via, SURFACE_LOCAL, WHERE_FROM, 3, 90, "local part", NULL);
+	message_claim_add(&c, alm, SURFACE_DISPLAY, WHERE_FROM, 3, 90, "display name", NULL);
+	message_claim_add(&c, via, SURFACE_LOCAL, WHERE_FROM, 3, 90, "local part", NULL);
+	message_claim_set(&c, via, "links", 3, NULL);
+	ck_assert_uint_eq(c.n, 4);	/* the same claim twice is listed once */
+	ck_assert_ptr_eq(c.brand, via);	/* the first of the strongest */
+	ck_assert_str_eq(c.by, "local part");
+	it = message_claim_find(&c, alm, 2);
+	ck_assert(it && it->level == 3 && it->surface == SURFACE_DISPLAY);
+	ck_assert_ptr_null(message_claim_find(&c, brands_at(bs, 2), 1));
+	it = message_claim_surface(&c, alm, SURFACE_BIT(SURFACE_SUBJECT));
+	ck_assert(it && it->level == 2 && it->where == WHERE_SUBJECT);
+	ck_assert_ptr_null(message_claim_surface(&c, via, SURFACE_BIT(SURFACE_BODY)));
+	it = message_claim_surface(&c, via, SURFACE_HEADER_NAMES);
+	ck_assert(it && it->surface == SURFACE_LOCAL && it->strength == 90);
+	for (int i = 0; i < 2 * MESSAGE_CLAIMS_MAX; i++)
+		message_claim_add(&c, alm, SURFACE_BODY, WHERE_BODY, 1, i, i % 2 ? "a" : "b", NULL);
+	ck_assert_uint_le(c.n, MESSAGE_CLAIMS_MAX);
+	ck_assert_ptr_eq(c.brand, via);
+}
+END_TEST
+
 /* The lure rules: who claims the brand decides what the words weigh. */
 static const struct {
 	const char *what;
@@ -686,6 +721,7 @@ static Suite *message_suite(void)
 	tcase_add_test(tc, every_form_claims);
 	tcase_add_loop_test(tc, lure_rules, 0, sizeof(lures) / sizeof(lures[0]));
 	tcase_add_loop_test(tc, claim_surfaces, 0, sizeof(surfaces) / sizeof(surfaces[0]));
+	tcase_add_test(tc, claims_list_and_find);
 	tcase_add_loop_test(tc, chunk_independence, 0, sizeof(chunked) / sizeof(chunked[0]));
 	tcase_add_test(tc, authres_rendering);
 	tcase_add_test(tc, dkim_brands_mode);

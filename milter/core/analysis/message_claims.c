@@ -8,9 +8,10 @@
  * signature of that domain, or of a signer of the brand, must pass). All
  * names are read by brands_claim_read: the same folding everywhere.
  *
- * Every claim goes into the message's list (message_claim_add), which the
- * rules that need a claim read: reply-to, lure, the corroboration of weak
- * lookalikes (message_claim_find).
+ * Every claim goes into the message's claims (struct message_claim,
+ * message_claim_add), which the rules that need a claim read: reply-to,
+ * lure, the corroboration of weak lookalikes (message_claim_find,
+ * message_claim_surface).
  *
  * Names and local parts are read as their fields come; a reading that
  * finds something is kept (MESSAGE_READS_MAX, on the heap: most messages
@@ -140,62 +141,83 @@ void message_claims_reply_to(struct message *m, size_t i, const struct address *
 }
 
 /*
- * message_claim_add - a claim of brand b; none for the brand the message
- * authentically comes from. Past the list's cap, a claim replaces the
- * weakest one if it is stronger. The claim kept, or NULL.
+ * message_claim_add - a claim of brand b, listed (once per brand, level and
+ * surface); the strongest stands for the message. None for the brand the
+ * message authentically comes from. The item listed, or NULL.
  */
-struct message_claim *message_claim_add(struct message *m, const struct brand *b,
-				       enum message_surface s, enum reason_where where, int level,
-				       int strength, const char *by, const struct brand *authentic)
+struct message_claim_item *message_claim_add(struct message_claim *c, const struct brand *b,
+					     enum message_surface s, enum reason_where where,
+					     int level, int strength, const char *by,
+					     const struct brand *authentic)
 {
-	struct message_claim *c;
+	struct message_claim_item *it = NULL;
 
 	if (b == NULL || b == authentic || level <= 0)
 		return NULL;
-	if (m->nclaims < MESSAGE_CLAIMS_MAX) {
-		c = &m->claim[m->nclaims++];
-	} else {
-		c = &m->claim[0];
-		for (size_t i = 1; i < m->nclaims; i++)
-			if (m->claim[i].level < c->level)
-				c = &m->claim[i];
-		if (c->level >= level)
-			return NULL;
+	for (size_t i = 0; i < c->n && it == NULL; i++)
+		if (c->all[i].brand == b && c->all[i].level == level && c->all[i].surface == s &&
+		    strcmp(c->all[i].by, by) == 0)
+			it = &c->all[i];	/* listed already */
+	if (it == NULL && c->n < MESSAGE_CLAIMS_MAX) {
+		it = &c->all[c->n++];
+		it->brand = b;
+		it->by = by;
+		it->level = level;
+		it->surface = s;
+		it->where = where;
+		it->strength = strength;
+		it->src = NULL;
 	}
-	c->brand = b;
-	c->by = by;
-	c->level = level;
-	c->src = NULL;
-	c->surface = s;
-	c->where = where;
-	c->strength = strength;
-	return c;
+	if (level > c->level) {
+		c->brand = b;
+		c->by = by;
+		c->level = level;
+		c->src = NULL;
+	}
+	return it;
 }
 
-/* message_claim_best - the strongest claim, the first of equals; NULL if none */
-const struct message_claim *message_claim_best(const struct message *m)
+/* message_claim_set - a claim of no particular surface (message_claim_add's shorthand) */
+void message_claim_set(struct message_claim *c, const struct brand *b, const char *by,
+		       int level, const struct brand *authentic)
 {
-	const struct message_claim *best = NULL;
+	message_claim_add(c, b, SURFACE_OTHER, WHERE_BODY, level, 100, by, authentic);
+}
 
-	for (size_t i = 0; i < m->nclaims; i++)
-		if (best == NULL || m->claim[i].level > best->level)
-			best = &m->claim[i];
+/* message_claim_src - the Reply-To making a claim, so that the reply-to rule skips it */
+static void message_claim_src(struct message_claim *c, struct message_claim_item *it,
+			      const struct message_dom *src)
+{
+	if (it == NULL)
+		return;
+	it->src = src;
+	if (c->brand == it->brand && c->level == it->level && c->by == it->by)
+		c->src = src;
+}
+
+/* message_claim_find - the strongest claim to be b at level or above, or NULL */
+const struct message_claim_item *message_claim_find(const struct message_claim *c,
+						    const struct brand *b, int level)
+{
+	const struct message_claim_item *best = NULL;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (c->all[i].brand == b && c->all[i].level >= level &&
+		    (best == NULL || c->all[i].level > best->level))
+			best = &c->all[i];
 	return best;
 }
 
-/* message_claim_find - the strongest claim of brand b from one of the surfaces, or NULL */
-const struct message_claim *message_claim_find(const struct message *m, const struct brand *b,
-					       unsigned surfaces)
+/* message_claim_surface - the strongest claim to be b from one of the surfaces, or NULL */
+const struct message_claim_item *message_claim_surface(const struct message_claim *c,
+						       const struct brand *b, unsigned surfaces)
 {
-	const struct message_claim *best = NULL;
+	const struct message_claim_item *best = NULL;
 
-	for (size_t i = 0; i < m->nclaims; i++) {
-		const struct message_claim *c = &m->claim[i];
-
-		if (c->brand == b && (surfaces & SURFACE_BIT(c->surface)) &&
-		    (best == NULL || c->level > best->level))
-			best = c;
-	}
+	for (size_t i = 0; i < c->n; i++)
+		if (c->all[i].brand == b && (surfaces & SURFACE_BIT(c->all[i].surface)) &&
+		    (best == NULL || c->all[i].level > best->level))
+			best = &c->all[i];
 	return best;
 }
 
@@ -218,38 +240,39 @@ static bool message_claims_own(const struct brand *b, const struct message_dom *
 }
 
 /* message_claims_display - From's display name (names a list relays weigh 35: the author's) */
-static void message_claims_display(struct message *m, const struct brand *authentic, bool list)
+static void message_claims_display(struct message *m, struct message_claim *c,
+				   const struct brand *authentic, bool list)
 {
-	struct brands_claim c;
+	struct brands_claim bc;
 	size_t len = strlen(m->from_display);
 	bool disguised;
 
 	if (len == 0)
 		return;
 	message_words_scan(m, &m->display, m->from_display, len);
-	if (!brands_claim_read(m->brands, m->from_display, len, true, &c))
+	if (!brands_claim_read(m->brands, m->from_display, len, true, &bc))
 		return;
-	if (c.brand == m->from.owner && m->hdr.seen[HEADER_FROM] == 1)
+	if (bc.brand == m->from.owner && m->hdr.seen[HEADER_FROM] == 1)
 		return;	/* its own domain: authenticated or brand-unauthenticated */
 	if (list) {
-		reason_add(&m->v.reasons, REASON_DISPLAY_NAME, WHERE_FROM, c.brand, 35, m->from_display,
+		reason_add(&m->v.reasons, REASON_DISPLAY_NAME, WHERE_FROM, bc.brand, 35, m->from_display,
 			   "display name names %s; the mailing list %s sends it for its author",
-			   brand_name(c.brand), m->list_id);
-		message_claim_add(m, c.brand, SURFACE_LIST, WHERE_FROM, 1, 35,
+			   brand_name(bc.brand), m->list_id);
+		message_claim_add(c, bc.brand, SURFACE_LIST, WHERE_FROM, 1, 35,
 				  "display name, through a list", authentic);
 		return;
 	}
-	if (c.brand == authentic)
+	if (bc.brand == authentic)
 		return;
-	disguised = c.disguised || (m->display.brand == c.brand && m->display.brand_disguised);
-	if (strcmp(c.form, brand_name(c.brand)) == 0)
-		c.form = NULL;
-	reason_add(&m->v.reasons, REASON_DISPLAY_NAME, WHERE_FROM, c.brand, disguised ? 100 : 90,
+	disguised = bc.disguised || (m->display.brand == bc.brand && m->display.brand_disguised);
+	if (strcmp(bc.form, brand_name(bc.brand)) == 0)
+		bc.form = NULL;
+	reason_add(&m->v.reasons, REASON_DISPLAY_NAME, WHERE_FROM, bc.brand, disguised ? 100 : 90,
 		   m->from_display, "display name claims %s%s%s%s%s; the address is %s",
-		   brand_name(c.brand), c.form ? " (as \"" : "", c.form ? c.form : "",
-		   c.form ? "\")" : "", disguised ? ", written with hidden or look-alike characters" :
-		   message_claims_glue(&c), m->from_address[0] ? m->from_address : "missing");
-	message_claim_add(m, c.brand, SURFACE_DISPLAY, WHERE_FROM, 3, disguised ? 100 : 90,
+		   brand_name(bc.brand), bc.form ? " (as \"" : "", bc.form ? bc.form : "",
+		   bc.form ? "\")" : "", disguised ? ", written with hidden or look-alike characters" :
+		   message_claims_glue(&bc), m->from_address[0] ? m->from_address : "missing");
+	message_claim_add(c, bc.brand, SURFACE_DISPLAY, WHERE_FROM, 3, disguised ? 100 : 90,
 			  "display name", authentic);
 }
 
@@ -265,8 +288,8 @@ static void message_claims_address(const struct message_read *r, char *out, size
  * Sender's display name), address-claim for a local part or an address
  * it holds; nothing when the address is the brand's own.
  */
-static void message_claims_reading(struct message *m, struct message_read *r,
-				   const struct brand *authentic)
+static void message_claims_reading(struct message *m, struct message_claim *c,
+				   struct message_read *r, const struct brand *authentic)
 {
 	static const char *const what[] = {
 		[SURFACE_GROUP] = "the group name in From",
@@ -279,7 +302,7 @@ static void message_claims_reading(struct message *m, struct message_read *r,
 	const struct brand *b = r->surface == SURFACE_ADDRESS ? (in->owner ? in->owner : in->imitated) :
 				r->claim.brand;
 	char address[ADDRESS_PART_MAX + DNSNAME_MAX + 2];
-	struct message_claim *k;
+	struct message_claim_item *k;
 	int st;
 
 	if (b == NULL || b == authentic || message_claims_own(b, r->dom))
@@ -301,9 +324,9 @@ static void message_claims_reading(struct message *m, struct message_read *r,
 			   "%s claims %s%s; the address is %s", what[r->surface], brand_name(b),
 			   message_claims_glue(&r->claim), r->dom->present ? address : "missing");
 	}
-	k = message_claim_add(m, b, r->surface, r->where, 3, st, what[r->surface], authentic);
-	if (k && r->where == WHERE_REPLY_TO)
-		k->src = r->dom;	/* the reply-to rule would only say it again */
+	k = message_claim_add(c, b, r->surface, r->where, 3, st, what[r->surface], authentic);
+	if (r->where == WHERE_REPLY_TO)
+		message_claim_src(c, k, r->dom);	/* the reply-to rule would only say it again */
 }
 
 /* message_sender_aligned - d= is aligned with a brand's domain in Sender, or signs for its brand */
@@ -322,7 +345,8 @@ bool message_sender_aligned(const struct message *m, const char *domain)
  * "Brand on behalf of ..."): believed, as in From, only when a signature
  * aligned with it passes, or a trusted relay saw one pass.
  */
-static void message_claims_sender_domain(struct message *m, const struct brand *authentic)
+static void message_claims_sender_domain(struct message *m, struct message_claim *c,
+					 const struct brand *authentic)
 {
 	const struct brand *b = m->sender.owner;
 	const struct dkimcheck_sig *bad = NULL, *temp = NULL, *other = NULL;
@@ -350,7 +374,7 @@ static void message_claims_sender_domain(struct message *m, const struct brand *
 		reason_add(&m->v.reasons, REASON_BRAND_UNAUTHENTICATED, WHERE_SENDER, b, 30, d,
 			   "Sender is a domain of %s whose DKIM key could not be fetched (temperror: %s)",
 			   brand_name(b), temp->reason);
-		message_claim_add(m, b, SURFACE_BRAND_DOMAIN, WHERE_SENDER, 2, 30,
+		message_claim_add(c, b, SURFACE_BRAND_DOMAIN, WHERE_SENDER, 2, 30,
 				  "Sender domain, authentication unknown", authentic);
 		return;
 	}
@@ -364,7 +388,7 @@ static void message_claims_sender_domain(struct message *m, const struct brand *
 		reason_add(&m->v.reasons, REASON_BRAND_UNAUTHENTICATED, WHERE_SENDER, b, st, d,
 			   "Sender is a domain of %s that no DKIM signature vouches for%s%s",
 			   brand_name(b), other ? ": signed only by " : "", other ? other->domain : "");
-	message_claim_add(m, b, SURFACE_BRAND_DOMAIN, WHERE_SENDER, 3, st,
+	message_claim_add(c, b, SURFACE_BRAND_DOMAIN, WHERE_SENDER, 3, st,
 			  "Sender domain, unauthenticated", authentic);
 }
 
@@ -387,7 +411,7 @@ static bool message_claims_quoted(const struct message *m, const struct brand *b
  * "De : Assurance Maladie <...@info.ameli.fr>") asks in the brand's words,
  * not the sender's: reported, weakly, unless a form is there to fill in.
  */
-void message_claims_body(struct message *m, const struct brand *authentic)
+void message_claims_body(struct message *m, struct message_claim *c, const struct brand *authentic)
 {
 	const struct brand *b = m->body.brand;
 	unsigned requests = m->body.requests + m->subject.requests;
@@ -403,7 +427,7 @@ void message_claims_body(struct message *m, const struct brand *authentic)
 		reason_add(&m->v.reasons, REASON_BODY_CLAIM, WHERE_BODY, b, 100, "",
 			   "the body names %s and holds a form to fill in; the sender (%s) has no tie to %s",
 			   brand_name(b), from, brand_name(b));
-		message_claim_add(m, b, SURFACE_BODY, WHERE_BODY, 2, 100, "body, with a form", authentic);
+		message_claim_add(c, b, SURFACE_BODY, WHERE_BODY, 2, 100, "body, with a form", authentic);
 		return;
 	}
 	forward = message_claims_quoted(m, b);
@@ -413,7 +437,7 @@ void message_claims_body(struct message *m, const struct brand *authentic)
 		   brand_name(b), request, requests > 1 ? ", and more" : "", from, brand_name(b),
 		   forward ? ", but the body shows the brand's own address: a forward" : "");
 	if (!forward)
-		message_claim_add(m, b, SURFACE_BODY, WHERE_BODY, 2, st, "body, with a request",
+		message_claim_add(c, b, SURFACE_BODY, WHERE_BODY, 2, st, "body, with a request",
 				  authentic);
 }
 
@@ -422,9 +446,10 @@ void message_claims_body(struct message *m, const struct brand *authentic)
  * domains: the findings they give and their claims. list: a mailing list
  * relays the author's name (message_judge's rule).
  */
-void message_claims_headers(struct message *m, const struct brand *authentic, bool list)
+void message_claims_headers(struct message *m, struct message_claim *c,
+			    const struct brand *authentic, bool list)
 {
-	message_claims_display(m, authentic, list);
+	message_claims_display(m, c, authentic, list);
 	for (size_t i = 0; i < m->nreads; i++) {
 		struct message_read *r = &m->reads[i];
 
@@ -434,7 +459,7 @@ void message_claims_headers(struct message *m, const struct brand *authentic, bo
 		if (r->where == WHERE_FROM && m->from_addresses != 1 &&
 		    (r->surface == SURFACE_LOCAL || r->surface == SURFACE_ADDRESS))
 			continue;
-		message_claims_reading(m, r, authentic);
+		message_claims_reading(m, c, r, authentic);
 	}
-	message_claims_sender_domain(m, authentic);
+	message_claims_sender_domain(m, c, authentic);
 }

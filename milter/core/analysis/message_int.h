@@ -26,7 +26,7 @@
 #define MESSAGE_FROM_JUDGED 4		/* addresses of one From field checked */
 #define MESSAGE_INNER_MAX 4		/* addresses inside the display name judged */
 #define MESSAGE_LISTID_MAX 255
-#define MESSAGE_CLAIMS_MAX 16		/* claims kept per message; the weakest are dropped */
+#define MESSAGE_CLAIMS_MAX 32		/* claims listed per message; the strongest is kept past it */
 #define MESSAGE_READS_MAX 16		/* names and local parts that claim a brand, kept */
 
 /* A domain carried by an address, as the domain engine saw it. */
@@ -56,7 +56,7 @@ struct message_words {
 
 /*
  * Where a claim to be a brand was read: the surfaces of vigie-scoring(7).
- * SURFACE_BIT(s) makes the masks message_claim_find takes.
+ * SURFACE_BIT(s) makes the masks message_claim_surface takes.
  */
 enum message_surface {
 	SURFACE_DISPLAY,	/* From's display name */
@@ -70,7 +70,8 @@ enum message_surface {
 	SURFACE_SUBJECT,	/* the Subject */
 	SURFACE_BODY,		/* the body: disguised letters, or a request (body-claim) */
 	SURFACE_LINKS,		/* lookalike or mismatched links */
-	SURFACE_LIST		/* a display name a mailing list relays (its author's) */
+	SURFACE_LIST,		/* a display name a mailing list relays (its author's) */
+	SURFACE_OTHER		/* any other (message_claim_set) */
 };
 #define SURFACE_BIT(s) (1u << (s))
 #define SURFACE_HEADER_NAMES (SURFACE_BIT(SURFACE_DISPLAY) | SURFACE_BIT(SURFACE_GROUP) | \
@@ -78,19 +79,33 @@ enum message_surface {
 			      SURFACE_BIT(SURFACE_LOCAL) | SURFACE_BIT(SURFACE_ADDRESS))
 
 /*
- * A claim to be a brand: who makes it (surface, field), how strongly it
+ * One claim to be a brand: who makes it (surface, field), how strongly it
  * counts for the rules that need a claim (level: reply-to, lure, and the
  * corroboration of weak lookalikes) and how sure its reading is (strength,
  * the finding's when it made one).
  */
-struct message_claim {
+struct message_claim_item {
 	const struct brand *brand;
 	const char *by;		/* "display name", "From domain look-alike", ... */
 	int level;		/* 3 strong, 2 Subject or body request, 1 body mention */
-	const struct message_dom *src;	/* the Reply-To look-alike making it, if so */
 	enum message_surface surface;
 	enum reason_where where;
 	int strength;		/* 0..100 */
+	const struct message_dom *src;	/* the Reply-To making it, if so */
+};
+
+/*
+ * Who claims to be a brand: the strongest claim (reply-to and lure weigh by
+ * it; the first of equals) and every claim made (weak lookalikes look for
+ * corroboration there: message_claim_find, message_claim_surface).
+ */
+struct message_claim {
+	const struct brand *brand;
+	const char *by;
+	int level;		/* 0: none */
+	const struct message_dom *src;	/* the Reply-To making it, if so */
+	struct message_claim_item all[MESSAGE_CLAIMS_MAX];
+	size_t n;
 };
 
 /* A name or local part that claims a brand, read as its field came and judged at the end. */
@@ -161,8 +176,6 @@ struct message {
 	struct message_read *reads;
 	size_t nreads;
 	bool sender_seen;
-	struct message_claim claim[MESSAGE_CLAIMS_MAX];
-	size_t nclaims;
 
 	/* words */
 	struct message_words subject, body, display;
@@ -205,13 +218,18 @@ void message_claims_from(struct message *m, const struct address_list *l);
 void message_claims_sender(struct message *m, const struct address_list *l);
 void message_claims_reply_to(struct message *m, size_t i, const struct address *a);
 bool message_sender_aligned(const struct message *m, const char *domain);
-struct message_claim *message_claim_add(struct message *m, const struct brand *b,
-				       enum message_surface s, enum reason_where where, int level,
-				       int strength, const char *by, const struct brand *authentic);
-const struct message_claim *message_claim_best(const struct message *m);
-const struct message_claim *message_claim_find(const struct message *m, const struct brand *b,
-					       unsigned surfaces);
-void message_claims_headers(struct message *m, const struct brand *authentic, bool list);
-void message_claims_body(struct message *m, const struct brand *authentic);
+void message_claim_set(struct message_claim *c, const struct brand *b, const char *by,
+		       int level, const struct brand *authentic);
+struct message_claim_item *message_claim_add(struct message_claim *c, const struct brand *b,
+					     enum message_surface s, enum reason_where where,
+					     int level, int strength, const char *by,
+					     const struct brand *authentic);
+const struct message_claim_item *message_claim_find(const struct message_claim *c,
+						    const struct brand *b, int level);
+const struct message_claim_item *message_claim_surface(const struct message_claim *c,
+						       const struct brand *b, unsigned surfaces);
+void message_claims_headers(struct message *m, struct message_claim *c,
+			    const struct brand *authentic, bool list);
+void message_claims_body(struct message *m, struct message_claim *c, const struct brand *authentic);
 
 #endif

@@ -385,50 +385,53 @@ static void message_from_report(struct message *m)
  * message_claims_gather - the claims the findings drawn so far make, and
  * the Subject's and the body's; the header names' are message_claims.c's.
  */
-static void message_claims_gather(struct message *m, enum message_auth auth,
-				  const struct brand *authentic, const struct brand *inner,
-				  bool bad_links)
+static void message_claims_gather(struct message *m, struct message_claim *c,
+				  enum message_auth auth, const struct brand *authentic,
+				  const struct brand *inner, bool bad_links)
 {
-	message_claim_add(m, inner, SURFACE_ADDRESS, WHERE_FROM, 3, 100,
+	message_claim_add(c, inner, SURFACE_ADDRESS, WHERE_FROM, 3, 100,
 			  "address in the display name", authentic);
 	if (auth == AUTH_FAIL)
-		message_claim_add(m, m->from_any_owner, SURFACE_BRAND_DOMAIN, WHERE_FROM, 3, 100,
+		message_claim_add(c, m->from_any_owner, SURFACE_BRAND_DOMAIN, WHERE_FROM, 3, 100,
 				  "From domain, unauthenticated", NULL);
-	message_claim_add(m, m->from.imitated, SURFACE_LOOKALIKE, WHERE_FROM, 3, m->from.strength,
+	message_claim_add(c, m->from.imitated, SURFACE_LOOKALIKE, WHERE_FROM, 3, m->from.strength,
 			  "From domain look-alike", authentic);
-	message_claim_add(m, m->sender.imitated, SURFACE_LOOKALIKE, WHERE_SENDER, 3,
+	message_claim_add(c, m->sender.imitated, SURFACE_LOOKALIKE, WHERE_SENDER, 3,
 			  m->sender.strength, "Sender domain look-alike", authentic);
-	message_claim_add(m, m->envelope.imitated, SURFACE_LOOKALIKE, WHERE_ENVELOPE, 3,
+	message_claim_add(c, m->envelope.imitated, SURFACE_LOOKALIKE, WHERE_ENVELOPE, 3,
 			  m->envelope.strength, "envelope domain look-alike", authentic);
-	message_claim_add(m, m->return_path.imitated, SURFACE_LOOKALIKE, WHERE_ENVELOPE, 3,
+	message_claim_add(c, m->return_path.imitated, SURFACE_LOOKALIKE, WHERE_ENVELOPE, 3,
 			  m->return_path.strength, "Return-Path look-alike", authentic);
 	for (size_t i = 0; i < m->nreply_to; i++) {
-		struct message_claim *c = message_claim_add(m, m->reply_to[i].imitated,
-							    SURFACE_LOOKALIKE, WHERE_REPLY_TO, 3,
-							    m->reply_to[i].strength,
-							    "Reply-To look-alike", authentic);
+		int before = c->level;
+		struct message_claim_item *it = message_claim_add(c, m->reply_to[i].imitated,
+								  SURFACE_LOOKALIKE, WHERE_REPLY_TO,
+								  3, m->reply_to[i].strength,
+								  "Reply-To look-alike", authentic);
 
-		if (c)
+		if (it)
+			it->src = &m->reply_to[i];
+		if (c->level != before)
 			c->src = &m->reply_to[i];
 	}
 	if (m->body.brand_disguised)
-		message_claim_add(m, m->body.brand, SURFACE_BODY, WHERE_BODY, 3, 100,
+		message_claim_add(c, m->body.brand, SURFACE_BODY, WHERE_BODY, 3, 100,
 				  "body, in disguised letters", authentic);
 	if (m->subject.brand_disguised)
-		message_claim_add(m, m->subject.brand, SURFACE_SUBJECT, WHERE_SUBJECT, 3, 100,
+		message_claim_add(c, m->subject.brand, SURFACE_SUBJECT, WHERE_SUBJECT, 3, 100,
 				  "Subject, in disguised letters", authentic);
-	message_claim_add(m, m->subject_claim, SURFACE_SUBJECT, WHERE_SUBJECT, 2, 100, "Subject",
+	message_claim_add(c, m->subject_claim, SURFACE_SUBJECT, WHERE_SUBJECT, 2, 100, "Subject",
 			  authentic);
 	if (auth == AUTH_UNKNOWN)
-		message_claim_add(m, m->from.owner, SURFACE_BRAND_DOMAIN, WHERE_FROM, 2, 30,
+		message_claim_add(c, m->from.owner, SURFACE_BRAND_DOMAIN, WHERE_FROM, 2, 30,
 				  "From domain, authentication unknown", NULL);
-	message_claim_add(m, m->body.brand, SURFACE_BODY, WHERE_BODY, 1, 100, "body", authentic);
+	message_claim_add(c, m->body.brand, SURFACE_BODY, WHERE_BODY, 1, 100, "body", authentic);
 	for (size_t i = 0; bad_links && i < m->v.reasons.count; i++) {
 		const struct reason *r = &m->v.reasons.item[i];
 
 		if ((r->code == REASON_LINK_LOOKALIKE || r->code == REASON_LINK_MISMATCH) &&
 		    r->brand && r->strength >= 50) {
-			message_claim_add(m, r->brand, SURFACE_LINKS, WHERE_LINK, 3, r->strength, "links",
+			message_claim_add(c, r->brand, SURFACE_LINKS, WHERE_LINK, 3, r->strength, "links",
 					  authentic);
 			break;
 		}
@@ -439,12 +442,12 @@ static void message_claims_gather(struct message *m, enum message_auth auth,
 void message_judge(struct message *m)
 {
 	struct message_dkimsum s;
-	struct message_claim none = { NULL, NULL, 0, NULL, SURFACE_DISPLAY, WHERE_FROM, 0 };
-	const struct message_claim *c;
+	struct message_claim c;
 	const struct brand *authentic, *inner;
 	enum message_auth auth;
 	bool list, bad_links;
 
+	memset(&c, 0, sizeof(c));
 	message_from_report(m);
 	message_dkim_sum(m, &s);
 	message_multiple_from(m);
@@ -452,17 +455,14 @@ void message_judge(struct message *m)
 	authentic = auth == AUTH_PASS ? m->from.owner : NULL;
 	message_unauthenticated(m, &s, auth);
 	list = message_list_sender(m, &s);
-	message_claims_headers(m, authentic, list);
-	message_claims_body(m, authentic);
+	message_claims_headers(m, &c, authentic, list);
+	message_claims_body(m, &c, authentic);
 	inner = message_display_address(m, authentic);
 	bad_links = message_links_rule(m, authentic, auth);
-	message_claims_gather(m, auth, authentic, inner, bad_links);
-	c = message_claim_best(m);
-	if (c == NULL)
-		c = &none;
-	message_from_count(m, c->brand);
-	message_reply_to_rule(m, c, auth);
-	message_lure(m, c, auth);
+	message_claims_gather(m, &c, auth, authentic, inner, bad_links);
+	message_from_count(m, c.brand);
+	message_reply_to_rule(m, &c, auth);
+	message_lure(m, &c, auth);
 	verdict_compute(&m->v);
 	if (m->v.kind == VERDICT_CLEAN)
 		m->v.brand = NULL;	/* findings too weak to say a brand is imitated */
