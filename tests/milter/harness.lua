@@ -245,9 +245,9 @@ end
 
 function H.msg.suspect()
 	return {
-		from = "<service.viamedis@gmail.com>",
+		from = "<service.tp@gmail.com>",
 		headers = {
-			{ "From", "\"Viamedis Tiers Payant\" <service.viamedis@gmail.com>" },
+			{ "From", "\"Viamedis Tiers Payant\" <service.tp@gmail.com>" },
 			{ "To", "pharmacie@example.net" },
 			{ "Subject", "Votre espace professionnel" },
 			{ "Date", "Mon, 5 Feb 2024 10:00:00 +0100" },
