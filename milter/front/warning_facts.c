@@ -14,10 +14,13 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <unicode/uscript.h>
 
@@ -55,6 +58,11 @@ struct warning_words {
 	const char *link_mismatch;		/* shown, target */
 	const char *link_mismatch_plain;	/* target */
 	const char *lure;
+	const char *address_claim;		/* noun, address, brand */
+	const char *address_holds;		/* noun, address held, brand */
+	const char *body_claim;			/* brand */
+	const char *body_claim_form;		/* brand */
+	const char *body_claim_forward;		/* brand */
 	const char *other;			/* reason code */
 	const char *swap_one;			/* found, script, expected */
 	const char *swap;			/* found, script, expected */
@@ -88,8 +96,8 @@ static const struct warning_words warning_fr = {
 	"Le nom affich\xc3\xa9, " LQ "%s" RQ ", ne correspond pas \xc3\xa0 l'adresse r\xc3\xa9" "elle"
 	" de l'exp\xc3\xa9" "diteur, %s.",
 	"Le nom affich\xc3\xa9, " LQ "%s" RQ ", est \xc3\xa9" "crit avec des caract\xc3\xa8res"
-	" invisibles ou d'un autre alphabet, et ne correspond pas \xc3\xa0 l'adresse r\xc3\xa9" "elle"
-	" de l'exp\xc3\xa9" "diteur, %s.",
+	" trompeurs (invisibles, ou qui imitent des lettres) et ne correspond pas \xc3\xa0"
+	" l'adresse r\xc3\xa9" "elle de l'exp\xc3\xa9" "diteur, %s.",
 	"Le nom affich\xc3\xa9 montre l'adresse %s, mais le message vient en r\xc3\xa9" "alit\xc3\xa9"
 	" de %s.",
 	"Le message dit venir de %s, mais il ne porte pas la signature \xc3\xa9lectronique (DKIM)"
@@ -100,6 +108,15 @@ static const struct warning_words warning_fr = {
 	"Un lien affiche %s, mais m\xc3\xa8ne en r\xc3\xa9" "alit\xc3\xa9 \xc3\xa0 %s.",
 	"Un lien affiche un texte trompeur" NB ": il m\xc3\xa8ne en r\xc3\xa9" "alit\xc3\xa9 \xc3\xa0 %s.",
 	"Le message demande des coordonn\xc3\xa9" "es bancaires (RIB), un mot de passe ou un code.",
+	"%s, %s, se sert du nom %s, mais n'appartient pas \xc3\xa0 cet organisme.",
+	"%s contient l'adresse %s pour se faire passer pour %s" NB ": le message ne vient pas de"
+	" cette adresse.",
+	"Le message parle au nom de %s et demande un RIB, un mot de passe ou un code, mais"
+	" l'exp\xc3\xa9" "diteur n'a aucun lien avec cet organisme.",
+	"Le message parle au nom de %s et contient un formulaire \xc3\xa0 remplir, mais"
+	" l'exp\xc3\xa9" "diteur n'a aucun lien avec cet organisme.",
+	"Le message cite %s et demande un RIB, un mot de passe ou un code" NB "; il semble"
+	" transf\xc3\xa9rer un message de cet organisme.",
 	"Un autre signe d'usurpation a \xc3\xa9t\xc3\xa9 relev\xc3\xa9 (%s).",
 	"le " LQ "%s" RQ "%s remplace un " LQ "%s" RQ,
 	LQ "%s" RQ "%s remplace " LQ "%s" RQ,
@@ -131,8 +148,8 @@ static const struct warning_words warning_en = {
 	"Your replies would go to %s, not to %s.",
 	"Your replies would go to %s, another address than the sender's.",
 	"The name shown, \"%s\", does not match the sender's real address, %s.",
-	"The name shown, \"%s\", is written with invisible characters or letters of another"
-	" alphabet, and does not match the sender's real address, %s.",
+	"The name shown, \"%s\", is written with deceptive characters (invisible, or imitating"
+	" letters) and does not match the sender's real address, %s.",
 	"The name shown holds the address %s, but the message really comes from %s.",
 	"The message claims to come from %s but does not carry that domain's electronic"
 	" signature (DKIM): the address may be forged.",
@@ -141,6 +158,14 @@ static const struct warning_words warning_en = {
 	"A link shows %s but really leads to %s.",
 	"A link shows misleading text: it really leads to %s.",
 	"The message asks for bank details, a password or a code.",
+	"%s, %s, uses the name %s but does not belong to them.",
+	"%s holds the address %s to pass for %s: the message does not come from that address.",
+	"The message speaks in the name of %s and asks for bank details, a password or a code,"
+	" but the sender has no tie to them.",
+	"The message speaks in the name of %s and holds a form to fill in, but the sender has no"
+	" tie to them.",
+	"The message names %s and asks for bank details, a password or a code; it seems to"
+	" forward a message from them.",
 	"Another sign of impersonation was found (%s).",
 	"\"%s\"%s replaces \"%s\"",
 	"\"%s\"%s replaces \"%s\"",
@@ -612,6 +637,35 @@ static bool warning_disguised(const char *s)
 	return latin && other;
 }
 
+/*
+ * warning_unescape - a finding's subject as the reader saw it: the analysis
+ * keeps subjects in ASCII, other characters written [U+XXXX]
+ */
+static void warning_unescape(const char *s, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	while (*s && o + 5 < outlen) {
+		unsigned long cp;
+		char *end;
+
+		if (strncmp(s, "[U+", 3) == 0 && isxdigit((unsigned char)s[3]) &&
+		    (cp = strtoul(s + 3, &end, 16)) <= 0x10ffff && *end == ']' && end - s <= 11) {
+			o += utf8_encode((uint32_t)cp, out + o);
+			s = end + 1;
+		} else {
+			out[o++] = *s++;
+		}
+	}
+	out[o] = '\0';
+}
+
+/* warning_body_form - a body-claim for a form to fill in (the others are for a request) */
+static bool warning_body_form(const struct reason *r)
+{
+	return r->code == REASON_BODY_CLAIM && strstr(r->detail, "a form") != NULL;
+}
+
 /* warning_sentence - the plain sentence of one finding */
 static void warning_sentence(const struct warning_ctx *x, const struct reason *r, char *out,
 			     size_t outlen)
@@ -639,11 +693,20 @@ static void warning_sentence(const struct warning_ctx *x, const struct reason *r
 			warning_say(out, outlen, w->reply_to_plain, a);
 		}
 		return;
-	case REASON_DISPLAY_NAME:
-		warning_clean(from->display, strlen(from->display), a, sizeof(a));
-		warning_say(out, outlen, warning_disguised(from->display) ? w->display_name_hidden :
+	case REASON_DISPLAY_NAME: {
+		/* the name that claims the brand: the display name, a group name, a comment */
+		char name[3 * WARNING_VALUE_MAX];
+
+		if (r->subject[0])
+			warning_unescape(r->subject, name, sizeof(name));
+		else
+			snprintf(name, sizeof(name), "%s", from->display);
+		warning_clean(name, strlen(name), a, sizeof(a));
+		warning_say(out, outlen, warning_disguised(name) ||
+			    strstr(r->detail, "look-alike characters") ? w->display_name_hidden :
 			    w->display_name, a[0] ? a : "?", x->address[0] ? x->address : "?");
 		return;
+	}
 	case REASON_DISPLAY_ADDRESS:
 		warning_clean(r->subject, strlen(r->subject), a, sizeof(a));
 		warning_say(out, outlen, w->display_address, a, x->address[0] ? x->address : "?");
@@ -685,6 +748,34 @@ static void warning_sentence(const struct warning_ctx *x, const struct reason *r
 	case REASON_LURE:
 		warning_say(out, outlen, "%s", w->lure);
 		return;
+	case REASON_ADDRESS_CLAIM: {
+		/*
+		 * a local part that names the brand, or that holds an address (its
+		 * own domain then is not the field's: From's is known, and for the
+		 * other fields a brand's domain says so)
+		 */
+		const struct brand *br = r->brand ? r->brand : x->v->brand;
+		const char *at = strrchr(r->subject, '@'), *dom = at ? at + 1 : "";
+		bool holds = r->where == WHERE_FROM ?
+			     from->domain[0] != '\0' && strcasecmp(dom, from->domain) != 0 :
+			     br != NULL && dom[0] && brand_owns(br, dom);
+
+		warning_clean(r->subject, strlen(r->subject), a, sizeof(a));
+		warning_clean(br ? brand_name(br) : "?", strlen(br ? brand_name(br) : "?"), b,
+			      sizeof(b));
+		warning_say(out, outlen, holds ? w->address_holds : w->address_claim,
+			    w->where[r->where], a, b);
+		return;
+	}
+	case REASON_BODY_CLAIM: {
+		const struct brand *br = r->brand ? r->brand : x->v->brand;
+
+		warning_clean(br ? brand_name(br) : "?", strlen(br ? brand_name(br) : "?"), a,
+			      sizeof(a));
+		warning_say(out, outlen, warning_body_form(r) ? w->body_claim_form :
+			    strstr(r->detail, "a forward") ? w->body_claim_forward : w->body_claim, a);
+		return;
+	}
 	default:
 		warning_say(out, outlen, w->other, reason_code_name(r->code));
 		return;
@@ -765,7 +856,8 @@ static void warning_main(const struct warning_ctx *x, const size_t *idx, size_t 
 /*
  * warning_covered - a finding another one says better: replies going to a
  * look-alike (its own sentence says so), a display name that shows an
- * address (the display-address sentence)
+ * address (the display-address sentence), the lure beside a body-claim
+ * for a request
  */
 static bool warning_covered(const struct verdict *v, const struct reason *r)
 {
@@ -776,6 +868,9 @@ static bool warning_covered(const struct verdict *v, const struct reason *r)
 		    strcmp(o->subject, r->subject) == 0)
 			return true;
 		if (r->code == REASON_DISPLAY_NAME && o->code == REASON_DISPLAY_ADDRESS)
+			return true;
+		/* the body-claim sentence asks it with the brand's name */
+		if (r->code == REASON_LURE && o->code == REASON_BODY_CLAIM && !warning_body_form(o))
 			return true;
 	}
 	return false;

@@ -204,6 +204,43 @@ START_TEST(the_letter_substituted_is_named)
 }
 END_TEST
 
+/* the sentences of one corpus message, in French */
+static void facts_of_file(const char *name, struct warning_facts *facts)
+{
+	char path[4400];
+	struct fed f;
+
+	snprintf(path, sizeof(path), "%s/%s", corpus, name);
+	ck_assert(feed_file(&f, path));
+	warning_facts(facts, WARNING_FR, f.m);
+	fed_free(&f);
+}
+
+START_TEST(claims_are_said_as_the_reader_sees_them)
+{
+	struct warning_facts f;
+
+	/* "noreply@viamedis.fr"@...: the address held, not the one it hides in */
+	facts_of_file("claim-quoted-local.eml", &f);
+	ck_assert(any_reason(&f, "contient l'adresse noreply@viamedis.fr pour se faire passer"
+			     " pour Viamedis"));
+	/* a local part named after the brand */
+	facts_of_file("claim-local-part.eml", &f);
+	ck_assert(any_reason(&f, "viamedis.support@outlook.example, se sert du nom Viamedis"));
+	/* a full-width display name, as written (the finding keeps it as [U+FF36]...) */
+	facts_of_file("claim-display-fullwidth.eml", &f);
+	ck_assert(any_reason(&f, "\xef\xbc\xb6\xef\xbd\x89"));
+	ck_assert(!any_reason(&f, "[U+"));
+	ck_assert(any_reason(&f, "caract\xc3\xa8res trompeurs"));
+	/* a request in a brand's name: said once, with the brand (not again as a lure) */
+	facts_of_file("claim-body-request.eml", &f);
+	ck_assert(any_reason(&f, "Le message parle au nom de Optistya et demande un RIB"));
+	ck_assert(!any_reason(&f, "Le message demande des coordonn\xc3\xa9" "es bancaires"));
+	facts_of_file("claim-body-form.eml", &f);
+	ck_assert(any_reason(&f, "contient un formulaire \xc3\xa0 remplir"));
+}
+END_TEST
+
 START_TEST(attacker_text_is_cleaned_cut_and_escaped)
 {
 	struct warning_facts f;
@@ -369,6 +406,7 @@ static Suite *warning_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, every_reason_code_has_its_own_sentence);
 	tcase_add_test(tc, the_letter_substituted_is_named);
+	tcase_add_test(tc, claims_are_said_as_the_reader_sees_them);
 	tcase_add_test(tc, attacker_text_is_cleaned_cut_and_escaped);
 	tcase_add_loop_test(tc, templates_are_checked_at_load, 0,
 			    (int)(sizeof(template_cases) / sizeof(template_cases[0])));
