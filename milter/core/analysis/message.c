@@ -64,6 +64,7 @@ struct message *message_new(const struct detector *det, const struct message_opt
 	m->mime = mime_new(m->max_scan, &ms);
 	m->links = links_new(&ls);
 	reason_list_init(&m->v.reasons);
+	reason_list_init(&m->weak);
 	if (m->dkim_mode != MESSAGE_DKIM_NEVER && detector_dkim(det) != NULL)
 		m->dk = dkimcheck_new(detector_dkim(det));
 	m->scan_more = m->dkim_more = true;
@@ -109,7 +110,9 @@ void message_free(struct message *m)
 
 /*
  * message_dom_check - a domain through the domain engine: what it is, the
- * strongest lookalike finding; add: the findings go into the verdict.
+ * strongest lookalike finding; add: the findings go into the verdict, or,
+ * when all of them are weak, into m->weak until the end of the message
+ * decides whether anything corroborates them (message_context.c).
  */
 void message_dom_check(struct message *m, const char *name, size_t len,
 		       enum reason_where where, struct message_dom *d, bool add)
@@ -117,6 +120,7 @@ void message_dom_check(struct message *m, const char *name, size_t len,
 	struct domain dom;
 	struct reason_list found;
 	const struct brand *br;
+	bool strong = false;
 
 	d->present = len > 0;
 	if (len == 0)
@@ -135,15 +139,22 @@ void message_dom_check(struct message *m, const char *name, size_t len,
 	for (size_t i = 0; i < found.count; i++) {
 		const struct reason *r = &found.item[i];
 
+		strong = strong || !(r->flags & REASON_F_WEAK);
 		if (r->strength > d->strength) {
 			d->imitated = r->brand ? r->brand : br;
 			d->code = r->code;
 			d->strength = r->strength;
 			message_copy(d->detail, sizeof(d->detail), r->detail);
 		}
-		if (add)
-			reason_add(&m->v.reasons, r->code, r->where, r->brand, r->strength,
-				   r->subject, "%s", r->detail);
+	}
+	d->weak = found.count > 0 && !strong;
+	for (size_t i = 0; add && i < found.count; i++) {
+		const struct reason *r = &found.item[i];
+		struct reason *x = reason_add(d->weak ? &m->weak : &m->v.reasons, r->code, r->where,
+					      r->brand, r->strength, r->subject, "%s", r->detail);
+
+		if (x)
+			x->flags = r->flags;
 	}
 }
 

@@ -36,6 +36,8 @@ struct message_dom {
 	enum reason_code code;		/* the strongest lookalike finding, when imitated */
 	int strength;
 	char detail[REASON_DETAIL_MAX + 1];
+	bool weak;			/* every finding weak: held for a corroborating claim */
+	bool corroborated;		/* ... and one was found (message_context.c) */
 };
 
 /* What the lexicon found in one text (subject, body, display name). */
@@ -62,6 +64,7 @@ struct message_linkrec {
 	const struct brand *shows_brand;	/* brand owning the domain the text shows */
 	char shows_domain[DNSNAME_MAX + 1];
 	bool in_userinfo;		/* the brand domain is shown before '@' in the URL */
+	bool mention;			/* only named in text: a bare domain, an address */
 };
 
 struct message {
@@ -125,7 +128,30 @@ struct message {
 	size_t nlinks, alinks;
 
 	struct message_caps caps;
+	struct reason_list weak;	/* weak findings of the addresses, held until the end */
 	struct verdict v;
+};
+
+#define MESSAGE_CLAIMS_MAX 32	/* claims listed per message */
+
+/* One claim to be a brand: the surface that makes it and how strongly. */
+struct message_claim_item {
+	const struct brand *brand;
+	const char *by;		/* "display name", "Subject", ... */
+	int level;		/* 3 strong, 2 Subject, 1 body mention */
+};
+
+/*
+ * Who claims to be a brand: the strongest claim (reply-to and lure weigh
+ * by it) and every claim made (weak lookalikes look for corroboration there).
+ */
+struct message_claim {
+	const struct brand *brand;
+	const char *by;
+	int level;		/* 0: none */
+	const struct message_dom *src;	/* the Reply-To look-alike making it, if so */
+	struct message_claim_item all[MESSAGE_CLAIMS_MAX];
+	size_t n;
 };
 
 void message_link_seen(void *arg, const struct link *l);
@@ -134,6 +160,15 @@ void message_dom_check(struct message *m, const char *name, size_t len,
 void message_words_hit(void *ctx, const struct lexicon_entry *e, bool disguised);
 void message_words_scan(struct message *m, struct message_words *w, const char *s, size_t len);
 void message_judge(struct message *m);
+void message_detail(char *dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void message_claim_set(struct message_claim *c, const struct brand *b, const char *by,
+		       int level, const struct brand *authentic);
+const struct message_claim_item *message_claim_find(const struct message_claim *c,
+						    const struct brand *b, int level);
+void message_lookalike_claims(struct message_claim *c, const struct message *m,
+			      const struct brand *authentic);
+bool message_own_site(const struct message *m, const struct message_dom *d);
+void message_context(struct message *m, struct message_claim *c, const struct brand *authentic);
 bool message_aligned(const struct message *m, const char *domain);
 
 #endif

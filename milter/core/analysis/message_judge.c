@@ -48,18 +48,8 @@ struct message_dkimsum {
 	size_t count;
 };
 
-/* Who claims to be a brand, and how strongly (for reply-to and lure). */
-struct message_claim {
-	const struct brand *brand;
-	const char *by;		/* "display name", "sender domain", ... */
-	int level;		/* 3 strong, 2 Subject, 1 body mention, 0 none */
-	const struct message_dom *src;	/* the Reply-To look-alike making it, if so */
-};
-
 /* message_detail - a link's explanation, cut on a character boundary */
-static void message_detail(char *dst, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void message_detail(char *dst, const char *fmt, ...)
+void message_detail(char *dst, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -333,6 +323,13 @@ static void message_reply_to_rule(struct message *m, const struct message_claim 
 	}
 }
 
+/* message_own_site - a link to the From domain: its finding is From's, not counted twice */
+bool message_own_site(const struct message *m, const struct message_dom *d)
+{
+	return m->from.parsed && d->parsed && m->from.imitated &&
+	       strcmp(d->registrable, m->from.registrable) == 0;
+}
+
 /* message_links_rule - link-lookalike and link-mismatch */
 static bool message_links_rule(struct message *m, const struct brand *authentic,
 			       enum message_auth auth)
@@ -345,7 +342,10 @@ static bool message_links_rule(struct message *m, const struct brand *authentic,
 		const struct message_dom *d = &h->dom;
 		const struct brand *s = r->shows_brand;
 
-		if (d->imitated && d->strength > 0) {
+		if (d->imitated && d->strength > 0 &&
+		    (d->weak || r->mention || message_own_site(m, d))) {
+			continue;	/* message_context.c */
+		} else if (d->imitated && d->strength > 0) {
 			int st = d->imitated == authentic ? d->strength * 3 / 10 : d->strength;
 			struct reason *x = reason_add(&m->v.reasons, REASON_LINK_LOOKALIKE, WHERE_LINK,
 						      d->imitated, st, d->ascii, "%s: %s",
@@ -379,15 +379,38 @@ static bool message_links_rule(struct message *m, const struct brand *authentic,
 	return any;
 }
 
-/* message_claim_set - the strongest claim wins */
-static void message_claim_set(struct message_claim *c, const struct brand *b, const char *by,
-			      int level, const struct brand *authentic)
+/* message_claim_set - a claim: every one is listed, the strongest wins */
+void message_claim_set(struct message_claim *c, const struct brand *b, const char *by,
+		       int level, const struct brand *authentic)
 {
-	if (b == NULL || b == authentic || level <= c->level)
+	if (b == NULL || b == authentic)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->all[i].brand == b && c->all[i].level == level && strcmp(c->all[i].by, by) == 0)
+			return;		/* listed already */
+	if (c->n < MESSAGE_CLAIMS_MAX) {
+		c->all[c->n].brand = b;
+		c->all[c->n].by = by;
+		c->all[c->n++].level = level;
+	}
+	if (level <= c->level)
 		return;
 	c->brand = b;
 	c->by = by;
 	c->level = level;
+}
+
+/* message_claim_find - the strongest claim to be b at level or above, or NULL */
+const struct message_claim_item *message_claim_find(const struct message_claim *c,
+						    const struct brand *b, int level)
+{
+	const struct message_claim_item *best = NULL;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (c->all[i].brand == b && c->all[i].level >= level &&
+		    (best == NULL || c->all[i].level > best->level))
+			best = &c->all[i];
+	return best;
 }
 
 /*
@@ -436,15 +459,41 @@ static void message_from_report(struct message *m)
 	m->from_out.addresses = m->from_addresses;
 }
 
+/*
+ * message_lookalike_claims - the address domains that imitate a brand claim
+ * it; a weak lookalike only once corroborated (message_context.c)
+ */
+void message_lookalike_claims(struct message_claim *c, const struct message *m,
+			      const struct brand *authentic)
+{
+	const struct message_dom *d[] = { &m->from, &m->sender, &m->envelope, &m->return_path };
+	static const char *const by[] = { "From domain look-alike", "Sender domain look-alike",
+					  "envelope domain look-alike", "Return-Path look-alike" };
+
+	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++)
+		if (!d[i]->weak || d[i]->corroborated)
+			message_claim_set(c, d[i]->imitated, by[i], 3, authentic);
+	for (size_t i = 0; i < m->nreply_to; i++) {
+		int before = c->level;
+
+		if (m->reply_to[i].weak && !m->reply_to[i].corroborated)
+			continue;
+		message_claim_set(c, m->reply_to[i].imitated, "Reply-To look-alike", 3, authentic);
+		if (c->level != before)
+			c->src = &m->reply_to[i];
+	}
+}
+
 /* message_judge - every finding, then the verdict */
 void message_judge(struct message *m)
 {
 	struct message_dkimsum s;
-	struct message_claim c = { NULL, NULL, 0, NULL };
+	struct message_claim c;
 	const struct brand *authentic, *shown, *inner;
 	enum message_auth auth;
 	bool list, bad_links;
 
+	memset(&c, 0, sizeof(c));
 	message_from_report(m);
 	message_dkim_sum(m, &s);
 	message_multiple_from(m);
@@ -460,17 +509,7 @@ void message_judge(struct message *m)
 	message_claim_set(&c, inner, "address in the display name", 3, authentic);
 	if (auth == AUTH_FAIL)
 		message_claim_set(&c, m->from_any_owner, "From domain, unauthenticated", 3, NULL);
-	message_claim_set(&c, m->from.imitated, "From domain look-alike", 3, authentic);
-	message_claim_set(&c, m->sender.imitated, "Sender domain look-alike", 3, authentic);
-	message_claim_set(&c, m->envelope.imitated, "envelope domain look-alike", 3, authentic);
-	message_claim_set(&c, m->return_path.imitated, "Return-Path look-alike", 3, authentic);
-	for (size_t i = 0; i < m->nreply_to; i++) {
-		int before = c.level;
-
-		message_claim_set(&c, m->reply_to[i].imitated, "Reply-To look-alike", 3, authentic);
-		if (c.level != before)
-			c.src = &m->reply_to[i];
-	}
+	message_lookalike_claims(&c, m, authentic);
 	if (m->body.brand_disguised)
 		message_claim_set(&c, m->body.brand, "body, in disguised letters", 3, authentic);
 	if (m->subject.brand_disguised)
@@ -491,6 +530,7 @@ void message_judge(struct message *m)
 			}
 		}
 	}
+	message_context(m, &c, authentic);
 	message_from_count(m, c.brand);
 	message_reply_to_rule(m, &c, auth);
 	message_lure(m, &c, auth);

@@ -77,6 +77,18 @@ static void message_copy_host(char *out, const struct message_host *h)
 	out[n] = '\0';
 }
 
+/*
+ * message_mention - a name written in text that leads nowhere by itself: an
+ * address, or a bare domain with no path ("un mail de viamedis-securite.fr"),
+ * as colleagues quote them in warnings; a URL, www., a path or HTML is a link
+ */
+static bool message_mention(const struct link *l)
+{
+	if (l->source == LINK_EMAIL)
+		return true;
+	return l->source == LINK_BARE && memchr(l->url, '/', l->url_len) == NULL;
+}
+
 /* message_link_seen - links.c's sink: one link, kept for judging at the end */
 void message_link_seen(void *arg, const struct link *l)
 {
@@ -103,8 +115,13 @@ void message_link_seen(void *arg, const struct link *l)
 	}
 	for (size_t i = 0; i < m->nlinks; i++)
 		if (m->link[i].host == (size_t)(h - m->host) &&
-		    strcmp(m->link[i].shows_domain, shows) == 0)
+		    strcmp(m->link[i].shows_domain, shows) == 0) {
+			if (m->link[i].mention && !message_mention(l)) {
+				m->link[i].mention = false;	/* linked after all */
+				m->link[i].out.source = l->source;
+			}
 			return;		/* judged already */
+		}
 	if (m->nlinks == MESSAGE_LINKS_MAX) {
 		m->caps.links_unjudged++;
 		return;
@@ -118,6 +135,7 @@ void message_link_seen(void *arg, const struct link *l)
 	r->host = (size_t)(h - m->host);
 	r->shows_brand = sb;
 	r->in_userinfo = userinfo;
+	r->mention = message_mention(l);
 	memcpy(r->shows_domain, shows, strlen(shows) + 1);
 	r->out.source = l->source;
 	message_copy_host(r->out.host, h);

@@ -40,6 +40,7 @@ const struct verdict_policy verdict_policy_default = {
 		[REASON_LINK_LOOKALIKE] = 70,
 		[REASON_LINK_MISMATCH] = 60,
 		[REASON_LURE] = 35,
+		[REASON_UNSIGNED_CONTENT] = 85,
 	},
 	.suspect = 30,
 	.impersonation = 70,
