@@ -61,7 +61,7 @@ struct message *message_new(const struct detector *det, const struct message_opt
 	vbuf_init(&m->text, HEADER_TEXT_MAX);
 	vbuf_init(&m->ctype, HEADER_VALUE_MAX);
 	vbuf_init(&m->cte, HEADER_VALUE_MAX);
-	m->mime = mime_new(m->max_scan, &ms);
+	m->mime = mime_new(MESSAGE_LINKSCAN_MAX, &ms);
 	m->links = links_new(&ls);
 	reason_list_init(&m->v.reasons);
 	reason_list_init(&m->weak);
@@ -455,6 +455,43 @@ void message_eoh(struct message *m)
 	lexicon_scan_init(&m->scan, detector_lexicon(m->det), message_words_hit, m);
 }
 
+/* message_deep - MaxBodyScan reached: the text is complete, links only from now on */
+static void message_deep(struct message *m)
+{
+	m->deep = true;
+	links_deep(m->links);
+	lexicon_scan_break(&m->scan);
+}
+
+/*
+ * message_scan - a chunk to the MIME parser: all of it is parsed up to
+ * MaxBodyScan, past it only for links (the chunk is split where the cap
+ * falls); false once the link scan can give nothing more
+ */
+static bool message_scan(struct message *m, const char *p, size_t len)
+{
+	bool more;
+
+	if (!m->deep && len > m->max_scan - m->scanned) {
+		size_t head = m->max_scan - m->scanned;
+
+		if (head)
+			(void)mime_body(m->mime, p, head);
+		mime_sync(m->mime);
+		m->scanned += head;
+		p += head;
+		len -= head;
+		message_deep(m);
+	}
+	if (m->deep)
+		m->caps.body_unscanned += len;
+	m->scanned += len;
+	more = mime_body(m->mime, p, len);
+	if (m->deep && links_full(m->links))
+		more = false;
+	return more;
+}
+
 /* message_body - a chunk; false once neither the scan nor DKIM needs more */
 bool message_body(struct message *m, const void *data, size_t len)
 {
@@ -464,10 +501,12 @@ bool message_body(struct message *m, const void *data, size_t len)
 		message_eoh(m);
 	if (len == 0)
 		return m->scan_more || m->dkim_more;
-	if (m->scan_more)
-		m->scan_more = mime_body(m->mime, data, len);
-	else
+	if (m->scan_more) {
+		m->scan_more = message_scan(m, data, len);
+	} else {
 		m->caps.body_unscanned += len;
+		m->caps.body_unlinked += len;
+	}
 	if (m->dkim_more)
 		m->dkim_more = dkimcheck_body(m->dk, data, len);
 	return m->scan_more || m->dkim_more;
@@ -532,9 +571,9 @@ void message_eom(struct message *m)
 		m->obs->end(m->obs->ctx, ms, ls, &m->hdr);
 	m->caps.header_skipped = m->hdr.skipped;
 	m->caps.header_truncated = m->hdr.truncated;
-	m->caps.body_unscanned += ms->unscanned;
+	m->caps.body_unlinked += ms->unscanned;
 	m->caps.mime_flags = ms->flags & (MIME_F_DEPTH | MIME_F_PARTS | MIME_F_HEADER | MIME_F_SCAN_CAP);
-	m->caps.links_unjudged += ls->dropped;
+	m->caps.links_unjudged += ls->dropped + ls->deep_dropped;
 	if (m->dk)
 		m->caps.dkim_unverified = dkimcheck_dropped(m->dk);
 	message_judge(m);
@@ -617,7 +656,8 @@ bool message_caps_hit(const struct message *m)
 	const struct message_caps *c = &m->caps;
 
 	return c->header_skipped || c->header_truncated || c->addresses_dropped ||
-	       c->body_unscanned || c->mime_flags || c->links_unjudged || c->dkim_unverified ||
+	       c->body_unscanned || c->body_unlinked || c->mime_flags || c->links_unjudged ||
+	       c->dkim_unverified ||
 	       c->reasons_dropped;
 }
 
@@ -633,9 +673,12 @@ void message_caps_text(const struct message *m, struct vbuf *out)
 		  c->header_skipped);
 	CAPS_ITEM(c->header_truncated, "%zu header values analysed in part", c->header_truncated);
 	CAPS_ITEM(c->addresses_dropped, "%zu addresses not judged", c->addresses_dropped);
-	CAPS_ITEM(c->body_unscanned || (c->mime_flags & MIME_F_SCAN_CAP),
-		  "body scanned up to %zu bytes (MaxBodyScan), %zu more not scanned",
-		  m->max_scan, c->body_unscanned);
+	CAPS_ITEM(c->body_unscanned,
+		  "body scanned up to %zu bytes (MaxBodyScan), %zu more read for links only",
+		  m->max_scan, c->body_unscanned - c->body_unlinked);
+	CAPS_ITEM(c->body_unlinked || (c->mime_flags & MIME_F_SCAN_CAP),
+		  "%zu body bytes not read at all (past %u MB or the link caps)", c->body_unlinked,
+		  MESSAGE_LINKSCAN_MAX >> 20);
 	CAPS_ITEM(c->mime_flags & MIME_F_DEPTH, "MIME parts nested deeper than %d skipped",
 		  MIME_DEPTH_MAX);
 	CAPS_ITEM(c->mime_flags & MIME_F_PARTS, "MIME parts past %d skipped", MIME_PARTS_MAX);

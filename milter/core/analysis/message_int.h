@@ -65,6 +65,7 @@ struct message_linkrec {
 	char shows_domain[DNSNAME_MAX + 1];
 	bool in_userinfo;		/* the brand domain is shown before '@' in the URL */
 	bool mention;			/* only named in text: a bare domain, an address */
+	bool has_targets;		/* a redirector whose targets are judged as links */
 };
 
 struct message {
@@ -86,6 +87,8 @@ struct message {
 	struct lexicon_scan scan;
 	struct message_words *words;	/* the text being scanned */
 	bool scan_more, dkim_more;
+	size_t scanned;			/* body bytes given to the MIME parser */
+	bool deep;			/* past max_scan: links only (links_deep) */
 
 	/* From */
 	size_t from_fields;

@@ -347,19 +347,21 @@ static bool message_links_rule(struct message *m, const struct brand *authentic,
 			continue;	/* message_context.c */
 		} else if (d->imitated && d->strength > 0) {
 			int st = d->imitated == authentic ? d->strength * 3 / 10 : d->strength;
-			struct reason *x = reason_add(&m->v.reasons, REASON_LINK_LOOKALIKE, WHERE_LINK,
-						      d->imitated, st, d->ascii, "%s: %s",
-						      reason_code_name(d->code), d->detail);
+			struct reason *x;
 
 			r->out.finding = true;
 			r->out.code = REASON_LINK_LOOKALIKE;
-			message_detail(r->out.detail, "%s: %s", reason_code_name(d->code), d->detail);
+			message_detail(r->out.detail, "%s%s%s%s: %s", r->out.via[0] ? "behind " : "",
+				       r->out.via, r->out.via[0] ? ", " : "", reason_code_name(d->code),
+				       d->detail);
+			x = reason_add(&m->v.reasons, REASON_LINK_LOOKALIKE, WHERE_LINK, d->imitated, st,
+				       d->ascii, "%s", r->out.detail);
 			any = any || (x && st >= 50);
 			continue;
 		}
-		if (s == NULL || (d->parsed && (brand_owns(s, d->ascii) ||
-						brand_authorised_signer(s, d->ascii))))
-			continue;
+		if (s == NULL || r->has_targets || (d->parsed && (brand_owns(s, d->ascii) ||
+								  brand_authorised_signer(s, d->ascii))))
+			continue;	/* a redirector: its targets are judged instead */
 		if (s == authentic && !r->in_userinfo)
 			continue;	/* the brand's own mail: an ESP's tracking redirector */
 		int st = r->in_userinfo ? 100 : (auth == AUTH_UNKNOWN && s == m->from.owner) ? 40 : 100;
