@@ -158,12 +158,11 @@ void message_dom_check(struct message *m, const char *name, size_t len,
 	}
 }
 
-/* message_words_hit - the lexicon found a phrase in the text being scanned */
-void message_words_hit(void *ctx, const struct lexicon_entry *e, bool disguised)
+/* message_words_add - a phrase found in the text w holds the words of */
+static void message_words_add(struct message_words *w, const struct lexicon_entry *e,
+			      bool disguised)
 {
-	struct message_words *w = ((struct message *)ctx)->words;
-
-	if (w == NULL || (w->seen[e->id / 8] & (1u << (e->id % 8))))
+	if (w->seen[e->id / 8] & (1u << (e->id % 8)))
 		return;
 	w->seen[e->id / 8] |= (unsigned char)(1u << (e->id % 8));
 	switch (e->kind) {
@@ -184,6 +183,21 @@ void message_words_hit(void *ctx, const struct lexicon_entry *e, bool disguised)
 			w->action = e->text;
 		break;
 	}
+}
+
+/*
+ * message_words_hit - the lexicon found a phrase in the text being scanned;
+ * past a signature's l= the body's words are also kept apart
+ */
+void message_words_hit(void *ctx, const struct lexicon_entry *e, bool disguised)
+{
+	struct message *m = ctx;
+
+	if (m->words == NULL)
+		return;
+	message_words_add(m->words, e, disguised);
+	if (m->words == &m->body && m->unsigned_on)
+		message_words_add(&m->body_unsigned, e, disguised);
 }
 
 /* message_words_scan - one short text (subject, display name) through the lexicon */
@@ -442,9 +456,16 @@ void message_eoh(struct message *m)
 		m->dk = NULL;
 	}
 	if (m->dk) {
+		unsigned long long limit;
+		bool relaxed;
+
 		m->dkim_evaluated = true;
 		dkimcheck_filter(m->dk, message_dkim_filter, m);
 		dkimcheck_eoh(m->dk);
+		if (dkimcheck_body_limit(m->dk, &limit, &relaxed)) {
+			dkimlen_init(&m->dlen, relaxed, limit);
+			m->dlen_on = true;
+		}
 	}
 	m->dkim_more = m->dk != NULL;
 	mime_begin(m->mime, m->hdr.seen[HEADER_CONTENT_TYPE] ? vbuf_str(&m->ctype) : NULL,
@@ -492,6 +513,31 @@ static bool message_scan(struct message *m, const char *p, size_t len)
 	return more;
 }
 
+/*
+ * message_unsigned_on - the body read from here on is past the l= of the
+ * aligned signatures: its words and links are kept apart, for
+ * message_unsigned.c to judge as content no signature vouches for
+ */
+static void message_unsigned_on(struct message *m)
+{
+	mime_sync(m->mime);
+	lexicon_scan_break(&m->scan);
+	m->unsigned_on = true;
+}
+
+/* message_split - a chunk, split where the signed part of the body ends (l=) */
+static bool message_split(struct message *m, const char *p, size_t len)
+{
+	size_t k;
+
+	if (!m->dlen_on || m->unsigned_on || (k = dkimlen_feed(&m->dlen, p, len)) == len)
+		return message_scan(m, p, len);
+	if (k > 0)
+		(void)message_scan(m, p, k);
+	message_unsigned_on(m);
+	return message_scan(m, p + k, len - k);
+}
+
 /* message_body - a chunk; false once neither the scan nor DKIM needs more */
 bool message_body(struct message *m, const void *data, size_t len)
 {
@@ -502,7 +548,7 @@ bool message_body(struct message *m, const void *data, size_t len)
 	if (len == 0)
 		return m->scan_more || m->dkim_more;
 	if (m->scan_more) {
-		m->scan_more = message_scan(m, data, len);
+		m->scan_more = message_split(m, data, len);
 	} else {
 		m->caps.body_unscanned += len;
 		m->caps.body_unlinked += len;

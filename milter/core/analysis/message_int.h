@@ -13,6 +13,7 @@
 #include "address.h"
 #include "authres.h"
 #include "dkimcheck.h"
+#include "dkimlen.h"
 #include "domain.h"
 #include "header.h"
 #include "lexicon.h"
@@ -64,6 +65,7 @@ struct message_linkrec {
 	const struct brand *shows_brand;	/* brand owning the domain the text shows */
 	char shows_domain[DNSNAME_MAX + 1];
 	bool in_userinfo;		/* the brand domain is shown before '@' in the URL */
+	bool unsigned_part;		/* found in the body past a signature's l= */
 	bool mention;			/* only named in text: a bare domain, an address */
 	bool has_targets;		/* a redirector whose targets are judged as links */
 };
@@ -108,6 +110,7 @@ struct message {
 
 	/* words */
 	struct message_words subject, body, display;
+	struct message_words body_unsigned;	/* the body past l= (message_unsigned.c) */
 	const struct brand *subject_claim;	/* brands_name_claim of the Subject */
 	bool subject_seen;
 
@@ -117,6 +120,10 @@ struct message {
 
 	/* DKIM */
 	struct dkimcheck *dk;
+	struct dkimlen dlen;		/* where the l= of the aligned signatures ends */
+	bool dlen_on;			/* ... when every one of them has an l= */
+	bool unsigned_on;		/* the body being read is past it */
+	bool unsigned_body;		/* judged: content past the l= of the signature that counts */
 	bool dkim_evaluated;
 	char trusted_pass[MESSAGE_TRUSTED_MAX][DNSNAME_MAX + 1];
 	const char *trusted_by[MESSAGE_TRUSTED_MAX];
@@ -172,6 +179,8 @@ void message_lookalike_claims(struct message_claim *c, const struct message *m,
 			      const struct brand *authentic);
 bool message_own_site(const struct message *m, const struct message_dom *d);
 void message_context(struct message *m, struct message_claim *c, const struct brand *authentic);
+void message_unsigned_body(struct message *m, const struct brand *authentic);
+void message_unsigned(struct message *m, const struct brand *authentic);
 bool message_aligned(const struct message *m, const char *domain);
 
 #endif

@@ -341,12 +341,14 @@ static bool message_links_rule(struct message *m, const struct brand *authentic,
 		const struct message_host *h = &m->host[r->host];
 		const struct message_dom *d = &h->dom;
 		const struct brand *s = r->shows_brand;
+		bool unsigned_part = m->unsigned_body && r->unsigned_part;	/* past l= */
 
 		if (d->imitated && d->strength > 0 &&
 		    (d->weak || r->mention || message_own_site(m, d))) {
 			continue;	/* message_context.c */
 		} else if (d->imitated && d->strength > 0) {
-			int st = d->imitated == authentic ? d->strength * 3 / 10 : d->strength;
+			int st = d->imitated == authentic && !unsigned_part ? d->strength * 3 / 10 :
+				 d->strength;
 			struct reason *x;
 
 			r->out.finding = true;
@@ -362,7 +364,7 @@ static bool message_links_rule(struct message *m, const struct brand *authentic,
 		if (s == NULL || r->has_targets || (d->parsed && (brand_owns(s, d->ascii) ||
 								  brand_authorised_signer(s, d->ascii))))
 			continue;	/* a redirector: its targets are judged instead */
-		if (s == authentic && !r->in_userinfo)
+		if (s == authentic && !r->in_userinfo && !unsigned_part)
 			continue;	/* the brand's own mail: an ESP's tracking redirector */
 		int st = r->in_userinfo ? 100 : (auth == AUTH_UNKNOWN && s == m->from.owner) ? 40 : 100;
 
@@ -505,6 +507,7 @@ void message_judge(struct message *m)
 	list = message_list_sender(m, &s);
 	shown = message_display_name(m, auth, list);
 	inner = message_display_address(m, authentic);
+	message_unsigned_body(m, authentic);
 	bad_links = message_links_rule(m, authentic, auth);
 
 	message_claim_set(&c, shown, "display name", 3, authentic);
@@ -536,6 +539,7 @@ void message_judge(struct message *m)
 	message_from_count(m, c.brand);
 	message_reply_to_rule(m, &c, auth);
 	message_lure(m, &c, auth);
+	message_unsigned(m, authentic);
 	verdict_compute(&m->v);
 	if (m->v.kind == VERDICT_CLEAN)
 		m->v.brand = NULL;	/* findings too weak to say a brand is imitated */

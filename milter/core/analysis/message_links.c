@@ -150,6 +150,7 @@ void message_link_seen(void *arg, const struct link *l)
 	r->shows_brand = sb;
 	r->in_userinfo = userinfo;
 	r->mention = message_mention(l);
+	r->unsigned_part = m->unsigned_on;
 	r->has_targets = (l->flags & LINK_F_TARGETS) != 0;
 	if (l->via)
 		message_copy_text(r->out.via, sizeof(r->out.via), l->via);
