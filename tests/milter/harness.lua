@@ -269,6 +269,27 @@ function H.with(m, extra)
 	return m
 end
 
+-- H.eml - a message file of the checkout as a message table: header fields
+-- as the MTA gives them (value after the colon, folds kept as LF), the body
+-- with its CRLF
+function H.eml(path)
+	local raw = H.read(path)
+	local head, body = raw:match("^(.-)\r\n\r\n(.*)$")
+	assert(head ~= nil, path .. ": no header")
+	local msg = { headers = {}, body = body }
+	for line in (head .. "\r\n"):gmatch("(.-)\r\n") do
+		if line:match("^[ \t]") and #msg.headers > 0 then
+			local h = msg.headers[#msg.headers]
+			h[2] = h[2] .. "\n" .. line
+		else
+			local name, value = line:match("^([^:]+):(.*)$")
+			assert(name ~= nil, path .. ": bad header line " .. line)
+			table.insert(msg.headers, { name, value })
+		end
+	end
+	return msg
+end
+
 -- H.has_code - whether an X-Vigie-Reasons value lists a reason code
 function H.has_code(reasons, code)
 	local pat = "%f[%w%-]" .. code:gsub("%-", "%%-") .. "%f[^%w%-]"
@@ -288,6 +309,7 @@ function H.technique(t)
 			from = t.from or "<bounce@mailer.example.net>",
 			headers = t.headers,
 			body = t.body or "Bonjour,\r\n",
+			chunk = t.chunk,
 		})
 		H.ok(r == SMFIR_CONTINUE or r == SMFIR_ACCEPT, t.name .. ": message passes (tag)")
 		local v = H.verdict(conn) or "(none)"
