@@ -343,10 +343,10 @@ static bool message_links_rule(struct message *m, const struct brand *authentic,
 		const struct brand *s = r->shows_brand;
 		bool unsigned_part = m->unsigned_body && r->unsigned_part;	/* past l= */
 
-		if (d->imitated && d->strength > 0 &&
-		    (d->weak || r->mention || message_own_site(m, d))) {
-			continue;	/* message_context.c */
-		} else if (d->imitated && d->strength > 0) {
+		/* weak, only named, or the sender's own site: message_context.c */
+		bool held = d->weak || r->mention || message_own_site(m, d);
+
+		if (d->imitated && d->strength > 0 && !held) {
 			int st = d->imitated == authentic && !unsigned_part ? d->strength * 3 / 10 :
 				 d->strength;
 			struct reason *x;
