@@ -64,7 +64,6 @@ struct message *message_new(const struct detector *det, const struct message_opt
 	m->mime = mime_new(MESSAGE_LINKSCAN_MAX, &ms);
 	m->links = links_new(&ls);
 	reason_list_init(&m->v.reasons);
-	reason_list_init(&m->weak);
 	if (m->dkim_mode != MESSAGE_DKIM_NEVER && detector_dkim(det) != NULL)
 		m->dk = dkimcheck_new(detector_dkim(det));
 	m->scan_more = m->dkim_more = true;
@@ -103,6 +102,7 @@ void message_free(struct message *m)
 	mime_free(m->mime);
 	links_free(m->links);
 	dkimcheck_free(m->dk);
+	free(m->weak);
 	free(m->host);
 	free(m->link);
 	free(m);
@@ -148,9 +148,13 @@ void message_dom_check(struct message *m, const char *name, size_t len,
 		}
 	}
 	d->weak = found.count > 0 && !strong;
+	if (add && d->weak && m->weak == NULL) {
+		m->weak = xmalloc(sizeof(*m->weak));
+		reason_list_init(m->weak);
+	}
 	for (size_t i = 0; add && i < found.count; i++) {
 		const struct reason *r = &found.item[i];
-		struct reason *x = reason_add(d->weak ? &m->weak : &m->v.reasons, r->code, r->where,
+		struct reason *x = reason_add(d->weak ? m->weak : &m->v.reasons, r->code, r->where,
 					      r->brand, r->strength, r->subject, "%s", r->detail);
 
 		if (x)

@@ -65,8 +65,8 @@ static void message_context_mark(struct message *m, const struct brand *b)
 static void message_context_addresses(struct message *m, const struct message_claim *c,
 				      const struct brand *authentic)
 {
-	for (size_t i = 0; i < m->weak.count; i++) {
-		const struct reason *r = &m->weak.item[i];
+	for (size_t i = 0; m->weak && i < m->weak->count; i++) {
+		const struct reason *r = &m->weak->item[i];
 		char why[CONTEXT_WHY_MAX];
 		struct reason *x;
 

@@ -138,7 +138,8 @@ struct message {
 	size_t nlinks, alinks;
 
 	struct message_caps caps;
-	struct reason_list weak;	/* weak findings of the addresses, held until the end */
+	struct reason_list *weak;	/* weak findings of the addresses, held until the end
+					   (allocated when the first comes: most mail has none) */
 	struct verdict v;
 };
 

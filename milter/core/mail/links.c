@@ -52,7 +52,7 @@ struct links {
 	size_t raw_count;
 	unsigned gen;
 	bool deep;				/* past MaxBodyScan: the cheap scanner reads */
-	struct linkscan scan;
+	struct linkscan *scan;			/* allocated at the first links_deep */
 };
 
 /* links_capture - links_text_host's finder: keep the first name that leads somewhere */
@@ -519,6 +519,7 @@ void links_free(struct links *l)
 	if (l == NULL)
 		return;
 	html_free(l->html);
+	free(l->scan);
 	vbuf_free(&l->tok);
 	vbuf_free(&l->href);
 	vbuf_free(&l->atext);
@@ -552,7 +553,9 @@ void links_deep(struct links *l)
 	}
 	links_tok_flush(l);
 	l->deep = true;
-	linkscan_init(&l->scan);
+	if (l->scan == NULL)
+		l->scan = xmalloc(sizeof(*l->scan));
+	linkscan_init(l->scan);
 }
 
 /* links_full - past MaxBodyScan, whether more text can give nothing: a link cap is reached */
@@ -586,7 +589,7 @@ void links_begin(struct links *l, bool html)
 	l->base_set = false;	/* <base> is per document */
 	vbuf_reset(&l->tok);
 	if (l->deep)
-		linkscan_end(&l->scan, links_deep_found, l);
+		linkscan_end(l->scan, links_deep_found, l);
 	else if (html)
 		html_reset(l->html);
 }
@@ -595,7 +598,7 @@ void links_begin(struct links *l, bool html)
 void links_text(struct links *l, const char *utf8, size_t len)
 {
 	if (l->deep) {
-		linkscan_feed(&l->scan, utf8, len, links_deep_found, l);
+		linkscan_feed(l->scan, utf8, len, links_deep_found, l);
 		return;
 	}
 	if (l->in_html) {
@@ -611,7 +614,7 @@ void links_text(struct links *l, const char *utf8, size_t len)
 void links_end(struct links *l)
 {
 	if (l->deep) {
-		linkscan_end(&l->scan, links_deep_found, l);
+		linkscan_end(l->scan, links_deep_found, l);
 		l->in_html = false;
 		return;
 	}
