@@ -139,6 +139,23 @@ static void check_domain_text(FILE *out, const char *name, size_t len, const str
 	}
 }
 
+/*
+ * check_domain_weak - say which findings are weak: a domain alone is
+ * suspect at most for them; in a message they need a corroborating claim
+ */
+static void check_domain_weak(struct reason_list *l)
+{
+	static const char note[] = " (weak: ordinary names come this close; a message needs another claim)";
+
+	for (size_t i = 0; i < l->count; i++) {
+		struct reason *r = &l->item[i];
+		size_t n = strlen(r->detail);
+
+		if ((r->flags & REASON_F_WEAK) && n + sizeof(note) <= sizeof(r->detail))
+			memcpy(r->detail + n, note, sizeof(note));
+	}
+}
+
 /* check_domain_one - check one name and report it; its verdict, or -1 if invalid */
 static int check_domain_one(const struct detector *det, const struct check_opts *o, FILE *out,
 			    const char *name, size_t len)
@@ -149,6 +166,7 @@ static int check_domain_one(const struct detector *det, const struct check_opts 
 
 	reason_list_init(&v.reasons);
 	detector_check_domain(det, name, len, WHERE_DOMAIN, &d, &v.reasons);
+	check_domain_weak(&v.reasons);
 	verdict_compute(&v);
 	if (d.status == DOMAIN_OK)
 		owner = brands_owner(detector_brands(det), d.ascii);

@@ -245,6 +245,11 @@ static void explain_links(FILE *out, const struct message *m)
 
 		fprintf(out, "  %s ", explain_sources[l->source % 6]);
 		check_text(out, l->host, strlen(l->host));
+		if (l->via[0]) {
+			fputs(" (behind ", out);
+			check_text(out, l->via, strlen(l->via));
+			fputc(')', out);
+		}
 		if (l->shows[0]) {
 			fputs(" (text shows ", out);
 			check_text(out, l->shows, strlen(l->shows));

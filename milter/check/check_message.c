@@ -102,6 +102,10 @@ static void check_json_links(struct json *j, const struct message *m)
 		json_cstring(j, check_sources[l->source % 6]);
 		json_key(j, "shows");
 		json_cstring(j, l->shows[0] ? l->shows : NULL);
+		if (l->via[0]) {
+			json_key(j, "via");
+			json_cstring(j, l->via);
+		}
 		json_key(j, "finding");
 		json_cstring(j, l->finding ? reason_code_name(l->code) : NULL);
 		if (l->finding) {
@@ -133,6 +137,8 @@ static void check_json_caps(struct json *j, const struct message *m)
 	json_bool(j, c->body_unscanned > 0 || (c->mime_flags & 0x200));
 	json_key(j, "body_unscanned");
 	json_int(j, (long long)c->body_unscanned);
+	json_key(j, "body_unlinked");
+	json_int(j, (long long)c->body_unlinked);
 	json_key(j, "mime_flags");
 	json_int(j, c->mime_flags);
 	json_key(j, "links_unjudged");

@@ -63,6 +63,11 @@ struct warning_words {
 	const char *body_claim;			/* brand */
 	const char *body_claim_form;		/* brand */
 	const char *body_claim_forward;		/* brand */
+	const char *unsigned_body;		/* brand */
+	const char *unsigned_body_link;		/* brand, link's domain */
+	const char *unsigned_subject;		/* brand */
+	const char *unsigned_reply_to;		/* reply domain, brand */
+	const char *unsigned_sender;		/* sending domain, brand */
 	const char *other;			/* reason code */
 	const char *swap_one;			/* found, script, expected */
 	const char *swap;			/* found, script, expected */
@@ -117,6 +122,15 @@ static const struct warning_words warning_fr = {
 	" l'exp\xc3\xa9" "diteur n'a aucun lien avec cet organisme.",
 	"Le message cite %s et demande un RIB, un mot de passe ou un code" NB "; il semble"
 	" transf\xc3\xa9rer un message de cet organisme.",
+	"Une partie du message a \xc3\xa9t\xc3\xa9 ajout\xc3\xa9" "e apr\xc3\xa8s la signature"
+	" \xc3\xa9lectronique de %s" NB ": rien ne garantit qu'elle vienne de cet organisme.",
+	"Une partie du message, ajout\xc3\xa9" "e apr\xc3\xa8s la signature \xc3\xa9lectronique"
+	" de %s, contient un lien vers %s" NB ": rien ne garantit qu'elle vienne de cet organisme.",
+	"L'objet affich\xc3\xa9 n'est pas couvert par la signature \xc3\xa9lectronique de %s" NB ":"
+	" il a pu \xc3\xaatre modifi\xc3\xa9.",
+	"Vos r\xc3\xa9ponses iraient vers %s, que la signature \xc3\xa9lectronique de %s ne couvre"
+	" pas.",
+	"Le domaine d'envoi, %s, n'est pas couvert par la signature \xc3\xa9lectronique de %s.",
 	"Un autre signe d'usurpation a \xc3\xa9t\xc3\xa9 relev\xc3\xa9 (%s).",
 	"le " LQ "%s" RQ "%s remplace un " LQ "%s" RQ,
 	LQ "%s" RQ "%s remplace " LQ "%s" RQ,
@@ -166,6 +180,13 @@ static const struct warning_words warning_en = {
 	" tie to them.",
 	"The message names %s and asks for bank details, a password or a code; it seems to"
 	" forward a message from them.",
+	"Part of the message was added after %s's electronic signature: nothing shows it comes"
+	" from them.",
+	"Part of the message, added after %s's electronic signature, holds a link to %s: nothing"
+	" shows it comes from them.",
+	"The subject shown is not covered by %s's electronic signature: it may have been changed.",
+	"Your replies would go to %s, which %s's electronic signature does not cover.",
+	"The sending domain, %s, is not covered by %s's electronic signature.",
 	"Another sign of impersonation was found (%s).",
 	"\"%s\"%s replaces \"%s\"",
 	"\"%s\"%s replaces \"%s\"",
@@ -765,6 +786,28 @@ static void warning_sentence(const struct warning_ctx *x, const struct reason *r
 			      sizeof(b));
 		warning_say(out, outlen, holds ? w->address_holds : w->address_claim,
 			    w->where[r->where], a, b);
+		return;
+	}
+	case REASON_UNSIGNED_CONTENT: {
+		/* brand mail a signature authenticates, with content outside it */
+		const struct brand *br = r->brand ? r->brand : x->v->brand;
+
+		warning_clean(br ? brand_name(br) : "?", strlen(br ? brand_name(br) : "?"), b,
+			      sizeof(b));
+		if (r->subject[0] && warning_dom(&d, r->subject, x->psl))
+			warning_show(&d, a, sizeof(a));
+		else
+			warning_clean(r->subject, strlen(r->subject), a, sizeof(a));
+		if (r->where == WHERE_SUBJECT)
+			warning_say(out, outlen, w->unsigned_subject, b);
+		else if (r->where == WHERE_REPLY_TO && a[0])
+			warning_say(out, outlen, w->unsigned_reply_to, a, b);
+		else if (r->where == WHERE_SENDER && a[0])
+			warning_say(out, outlen, w->unsigned_sender, a, b);
+		else if (a[0])
+			warning_say(out, outlen, w->unsigned_body_link, b, a);
+		else
+			warning_say(out, outlen, w->unsigned_body, b);
 		return;
 	}
 	case REASON_BODY_CLAIM: {

@@ -1,6 +1,8 @@
 -- clean.lua - a clean message gets only "X-Vigie-Verdict: clean ...": no
 -- reasons, no removal, no action; vigie negotiates only what it uses and
--- stops reading the body once the analysis has enough (SMFIS_SKIP).
+-- stops reading the body once the analysis has enough (SMFIS_SKIP): past
+-- MaxBodyScan the body is read for links only, until the link scan's own
+-- caps are reached (LINKS_DEEP_MAX URLs), then skipped.
 local H = dofile(srcdir .. "/tests/milter/harness.lua")
 
 H.run(function()
@@ -21,11 +23,17 @@ H.run(function()
 		"does not request body or recipient changes")
 
 	local m = H.msg.clean()
-	m.body = string.rep("Ligne de texte ordinaire.\r\n", 10)
-	m.chunk = 27
+	local urls = {}
+	for i = 1, 1200 do
+		urls[i] = string.format("https://www.site%d.example/\r\n", i)
+	end
+	m.body = string.rep("Ligne de texte ordinaire.\r\n", 10) .. table.concat(urls)
+	m.chunk = 4096
 	local r = H.send(conn, m)
 	H.ok(r == SMFIR_ACCEPT or r == SMFIR_CONTINUE, "clean message accepted, got " .. H.reply_name(r))
-	H.ok(H.body_reply == SMFIR_SKIP, "body reading stops with SKIP past MaxBodyScan, got " .. H.reply_name(H.body_reply))
+	H.ok(H.body_reply == SMFIR_SKIP,
+		"body reading stops with SKIP past MaxBodyScan once the link scan is full, got "
+		.. H.reply_name(H.body_reply))
 	local v = H.verdict(conn)
 	H.ok(v ~= nil and v:match("^clean score=0") ~= nil, "X-Vigie-Verdict is clean: " .. tostring(v))
 	H.ok(mt.getheader(conn, "X-Vigie-Verdict", 1) == nil, "exactly one X-Vigie-Verdict added")

@@ -272,6 +272,27 @@ function H.with(m, extra)
 	return m
 end
 
+-- H.eml - a message file of the checkout as a message table: header fields
+-- as the MTA gives them (value after the colon, folds kept as LF), the body
+-- with its CRLF
+function H.eml(path)
+	local raw = H.read(path)
+	local head, body = raw:match("^(.-)\r\n\r\n(.*)$")
+	assert(head ~= nil, path .. ": no header")
+	local msg = { headers = {}, body = body }
+	for line in (head .. "\r\n"):gmatch("(.-)\r\n") do
+		if line:match("^[ \t]") and #msg.headers > 0 then
+			local h = msg.headers[#msg.headers]
+			h[2] = h[2] .. "\n" .. line
+		else
+			local name, value = line:match("^([^:]+):(.*)$")
+			assert(name ~= nil, path .. ": bad header line " .. line)
+			table.insert(msg.headers, { name, value })
+		end
+	end
+	return msg
+end
+
 -- H.has_code - whether an X-Vigie-Reasons value lists a reason code
 function H.has_code(reasons, code)
 	local pat = "%f[%w%-]" .. code:gsub("%-", "%%-") .. "%f[^%w%-]"
@@ -281,7 +302,8 @@ end
 -- H.technique - one impersonation technique against the real analysis:
 -- t = { name, headers, body, from (envelope), verdict ("impersonation",
 -- "suspect", "clean", or "not clean"), codes = {...} expected, absent = {...}
--- codes that must not appear, config = extra vigie.conf lines }.
+-- codes that must not appear, config = extra vigie.conf lines, client (its
+-- address), chunk (body bytes per call) }.
 -- vigie tags only, so every message passes and its headers tell the verdict.
 function H.technique(t)
 	H.techniques({ t })
@@ -294,6 +316,7 @@ function H.one(t)
 		from = t.from or "<bounce@mailer.example.net>",
 		headers = t.headers,
 		body = t.body or "Bonjour,\r\n",
+		chunk = t.chunk,
 	})
 	H.ok(r == SMFIR_CONTINUE or r == SMFIR_ACCEPT, t.name .. ": message passes (tag)")
 	local v = H.verdict(conn) or "(none)"

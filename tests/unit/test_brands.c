@@ -121,6 +121,15 @@ static const struct {
 	{ "brand A\xff\n", "t.conf:1: invalid UTF-8" },
 	{ "brand A\n\tsigner a..b\n", "t.conf:2: signer 'a..b': empty label" },
 	{ "allow co.uk\n", "t.conf:1: allow 'co.uk' is a public suffix" },
+	{ "label cpam\n", "t.conf:1: 'label' before any 'brand'" },
+	{ "brand A\n\tdomain a.fr\n\tlabel cpam.fr\n",
+	  "t.conf:3: label 'cpam.fr': one domain label expected, optionally followed by -*" },
+	{ "brand A\n\tdomain a.fr\n\tlabel cp*am\n",
+	  "t.conf:3: label 'cp*am': one domain label expected, optionally followed by -*" },
+	{ "brand A\n\tdomain a.fr\n\tlabel -*\n",
+	  "t.conf:3: label '-*': one domain label expected, optionally followed by -*" },
+	{ "brand A\n\tdomain a.fr\n\tlabel a\xe2\x80\xae" "b\n",
+	  "t.conf:3: label 'a\xe2\x80\xae" "b': one domain label expected, optionally followed by -*" },
 };
 
 START_TEST(brands_errors_name_file_and_line)
@@ -209,6 +218,38 @@ START_TEST(brands_builtin_pack_holds_the_platforms)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		ck_assert_str_eq(brand_name(brands_at(builtin, i)), names[i]);
 	ck_assert_str_eq(brands_origin(builtin), "built-in brands.conf");
+}
+END_TEST
+
+/* "label": names lent to lookalikes, owned nowhere; "-*" takes what follows a hyphen */
+START_TEST(brands_labels_are_lookalike_names)
+{
+	static const char text[] =
+		"brand Assurance Maladie\n"
+		"\tdomain ameli.fr assurance-maladie.fr\n"
+		"\tlabel cpam-* caisse-primaire\n";
+	char err[256] = "";
+	struct brands *b = parse(text, err, sizeof(err));
+	const struct brand_label *l;
+
+	ck_assert_msg(b != NULL, "%s", err);
+	ck_assert_uint_eq(brand_label_count(brands_at(b, 0)), 2);
+	ck_assert_str_eq(brand_label(brands_at(b, 0), 0), "cpam-*");
+	ck_assert_ptr_null(brand_label(brands_at(b, 0), 2));
+	ck_assert_ptr_null(brands_owner(b, "cpam.fr"));
+	l = brands_label_find(b, "cparn", 5);	/* keys write m as rn */
+	if (l == NULL)
+		l = brands_label_find(b, "cpam", 4);
+	ck_assert_ptr_nonnull(l);
+	ck_assert_uint_eq(l->nsuffixes, 0);
+	ck_assert(l->prefix);
+	ck_assert_ptr_null(l->domain);
+	/* hyphens aside, a name is found by its letters */
+	l = brands_label_flat(b, l->flat, l->flatlen);
+	ck_assert_ptr_nonnull(l);
+	ck_assert_ptr_nonnull(brands_label_flat(b, "assurancemaladle", 16));
+	ck_assert_uint_eq(brands_label_count(b), 4);
+	brands_free(b);
 }
 END_TEST
 
@@ -424,6 +465,7 @@ static Suite *brands_suite(void)
 	tcase_add_test(tc, brands_builtin_pack_holds_the_platforms);
 	tcase_add_test(tc, brands_errors_are_all_listed);
 	tcase_add_test(tc, brands_owner_covers_subdomains_only);
+	tcase_add_test(tc, brands_labels_are_lookalike_names);
 	tcase_add_test(tc, brands_authorised_signers);
 	tcase_add_test(tc, brands_allow_list);
 	tcase_add_test(tc, brands_name_claims);

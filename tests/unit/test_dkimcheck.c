@@ -324,6 +324,48 @@ START_TEST(body_stops_once_every_l_is_met)
 }
 END_TEST
 
+/* what a signature covers: l= and h= as reported, the body limit after the header */
+START_TEST(coverage_is_reported)
+{
+	struct dkimcheck *v = dkimcheck_new(lib);
+	unsigned long long limit = 0;
+	bool relaxed = false;
+
+	dkimcheck_header(v, "DKIM-Signature", " v=1; a=rsa-sha256; c=simple/relaxed; d=a.test; s=s;\n"
+			 "\tl=10; h=From : Subject:\n\tsubject : X-Y; bh=AAAA; b=AAAA");
+	dkimcheck_header(v, "DKIM-Signature", " v=1; a=rsa-sha256; d=a.test; s=t; l=4; h=from; "
+			 "bh=AAAA; b=AAAA");
+	dkimcheck_header(v, "From", " a@a.test");
+	dkimcheck_eoh(v);
+	ck_assert(dkimcheck_body_limit(v, &limit, &relaxed));
+	ck_assert_uint_eq(limit, 10);
+	ck_assert(relaxed);
+	ck_assert(dkimcheck_body(v, "12345\r\n", 7));
+	dkimcheck_eom(v);
+	ck_assert_uint_eq(dkimcheck_count(v), 2);
+	ck_assert_int_eq(dkimcheck_sig(v, 0)->length, 10);
+	ck_assert_str_eq(dkimcheck_sig(v, 0)->hfields, "from:subject:subject:x-y");
+	ck_assert_uint_eq(dkimcheck_sig_covers(dkimcheck_sig(v, 0), "Subject"), 2);
+	ck_assert_uint_eq(dkimcheck_sig_covers(dkimcheck_sig(v, 0), "reply-to"), 0);
+	ck_assert_uint_eq(dkimcheck_sig_covers(dkimcheck_sig(v, 0), "x"), 0);
+	dkimcheck_free(v);
+	/* one signature without l= covers the whole body: no limit */
+	v = run(rfc, rfclen);
+	ck_assert_int_eq(dkimcheck_sig(v, 0)->length, -1);
+	ck_assert(!dkimcheck_sig(v, 0)->hfields_cut);
+	dkimcheck_free(v);
+	v = dkimcheck_new(lib);
+	dkimcheck_header(v, "DKIM-Signature", " v=1; a=rsa-sha256; d=a.test; s=s; l=10; h=from; "
+			 "bh=AAAA; b=AAAA");
+	dkimcheck_header(v, "DKIM-Signature", " v=1; a=rsa-sha256; d=a.test; s=t; h=from; "
+			 "bh=AAAA; b=AAAA");
+	dkimcheck_header(v, "From", " a@a.test");
+	dkimcheck_eoh(v);
+	ck_assert(!dkimcheck_body_limit(v, &limit, &relaxed));
+	dkimcheck_free(v);
+}
+END_TEST
+
 START_TEST(oversized_signature_field_is_counted_not_verified)
 {
 	struct vbuf top = VBUF_INIT(1 << 20);
@@ -739,6 +781,7 @@ static Suite *dkimcheck_suite(void)
 	tcase_add_test(tc, fifty_signatures_ten_verified_forty_counted);
 	tcase_add_test(tc, body_stops_once_every_l_is_met);
 	tcase_add_test(tc, oversized_signature_field_is_counted_not_verified);
+	tcase_add_test(tc, coverage_is_reported);
 	tcase_add_test(tc, too_many_fields_leave_every_signature_neutral);
 	tcase_add_test(tc, header_of_half_the_limit_still_verifies);
 	tcase_add_test(tc, huge_field_leaves_every_signature_neutral);

@@ -11,6 +11,7 @@
 #include "brands.h"
 #include "detector.h"
 #include "domain.h"
+#include "lookalike.h"
 #include "tap.h"
 #include "verdict.h"
 
@@ -189,6 +190,96 @@ START_TEST(lookalike_explains_itself)
 }
 END_TEST
 
+/*
+ * Strong findings stand alone; weak ones are what ordinary names make too
+ * (issue 13's people and firms), capped at LOOKALIKE_WEAK_MAX.
+ */
+static const struct {
+	const char *name;
+	const char *codes;
+	bool weak;
+} weakness[] = {
+	/* strong: the brand's look, its domain elsewhere, its name with listed words */
+	{ "viam\xc3\xa9" "dis.fr", "homoglyph", false },
+	{ "viarnedis.fr", "homoglyph", false },
+	{ "viamcdis.fr", "typo", false },		/* c for e: lookalike letters */
+	{ "via-medis.fr", "typo", false },		/* hyphens only */
+	{ "mon-espace-sante.fr", "typo", false },
+	{ "assurancemaladie.fr", "typo", false },
+	{ "viamedis.com", "tld-swap", false },
+	{ "viamedis-securite.fr", "combosquat", false },
+	{ "viamdis-paiement.fr", "combosquat", false },	/* long name mistyped, with a lure word */
+	{ "ameii-support.fr", "combosquat", false },
+	{ "cpam-paris.fr", "combosquat", false },	/* "label cpam-*" */
+	{ "cpam-remboursement.fr", "combosquat", false },
+	{ "assurance-maladie-remboursement.fr", "combosquat", false },
+	{ "actifassurance-maladie.fr", "combosquat", false },
+	{ "espacetp-isante.fr", "combosquat", false },
+	{ "viamedis.fr.secure-ps.com", "embedded", false },
+	{ "www-viamedis.fr", "embedded", false },
+	{ "cpam.fr", "tld-swap", false },
+	/* weak: one plain edit, the name with a person's name or another word */
+	{ "viamdis.fr", "typo", true },
+	{ "viamedia.fr", "typo", true },
+	{ "kalixa.com", "typo", true },
+	{ "amelie.fr", "typo", true },
+	{ "amelis.fr", "typo", true },
+	{ "vhamedis.fr", "typo", true },		/* one bit apart */
+	{ "amelie-picard.fr", "combosquat", true },
+	{ "amelie-sante.fr", "combosquat", true },	/* a short name mistyped: Amélie's */
+	{ "sevane-letellier.fr", "combosquat", true },
+	{ "viamedis-dupont.fr", "combosquat", true },
+	/* two edits on the letters of a short name: nothing */
+	{ "amail.com", "", false },
+	{ "kinesitherapie-amiel.fr", "", false },
+	{ "amiel.fr", "", false },
+};
+
+START_TEST(lookalike_strong_and_weak)
+{
+	for (size_t i = 0; i < sizeof(weakness) / sizeof(weakness[0]); i++) {
+		char got[256];
+		struct reason_list l;
+
+		codes(weakness[i].name, got, sizeof(got), &l);
+		ck_assert_msg(strcmp(got, weakness[i].codes) == 0, "%s: '%s', want '%s'",
+			      weakness[i].name, got, weakness[i].codes);
+		for (size_t k = 0; k < l.count; k++) {
+			bool weak = (l.item[k].flags & REASON_F_WEAK) != 0;
+
+			ck_assert_msg(weak == weakness[i].weak, "%s: %s is %s", weakness[i].name,
+				      reason_code_name(l.item[k].code), weak ? "weak" : "strong");
+			if (weak)
+				ck_assert_int_le(l.item[k].strength, LOOKALIKE_WEAK_MAX);
+		}
+	}
+}
+END_TEST
+
+/* details of the names a pack lends ("label") and of hyphens moved */
+START_TEST(lookalike_explains_names_and_hyphens)
+{
+	struct reason_list l;
+	char got[256];
+
+	codes("cpam-paris.fr", got, sizeof(got), &l);
+	ck_assert_str_eq(l.item[0].detail, "cpam-paris.fr looks like the name cpam (Assurance Maladie): "
+			 "the name plus 'paris'");
+	codes("cpam.com", got, sizeof(got), &l);
+	ck_assert_str_eq(l.item[0].detail, "cpam.com looks like the name cpam (Assurance Maladie), "
+			 "which owns no such domain");
+	codes("mon-espace-sante.fr", got, sizeof(got), &l);
+	ck_assert_str_eq(l.item[0].detail, "mon-espace-sante.fr looks like monespacesante.fr "
+			 "(Mon espace sant\xc3\xa9): hyphens added");
+	codes("assurancemaladie.com", got, sizeof(got), &l);
+	ck_assert_str_eq(l.item[0].detail, "assurancemaladie.com looks like assurance-maladie.fr "
+			 "(Assurance Maladie): a hyphen missing");
+	/* the brand's own new domains */
+	codes("julie.martin.assurance-maladie.fr", got, sizeof(got), &l);
+	ck_assert_str_eq(got, "");
+}
+END_TEST
+
 START_TEST(lookalike_out_domain_is_filled)
 {
 	struct domain d;
@@ -291,6 +382,8 @@ static Suite *lookalike_suite(void)
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, lookalike_codes_table);
 	tcase_add_test(tc, lookalike_explains_itself);
+	tcase_add_test(tc, lookalike_strong_and_weak);
+	tcase_add_test(tc, lookalike_explains_names_and_hyphens);
 	tcase_add_test(tc, lookalike_out_domain_is_filled);
 	tcase_add_test(tc, lookalike_hostile_names_are_safe);
 	tcase_add_test(tc, lookalike_low_sensitivity_skips_typos);

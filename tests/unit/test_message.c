@@ -13,6 +13,7 @@
 
 #include "brands.h"
 #include "detector.h"
+#include "links.h"
 #include "message.h"
 #include "message_int.h"
 #include "rawmsg.h"
@@ -201,8 +202,11 @@ static const struct {
 	  "Reply-To: y@gmail.com\n", "reply-to@reply-to", VERDICT_CLEAN },
 	{ "Sender look-alike", "From: Claire <claire@optique-martin.fr>\nSender: s@viarnedis.fr\n",
 	  "homoglyph@sender", VERDICT_IMPERSONATION },
-	{ "Return-Path look-alike", "Return-Path: <b@viamdis.fr>\nFrom: C <c@optique-martin.fr>\n",
-	  "typo@envelope", VERDICT_IMPERSONATION },
+	{ "Return-Path look-alike", "Return-Path: <b@viarnedis.fr>\nFrom: C <c@optique-martin.fr>\n",
+	  "homoglyph@envelope", VERDICT_IMPERSONATION },
+	{ "a weak Return-Path look-alike alone is listed, weighs nothing",
+	  "Return-Path: <b@viamdis.fr>\nFrom: C <c@optique-martin.fr>\n", "typo@envelope",
+	  VERDICT_CLEAN },
 	{ "two From fields", "From: a@optique-martin.fr\nFrom: b@optique-martin.fr\n",
 	  "multiple-from@from", VERDICT_SUSPECT },
 	{ "two addresses in one From", "From: a@optique-martin.fr, b@optique-martin.fr\n",
@@ -609,24 +613,49 @@ START_TEST(dns_temperror)
 }
 END_TEST
 
-/* caps_body_scan - past MaxBodyScan: counted, said, and the milter may stop feeding */
+/*
+ * caps_body_scan - past MaxBodyScan: counted and said; links are still
+ * found there (padding hides none), lure words are not; the milter may stop
+ * feeding once the link scan's own caps are reached
+ */
 START_TEST(caps_body_scan)
 {
 	static const struct message_opts small = { 1024, MESSAGE_DKIM_NEVER, "mx.test" };
 	struct vbuf raw = VBUF_INIT(1 << 20), text = VBUF_INIT(4096);
 	struct feed f;
 	struct message *m;
+	const struct message_link *l;
 
 	vbuf_adds(&raw, "From: C <c@optique-martin.fr>\n\n");
 	for (int i = 0; i < 100; i++)
 		vbuf_adds(&raw, "Rien a signaler dans ce paragraphe de remplissage.\n");
+	vbuf_adds(&raw, "Mettez a jour votre RIB : https://espace-viamedis.fr/connexion\n");
+	m = analyse_with(raw.data, raw.len, 512, &small, NULL, &f);
+	ck_assert(!f.body_false);
+	ck_assert(message_caps(m)->body_unscanned > 0 && message_caps_hit(m));
+	ck_assert_uint_eq(message_caps(m)->body_unlinked, 0);
+	message_caps_text(m, &text);
+	ck_assert_msg(strstr(vbuf_str(&text), "MaxBodyScan") != NULL, "%s", vbuf_str(&text));
+	ck_assert_msg(strstr(vbuf_str(&text), "links only") != NULL, "%s", vbuf_str(&text));
+	ck_assert_int_eq(message_link_count(m), 1);
+	l = message_link(m, 0);
+	ck_assert_str_eq(l->host, "espace-viamedis.fr");
+	ck_assert(l->finding && l->code == REASON_LINK_LOOKALIKE);
+	ck_assert(!reason_has(&message_verdict(m)->reasons, REASON_LURE));	/* text past the cap */
+	message_free(m);
+	/* past LINKS_DEEP_MAX URLs the rest is not needed: the milter may skip it */
+	vbuf_reset(&raw);
+	vbuf_adds(&raw, "From: C <c@optique-martin.fr>\n\n");
+	for (int i = 0; i < 40; i++)
+		vbuf_adds(&raw, "Rien a signaler dans ce paragraphe de remplissage.\n");
+	for (int i = 0; i < 12 * LINKS_DEEP_MAX; i++)	/* past a 64 KB chunk */
+		vbuf_printf(&raw, "https://site%d.example/\n", i);
 	vbuf_adds(&raw, "https://espace-viamedis.fr/connexion\n");
 	m = analyse_with(raw.data, raw.len, 512, &small, NULL, &f);
 	ck_assert(f.body_false);
-	ck_assert(message_caps(m)->body_unscanned > 0 && message_caps_hit(m));
-	message_caps_text(m, &text);
-	ck_assert_msg(strstr(vbuf_str(&text), "MaxBodyScan") != NULL, "%s", vbuf_str(&text));
-	ck_assert_int_eq(message_link_count(m), 0);
+	ck_assert_uint_gt(message_caps(m)->body_unlinked, 0);
+	ck_assert_uint_gt(message_caps(m)->links_unjudged, 0);
+	ck_assert(!reason_has(&message_verdict(m)->reasons, REASON_LINK_LOOKALIKE));
 	message_free(m);
 	vbuf_free(&raw);
 	vbuf_free(&text);

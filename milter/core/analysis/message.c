@@ -61,7 +61,7 @@ struct message *message_new(const struct detector *det, const struct message_opt
 	vbuf_init(&m->text, HEADER_TEXT_MAX);
 	vbuf_init(&m->ctype, HEADER_VALUE_MAX);
 	vbuf_init(&m->cte, HEADER_VALUE_MAX);
-	m->mime = mime_new(m->max_scan, &ms);
+	m->mime = mime_new(MESSAGE_LINKSCAN_MAX, &ms);
 	m->links = links_new(&ls);
 	reason_list_init(&m->v.reasons);
 	if (m->dkim_mode != MESSAGE_DKIM_NEVER && detector_dkim(det) != NULL)
@@ -102,6 +102,7 @@ void message_free(struct message *m)
 	mime_free(m->mime);
 	links_free(m->links);
 	dkimcheck_free(m->dk);
+	free(m->weak);
 	free(m->host);
 	free(m->link);
 	free(m->reads);
@@ -110,7 +111,9 @@ void message_free(struct message *m)
 
 /*
  * message_dom_check - a domain through the domain engine: what it is, the
- * strongest lookalike finding; add: the findings go into the verdict.
+ * strongest lookalike finding; add: the findings go into the verdict, or,
+ * when all of them are weak, into m->weak until the end of the message
+ * decides whether anything corroborates them (message_context.c).
  */
 void message_dom_check(struct message *m, const char *name, size_t len,
 		       enum reason_where where, struct message_dom *d, bool add)
@@ -118,6 +121,7 @@ void message_dom_check(struct message *m, const char *name, size_t len,
 	struct domain dom;
 	struct reason_list found;
 	const struct brand *br;
+	bool strong = false;
 
 	d->present = len > 0;
 	if (len == 0)
@@ -136,29 +140,34 @@ void message_dom_check(struct message *m, const char *name, size_t len,
 	for (size_t i = 0; i < found.count; i++) {
 		const struct reason *r = &found.item[i];
 
+		strong = strong || !(r->flags & REASON_F_WEAK);
 		if (r->strength > d->strength) {
 			d->imitated = r->brand ? r->brand : br;
 			d->code = r->code;
 			d->strength = r->strength;
 			message_copy(d->detail, sizeof(d->detail), r->detail);
 		}
-		if (add)
-			reason_add(&m->v.reasons, r->code, r->where, r->brand, r->strength,
-				   r->subject, "%s", r->detail);
+	}
+	d->weak = found.count > 0 && !strong;
+	if (add && d->weak && m->weak == NULL) {
+		m->weak = xmalloc(sizeof(*m->weak));
+		reason_list_init(m->weak);
+	}
+	for (size_t i = 0; add && i < found.count; i++) {
+		const struct reason *r = &found.item[i];
+		struct reason *x = reason_add(d->weak ? m->weak : &m->v.reasons, r->code, r->where,
+					      r->brand, r->strength, r->subject, "%s", r->detail);
+
+		if (x)
+			x->flags = r->flags;
 	}
 }
 
-/*
- * message_words_hit - the lexicon found a phrase in the text being scanned;
- * a request a negation denies counts for nothing (a later one may count)
- */
-void message_words_hit(void *ctx, const struct lexicon_entry *e, unsigned flags)
+/* message_words_add - a phrase found in the text w holds the words of */
+static void message_words_add(struct message_words *w, const struct lexicon_entry *e,
+			      bool disguised)
 {
-	struct message_words *w = ((struct message *)ctx)->words;
-	bool disguised = flags & LEXICON_HIT_DISGUISED;
-
-	if (w == NULL || (w->seen[e->id / 8] & (1u << (e->id % 8))) ||
-	    (flags & LEXICON_HIT_NEGATED))
+	if (w->seen[e->id / 8] & (1u << (e->id % 8)))
 		return;
 	w->seen[e->id / 8] |= (unsigned char)(1u << (e->id % 8));
 	switch (e->kind) {
@@ -184,6 +193,23 @@ void message_words_hit(void *ctx, const struct lexicon_entry *e, unsigned flags)
 	case LEXICON_NEGATION:	/* the lexicon's own business */
 		break;
 	}
+}
+
+/*
+ * message_words_hit - the lexicon found a phrase in the text being scanned;
+ * a request a negation denies counts for nothing (a later one may count);
+ * past a signature's l= the body's words are also kept apart
+ */
+void message_words_hit(void *ctx, const struct lexicon_entry *e, unsigned flags)
+{
+	struct message *m = ctx;
+	bool disguised = flags & LEXICON_HIT_DISGUISED;
+
+	if (m->words == NULL || (flags & LEXICON_HIT_NEGATED))
+		return;
+	message_words_add(m->words, e, disguised);
+	if (m->words == &m->body && m->unsigned_on)
+		message_words_add(&m->body_unsigned, e, disguised);
 }
 
 /* message_words_scan - one short text (subject, display name) through the lexicon */
@@ -451,9 +477,16 @@ void message_eoh(struct message *m)
 		m->dk = NULL;
 	}
 	if (m->dk) {
+		unsigned long long limit;
+		bool relaxed;
+
 		m->dkim_evaluated = true;
 		dkimcheck_filter(m->dk, message_dkim_filter, m);
 		dkimcheck_eoh(m->dk);
+		if (dkimcheck_body_limit(m->dk, &limit, &relaxed)) {
+			dkimlen_init(&m->dlen, relaxed, limit);
+			m->dlen_on = true;
+		}
 	}
 	m->dkim_more = m->dk != NULL;
 	mime_begin(m->mime, m->hdr.seen[HEADER_CONTENT_TYPE] ? vbuf_str(&m->ctype) : NULL,
@@ -462,6 +495,68 @@ void message_eoh(struct message *m)
 		   m->cte.len);
 	m->words = &m->body;
 	lexicon_scan_init(&m->scan, detector_lexicon(m->det), message_words_hit, m);
+}
+
+/* message_deep - MaxBodyScan reached: the text is complete, links only from now on */
+static void message_deep(struct message *m)
+{
+	m->deep = true;
+	links_deep(m->links);
+	lexicon_scan_break(&m->scan);
+}
+
+/*
+ * message_scan - a chunk to the MIME parser: all of it is parsed up to
+ * MaxBodyScan, past it only for links (the chunk is split where the cap
+ * falls); false once the link scan can give nothing more
+ */
+static bool message_scan(struct message *m, const char *p, size_t len)
+{
+	bool more;
+
+	if (!m->deep && len > m->max_scan - m->scanned) {
+		size_t head = m->max_scan - m->scanned;
+
+		if (head)
+			(void)mime_body(m->mime, p, head);
+		mime_sync(m->mime);
+		m->scanned += head;
+		p += head;
+		len -= head;
+		message_deep(m);
+	}
+	if (m->deep)
+		m->caps.body_unscanned += len;
+	m->scanned += len;
+	more = mime_body(m->mime, p, len);
+	if (m->deep && links_full(m->links))
+		more = false;
+	return more;
+}
+
+/*
+ * message_unsigned_on - the body read from here on is past the l= of the
+ * aligned signatures: its words and links are kept apart, for
+ * message_unsigned.c to judge as content no signature vouches for
+ */
+static void message_unsigned_on(struct message *m)
+{
+	mime_sync(m->mime);
+	lexicon_scan_break(&m->scan);
+	m->unsigned_on = true;
+}
+
+/* message_split - a chunk, split where the signed part of the body ends (l=) */
+static bool message_split(struct message *m, const char *p, size_t len)
+{
+	size_t k;
+
+	if (!m->dlen_on || m->unsigned_on || (k = dkimlen_feed(&m->dlen, p, len)) == len)
+		return message_scan(m, p, len);
+	if (k > 0)
+		(void)message_scan(m, p, k);
+	message_unsigned_on(m);
+	return message_scan(m, p + k, len - k);
 }
 
 /* message_body - a chunk; false once neither the scan nor DKIM needs more */
@@ -473,10 +568,12 @@ bool message_body(struct message *m, const void *data, size_t len)
 		message_eoh(m);
 	if (len == 0)
 		return m->scan_more || m->dkim_more;
-	if (m->scan_more)
-		m->scan_more = mime_body(m->mime, data, len);
-	else
+	if (m->scan_more) {
+		m->scan_more = message_split(m, data, len);
+	} else {
 		m->caps.body_unscanned += len;
+		m->caps.body_unlinked += len;
+	}
 	if (m->dkim_more)
 		m->dkim_more = dkimcheck_body(m->dk, data, len);
 	return m->scan_more || m->dkim_more;
@@ -541,9 +638,9 @@ void message_eom(struct message *m)
 		m->obs->end(m->obs->ctx, ms, ls, &m->hdr);
 	m->caps.header_skipped = m->hdr.skipped;
 	m->caps.header_truncated = m->hdr.truncated;
-	m->caps.body_unscanned += ms->unscanned;
+	m->caps.body_unlinked += ms->unscanned;
 	m->caps.mime_flags = ms->flags & (MIME_F_DEPTH | MIME_F_PARTS | MIME_F_HEADER | MIME_F_SCAN_CAP);
-	m->caps.links_unjudged += ls->dropped;
+	m->caps.links_unjudged += ls->dropped + ls->deep_dropped;
 	if (m->dk)
 		m->caps.dkim_unverified = dkimcheck_dropped(m->dk);
 	message_judge(m);
@@ -632,7 +729,8 @@ bool message_caps_hit(const struct message *m)
 	const struct message_caps *c = &m->caps;
 
 	return c->header_skipped || c->header_truncated || c->addresses_dropped ||
-	       c->body_unscanned || c->mime_flags || c->links_unjudged || c->dkim_unverified ||
+	       c->body_unscanned || c->body_unlinked || c->mime_flags || c->links_unjudged ||
+	       c->dkim_unverified ||
 	       c->reasons_dropped;
 }
 
@@ -648,9 +746,12 @@ void message_caps_text(const struct message *m, struct vbuf *out)
 		  c->header_skipped);
 	CAPS_ITEM(c->header_truncated, "%zu header values analysed in part", c->header_truncated);
 	CAPS_ITEM(c->addresses_dropped, "%zu addresses not judged", c->addresses_dropped);
-	CAPS_ITEM(c->body_unscanned || (c->mime_flags & MIME_F_SCAN_CAP),
-		  "body scanned up to %zu bytes (MaxBodyScan), %zu more not scanned",
-		  m->max_scan, c->body_unscanned);
+	CAPS_ITEM(c->body_unscanned,
+		  "body scanned up to %zu bytes (MaxBodyScan), %zu more read for links only",
+		  m->max_scan, c->body_unscanned - c->body_unlinked);
+	CAPS_ITEM(c->body_unlinked || (c->mime_flags & MIME_F_SCAN_CAP),
+		  "%zu body bytes not read at all (past %u MB or the link caps)", c->body_unlinked,
+		  MESSAGE_LINKSCAN_MAX >> 20);
 	CAPS_ITEM(c->mime_flags & MIME_F_DEPTH, "MIME parts nested deeper than %d skipped",
 		  MIME_DEPTH_MAX);
 	CAPS_ITEM(c->mime_flags & MIME_F_PARTS, "MIME parts past %d skipped", MIME_PARTS_MAX);

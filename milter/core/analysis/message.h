@@ -13,8 +13,9 @@
  * message_envelope_from (optional),
  * message_header for each field (value exactly as received after the colon,
  * folding kept, CRLF or LF), message_eoh, message_body for each chunk until
- * it returns false (nothing more is needed: the scan cap is reached and DKIM
- * has what it needs), message_eom; then the readers. A missing step is
+ * it returns false (nothing more is needed: the link scan past MaxBodyScan
+ * reached MESSAGE_LINKSCAN_MAX or its link caps, and DKIM has what it
+ * needs), message_eom; then the readers. A missing step is
  * supplied (message_eom without message_eoh ends the header first).
  */
 #ifndef VIGIE_MESSAGE_H
@@ -48,6 +49,12 @@ struct message_opts {
 };
 
 #define MESSAGE_SCAN_DEFAULT (256u << 10)	/* MaxBodyScan of vigie.conf's defaults */
+/*
+ * Body bytes read at all: past MaxBodyScan only for links, cheaply
+ * (linkscan.h), so that padding cannot push a link out of sight; far above
+ * what MTAs accept by default (Postfix: 10 MB).
+ */
+#define MESSAGE_LINKSCAN_MAX (64u << 20)
 #define MESSAGE_HOSTS_MAX 64		/* distinct link hosts judged per message */
 #define MESSAGE_LINKS_MAX 64		/* links judged (host, shown name) per message */
 #define MESSAGE_TRUSTED_MAX 16		/* dkim=pass domains kept from trusted relays */
@@ -58,7 +65,8 @@ struct message_caps {
 	size_t header_skipped;		/* fields over the count caps (header.h) */
 	size_t header_truncated;	/* values analysed only up to HEADER_VALUE_MAX */
 	size_t addresses_dropped;	/* addresses past ADDRESS_MAX in a field, or Reply-To past MESSAGE_REPLY_TO_MAX */
-	size_t body_unscanned;		/* body bytes past max_body_scan */
+	size_t body_unscanned;		/* body bytes past max_body_scan: read for links only, if at all */
+	size_t body_unlinked;		/* ... of which past MESSAGE_LINKSCAN_MAX or the link caps: not read */
 	unsigned mime_flags;		/* MIME_F_DEPTH, MIME_F_PARTS, MIME_F_HEADER when hit */
 	size_t links_unjudged;		/* links past MESSAGE_LINKS_MAX / MESSAGE_HOSTS_MAX or LINKS_MAX */
 	size_t dkim_unverified;		/* signatures past DKIMCHECK_MAX_SIGS or over its size limits */
@@ -87,6 +95,7 @@ struct message_link {
 	enum link_source source;
 	char host[256];			/* A-label form, or as written when unparseable */
 	char shows[256];		/* "" when the text shows no domain */
+	char via[256];			/* the redirector whose URL carries this target, or "" */
 	bool finding;			/* a finding was drawn from it */
 	enum reason_code code;		/* that finding's code */
 	char detail[REASON_DETAIL_MAX + 1];

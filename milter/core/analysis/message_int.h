@@ -15,6 +15,7 @@
 #include "authres.h"
 #include "brands.h"
 #include "dkimcheck.h"
+#include "dkimlen.h"
 #include "domain.h"
 #include "header.h"
 #include "lexicon.h"
@@ -40,6 +41,8 @@ struct message_dom {
 	enum reason_code code;		/* the strongest lookalike finding, when imitated */
 	int strength;
 	char detail[REASON_DETAIL_MAX + 1];
+	bool weak;			/* every finding weak: held for a corroborating claim */
+	bool corroborated;		/* ... and one was found (message_context.c) */
 };
 
 /* What the lexicon found in one text (subject, body, display name). */
@@ -133,7 +136,9 @@ struct message_linkrec {
 	const struct brand *shows_brand;	/* brand owning the domain the text shows */
 	char shows_domain[DNSNAME_MAX + 1];
 	bool in_userinfo;		/* the brand domain is shown before '@' in the URL */
-	bool mention;			/* only a bare domain written in text, no path: named, not linked */
+	bool unsigned_part;		/* found in the body past a signature's l= */
+	bool mention;			/* only named in text: a bare domain, an address */
+	bool has_targets;		/* a redirector whose targets are judged as links */
 };
 
 struct message {
@@ -155,6 +160,8 @@ struct message {
 	struct lexicon_scan scan;
 	struct message_words *words;	/* the text being scanned */
 	bool scan_more, dkim_more;
+	size_t scanned;			/* body bytes given to the MIME parser */
+	bool deep;			/* past max_scan: links only (links_deep) */
 
 	/* From */
 	size_t from_fields;
@@ -179,6 +186,7 @@ struct message {
 
 	/* words */
 	struct message_words subject, body, display;
+	struct message_words body_unsigned;	/* the body past l= (message_unsigned.c) */
 	const struct brand *subject_claim;	/* brands_name_claim of the Subject */
 	bool subject_seen;
 
@@ -188,6 +196,10 @@ struct message {
 
 	/* DKIM */
 	struct dkimcheck *dk;
+	struct dkimlen dlen;		/* where the l= of the aligned signatures ends */
+	bool dlen_on;			/* ... when every one of them has an l= */
+	bool unsigned_on;		/* the body being read is past it */
+	bool unsigned_body;		/* judged: content past the l= of the signature that counts */
 	bool dkim_evaluated;
 	char trusted_pass[MESSAGE_TRUSTED_MAX][DNSNAME_MAX + 1];
 	const char *trusted_by[MESSAGE_TRUSTED_MAX];
@@ -203,8 +215,11 @@ struct message {
 	size_t forms;			/* <form action> seen in the body */
 
 	struct message_caps caps;
+	struct reason_list *weak;	/* weak findings of the addresses, held until the end
+					   (allocated when the first comes: most mail has none) */
 	struct verdict v;
 };
+
 
 void message_link_seen(void *arg, const struct link *l);
 void message_dom_check(struct message *m, const char *name, size_t len,
@@ -212,6 +227,13 @@ void message_dom_check(struct message *m, const char *name, size_t len,
 void message_words_hit(void *ctx, const struct lexicon_entry *e, unsigned flags);
 void message_words_scan(struct message *m, struct message_words *w, const char *s, size_t len);
 void message_judge(struct message *m);
+void message_detail(char *dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void message_lookalike_claims(struct message_claim *c, const struct message *m,
+			      const struct brand *authentic);
+bool message_own_site(const struct message *m, const struct message_dom *d);
+void message_context(struct message *m, struct message_claim *c, const struct brand *authentic);
+void message_unsigned_body(struct message *m, const struct brand *authentic);
+void message_unsigned(struct message *m, const struct brand *authentic);
 bool message_aligned(const struct message *m, const char *domain);
 /* message_claims.c */
 void message_claims_from(struct message *m, const struct address_list *l);

@@ -49,9 +49,7 @@ struct message_dkimsum {
 };
 
 /* message_detail - a link's explanation, cut on a character boundary */
-static void message_detail(char *dst, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void message_detail(char *dst, const char *fmt, ...)
+void message_detail(char *dst, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -289,6 +287,13 @@ static void message_reply_to_rule(struct message *m, const struct message_claim 
 	}
 }
 
+/* message_own_site - a link to the From domain: its finding is From's, not counted twice */
+bool message_own_site(const struct message *m, const struct message_dom *d)
+{
+	return m->from.parsed && d->parsed && m->from.imitated &&
+	       strcmp(d->registrable, m->from.registrable) == 0;
+}
+
 /* message_links_rule - link-lookalike and link-mismatch */
 static bool message_links_rule(struct message *m, const struct brand *authentic,
 			       enum message_auth auth)
@@ -300,23 +305,30 @@ static bool message_links_rule(struct message *m, const struct brand *authentic,
 		const struct message_host *h = &m->host[r->host];
 		const struct message_dom *d = &h->dom;
 		const struct brand *s = r->shows_brand;
+		bool unsigned_part = m->unsigned_body && r->unsigned_part;	/* past l= */
 
-		if (d->imitated && d->strength > 0) {
-			int st = d->imitated == authentic || r->mention ? d->strength * 3 / 10 : d->strength;
-			struct reason *x = reason_add(&m->v.reasons, REASON_LINK_LOOKALIKE, WHERE_LINK,
-						      d->imitated, st, d->ascii, "%s: %s",
-						      reason_code_name(d->code), d->detail);
+		/* weak, only named, or the sender's own site: message_context.c */
+		bool held = d->weak || r->mention || message_own_site(m, d);
+
+		if (d->imitated && d->strength > 0 && !held) {
+			int st = d->imitated == authentic && !unsigned_part ? d->strength * 3 / 10 :
+				 d->strength;
+			struct reason *x;
 
 			r->out.finding = true;
 			r->out.code = REASON_LINK_LOOKALIKE;
-			message_detail(r->out.detail, "%s: %s", reason_code_name(d->code), d->detail);
-			any = any || (x && st >= 50 && !r->mention);
+			message_detail(r->out.detail, "%s%s%s%s: %s", r->out.via[0] ? "behind " : "",
+				       r->out.via, r->out.via[0] ? ", " : "", reason_code_name(d->code),
+				       d->detail);
+			x = reason_add(&m->v.reasons, REASON_LINK_LOOKALIKE, WHERE_LINK, d->imitated, st,
+				       d->ascii, "%s", r->out.detail);
+			any = any || (x && st >= 50);
 			continue;
 		}
-		if (s == NULL || (d->parsed && (brand_owns(s, d->ascii) ||
-						brand_authorised_signer(s, d->ascii))))
-			continue;
-		if (s == authentic && !r->in_userinfo)
+		if (s == NULL || r->has_targets || (d->parsed && (brand_owns(s, d->ascii) ||
+								  brand_authorised_signer(s, d->ascii))))
+			continue;	/* a redirector: its targets are judged instead */
+		if (s == authentic && !r->in_userinfo && !unsigned_part)
 			continue;	/* the brand's own mail: an ESP's tracking redirector */
 		int st = r->in_userinfo ? 100 : (auth == AUTH_UNKNOWN && s == m->from.owner) ? 40 : 100;
 
@@ -383,7 +395,8 @@ static void message_from_report(struct message *m)
 
 /*
  * message_claims_gather - the claims the findings drawn so far make, and
- * the Subject's and the body's; the header names' are message_claims.c's.
+ * the Subject's and the body's; the header names' are message_claims.c's,
+ * the address lookalikes' message_lookalike_claims' (once corroborated).
  */
 static void message_claims_gather(struct message *m, struct message_claim *c,
 				  enum message_auth auth, const struct brand *authentic,
@@ -394,26 +407,6 @@ static void message_claims_gather(struct message *m, struct message_claim *c,
 	if (auth == AUTH_FAIL)
 		message_claim_add(c, m->from_any_owner, SURFACE_BRAND_DOMAIN, WHERE_FROM, 3, 100,
 				  "From domain, unauthenticated", NULL);
-	message_claim_add(c, m->from.imitated, SURFACE_LOOKALIKE, WHERE_FROM, 3, m->from.strength,
-			  "From domain look-alike", authentic);
-	message_claim_add(c, m->sender.imitated, SURFACE_LOOKALIKE, WHERE_SENDER, 3,
-			  m->sender.strength, "Sender domain look-alike", authentic);
-	message_claim_add(c, m->envelope.imitated, SURFACE_LOOKALIKE, WHERE_ENVELOPE, 3,
-			  m->envelope.strength, "envelope domain look-alike", authentic);
-	message_claim_add(c, m->return_path.imitated, SURFACE_LOOKALIKE, WHERE_ENVELOPE, 3,
-			  m->return_path.strength, "Return-Path look-alike", authentic);
-	for (size_t i = 0; i < m->nreply_to; i++) {
-		int before = c->level;
-		struct message_claim_item *it = message_claim_add(c, m->reply_to[i].imitated,
-								  SURFACE_LOOKALIKE, WHERE_REPLY_TO,
-								  3, m->reply_to[i].strength,
-								  "Reply-To look-alike", authentic);
-
-		if (it)
-			it->src = &m->reply_to[i];
-		if (c->level != before)
-			c->src = &m->reply_to[i];
-	}
 	if (m->body.brand_disguised)
 		message_claim_add(c, m->body.brand, SURFACE_BODY, WHERE_BODY, 3, 100,
 				  "body, in disguised letters", authentic);
@@ -438,6 +431,38 @@ static void message_claims_gather(struct message *m, struct message_claim *c,
 	}
 }
 
+/*
+ * message_lookalike_claims - the address domains that imitate a brand claim
+ * it; a weak lookalike only once corroborated (message_context.c)
+ */
+void message_lookalike_claims(struct message_claim *c, const struct message *m,
+			      const struct brand *authentic)
+{
+	const struct message_dom *d[] = { &m->from, &m->sender, &m->envelope, &m->return_path };
+	static const enum reason_where where[] = { WHERE_FROM, WHERE_SENDER, WHERE_ENVELOPE,
+						   WHERE_ENVELOPE };
+	static const char *const by[] = { "From domain look-alike", "Sender domain look-alike",
+					  "envelope domain look-alike", "Return-Path look-alike" };
+
+	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++)
+		if (!d[i]->weak || d[i]->corroborated)
+			message_claim_add(c, d[i]->imitated, SURFACE_LOOKALIKE, where[i], 3,
+					  d[i]->strength, by[i], authentic);
+	for (size_t i = 0; i < m->nreply_to; i++) {
+		int before = c->level;
+		struct message_claim_item *it;
+
+		if (m->reply_to[i].weak && !m->reply_to[i].corroborated)
+			continue;
+		it = message_claim_add(c, m->reply_to[i].imitated, SURFACE_LOOKALIKE, WHERE_REPLY_TO,
+				       3, m->reply_to[i].strength, "Reply-To look-alike", authentic);
+		if (it)
+			it->src = &m->reply_to[i];
+		if (c->level != before)
+			c->src = &m->reply_to[i];
+	}
+}
+
 /* message_judge - every finding, then the verdict */
 void message_judge(struct message *m)
 {
@@ -458,11 +483,16 @@ void message_judge(struct message *m)
 	message_claims_headers(m, &c, authentic, list);
 	message_claims_body(m, &c, authentic);
 	inner = message_display_address(m, authentic);
+	message_unsigned_body(m, authentic);
 	bad_links = message_links_rule(m, authentic, auth);
 	message_claims_gather(m, &c, auth, authentic, inner, bad_links);
+	/* strong address lookalikes claim now; weak ones once the context backs them */
+	message_lookalike_claims(&c, m, authentic);
+	message_context(m, &c, authentic);
 	message_from_count(m, c.brand);
 	message_reply_to_rule(m, &c, auth);
 	message_lure(m, &c, auth);
+	message_unsigned(m, authentic);
 	verdict_compute(&m->v);
 	if (m->v.kind == VERDICT_CLEAN)
 		m->v.brand = NULL;	/* findings too weak to say a brand is imitated */

@@ -3,7 +3,8 @@
  * judged once per message by the domain engine (address literals are not
  * domains: they are kept, unjudged), and what its text shows (a domain in
  * an anchor's text, or before the '@' of the URL) is kept for the end,
- * where message_judge.c decides what it means.
+ * where message_judge.c decides what it means. A redirector's targets
+ * (links.h) come as links of their own, naming it.
  *
  * Touches: the message's link tables, grown up to MESSAGE_HOSTS_MAX hosts
  * and MESSAGE_LINKS_MAX links; the rest is counted in the caps.
@@ -78,13 +79,26 @@ static void message_copy_host(char *out, const struct message_host *h)
 }
 
 /*
- * message_mention - a bare domain written in text with nothing after it
- * ("un faux site, viamedis-securite.fr"): a name the text quotes, as a
- * colleague's warning does, not a page it sends the reader to.
+ * message_mention - a name written in text that leads nowhere by itself: an
+ * address, or a bare domain with no path ("un mail de viamedis-securite.fr"),
+ * as colleagues quote them in warnings; a URL, www., a path or HTML is a link
  */
 static bool message_mention(const struct link *l)
 {
+	if (l->source == LINK_EMAIL)
+		return true;
 	return l->source == LINK_BARE && memchr(l->url, '/', l->url_len) == NULL;
+}
+
+/* message_copy_text - a string into a fixed buffer, cut to fit */
+static void message_copy_text(char *out, size_t size, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
 }
 
 /* message_link_seen - links.c's sink: one link, kept for judging at the end */
@@ -117,7 +131,12 @@ void message_link_seen(void *arg, const struct link *l)
 	for (size_t i = 0; i < m->nlinks; i++)
 		if (m->link[i].host == (size_t)(h - m->host) &&
 		    strcmp(m->link[i].shows_domain, shows) == 0) {
-			m->link[i].mention = m->link[i].mention && mention;
+			if (m->link[i].mention && !mention) {
+				m->link[i].mention = false;	/* linked after all */
+				m->link[i].out.source = l->source;
+			}
+			if (!(l->flags & LINK_F_TARGETS))
+				m->link[i].has_targets = false;
 			return;		/* judged already */
 		}
 	if (m->nlinks == MESSAGE_LINKS_MAX) {
@@ -134,6 +153,10 @@ void message_link_seen(void *arg, const struct link *l)
 	r->shows_brand = sb;
 	r->in_userinfo = userinfo;
 	r->mention = mention;
+	r->unsigned_part = m->unsigned_on;
+	r->has_targets = (l->flags & LINK_F_TARGETS) != 0;
+	if (l->via)
+		message_copy_text(r->out.via, sizeof(r->out.via), l->via);
 	memcpy(r->shows_domain, shows, strlen(shows) + 1);
 	r->out.source = l->source;
 	message_copy_host(r->out.host, h);

@@ -42,6 +42,7 @@ const struct verdict_policy verdict_policy_default = {
 		[REASON_LURE] = 35,
 		[REASON_ADDRESS_CLAIM] = 70,
 		[REASON_BODY_CLAIM] = 50,
+		[REASON_UNSIGNED_CONTENT] = 85,
 	},
 	.suspect = 30,
 	.impersonation = 70,

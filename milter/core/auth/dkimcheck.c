@@ -21,6 +21,7 @@
 #include <config.h>
 
 #include <opendkim/dkim.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -496,6 +497,61 @@ void dkimcheck_eoh(struct dkimcheck *v)
 	st = dkim_eoh(v->dkim);
 	keycache_leave();
 	v->wants_body = st == DKIM_STAT_OK;
+}
+
+/*
+ * dkimcheck_body_limit - after the end of headers, the largest l= of the
+ * signatures still checked, with its body canonicalization; false when one
+ * of them has no l= (it covers the whole body) or none is checked
+ */
+bool dkimcheck_body_limit(const struct dkimcheck *v, unsigned long long *limit, bool *relaxed)
+{
+	DKIM_SIGINFO **sigs = NULL;
+	int nsigs = 0;
+	bool any = false;
+
+	if (v->dkim == NULL || !v->wants_body ||
+	    dkim_getsiglist(v->dkim, &sigs, &nsigs) != DKIM_STAT_OK || sigs == NULL)
+		return false;
+	for (int i = 0; i < nsigs; i++) {
+		const char *l;
+		unsigned long long n = 0;
+		dkim_canon_t hc = DKIM_CANON_UNKNOWN, bc = DKIM_CANON_UNKNOWN;
+
+		if (dkim_sig_getflags(sigs[i]) & DKIM_SIGFLAG_IGNORE)
+			continue;
+		if ((l = (const char *)dkim_sig_gettagvalue(sigs[i], false, (u_char *)"l")) == NULL)
+			return false;
+		for (; *l >= '0' && *l <= '9' && n < (1ULL << 50); l++)
+			n = n * 10 + (unsigned)(*l - '0');
+		(void)dkim_sig_getcanons(sigs[i], &hc, &bc);
+		if (!any || n > *limit) {
+			*limit = n;
+			*relaxed = bc == DKIM_CANON_RELAXED;
+		}
+		any = true;
+	}
+	return any;
+}
+
+/* dkimcheck_sig_covers - fields named name a signature covers: as often as h= lists it */
+unsigned dkimcheck_sig_covers(const struct dkimcheck_sig *s, const char *name)
+{
+	size_t nl = strlen(name);
+	unsigned n = 0;
+
+	if (s->hfields_cut)
+		return UINT_MAX;
+	for (const char *p = s->hfields; *p;) {
+		size_t len = strcspn(p, ":");
+
+		if (len == nl && strncasecmp(p, name, nl) == 0)
+			n++;
+		p += len;
+		if (*p == ':')
+			p++;
+	}
+	return n;
 }
 
 /* dkimcheck_bare_lf - whether p holds a LF not preceded by CR */

@@ -31,6 +31,7 @@
 #define DKIMCHECK_SELECTOR_MAX 127
 #define DKIMCHECK_ALG_MAX 31
 #define DKIMCHECK_B_PREFIX 8		/* characters of b= kept, as RFC 6008 asks */
+#define DKIMCHECK_HFIELDS_MAX 1024	/* bytes of h= kept: what a signature covers */
 /*
  * Body bytes with no space, tab or line feed between them (a CR counts)
  * that libopendkim is given: its relaxed canonicalization holds such a run
@@ -65,6 +66,9 @@ struct dkimcheck_sig {
 	char b[DKIMCHECK_B_PREFIX + 1];			/* start of b=, for header.b */
 	unsigned key_bits;		/* 0 when no key was used */
 	bool testing;			/* the key says t=y (domain testing DKIM) */
+	long long length;		/* l=: canonical body bytes signed; -1 when all */
+	char hfields[DKIMCHECK_HFIELDS_MAX + 1];	/* h=, lower case, ':' between names */
+	bool hfields_cut;		/* h= was longer: what it covers is not known */
 };
 
 struct dkimcheck_opts {
@@ -94,6 +98,10 @@ struct dkimcheck *dkimcheck_new(const struct dkimcheck_lib *lib);
 void dkimcheck_filter(struct dkimcheck *v, dkimcheck_filter_fn fn, void *ctx);
 void dkimcheck_header(struct dkimcheck *v, const char *name, const char *value);
 void dkimcheck_eoh(struct dkimcheck *v);
+/* After the end of headers: the l= the body hash stops at, if every signature checked has one. */
+bool dkimcheck_body_limit(const struct dkimcheck *v, unsigned long long *limit, bool *relaxed);
+/* How many fields of a name the signature covers (h=, bottom up); UINT_MAX when unknown. */
+unsigned dkimcheck_sig_covers(const struct dkimcheck_sig *s, const char *name);
 bool dkimcheck_body(struct dkimcheck *v, const void *data, size_t len);
 void dkimcheck_eom(struct dkimcheck *v);
 size_t dkimcheck_count(const struct dkimcheck *v);

@@ -103,6 +103,42 @@ static void dkimsig_b(char *dst, size_t size, const char *b)
 	dst[n] = '\0';
 }
 
+/* dkimsig_length - the value of l=, -1 when there is none (libopendkim checked its syntax) */
+static long long dkimsig_length(const char *l)
+{
+	long long v = 0;
+
+	if (l == NULL)
+		return -1;
+	while (*l == ' ' || *l == '\t' || *l == '\r' || *l == '\n')
+		l++;
+	for (; *l >= '0' && *l <= '9'; l++) {
+		if (v > (1LL << 50))
+			return 1LL << 50;	/* more than any message: all of it */
+		v = v * 10 + (*l - '0');
+	}
+	return v;
+}
+
+/* dkimsig_hfields - h= as "from:subject:...": lower case, white space dropped */
+static void dkimsig_hfields(struct dkimcheck_sig *out, const char *h)
+{
+	size_t n = 0;
+
+	for (; h != NULL && *h != '\0'; h++) {
+		char c = *h;
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (n == DKIMCHECK_HFIELDS_MAX) {
+			out->hfields_cut = true;
+			break;
+		}
+		out->hfields[n++] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+	}
+	out->hfields[n] = '\0';
+}
+
 /* dkimsig_flags - the result when libopendkim reported no error */
 static void dkimsig_flags(DKIM_SIGINFO *sig, struct dkimcheck_sig *out)
 {
@@ -149,6 +185,8 @@ void dkimsig_fill(DKIM_SIGINFO *sig, const char *lookup_reason, struct dkimcheck
 		     (const char *)dkim_sig_gettagvalue(sig, false, (u_char *)"a"), true);
 	dkimsig_b(out->b, sizeof(out->b), (const char *)dkim_sig_gettagvalue(sig, false, (u_char *)"b"));
 	out->testing = (flags & DKIM_SIGFLAG_TESTKEY) != 0;
+	out->length = dkimsig_length((const char *)dkim_sig_gettagvalue(sig, false, (u_char *)"l"));
+	dkimsig_hfields(out, (const char *)dkim_sig_gettagvalue(sig, false, (u_char *)"h"));
 
 	if (err == DKIM_SIGERROR_OK || err == DKIM_SIGERROR_UNKNOWN) {
 		dkimsig_flags(sig, out);

@@ -37,6 +37,7 @@ void brands_free(struct brands *b)
 		brands_free_list(br->forms, br->nforms);
 		brands_free_list(br->domains, br->ndomains);
 		brands_free_list(br->signers, br->nsigners);
+		brands_free_list(br->labels, br->nlabels);
 	}
 	for (size_t i = 0; i < b->nlabels; i++)
 		free(b->label[i].suffixes);
@@ -47,6 +48,7 @@ void brands_free(struct brands *b)
 	free(b->form);
 	hmap_free(&b->owned);
 	hmap_free(&b->labelkey);
+	hmap_free(&b->labelflat);
 	hmap_free(&b->words);
 	hmap_free(&b->allowed);
 	hmap_free(&b->formkey);
@@ -150,6 +152,18 @@ const char *brand_form(const struct brand *br, size_t i)
 	return i < br->nforms ? br->forms[i] : NULL;
 }
 
+/* brand_label_count - how many names the brand lends lookalike domains ("label") */
+size_t brand_label_count(const struct brand *br)
+{
+	return br->nlabels;
+}
+
+/* brand_label - the i-th of them, as written ("cpam", "cpam-*") */
+const char *brand_label(const struct brand *br, size_t i)
+{
+	return i < br->nlabels ? br->labels[i] : NULL;
+}
+
 /* brand_signer_count - how many extra authorised signing domains */
 size_t brand_signer_count(const struct brand *br)
 {
@@ -212,6 +226,14 @@ const struct brand_label *brands_label_find(const struct brands *b, const char *
 	size_t i;
 
 	return hmap_get(&b->labelkey, key, len, &i) ? &b->label[i] : NULL;
+}
+
+/* brands_label_flat - the first label whose key without hyphens is flat, or NULL */
+const struct brand_label *brands_label_flat(const struct brands *b, const char *flat, size_t len)
+{
+	size_t i;
+
+	return hmap_get(&b->labelflat, flat, len, &i) ? &b->label[i] : NULL;
 }
 
 /* brands_label_next - the next label with the same key, or NULL */

@@ -57,9 +57,10 @@ struct brand_label {
 	const struct brand *brand;
 	const char *label;		/* A-label */
 	const char *unicode;		/* U-label */
-	const char *domain;		/* the first brand domain with this label */
+	const char *domain;		/* the first brand domain with this label; NULL for names */
 	const char **suffixes;		/* public suffixes it is owned under: "fr", "net" */
-	size_t nsuffixes;
+	size_t nsuffixes;		/* 0: a name ("label" keyword), owned under none */
+	bool prefix;			/* "label NAME-*": NAME, a hyphen, then anything */
 	const char *key;		/* skeleton key */
 	size_t keylen;
 	const char *flat;		/* key without hyphens */
@@ -104,6 +105,8 @@ size_t brand_domain_count(const struct brand *br);
 const char *brand_domain(const struct brand *br, size_t i);
 size_t brand_form_count(const struct brand *br);
 const char *brand_form(const struct brand *br, size_t i);
+size_t brand_label_count(const struct brand *br);
+const char *brand_label(const struct brand *br, size_t i);
 size_t brand_signer_count(const struct brand *br);
 const char *brand_signer(const struct brand *br, size_t i);
 bool brand_owns(const struct brand *br, const char *ascii_domain);
@@ -113,6 +116,7 @@ bool brand_authorised_signer(const struct brand *br, const char *ascii_domain);
 const struct skeleton *brands_skeleton(const struct brands *b);
 size_t brands_label_count(const struct brands *b);
 const struct brand_label *brands_label_find(const struct brands *b, const char *key, size_t len);
+const struct brand_label *brands_label_flat(const struct brands *b, const char *flat, size_t len);
 const struct brand_label *brands_label_next(const struct brands *b, const struct brand_label *l);
 void brands_label_range(const struct brands *b, size_t lo, size_t hi, size_t *first, size_t *end);
 const struct brand_label *brands_label_sorted(const struct brands *b, size_t i);

@@ -19,6 +19,8 @@ struct brand {
 	size_t ndomains;
 	char **signers;
 	size_t nsigners;
+	char **labels;			/* names used in lookalike domains ("cpam", "cpam-*") */
+	size_t nlabels;
 	enum brand_sensitivity sensitivity;
 	unsigned line;
 };
@@ -39,6 +41,7 @@ struct brands {
 	size_t *sorted;			/* label indexes by key length */
 	size_t lenstart[TYPO_MAX + 2];
 	struct hmap labelkey;	/* label key -> first label */
+	struct hmap labelflat;	/* label key without hyphens -> first label */
 	struct hmap allowed;	/* A-label domains never flagged */
 	struct hmap words;	/* combosquat words, as keys */
 	size_t word_max;

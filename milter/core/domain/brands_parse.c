@@ -265,6 +265,35 @@ static bool brands_kw_signer(struct brands_parser *p, char *value)
 	return true;
 }
 
+/*
+ * brands_kw_label - "label NAME..." adds names the brand is known by that
+ * lookalike domains borrow though it owns no domain of that name ("cpam");
+ * "NAME-*" also takes the name, a hyphen and anything after ("cpam-paris").
+ * Each must be one domain label: letters, digits, inner hyphens.
+ */
+static bool brands_kw_label(struct brands_parser *p, char *value)
+{
+	char *save = NULL;
+
+	for (char *tok = strtok_r(value, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		size_t n = strlen(tok);
+		bool prefix = n > 2 && strcmp(tok + n - 2, "-*") == 0;
+		struct domain d;
+		char name[DNSNAME_MAX + 8];
+
+		if (prefix)
+			n -= 2;
+		snprintf(name, sizeof(name), "%.*s.invalid", (int)(n < DNSNAME_MAX ? n : DNSNAME_MAX), tok);
+		if (n == 0 || n > 63 || memchr(tok, '.', n) || memchr(tok, '*', n) ||
+		    domain_parse(&d, name, strlen(name), NULL) != DOMAIN_OK)
+			return brands_error(p, "label '%.80s': one domain label expected, optionally followed by -*",
+					    tok);
+		if (!brands_push(p, &p->cur->labels, &p->cur->nlabels, tok, "labels"))
+			return false;
+	}
+	return true;
+}
+
 /* brands_kw_sensitivity - "sensitivity low|normal|high" */
 static bool brands_kw_sensitivity(struct brands_parser *p, char *value)
 {
@@ -327,6 +356,7 @@ static const struct brands_keyword {
 	{ "name", true, brands_kw_name },
 	{ "domain", true, brands_kw_domain },
 	{ "signer", true, brands_kw_signer },
+	{ "label", true, brands_kw_label },
 	{ "sensitivity", true, brands_kw_sensitivity },
 	{ "word", false, brands_kw_word },
 	{ "allow", false, brands_kw_allow },
@@ -390,59 +420,85 @@ static void brands_label_partners(struct brand_label *l)
 	}
 }
 
+/* brands_label_new - a label of brand bi: A-label al, U-label ul, with its keys */
+static struct brand_label *brands_label_new(struct brands *b, size_t bi, const char *al, size_t alen,
+					    const char *ul, size_t ulen)
+{
+	struct brand_label *l;
+	char key[SKELETON_KEY_MAX + 1];
+	int klen;
+	size_t w = 0;
+
+	for (size_t i = 0; i < b->nlabels; i++)
+		if (b->label[i].brand == &b->brand[bi] && strlen(b->label[i].label) == alen &&
+		    memcmp(b->label[i].label, al, alen) == 0)
+			return &b->label[i];
+	b->label = xreallocarray(b->label, b->nlabels + 1, sizeof(*b->label));
+	l = &b->label[b->nlabels++];
+	memset(l, 0, sizeof(*l));
+	l->brand = &b->brand[bi];
+	l->label = brands_keep(b, al, alen);
+	l->unicode = brands_keep(b, ul, ulen);
+	klen = skeleton_key(b->sk, ul, ulen, key, sizeof(key));
+	if (klen < 0)
+		klen = 0;
+	l->key = brands_keep(b, key, (size_t)klen);
+	l->keylen = (size_t)klen;
+	l->ncps = typo_cps(key, (size_t)klen, l->cps, TYPO_MAX);
+	if (l->ncps > TYPO_MAX)
+		l->ncps = TYPO_MAX + 1;
+	for (size_t i = 0; i < l->ncps && i < TYPO_MAX; i++)
+		l->mask |= 1ULL << (l->cps[i] & 63);
+	l->necps = typo_expand(l->cps, l->ncps, l->ecps, TYPO_MAX);
+	for (size_t i = 0, run = 0; i < l->ncps && i < TYPO_MAX; i++) {
+		run = l->cps[i] == '-' || l->cps[i] == '_' ? 0 : run + 1;
+		if (run > l->word)
+			l->word = run;
+	}
+	brands_label_partners(l);
+	for (int i = 0; i < klen; i++)
+		if (key[i] != '-' && key[i] != '_')
+			key[w++] = key[i];
+	l->flat = brands_keep(b, key, w);
+	l->flatlen = w;
+	return l;
+}
+
 /* brands_label_add - record the registrable label of a brand domain */
 static void brands_label_add(struct brands *b, size_t bi, const struct domain *d)
 {
 	const char *al, *ul, *suffix;
 	size_t alen = domain_label(d->ascii, d->reg_label, &al);
 	size_t ulen = domain_label(d->unicode, d->reg_label, &ul);
-	struct brand_label *l = NULL;
-	char key[SKELETON_KEY_MAX + 1];
-	int klen;
+	struct brand_label *l = brands_label_new(b, bi, al, alen, ul, ulen);
 
+	if (l->domain == NULL)
+		l->domain = brands_keep(b, d->ascii, d->ascii_len);
 	suffix = strchr(d->registrable, '.');
 	suffix = suffix ? suffix + 1 : "";
-	for (size_t i = 0; i < b->nlabels; i++)
-		if (b->label[i].brand == &b->brand[bi] && strlen(b->label[i].label) == alen &&
-		    memcmp(b->label[i].label, al, alen) == 0)
-			l = &b->label[i];
-	if (l == NULL) {
-		b->label = xreallocarray(b->label, b->nlabels + 1, sizeof(*b->label));
-		l = &b->label[b->nlabels++];
-		memset(l, 0, sizeof(*l));
-		l->brand = &b->brand[bi];
-		l->label = brands_keep(b, al, alen);
-		l->unicode = brands_keep(b, ul, ulen);
-		l->domain = brands_keep(b, d->ascii, d->ascii_len);
-		klen = skeleton_key(b->sk, ul, ulen, key, sizeof(key));
-		if (klen < 0)
-			klen = 0;
-		l->key = brands_keep(b, key, (size_t)klen);
-		l->keylen = (size_t)klen;
-		l->ncps = typo_cps(key, (size_t)klen, l->cps, TYPO_MAX);
-		if (l->ncps > TYPO_MAX)
-			l->ncps = TYPO_MAX + 1;
-		for (size_t i = 0; i < l->ncps && i < TYPO_MAX; i++)
-			l->mask |= 1ULL << (l->cps[i] & 63);
-		l->necps = typo_expand(l->cps, l->ncps, l->ecps, TYPO_MAX);
-		for (size_t i = 0, run = 0; i < l->ncps && i < TYPO_MAX; i++) {
-			run = l->cps[i] == '-' || l->cps[i] == '_' ? 0 : run + 1;
-			if (run > l->word)
-				l->word = run;
-		}
-		brands_label_partners(l);
-		size_t w = 0;
-		for (int i = 0; i < klen; i++)
-			if (key[i] != '-' && key[i] != '_')
-				key[w++] = key[i];
-		l->flat = brands_keep(b, key, w);
-		l->flatlen = w;
-	}
 	for (size_t i = 0; i < l->nsuffixes; i++)
 		if (strcmp(l->suffixes[i], suffix) == 0)
 			return;
 	l->suffixes = xreallocarray(l->suffixes, l->nsuffixes + 1, sizeof(*l->suffixes));
 	l->suffixes[l->nsuffixes++] = brands_keep(b, suffix, strlen(suffix));
+}
+
+/* brands_name_label - a "label" name of brand bi: matched as its domain labels, owned nowhere */
+static void brands_name_label(struct brands *b, size_t bi, const char *name, const psl_ctx_t *psl)
+{
+	size_t n = strlen(name);
+	bool prefix = n > 2 && strcmp(name + n - 2, "-*") == 0;
+	char host[DNSNAME_MAX + 1];
+	struct domain d;
+	const char *al, *ul;
+	size_t alen, ulen;
+
+	snprintf(host, sizeof(host), "%.*s.invalid", (int)(prefix ? n - 2 : n), name);
+	if (domain_parse(&d, host, strlen(host), psl) != DOMAIN_OK)
+		return;		/* the parser checked it: cannot happen */
+	alen = domain_label(d.ascii, 0, &al);
+	ulen = domain_label(d.unicode, 0, &ul);
+	brands_label_new(b, bi, al, alen, ul, ulen)->prefix |= prefix;
 }
 
 /* brands_index - labels of every brand domain, by key and by key length */
@@ -456,6 +512,9 @@ static void brands_index(struct brands *b, const psl_ctx_t *psl)
 			if (domain_parse(&d, b->brand[bi].domains[i], strlen(b->brand[bi].domains[i]),
 					 psl) == DOMAIN_OK && d.registrable[0])
 				brands_label_add(b, bi, &d);
+	for (size_t bi = 0; bi < b->nbrands; bi++)
+		for (size_t i = 0; i < b->brand[bi].nlabels; i++)
+			brands_name_label(b, bi, b->brand[bi].labels[i], psl);
 	for (size_t i = 0; i < b->nlabels; i++) {
 		struct brand_label *l = &b->label[i];
 		size_t first = 0;
@@ -467,6 +526,7 @@ static void brands_index(struct brands *b, const psl_ctx_t *psl)
 				first = b->label[first].next_same;
 			b->label[first].next_same = i;
 		}
+		hmap_put(&b->labelflat, l->flat, l->flatlen, i);
 		count[l->ncps > TYPO_MAX ? TYPO_MAX + 1 : l->ncps]++;
 	}
 	b->sorted = xcalloc(b->nlabels + 1, sizeof(*b->sorted));

@@ -64,12 +64,29 @@ static const char *const lookalike_hosts[] = {
 	"www", "ww", "wwww", "w3", "web", "mall", "webmall", "smtp", "mx", "m",
 };
 
-/* lookalike_report - add a finding about this name and remember the strongest brand */
+/* lookalike_addf - reason_vadd through a format */
+static void lookalike_addf(struct lookalike *c, enum reason_code code, const struct brand *br,
+			   int strength, unsigned flags, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+static void lookalike_addf(struct lookalike *c, enum reason_code code, const struct brand *br,
+			   int strength, unsigned flags, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	reason_vadd(c->out, code, c->where, br, strength, flags, c->d->ascii, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * lookalike_report - add a finding about this name and remember the
+ * strongest brand; a weak one is capped at LOOKALIKE_WEAK_MAX
+ */
 static void lookalike_report(struct lookalike *c, enum reason_code code, const struct brand *br,
-			     int strength, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+			     int strength, bool weak, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 static void lookalike_report(struct lookalike *c, enum reason_code code, const struct brand *br,
-			     int strength, const char *fmt, ...)
+			     int strength, bool weak, const char *fmt, ...)
 {
 	char detail[2048];
 	va_list ap;
@@ -77,7 +94,9 @@ static void lookalike_report(struct lookalike *c, enum reason_code code, const s
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
-	reason_add(c->out, code, c->where, br, strength, c->d->ascii, "%s", detail);
+	if (weak && strength > LOOKALIKE_WEAK_MAX)
+		strength = LOOKALIKE_WEAK_MAX;
+	lookalike_addf(c, code, br, strength, weak ? REASON_F_WEAK : 0, "%s", detail);
 	if (br && strength > c->best_strength) {
 		c->best = br;
 		c->best_strength = strength;
@@ -97,8 +116,13 @@ static bool lookalike_is_host(const char *key, size_t len)
 static void lookalike_cite(const struct lookalike *c, const struct brand_label *l,
 			   char *out, size_t outlen)
 {
-	const char *suffix = l->suffixes[0];
+	const char *suffix;
 
+	if (l->nsuffixes == 0) {	/* a name: "the name cpam" */
+		snprintf(out, outlen, "the name %s", l->unicode);
+		return;
+	}
+	suffix = l->suffixes[0];
 	for (size_t i = 0; i < l->nsuffixes; i++)
 		if (strcmp(l->suffixes[i], c->suffix) == 0)
 			suffix = l->suffixes[i];
@@ -216,13 +240,31 @@ static bool lookalike_may_look(const struct brand_label *l, uint64_t qset, bool 
 }
 
 /*
+ * lookalike_letters - whether raw (the name's own ASCII letters; NULL when
+ * it has others) is at most one edit from a short brand label: keys merge
+ * i, l and 1, which would make amail one edit from ameli
+ */
+static bool lookalike_letters(const char *raw, size_t rawlen, const struct brand_label *l)
+{
+	uint32_t a[TYPO_MAX], b[TYPO_MAX];
+	size_t na, nb;
+
+	if (raw == NULL || l->word > LOOKALIKE_SHORT)
+		return true;
+	na = typo_cps(raw, rawlen, a, TYPO_MAX);
+	nb = typo_cps(l->label, strlen(l->label), b, TYPO_MAX);
+	return typo_distance(a, na, b, nb, 1) <= 1;
+}
+
+/*
  * lookalike_typo - the brand label a key is a typo or lookalike of: one
- * edit (short names: only plausible ones), or lookalike letters only (up to
- * half the name, at least two: nothing else may differ). Keys are compared
- * as they are and with m written rn. False when none.
+ * edit (short names: only plausible ones, and one edit on the letters
+ * themselves, raw), or lookalike letters only (up to half the name, at
+ * least two: nothing else may differ). Keys are compared as they are and
+ * with m written rn. False when none.
  */
 static bool lookalike_typo(const struct lookalike *c, const char *key, size_t klen,
-			   struct lookalike_typo *best)
+			   const char *raw, size_t rawlen, struct lookalike_typo *best)
 {
 	uint32_t q[TYPO_MAX], qe[TYPO_MAX];
 	size_t nq = typo_cps(key, klen, q, TYPO_MAX), nqe, first, end;
@@ -257,6 +299,8 @@ static bool lookalike_typo(const struct lookalike *c, const char *key, size_t kl
 		    (l->word >= 7 || sens == BRAND_HIGH || typo_plausible(&t.e)))
 			t.strength = l->word >= 8 ? LOOKALIKE_TYPO_LONG :
 				     l->word >= 6 ? LOOKALIKE_TYPO_MID : LOOKALIKE_TYPO_SHORT;
+		if (t.strength && !lookalike_letters(raw, rawlen, l))
+			t.strength = 0;
 		if (t.strength == 0 && lookalike_may_look(l, qset, qok) &&
 		    (typo_lookalike(q, nq, l->cps, l->ncps, (int)limit) <= (int)limit ||
 		     typo_lookalike(qe, nqe, l->ecps, l->necps, (int)limit) <= (int)limit)) {
@@ -350,8 +394,12 @@ static bool lookalike_exact(struct lookalike *c)
 		c->label_brand[r] = l->brand;
 		lookalike_cite(c, l, cite, sizeof(cite));
 		if (same) {
-			if (!lookalike_owned_suffix(l, c->suffix))
-				lookalike_report(c, REASON_TLD_SWAP, l->brand, LOOKALIKE_TLD_SWAP,
+			if (l->nsuffixes == 0)
+				lookalike_report(c, REASON_TLD_SWAP, l->brand, LOOKALIKE_TLD_SWAP, false,
+						 "%s looks like %s (%s), which owns no such domain",
+						 c->d->unicode, cite, brand_name(l->brand));
+			else if (!lookalike_owned_suffix(l, c->suffix))
+				lookalike_report(c, REASON_TLD_SWAP, l->brand, LOOKALIKE_TLD_SWAP, false,
 						 "%s looks like %s (%s): .%s for .%s", c->d->unicode,
 						 cite, brand_name(l->brand), c->suffix,
 						 strchr(cite, '.') + 1);
@@ -363,11 +411,22 @@ static bool lookalike_exact(struct lookalike *c)
 			lookalike_diff(c->ulab[r], c->ulen[r], l->unicode, how, sizeof(how));
 		lookalike_report(c, REASON_HOMOGLYPH, l->brand,
 				 lookalike_owned_suffix(l, c->suffix) ?
-				 LOOKALIKE_HOMOGLYPH_SAME_SUFFIX : LOOKALIKE_HOMOGLYPH,
+				 LOOKALIKE_HOMOGLYPH_SAME_SUFFIX : LOOKALIKE_HOMOGLYPH, false,
 				 "%s looks like %s (%s): %s", c->d->unicode, cite,
 				 brand_name(l->brand), how);
 	}
 	return found;
+}
+
+/*
+ * lookalike_typo_weak - an edit ordinary names make too (amelie, kalixa,
+ * viamedia): anything but lookalike letters and hyphens
+ */
+static bool lookalike_typo_weak(const struct lookalike_typo *t)
+{
+	if (t->looks || t->e.kind == TYPO_HYPHEN)
+		return false;
+	return !(t->e.kind == TYPO_SUBSTITUTION && (t->e.why & TYPO_WHY_LOOKALIKE));
 }
 
 /* lookalike_typo_found - a typo finding for the registrable label */
@@ -380,9 +439,55 @@ static void lookalike_typo_found(struct lookalike *c, const struct lookalike_typ
 		snprintf(how, sizeof(how), "a hyphen %s", t->e.got ? "added" : "missing");
 	else
 		lookalike_diff(c->ulab[c->r], c->ulen[c->r], t->l->unicode, how, sizeof(how));
-	lookalike_report(c, REASON_TYPO, t->l->brand, t->strength, "%s looks like %s (%s): %s%s",
+	lookalike_report(c, REASON_TYPO, t->l->brand, t->strength, lookalike_typo_weak(t),
+			 "%s looks like %s (%s): %s%s",
 			 c->d->unicode, cite, brand_name(t->l->brand), how,
 			 !t->looks && t->e.kind == TYPO_HYPHEN ? "" : lookalike_why(t));
+}
+
+/* lookalike_hyphen_count - hyphens and underscores in a key */
+static size_t lookalike_hyphen_count(const char *key, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += key[i] == '-' || key[i] == '_';
+	return n;
+}
+
+/*
+ * lookalike_hyphens - the registrable label is a brand label with hyphens
+ * added, removed or moved (mon-espace-sante, assurancemaladie, via-medis):
+ * the brand's letters, all of them, in order
+ */
+static bool lookalike_hyphens(struct lookalike *c)
+{
+	unsigned r = c->r;
+	const char *k = c->key[r];
+	char flat[TYPO_MAX * 4 + 1], cite[DNSNAME_MAX + 1], how[64];
+	const struct brand_label *l;
+	size_t n = 0, hk, hl;
+
+	if (k == NULL || c->klen[r] >= sizeof(flat))
+		return false;
+	for (size_t i = 0; i < c->klen[r]; i++)
+		if (k[i] != '-' && k[i] != '_')
+			flat[n++] = k[i];
+	if (n < 4 || (l = brands_label_flat(c->b, flat, n)) == NULL ||
+	    (l->keylen == c->klen[r] && memcmp(l->key, k, l->keylen) == 0))
+		return false;
+	hk = lookalike_hyphen_count(k, c->klen[r]);
+	hl = lookalike_hyphen_count(l->key, l->keylen);
+	if (hk == hl)
+		snprintf(how, sizeof(how), "hyphens moved");
+	else
+		snprintf(how, sizeof(how), "%s %s", hk > hl + 1 || hl > hk + 1 ? "hyphens" : "a hyphen",
+			 hk > hl ? "added" : "missing");
+	c->label_brand[r] = l->brand;
+	lookalike_cite(c, l, cite, sizeof(cite));
+	lookalike_report(c, REASON_TYPO, l->brand, LOOKALIKE_HYPHENS, false, "%s looks like %s (%s): %s",
+			 c->d->unicode, cite, brand_name(l->brand), how);
+	return true;
 }
 
 /* lookalike_digit - a digit as keys write it */
@@ -524,7 +629,7 @@ static bool lookalike_host_prefix(struct lookalike *c, unsigned li, const struct
 
 	c->label_brand[li] = l->brand;
 	lookalike_cite(c, l, cite, sizeof(cite));
-	lookalike_report(c, REASON_EMBEDDED, l->brand, LOOKALIKE_EMBED_PREFIX,
+	lookalike_report(c, REASON_EMBEDDED, l->brand, LOOKALIKE_EMBED_PREFIX, false,
 			 "%s looks like %s (%s): a host name glued to the name",
 			 c->d->unicode, cite, brand_name(l->brand));
 	return true;
@@ -532,13 +637,13 @@ static bool lookalike_host_prefix(struct lookalike *c, unsigned li, const struct
 
 /* lookalike_found_in - report the brand found in a label with what surrounds it */
 static bool lookalike_found_in(struct lookalike *c, unsigned li, enum reason_code code,
-			       const struct brand_label *l, int strength, const char *rest)
+			       const struct brand_label *l, int strength, bool weak, const char *rest)
 {
 	char cite[DNSNAME_MAX + 1];
 
 	c->label_brand[li] = l->brand;
 	lookalike_cite(c, l, cite, sizeof(cite));
-	lookalike_report(c, code, l->brand, strength, "%s looks like %s (%s): %s",
+	lookalike_report(c, code, l->brand, strength, weak, "%s looks like %s (%s): %s",
 			 c->d->unicode, cite, brand_name(l->brand), rest);
 	return true;
 }
@@ -552,7 +657,7 @@ static bool lookalike_whole_words(struct lookalike *c, const struct lookalike_wo
 	for (size_t s = 0; s < w->n; s++) {
 		for (size_t e = s; e < w->n; e++) {
 			const struct brand_label *l;
-			bool host, words = true;
+			bool host, pattern, words = true;
 
 			if (s == 0 && e == w->n - 1 && w->start[0] == 0 && w->end[e] == c->klen[w->li])
 				continue;
@@ -565,31 +670,53 @@ static bool lookalike_whole_words(struct lookalike *c, const struct lookalike_wo
 				if ((o < s || o > e) &&
 				    !lookalike_words(c->b, w->k + w->start[o], w->end[o] - w->start[o]))
 					words = false;
-			if (brand_sensitivity(l->brand) == BRAND_LOW && !words && !host)
+			pattern = l->prefix && s == 0 && e < w->n - 1;
+			if (brand_sensitivity(l->brand) == BRAND_LOW && !words && !host && !pattern)
 				continue;
 			if (host && !sub)
 				return lookalike_host_prefix(c, w->li, l);
 			lookalike_rest(c, w->li, l, s, e, rest, sizeof(rest));
+			if (pattern && !words)
+				return lookalike_found_in(c, w->li, code, l, sub ? LOOKALIKE_EMBED_WORDS :
+							  LOOKALIKE_PREFIX, false, rest);
 			return lookalike_found_in(c, w->li, code, l, sub ? LOOKALIKE_EMBED_WORDS :
-						  words ? LOOKALIKE_COMBO_WORDS : LOOKALIKE_COMBO, rest);
+						  words ? LOOKALIKE_COMBO_WORDS : LOOKALIKE_COMBO,
+						  !words && !host, rest);
 		}
 	}
 	return false;
 }
 
-/* lookalike_typo_word - a mistyped brand word among others: "ameii-support" */
+/*
+ * lookalike_typo_word - a mistyped brand word among others: "viamdis-paiement";
+ * weak when the rest are not all pack words ("amelie-picard" is a name), or
+ * when a short name is mistyped plainly ("amelie-sante" may be Amélie's)
+ */
 static bool lookalike_typo_word(struct lookalike *c, const struct lookalike_words *w,
 				enum reason_code code)
 {
+	size_t rs[LOOKALIKE_TOKENS], re[LOOKALIKE_TOKENS], rn = 0;
+	const char *raw = c->alab[w->li];
+	bool ascii = c->ulen[w->li] == c->alen[w->li] &&
+		     memcmp(c->ulab[w->li], raw, c->alen[w->li]) == 0;
 	char rest[256];
 
+	if (ascii)
+		rn = lookalike_tokens(raw, c->alen[w->li], rs, re);
 	for (size_t s = 0; s < w->n && w->n > 1; s++) {
 		struct lookalike_typo t;
+		bool words = true;
 
-		if (!lookalike_typo(c, w->k + w->start[s], w->end[s] - w->start[s], &t))
+		if (!lookalike_typo(c, w->k + w->start[s], w->end[s] - w->start[s],
+				    rn == w->n ? raw + rs[s] : NULL, rn == w->n ? re[s] - rs[s] : 0, &t))
 			continue;
+		for (size_t o = 0; o < w->n; o++)
+			if (o != s && !lookalike_words(c->b, w->k + w->start[o], w->end[o] - w->start[o]))
+				words = false;
 		lookalike_rest(c, w->li, t.l, s, s, rest, sizeof(rest));
-		return lookalike_found_in(c, w->li, code, t.l, LOOKALIKE_COMBO_TYPO, rest);
+		return lookalike_found_in(c, w->li, code, t.l, LOOKALIKE_COMBO_TYPO,
+					  !words || (lookalike_typo_weak(&t) && t.l->word <= LOOKALIKE_SHORT),
+					  rest);
 	}
 	return false;
 }
@@ -635,8 +762,50 @@ static bool lookalike_glued(struct lookalike *c, const struct lookalike_words *w
 				return lookalike_host_prefix(c, w->li, l);
 			lookalike_rest_glued(c, w->li, l, rest, sizeof(rest));
 			return lookalike_found_in(c, w->li, code, l, sub ? LOOKALIKE_EMBED_WORDS :
-						  words ? LOOKALIKE_COMBO_WORDS : LOOKALIKE_COMBO, rest);
+						  words ? LOOKALIKE_COMBO_WORDS : LOOKALIKE_COMBO,
+						  !words && !host, rest);
 		}
+	}
+	return false;
+}
+
+/*
+ * lookalike_flat - a hyphenated brand name among pack words, hyphens aside:
+ * "actifassurance-maladie", "espacetp-isante" (lookalike_glued reads one
+ * word at a time and cannot see a name that spans two)
+ */
+static bool lookalike_flat(struct lookalike *c, const struct lookalike_words *w,
+			   enum reason_code code, bool sub)
+{
+	char flat[TYPO_MAX * 4 + 1], rest[256];
+	size_t n = 0, first, end;
+
+	if (w->n < 2)
+		return false;
+	for (size_t i = 0; i < w->n; i++) {
+		size_t tl = w->end[i] - w->start[i];
+
+		if (n + tl >= sizeof(flat))
+			return false;
+		memcpy(flat + n, w->k + w->start[i], tl);
+		n += tl;
+	}
+	brands_label_range(c->b, 4, n, &first, &end);
+	for (size_t i = first; i < end; i++) {
+		const struct brand_label *l = brands_label_sorted(c->b, i);
+		const char *hit;
+		size_t pl;
+
+		if (l->flatlen == l->keylen || l->flatlen >= n ||
+		    (hit = memmem(flat, n, l->flat, l->flatlen)) == NULL)
+			continue;	/* one-word names are lookalike_glued's */
+		pl = (size_t)(hit - flat);
+		if (!lookalike_words(c->b, flat, pl) ||
+		    !lookalike_words(c->b, hit + l->flatlen, n - pl - l->flatlen))
+			continue;
+		lookalike_rest_glued(c, w->li, l, rest, sizeof(rest));
+		return lookalike_found_in(c, w->li, code, l, sub ? LOOKALIKE_EMBED_WORDS :
+					  LOOKALIKE_COMBO_WORDS, false, rest);
 	}
 	return false;
 }
@@ -656,7 +825,8 @@ static bool lookalike_in_label(struct lookalike *c, unsigned li, enum reason_cod
 	w.n = lookalike_tokens(w.k, c->klen[li], w.start, w.end);
 	return lookalike_whole_words(c, &w, code, sub) ||
 	       (!sub && lookalike_typo_word(c, &w, code)) ||
-	       lookalike_glued(c, &w, code, sub);
+	       lookalike_glued(c, &w, code, sub) ||
+	       lookalike_flat(c, &w, code, sub);
 }
 
 /* lookalike_suffix_at - whether labels from i on spell suffix exactly */
@@ -695,7 +865,7 @@ static void lookalike_embedded(struct lookalike *c)
 		c->label_brand[i] = l->brand;
 		for (size_t s = 0; s < l->nsuffixes; s++) {
 			if (lookalike_suffix_at(c, i + 1, l->suffixes[s])) {
-				lookalike_report(c, REASON_EMBEDDED, l->brand, LOOKALIKE_EMBED_DOMAIN,
+				lookalike_report(c, REASON_EMBEDDED, l->brand, LOOKALIKE_EMBED_DOMAIN, false,
 						 "%s looks like %s.%s (%s): the brand domain inside %s",
 						 c->d->unicode, l->unicode, l->suffixes[s],
 						 brand_name(l->brand), c->d->registrable);
@@ -703,7 +873,7 @@ static void lookalike_embedded(struct lookalike *c)
 			}
 		}
 		lookalike_cite(c, l, cite, sizeof(cite));
-		lookalike_report(c, REASON_EMBEDDED, l->brand, LOOKALIKE_EMBED_LABEL,
+		lookalike_report(c, REASON_EMBEDDED, l->brand, LOOKALIKE_EMBED_LABEL, false,
 				 "%s looks like %s (%s): the brand name as a subdomain of %s",
 				 c->d->unicode, cite, brand_name(l->brand), c->d->registrable);
 next:		;
@@ -722,7 +892,7 @@ next:		;
 			if (j == i || (l = brands_label_find(c->b, cat, n)) == NULL)
 				continue;
 			lookalike_cite(c, l, cite, sizeof(cite));
-			lookalike_report(c, REASON_EMBEDDED, l->brand, LOOKALIKE_EMBED_DOTS,
+			lookalike_report(c, REASON_EMBEDDED, l->brand, LOOKALIKE_EMBED_DOTS, false,
 					 "%s looks like %s (%s): dots inside the name",
 					 c->d->unicode, cite, brand_name(l->brand));
 		}
@@ -742,12 +912,12 @@ static void lookalike_scripts(struct lookalike *c)
 		if (!chk.mixed_script && !chk.mixed_numbers)
 			continue;
 		if (br)
-			lookalike_report(c, REASON_MIXED_SCRIPT, br, LOOKALIKE_MIXED_BRAND,
+			lookalike_report(c, REASON_MIXED_SCRIPT, br, LOOKALIKE_MIXED_BRAND, false,
 					 "%s mixes %s%s in '%.*s', imitating %s", c->d->unicode,
 					 chk.script_names, chk.mixed_numbers ? " and digit sets" : "",
 					 (int)c->ulen[i], c->ulab[i], brand_name(br));
 		else
-			lookalike_report(c, REASON_MIXED_SCRIPT, NULL, LOOKALIKE_MIXED,
+			lookalike_report(c, REASON_MIXED_SCRIPT, NULL, LOOKALIKE_MIXED, false,
 					 "%s mixes %s%s in '%.*s'", c->d->unicode, chk.script_names,
 					 chk.mixed_numbers ? " and digit sets" : "",
 					 (int)c->ulen[i], c->ulab[i]);
@@ -758,7 +928,7 @@ static void lookalike_scripts(struct lookalike *c)
 static const struct brand *lookalike_own(struct lookalike *c, const struct brand *own)
 {
 	if (c->d->flags & (DOMAIN_F_IGNORABLE | DOMAIN_F_MAPPED))
-		lookalike_report(c, REASON_HOMOGLYPH, own, LOOKALIKE_DISGUISED_OWN,
+		lookalike_report(c, REASON_HOMOGLYPH, own, LOOKALIKE_DISGUISED_OWN, false,
 				 "%s (%s) written with %s", c->d->unicode, brand_name(own),
 				 (c->d->flags & DOMAIN_F_IGNORABLE) ? "invisible characters" :
 				 "characters that only look the same");
@@ -805,10 +975,13 @@ const struct brand *lookalike_check(const struct brands *b, const struct domain 
 	c.suffix = c.suffix ? c.suffix + 1 : "";
 	memset(c.label_brand, 0, sizeof(c.label_brand));
 	lookalike_keys(&c);
-	if (!lookalike_exact(&c)) {
+	if (!lookalike_exact(&c) && !lookalike_hyphens(&c)) {
 		struct lookalike_typo t;
+		bool ascii = c.ulen[c.r] == c.alen[c.r] &&
+			     memcmp(c.ulab[c.r], c.alab[c.r], c.alen[c.r]) == 0;
 
-		if (c.key[c.r] && lookalike_typo(&c, c.key[c.r], c.klen[c.r], &t)) {
+		if (c.key[c.r] && lookalike_typo(&c, c.key[c.r], c.klen[c.r],
+						 ascii ? c.alab[c.r] : NULL, c.alen[c.r], &t)) {
 			c.label_brand[c.r] = t.l->brand;
 			lookalike_typo_found(&c, &t);
 		} else {

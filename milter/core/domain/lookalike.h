@@ -7,6 +7,17 @@
  * A brand's own domains and their subdomains are never flagged, unless they
  * were written with invisible or look-alike code points that UTS #46 maps
  * away (full-width letters, zero-width spaces).
+ *
+ * Findings are strong or weak (REASON_F_WEAK). Strong: the brand's look
+ * (homoglyphs, lookalike letters, mixed scripts, hyphens moved), the brand
+ * inside another host, its label under another suffix, the brand with
+ * listed words (a lure or a service). Weak: what ordinary names also make:
+ * one plain edit (amelie, kalixa), the brand with a person's name or any
+ * other word (amelie-picard, kinesitherapie-amiel). A weak finding is at
+ * most LOOKALIKE_WEAK_MAX strong: alone it is a suspect domain; a message
+ * needs a corroborating claim before it weighs. On brand labels of six
+ * letters or fewer, a name two edits away on its own letters is no typo
+ * even when its key is one edit away (amail is not ameli).
  */
 #ifndef VIGIE_LOOKALIKE_H
 #define VIGIE_LOOKALIKE_H
@@ -35,8 +46,13 @@ enum lookalike_strength {
 	LOOKALIKE_EMBED_DOTS = 85,		/* via.medis.fr */
 	LOOKALIKE_EMBED_LABEL = 75,		/* viamedis.secure-ps.com */
 	LOOKALIKE_EMBED_WORDS = 70,		/* viamedis-login.secure-ps.com */
-	LOOKALIKE_TLD_SWAP = 75			/* viamedis.com */
+	LOOKALIKE_TLD_SWAP = 75,		/* viamedis.com */
+	LOOKALIKE_HYPHENS = 85,			/* mon-espace-sante.fr, via-medis.fr */
+	LOOKALIKE_PREFIX = 85,			/* cpam-paris.fr ("label cpam-*") */
+	LOOKALIKE_WEAK_MAX = 60			/* no weak finding is stronger */
 };
+
+#define LOOKALIKE_SHORT 6	/* brand words this long or shorter: one edit on the letters */
 
 const struct brand *lookalike_check(const struct brands *b, const struct domain *d,
 				    enum reason_where where, struct reason_list *out);

@@ -32,6 +32,7 @@ static const char *const reason_names[REASON_CODE_COUNT] = {
 	[REASON_LURE] = "lure",
 	[REASON_ADDRESS_CLAIM] = "address-claim",
 	[REASON_BODY_CLAIM] = "body-claim",
+	[REASON_UNSIGNED_CONTENT] = "unsigned-content",
 };
 
 static const char *const where_names[WHERE_COUNT] = {
@@ -126,14 +127,17 @@ static void reason_utf8_trim(char *s)
 	}
 }
 
-/* reason_add - record a finding; returns it, or NULL when the list was full */
-struct reason *reason_add(struct reason_list *list, enum reason_code code,
-			  enum reason_where where, const struct brand *brand,
-			  int strength, const char *subject, const char *fmt, ...)
+/*
+ * reason_vadd - record a finding with its flags; returns it, or NULL when
+ * the list was full. An equal finding (code, where, subject) already held
+ * is kept when at least as strong, else replaced.
+ */
+struct reason *reason_vadd(struct reason_list *list, enum reason_code code,
+			   enum reason_where where, const struct brand *brand, int strength,
+			   unsigned flags, const char *subject, const char *fmt, va_list ap)
 {
 	char subj[REASON_SUBJECT_MAX + 1];
 	struct reason *r;
-	va_list ap;
 
 	if (subject == NULL)
 		subject = "";
@@ -157,15 +161,28 @@ struct reason *reason_add(struct reason_list *list, enum reason_code code,
 fill:
 	r->brand = brand;
 	r->strength = strength < 0 ? 0 : strength > 100 ? 100 : strength;
+	r->flags = flags;
 	r->detail[0] = '\0';
 	if (fmt) {
-		va_start(ap, fmt);
 		int n = vsnprintf(r->detail, sizeof(r->detail), fmt, ap);
 
-		va_end(ap);
 		if (n >= (int)sizeof(r->detail))
 			reason_utf8_trim(r->detail);
 	}
+	return r;
+}
+
+/* reason_add - record a finding; returns it, or NULL when the list was full */
+struct reason *reason_add(struct reason_list *list, enum reason_code code,
+			  enum reason_where where, const struct brand *brand,
+			  int strength, const char *subject, const char *fmt, ...)
+{
+	struct reason *r;
+	va_list ap;
+
+	va_start(ap, fmt);
+	r = reason_vadd(list, code, where, brand, strength, 0, subject, fmt, ap);
+	va_end(ap);
 	return r;
 }
 

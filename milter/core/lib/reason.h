@@ -32,6 +32,7 @@ enum reason_code {
 	REASON_LURE,
 	REASON_ADDRESS_CLAIM,
 	REASON_BODY_CLAIM,
+	REASON_UNSIGNED_CONTENT,
 	REASON_CODE_COUNT
 };
 
@@ -51,11 +52,19 @@ enum reason_where {
 #define REASON_DETAIL_MAX 255	/* UTF-8, one line */
 #define REASON_LIST_MAX 32	/* findings kept per check; the rest are counted */
 
+/*
+ * A weak finding (a lookalike that ordinary names also make: one edit, the
+ * brand with a person's name) needs a corroborating claim in the same
+ * message before it weighs (docs/vigie-scoring.7).
+ */
+#define REASON_F_WEAK 0x1
+
 struct reason {
 	enum reason_code code;
 	enum reason_where where;
 	const struct brand *brand;	/* brand concerned, or NULL */
 	int strength;			/* 0..100: how sure the producer is */
+	unsigned flags;			/* REASON_F_* */
 	char subject[REASON_SUBJECT_MAX + 1];
 	char detail[REASON_DETAIL_MAX + 1];
 };
@@ -75,6 +84,10 @@ struct reason *reason_add(struct reason_list *list, enum reason_code code,
 			  enum reason_where where, const struct brand *brand,
 			  int strength, const char *subject, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
+struct reason *reason_vadd(struct reason_list *list, enum reason_code code,
+			   enum reason_where where, const struct brand *brand, int strength,
+			   unsigned flags, const char *subject, const char *fmt, va_list ap)
+	__attribute__((format(printf, 8, 0)));
 bool reason_has(const struct reason_list *list, enum reason_code code);
 void reason_subject_copy(char *dst, size_t dstlen, const char *src, size_t len);
 

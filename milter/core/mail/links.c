@@ -15,6 +15,8 @@
 #include "html.h"
 #include "linkfind.h"
 #include "links.h"
+#include "linkscan.h"
+#include "redirect.h"
 #include "utf8.h"
 #include "vbuf.h"
 #include "xalloc.h"
@@ -49,6 +51,8 @@ struct links {
 	struct links_slot raw[LINKS_SLOTS];	/* links as written, already handled */
 	size_t raw_count;
 	unsigned gen;
+	bool deep;				/* past MaxBodyScan: the cheap scanner reads */
+	struct linkscan *scan;			/* allocated at the first links_deep */
 };
 
 /* links_capture - links_text_host's finder: keep the first name that leads somewhere */
@@ -152,6 +156,50 @@ static void links_deliver(struct links *l, struct link *lk, const struct url *u,
 		l->sink.link(l->sink.arg, lk);
 }
 
+/* The targets a redirector's URL carries, parsed. */
+struct links_targets {
+	struct url u[REDIRECT_TARGETS_MAX];
+	size_t n;
+	const struct url *via;
+};
+
+/* links_target - redirect.h's callback: keep a target that leads to another host */
+static void links_target(void *ctx, const char *t, size_t n, unsigned depth)
+{
+	struct links_targets *lt = ctx;
+	struct url *u = &lt->u[lt->n];
+
+	(void)depth;
+	if (lt->n == REDIRECT_TARGETS_MAX || !url_parse(u, t, n, true) || u->host_len == 0 ||
+	    (u->flags & URL_F_MAILTO) || strcmp(u->host, lt->via->host) == 0)
+		return;
+	for (size_t i = 0; i < lt->n; i++)
+		if (strcmp(lt->u[i].host, u->host) == 0)
+			return;
+	lt->n++;
+}
+
+/* links_redirects - deliver a link, then the targets its URL carries */
+static void links_redirects(struct links *l, struct link *lk, const struct url *u,
+			    const struct url *shown)
+{
+	struct links_targets lt = { .n = 0, .via = u };
+	struct link tk;
+
+	redirect_targets(lk->url, lk->url_len, links_target, &lt);
+	if (lt.n)
+		lk->flags |= LINK_F_TARGETS;
+	tk = *lk;
+	links_deliver(l, lk, u, shown);
+	for (size_t i = 0; i < lt.n; i++) {
+		struct link t = tk;
+
+		t.flags = (tk.flags & ~LINK_F_TARGETS) | LINK_F_REDIRECT;
+		t.via = u->host;
+		links_deliver(l, &t, &lt.u[i], shown);
+	}
+}
+
 /* links_emit - a link found: its target, and what it shows */
 static void links_emit(struct links *l, enum link_source src, const char *url, size_t n,
 		       const char *text, size_t tlen, const struct url *shown, unsigned flags)
@@ -181,7 +229,10 @@ static void links_emit(struct links *l, enum link_source src, const char *url, s
 	lk.url_len = n < URL_MAX ? n : URL_MAX;
 	lk.text = text ? text : "";
 	lk.text_len = text ? tlen : 0;
-	links_deliver(l, &lk, &u, shown);
+	if (src == LINK_EMAIL)
+		links_deliver(l, &lk, &u, shown);
+	else
+		links_redirects(l, &lk, &u, shown);
 }
 
 /* links_found - a link in visible text: inside an anchor it is what the anchor shows */
@@ -472,10 +523,49 @@ void links_free(struct links *l)
 	if (l == NULL)
 		return;
 	html_free(l->html);
+	free(l->scan);
 	vbuf_free(&l->tok);
 	vbuf_free(&l->href);
 	vbuf_free(&l->atext);
 	free(l);
+}
+
+/* links_deep_found - linkscan's callback: a URL past MaxBodyScan, while the budget lasts */
+static void links_deep_found(void *ctx, const char *url, size_t n)
+{
+	struct links *l = ctx;
+
+	if (l->st.deep == LINKS_DEEP_MAX) {
+		l->st.deep_dropped++;
+		return;
+	}
+	l->st.deep++;
+	links_emit(l, LINK_URL, url, n, NULL, 0, NULL, LINK_F_DEEP);
+}
+
+/*
+ * links_deep - from now on the text is past MaxBodyScan: what is open is
+ * complete, and only the cheap scanner reads what follows
+ */
+void links_deep(struct links *l)
+{
+	if (l->deep)
+		return;
+	if (l->in_html) {
+		html_end(l->html);
+		links_anchor_end(l);
+	}
+	links_tok_flush(l);
+	l->deep = true;
+	if (l->scan == NULL)
+		l->scan = xmalloc(sizeof(*l->scan));
+	linkscan_init(l->scan);
+}
+
+/* links_full - past MaxBodyScan, whether more text can give nothing: a link cap is reached */
+bool links_full(const struct links *l)
+{
+	return l->deep && (l->st.deep >= LINKS_DEEP_MAX || l->st.delivered >= LINKS_MAX);
 }
 
 /* links_reset - a new message: counts, duplicates and <base> forgotten */
@@ -491,6 +581,7 @@ void links_reset(struct links *l)
 	l->base_set = false;
 	l->anchor = false;
 	l->in_html = false;
+	l->deep = false;
 	vbuf_reset(&l->tok);
 }
 
@@ -501,13 +592,19 @@ void links_begin(struct links *l, bool html)
 	l->anchor = false;
 	l->base_set = false;	/* <base> is per document */
 	vbuf_reset(&l->tok);
-	if (html)
+	if (l->deep)
+		linkscan_end(l->scan, links_deep_found, l);
+	else if (html)
 		html_reset(l->html);
 }
 
 /* links_text - the next piece of the part's decoded text */
 void links_text(struct links *l, const char *utf8, size_t len)
 {
+	if (l->deep) {
+		linkscan_feed(l->scan, utf8, len, links_deep_found, l);
+		return;
+	}
 	if (l->in_html) {
 		html_feed(l->html, utf8, len);
 		return;
@@ -520,6 +617,11 @@ void links_text(struct links *l, const char *utf8, size_t len)
 /* links_end - the part ends: what is still open is complete */
 void links_end(struct links *l)
 {
+	if (l->deep) {
+		linkscan_end(l->scan, links_deep_found, l);
+		l->in_html = false;
+		return;
+	}
 	if (l->in_html) {
 		html_end(l->html);
 		links_anchor_end(l);

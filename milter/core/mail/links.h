@@ -17,6 +17,15 @@
  * alt text) is also handed to the sink for the analysis's own reading
  * (brand names, lure vocabulary).
  *
+ * A redirector's link (google.com/url?q=..., tracking links) is delivered,
+ * then each target its URL carries (redirect.h), with the same text, as a
+ * link of its own marked LINK_F_REDIRECT and naming the redirector (via).
+ *
+ * Past MaxBodyScan (links_deep) the text is no longer parsed: the cheap
+ * scanner of linkscan.h finds URLs in it, up to LINKS_DEEP_MAX, and hands
+ * them on as LINK_URL with LINK_F_DEEP (no text, no anchor, no visible text
+ * for the sink); redirectors' targets are found in them as elsewhere.
+ *
  * Caps: LINKS_MAX links delivered per message; a link equal to one already
  * delivered (same source, host and shown name) is counted as a duplicate,
  * not delivered again, so a newsletter's hundred tracking links cannot push
@@ -35,11 +44,15 @@
 #define LINKS_MAX 256
 #define LINK_TEXT_MAX 256
 #define LINKS_TOKEN_MAX 8192
+#define LINKS_DEEP_MAX 512	/* URLs the cheap scanner hands on per message */
 
 #define LINK_F_HTML	0x01	/* found in an HTML part */
 #define LINK_F_TEXT_CUT	0x02	/* the visible text was longer than LINK_TEXT_MAX */
 #define LINK_F_BASE	0x04	/* a relative target resolved against <base href> */
 #define LINK_F_IMAGE	0x08	/* the anchor shows an image (its alt is in the text) */
+#define LINK_F_REDIRECT	0x10	/* a target a redirector's URL carries (redirect.h) */
+#define LINK_F_TARGETS	0x20	/* a redirector whose targets are delivered after it */
+#define LINK_F_DEEP	0x40	/* found past MaxBodyScan by the cheap scanner (linkscan.h) */
 
 struct link {
 	enum link_source source;
@@ -51,6 +64,7 @@ struct link {
 	size_t text_len;
 	const char *text_host;		/* first domain-like name in the text, or NULL */
 	size_t text_host_len;
+	const char *via;		/* LINK_F_REDIRECT: the redirector's host, else NULL */
 };
 
 /* A link and its strings are valid during the callback only: copy what must be kept. */
@@ -64,6 +78,8 @@ struct links_stats {
 	size_t delivered;
 	size_t duplicates;
 	size_t dropped;		/* past LINKS_MAX */
+	size_t deep;		/* URLs the cheap scanner found past MaxBodyScan */
+	size_t deep_dropped;	/* ... past LINKS_DEEP_MAX */
 };
 
 struct links;
@@ -73,6 +89,8 @@ void links_reset(struct links *l);
 void links_begin(struct links *l, bool html);
 void links_text(struct links *l, const char *utf8, size_t len);
 void links_end(struct links *l);
+void links_deep(struct links *l);
+bool links_full(const struct links *l);
 const struct links_stats *links_stats(const struct links *l);
 void links_free(struct links *l);
 bool links_text_host(const char *text, size_t len, struct url *host);

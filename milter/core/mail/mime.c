@@ -109,6 +109,16 @@ static void mime_flush(struct mime *m)
 	vbuf_reset(&m->out);
 }
 
+/*
+ * mime_sync - hand the text staged so far to the sink now: what the body
+ * held up to here is read as such (message.c switches readers at MaxBodyScan)
+ */
+void mime_sync(struct mime *m)
+{
+	if (m->state == MS_BODY)
+		mime_flush(m);
+}
+
 /* mime_convert - decoded bytes through the charset converter into the staged text */
 static void mime_convert(struct mime *m, const char *p, size_t n)
 {

@@ -90,6 +90,7 @@ struct mime *mime_new(size_t max_scan, const struct mime_sink *sink);
 void mime_begin(struct mime *m, const char *ctype, size_t ctype_len,
 		const char *cte, size_t cte_len);
 bool mime_body(struct mime *m, const void *data, size_t len);
+void mime_sync(struct mime *m);
 void mime_end(struct mime *m);
 const struct mime_stats *mime_stats(const struct mime *m);
 void mime_free(struct mime *m);

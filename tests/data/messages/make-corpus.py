@@ -49,13 +49,13 @@ def write_keys():
         f.write("\n".join(lines) + "\n")
 
 
-def sign(msg, who):
+def sign(msg, who, length=False):
     sel, dom, pem, _ = SIGNERS[who]
     with open(os.path.join(KEYS, pem), "rb") as f:
         key = f.read()
     heads = [b"from", b"to", b"subject", b"date", b"message-id", b"content-type"]
     sig = dkim.sign(msg, sel, dom, key, canonicalize=(b"relaxed", b"relaxed"),
-                    include_headers=heads, linesep=b"\r\n")
+                    include_headers=heads, linesep=b"\r\n", length=length)
     return sig + msg
 
 
@@ -367,6 +367,25 @@ def main():
         "Bonjour,\n\nM\u00e9fie-toi : un faux message circule, l'adresse de l'exp\u00e9diteur se "
         "termine par viamedis-securite.fr. Ils demandent le RIB et l'identifiant du portail, "
         "sous 48 heures.\n\nDidier\n", mid="q14"))
+    # content outside a passing signature: past l=, fields outside h=
+    w("signed-length-whole.eml", sign(message(
+        [("From", "Viamedis <noreply@viamedis.fr>"), TO,
+         ("Subject", "Votre relevé de paiements")], BRAND_BODY, mid="u1"), "viamedis", length=True))
+    w("unsigned-footer.eml", sign(message(
+        [("From", "Viamedis <noreply@viamedis.fr>"), TO,
+         ("Subject", "Votre relevé de paiements")], BRAND_BODY, mid="u2"), "viamedis", length=True)
+      + b"\r\n-- \r\nListe des opticiens du Morbihan\r\n")
+    w("unsigned-l-append.eml", sign(message(
+        [("From", "Viamedis <noreply@viamedis.fr>"), TO,
+         ("Subject", "Votre relevé de paiements")], BRAND_BODY, mid="u3"), "viamedis", length=True)
+      + ("\r\nIMPORTANT : sans mise à jour de votre RIB sous 48 heures, vos paiements "
+         "seront suspendus : https://maj-rib.example/viamedis\r\n").encode("utf-8"))
+    w("unsigned-reply-to.eml", b"Reply-To: Service comptable <compta.tp@free.fr>\r\n" + sign(message(
+        [("From", "Viamedis <noreply@viamedis.fr>"), TO,
+         ("Subject", "Votre relevé de paiements")], BRAND_BODY, mid="u4"), "viamedis"))
+    w("unsigned-second-subject.eml", ("Subject: %s\r\n" % enc_q("Urgent : mise à jour de votre RIB sous 48 heures")).encode()
+      + sign(message([("From", "Viamedis <noreply@viamedis.fr>"), TO,
+                      ("Subject", "Votre relevé de paiements")], BRAND_BODY, mid="u5"), "viamedis"))
     # an mbox: three messages, the third with an envelope sender imitating Viamedis
     parts = []
     for env, name in (("sophie@optique-martin.fr", "colleague-plain.eml"),
