@@ -229,6 +229,8 @@ static const struct {
 	{ "amelie-sante.fr", "combosquat", true },	/* a short name mistyped: Amélie's */
 	{ "sevane-letellier.fr", "combosquat", true },
 	{ "viamedis-dupont.fr", "combosquat", true },
+	{ "pharmacie-almeras.fr", "combosquat", true },	/* a long name mistyped beside a trade */
+	{ "laboratoire-itellis.fr", "combosquat", true },
 	/* two edits on the letters of a short name: nothing */
 	{ "amail.com", "", false },
 	{ "kinesitherapie-amiel.fr", "", false },

@@ -50,6 +50,7 @@ void brands_free(struct brands *b)
 	hmap_free(&b->labelkey);
 	hmap_free(&b->labelflat);
 	hmap_free(&b->words);
+	hmap_free(&b->trades);
 	hmap_free(&b->allowed);
 	hmap_free(&b->formkey);
 	free(b->origin);
@@ -267,6 +268,14 @@ bool brands_word(const struct brands *b, const char *key, size_t len)
 	size_t v;
 
 	return hmap_get(&b->words, key, len, &v);
+}
+
+/* brands_trade - whether a key is a word of the professions (keyword trade) */
+bool brands_trade(const struct brands *b, const char *key, size_t len)
+{
+	size_t v;
+
+	return hmap_get(&b->trades, key, len, &v);
 }
 
 /* brands_word_max - the length of the longest word key */

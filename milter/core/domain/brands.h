@@ -121,6 +121,7 @@ const struct brand_label *brands_label_next(const struct brands *b, const struct
 void brands_label_range(const struct brands *b, size_t lo, size_t hi, size_t *first, size_t *end);
 const struct brand_label *brands_label_sorted(const struct brands *b, size_t i);
 bool brands_word(const struct brands *b, const char *key, size_t len);
+bool brands_trade(const struct brands *b, const char *key, size_t len);
 size_t brands_word_max(const struct brands *b);
 
 #endif

@@ -44,6 +44,7 @@ struct brands {
 	struct hmap labelflat;	/* label key without hyphens -> first label */
 	struct hmap allowed;	/* A-label domains never flagged */
 	struct hmap words;	/* combosquat words, as keys */
+	struct hmap trades;	/* the words of them that are trades (keyword trade) */
 	size_t word_max;
 	struct brands_form *form;
 	size_t nforms;

@@ -308,8 +308,11 @@ static bool brands_kw_sensitivity(struct brands_parser *p, char *value)
 	return true;
 }
 
-/* brands_kw_word - "word W..." adds words that make a brand name a combosquat */
-static bool brands_kw_word(struct brands_parser *p, char *value)
+/*
+ * brands_words - the words of a "word" or "trade" line; a trade is also
+ * listed apart: a mistyped brand name beside trades only is a weak lookalike
+ */
+static bool brands_words(struct brands_parser *p, char *value, bool trade)
 {
 	struct brands *b = p->b;
 	char key[256];
@@ -324,10 +327,27 @@ static bool brands_kw_word(struct brands_parser *p, char *value)
 					    tok);
 		if (!brands_word(b, key, (size_t)n))
 			hmap_put(&b->words, brands_keep(b, key, (size_t)n), (size_t)n, 1);
+		if (trade && !brands_trade(b, key, (size_t)n))
+			hmap_put(&b->trades, brands_keep(b, key, (size_t)n), (size_t)n, 1);
 		if ((size_t)n > b->word_max)
 			b->word_max = (size_t)n;
 	}
 	return true;
+}
+
+/* brands_kw_word - "word W..." adds words that make a brand name a combosquat */
+static bool brands_kw_word(struct brands_parser *p, char *value)
+{
+	return brands_words(p, value, false);
+}
+
+/*
+ * brands_kw_trade - "trade W..." adds words of the professions: pack words,
+ * but beside a mistyped brand name ("pharmacie-almeras") a business's name
+ */
+static bool brands_kw_trade(struct brands_parser *p, char *value)
+{
+	return brands_words(p, value, true);
 }
 
 /* brands_kw_allow - "allow D..." names domains that are never flagged */
@@ -359,6 +379,7 @@ static const struct brands_keyword {
 	{ "label", true, brands_kw_label },
 	{ "sensitivity", true, brands_kw_sensitivity },
 	{ "word", false, brands_kw_word },
+	{ "trade", false, brands_kw_trade },
 	{ "allow", false, brands_kw_allow },
 };
 

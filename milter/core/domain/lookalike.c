@@ -690,7 +690,9 @@ static bool lookalike_whole_words(struct lookalike *c, const struct lookalike_wo
 /*
  * lookalike_typo_word - a mistyped brand word among others: "viamdis-paiement";
  * weak when the rest are not all pack words ("amelie-picard" is a name), or
- * when a short name is mistyped plainly ("amelie-sante" may be Amélie's)
+ * when the name is mistyped plainly and is short ("amelie-sante" may be
+ * Amélie's) or stands beside trades only ("pharmacie-almeras" is a
+ * pharmacist's: pack keyword trade); lookalike letters and hyphens stay strong
  */
 static bool lookalike_typo_word(struct lookalike *c, const struct lookalike_words *w,
 				enum reason_code code)
@@ -705,17 +707,23 @@ static bool lookalike_typo_word(struct lookalike *c, const struct lookalike_word
 		rn = lookalike_tokens(raw, c->alen[w->li], rs, re);
 	for (size_t s = 0; s < w->n && w->n > 1; s++) {
 		struct lookalike_typo t;
-		bool words = true;
+		bool words = true, trades = true;
 
 		if (!lookalike_typo(c, w->k + w->start[s], w->end[s] - w->start[s],
 				    rn == w->n ? raw + rs[s] : NULL, rn == w->n ? re[s] - rs[s] : 0, &t))
 			continue;
-		for (size_t o = 0; o < w->n; o++)
-			if (o != s && !lookalike_words(c->b, w->k + w->start[o], w->end[o] - w->start[o]))
+		for (size_t o = 0; o < w->n; o++) {
+			if (o == s)
+				continue;
+			if (!lookalike_words(c->b, w->k + w->start[o], w->end[o] - w->start[o]))
 				words = false;
+			if (!brands_trade(c->b, w->k + w->start[o], w->end[o] - w->start[o]))
+				trades = false;
+		}
 		lookalike_rest(c, w->li, t.l, s, s, rest, sizeof(rest));
 		return lookalike_found_in(c, w->li, code, t.l, LOOKALIKE_COMBO_TYPO,
-					  !words || (lookalike_typo_weak(&t) && t.l->word <= LOOKALIKE_SHORT),
+					  !words || (lookalike_typo_weak(&t) &&
+						     (trades || t.l->word <= LOOKALIKE_SHORT)),
 					  rest);
 	}
 	return false;

@@ -36,6 +36,8 @@ struct links {
 	bool in_html;
 	struct vbuf tok;		/* text since the last break */
 	bool tok_cut;
+	bool tok_say;			/* the sink gets tok's text at its flush */
+	size_t found;			/* links found in visible text so far */
 	/* the anchor being read */
 	bool anchor;
 	struct vbuf href, atext;
@@ -245,15 +247,44 @@ static void links_found(void *ctx, enum link_source src, const char *s, size_t n
 			l->ahost_set = true;
 		return;
 	}
+	l->found++;	/* a link of its own, not what an anchor shows: links_said */
 	links_emit(l, src, s, n, NULL, 0, NULL, 0);
+}
+
+/* links_say - visible text for the sink (the words a reader reads) */
+static void links_say(struct links *l, const char *s, size_t n)
+{
+	if (l->sink.text && n > 0)
+		l->sink.text(l->sink.arg, s, n);
+}
+
+/*
+ * links_said - a run of visible text after the link finder looked at it: a
+ * run that held a link of its own (a URL, a bare domain, an address; not
+ * what an anchor shows) is a space for the sink, so that a brand inside a
+ * host name ("viamedis-securite.fr" quoted in a warning) is not read as
+ * the text naming the brand
+ */
+static void links_said(struct links *l, const char *s, size_t n, size_t found_before)
+{
+	if (l->found != found_before)
+		links_say(l, " ", 1);
+	else
+		links_say(l, s, n);
 }
 
 /* links_tok_flush - a break: look at the run of text collected */
 static void links_tok_flush(struct links *l)
 {
-	if (l->tok.len)
+	size_t before = l->found;
+
+	if (l->tok.len) {
 		linkfind_run(l->tok.data, l->tok.len, links_found, l);
+		if (l->tok_say)
+			links_said(l, l->tok.data, l->tok.len, before);
+	}
 	vbuf_reset(&l->tok);
+	l->tok_say = false;
 }
 
 /* links_tok_add - text with no ASCII break; a run too long is looked at in overlapping windows */
@@ -271,18 +302,25 @@ static void links_tok_add(struct links *l, const char *s, size_t n)
 		linkfind_run(l->tok.data, l->tok.len, links_found, l);
 		while (keep < l->tok.len && ((unsigned char)l->tok.data[l->tok.len - keep] & 0xc0) == 0x80)
 			keep++;
+		/* what leaves the window is said as it is; the rest at the flush */
+		if (l->tok_say)
+			links_say(l, l->tok.data, l->tok.len - keep);
 		memmove(l->tok.data, l->tok.data + l->tok.len - keep, keep);
 		vbuf_truncate(&l->tok, keep);
 	}
 }
 
-/* links_scan - visible text through the link finder; runs without '.', ':' or '@' are skipped */
-static void links_scan(struct links *l, const char *s, size_t n)
+/*
+ * links_scan - visible text through the link finder (runs without '.', ':'
+ * or '@' are skipped); say: the text also goes to the sink, a run that
+ * holds a link as a space (links_said)
+ */
+static void links_scan(struct links *l, const char *s, size_t n, bool say)
 {
-	size_t i = 0;
+	size_t i = 0, said = 0;
 
 	while (i < n) {
-		size_t j = i;
+		size_t j = i, before = l->found;
 		unsigned seen = 0;
 
 		while (j < n && !((seen |= linkfind_class[(unsigned char)s[j]]) & LINKFIND_BREAK))
@@ -291,17 +329,30 @@ static void links_scan(struct links *l, const char *s, size_t n)
 			/* a whole run inside this piece: looked at where it is, not copied */
 			if (seen & LINKFIND_HINT)
 				linkfind_run(s + i, j - i, links_found, l);
+			if (say && l->found != before) {
+				links_say(l, s + said, i - said);
+				links_said(l, s + i, j - i, before);
+				said = j;
+			}
 			i = j + 1;
 			continue;
 		}
-		if (j > i)
+		if (say) {
+			links_say(l, s + said, i - said);	/* what came before the run */
+			said = j < n ? j : n;
+		}
+		if (j > i) {
+			l->tok_say = l->tok_say || say;
 			links_tok_add(l, s + i, j - i);
+		}
 		if (j < n) {
 			links_tok_flush(l);
 			j++;
 		}
 		i = j;
 	}
+	if (say)
+		links_say(l, s + said, (i < n ? i : n) - said);
 }
 
 /* links_atext - an anchor's visible text, white space collapsed, capped */
@@ -461,7 +512,7 @@ static void links_tag(void *arg, const char *tag, bool end, const struct html_at
 			l->sink.text(l->sink.arg, alt->value, alt->value_len);
 		if (l->anchor) {
 			links_atext(l, alt->value, alt->value_len);
-			links_scan(l, alt->value, alt->value_len);
+			links_scan(l, alt->value, alt->value_len, false);
 		}
 		links_break(l);
 	}
@@ -495,11 +546,9 @@ static void links_html_text(void *arg, const char *s, size_t n)
 {
 	struct links *l = arg;
 
-	if (l->sink.text)
-		l->sink.text(l->sink.arg, s, n);
 	if (l->anchor)
 		links_atext(l, s, n);
-	links_scan(l, s, n);
+	links_scan(l, s, n, true);
 }
 
 /* links_new - a link finder reporting to sink */
@@ -609,9 +658,7 @@ void links_text(struct links *l, const char *utf8, size_t len)
 		html_feed(l->html, utf8, len);
 		return;
 	}
-	if (l->sink.text)
-		l->sink.text(l->sink.arg, utf8, len);
-	links_scan(l, utf8, len);
+	links_scan(l, utf8, len, true);
 }
 
 /* links_end - the part ends: what is still open is complete */
