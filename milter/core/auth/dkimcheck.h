@@ -13,8 +13,10 @@
  * rest are counted, not verified); a DKIM-Signature field over
  * DKIMCHECK_SIGFIELD_MAX bytes is counted with them. Headers over
  * DKIMCHECK_HEADER_MAX bytes or DKIMCHECK_MAX_FIELDS fields leave every
- * signature "neutral". Key lookups of one message share a DNS budget of twice
- * DNSTimeout; each lookup is bounded by DNSTimeout.
+ * signature "neutral". Key lookups of one message share its DNS budget
+ * (dns.h: twice DNSTimeout with its other lookups); each lookup is bounded
+ * by DNSTimeout. Keys come from the TestPublicKeys file when one is given,
+ * else through the struct dns (live, or the TestDNS zone).
  */
 #ifndef VIGIE_DKIMCHECK_H
 #define VIGIE_DKIMCHECK_H
@@ -68,13 +70,16 @@ struct dkimcheck_sig {
 };
 
 struct dkimcheck_opts {
-	const char *test_keys_file;	/* keys from this file instead of DNS */
-	const char *nameservers;	/* "addr[:port],..."; NULL: resolv.conf */
+	const char *test_keys_file;	/* keys from this file first */
+	const struct dns *dns;		/* the others from there (dns.h); must outlive the lib */
+	const char *nameservers;	/* no dns and no key file: a resolver of its own */
 	unsigned dns_timeout;		/* seconds per key lookup; 0: 5 */
 };
 
 struct dkimcheck_lib;
 struct dkimcheck;
+struct dns;
+struct dns_budget;
 
 struct dkimcheck_lib *dkimcheck_lib_new(const struct dkimcheck_opts *opts,
 					char *err, size_t errlen);
@@ -92,6 +97,7 @@ typedef bool (*dkimcheck_filter_fn)(void *ctx, const char *domain);
 
 struct dkimcheck *dkimcheck_new(const struct dkimcheck_lib *lib);
 void dkimcheck_filter(struct dkimcheck *v, dkimcheck_filter_fn fn, void *ctx);
+void dkimcheck_budget(struct dkimcheck *v, struct dns_budget *b);
 void dkimcheck_header(struct dkimcheck *v, const char *name, const char *value);
 void dkimcheck_eoh(struct dkimcheck *v);
 bool dkimcheck_body(struct dkimcheck *v, const void *data, size_t len);
