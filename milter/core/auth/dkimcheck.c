@@ -383,6 +383,53 @@ void dkimcheck_header(struct dkimcheck *v, const char *name, const char *value)
 		v->nsigfields++;
 }
 
+/* dkimcheck_sigfields - the DKIM-Signature values kept, until the end of headers */
+size_t dkimcheck_sigfields(const struct dkimcheck *v, const char **values, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t off = 0; off < v->fields.len && n < max && !v->eoh;) {
+		const char *field = v->fields.data + off;
+		size_t len = strlen(field);
+
+		if (len > 15 && strncasecmp(field, "DKIM-Signature:", 15) == 0)
+			values[n++] = field + 15;
+		off += len + 1;
+	}
+	return n;
+}
+
+/* dkimcheck_fork - the same verification, the first field called name given value */
+struct dkimcheck *dkimcheck_fork(const struct dkimcheck *v, const char *name, const char *value)
+{
+	struct dkimcheck *f = dkimcheck_new(v->lib);
+	size_t nlen = strlen(name);
+	bool done = false;
+
+	f->filter = v->filter;
+	f->filter_ctx = v->filter_ctx;
+	f->budget = v->budget == &v->own_budget ? &f->own_budget : v->budget;
+	f->overflow = v->overflow;
+	f->dropped = v->dropped;
+	for (size_t off = 0; off < v->fields.len && !v->eoh;) {
+		const char *field = v->fields.data + off;
+		size_t len = strlen(field);
+
+		if (!done && len > nlen && field[nlen] == ':' && strncasecmp(field, name, nlen) == 0) {
+			done = true;
+			vbuf_add(&f->fields, field, nlen + 1);
+			dkimcheck_crlf(&f->fields, value, strlen(value), &(bool){ false });
+		} else {
+			vbuf_add(&f->fields, field, len);
+		}
+		vbuf_addc(&f->fields, '\0');
+		off += len + 1;
+	}
+	f->nfields = v->nfields;
+	f->nsigfields = v->nsigfields;
+	return f;
+}
+
 /* the field names some signature covers (pointers into the kept fields) */
 struct dkimcheck_hset {
 	struct {

@@ -67,6 +67,8 @@ struct dkimcheck_sig {
 	char b[DKIMCHECK_B_PREFIX + 1];			/* start of b=, for header.b */
 	unsigned key_bits;		/* 0 when no key was used */
 	bool testing;			/* the key says t=y (domain testing DKIM) */
+	bool header_ok;			/* the signature over the header verified */
+	bool body_changed;		/* the body hash did not match */
 };
 
 struct dkimcheck_opts {
@@ -99,6 +101,14 @@ struct dkimcheck *dkimcheck_new(const struct dkimcheck_lib *lib);
 void dkimcheck_filter(struct dkimcheck *v, dkimcheck_filter_fn fn, void *ctx);
 void dkimcheck_budget(struct dkimcheck *v, struct dns_budget *b);
 void dkimcheck_header(struct dkimcheck *v, const char *name, const char *value);
+/*
+ * Before the end of headers: the DKIM-Signature values kept (pointers valid
+ * until dkimcheck_eoh), and a second verification of the same message with
+ * the first field of one name given another value (a mailing list's Subject
+ * tag taken off); the body must then be fed to both.
+ */
+size_t dkimcheck_sigfields(const struct dkimcheck *v, const char **values, size_t max);
+struct dkimcheck *dkimcheck_fork(const struct dkimcheck *v, const char *name, const char *value);
 void dkimcheck_eoh(struct dkimcheck *v);
 bool dkimcheck_body(struct dkimcheck *v, const void *data, size_t len);
 void dkimcheck_eom(struct dkimcheck *v);

@@ -149,6 +149,8 @@ void dkimsig_fill(DKIM_SIGINFO *sig, const char *lookup_reason, struct dkimcheck
 		     (const char *)dkim_sig_gettagvalue(sig, false, (u_char *)"a"), true);
 	dkimsig_b(out->b, sizeof(out->b), (const char *)dkim_sig_gettagvalue(sig, false, (u_char *)"b"));
 	out->testing = (flags & DKIM_SIGFLAG_TESTKEY) != 0;
+	out->header_ok = (flags & DKIM_SIGFLAG_PROCESSED) && (flags & DKIM_SIGFLAG_PASSED);
+	out->body_changed = dkim_sig_getbh(sig) == DKIM_SIGBH_MISMATCH;
 
 	if (err == DKIM_SIGERROR_OK || err == DKIM_SIGERROR_UNKNOWN) {
 		dkimsig_flags(sig, out);
