@@ -7,9 +7,9 @@
  * session set with smfi_setpriv. A failure never loses mail: at worst the
  * message passes untouched or is deferred (tempfail) and the log says why.
  *
- * Path of a message: negotiate -> connect (PeerList) -> envfrom (skips,
- * message_new) -> header* -> eoh -> body* (until the analysis has enough)
- * -> eom (verdict, header edits, action, log line).
+ * Path of a message: negotiate -> connect (PeerList) -> helo (kept for SPF)
+ * -> envfrom (skips, message_new) -> header* -> eoh -> body* (until the
+ * analysis has enough) -> eom (verdict, header edits, action, log line).
  *
  * Every callback passes a gate (filter_enter): once vigie stops, none
  * starts, and filter_drain waits for those running to end, so that what
@@ -101,11 +101,23 @@ static struct session *filter_session(SMFICTX *ctx)
 	return s;
 }
 
+/* filter_wants_helo - whether the configuration in force may run SPF */
+static bool filter_wants_helo(void)
+{
+	struct runtime *rt = runtime_acquire();
+	bool spf = rt != NULL && rt->conf->spf_verify != MESSAGE_SPF_NEVER;
+
+	runtime_release(rt);
+	return spf;
+}
+
 /*
  * filter_negotiate - ask for only what vigie uses, each flag guarded by
  * what the MTA offers: the header actions, quarantine, the macros it reads;
  * no HELO, RCPT, unknown-command or (on unix sockets) DATA events; no
- * replies to headers; byte-exact header values; skipping the body.
+ * replies to headers; byte-exact header values; skipping the body. HELO is
+ * asked for only when SPF can run (SPFVerify is not never): SPF checks the
+ * HELO name when the envelope sender is empty.
  */
 static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 				 unsigned long f2, unsigned long f3, unsigned long *pf0,
@@ -127,6 +139,8 @@ static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f
 	steps = f1 & (FILTER_NOSEND | FILTER_NOREPLY | SMFIP_SKIP | SMFIP_HDR_LEADSPC);
 	if (filter_tcp)
 		steps &= ~(unsigned long)SMFIP_NODATA;
+	if (filter_wants_helo())
+		steps &= ~(unsigned long)SMFIP_NOHELO;
 	s->leadspc = (steps & SMFIP_HDR_LEADSPC) != 0;
 	s->can_skip = (steps & SMFIP_SKIP) != 0;
 	s->noreply = steps & FILTER_NOREPLY;
@@ -171,6 +185,17 @@ static sfsistat filter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 		stats_peer();
 		return SMFIS_ACCEPT;
 	}
+	return SMFIS_CONTINUE;
+}
+
+/* filter_helo - the client's HELO/EHLO name, kept for SPF (a null sender's identity) */
+static sfsistat filter_helo(SMFICTX *ctx, char *helo)
+{
+	struct session *s = filter_session(ctx);
+
+	if (s == NULL)
+		return SMFIS_TEMPFAIL;
+	snprintf(s->helo, sizeof(s->helo), "%s", helo ? helo : "");
 	return SMFIS_CONTINUE;
 }
 
@@ -227,6 +252,7 @@ static sfsistat filter_envfrom(SMFICTX *ctx, char **argv)
 	conf_message_opts(s->rt->conf, &opts);
 	s->msg = message_new(s->rt->det, &opts);
 	message_trust(s->msg, s->rt->conf->trusted_authserv_ids);
+	message_client(s->msg, s->addr_len > 0 ? s->client : NULL, s->helo);
 	message_envelope_from(s->msg, argv[0] ? argv[0] : "");
 	session_busy_add(s, &t0);
 	return SMFIS_CONTINUE;
@@ -396,10 +422,12 @@ static void filter_log(const struct session *s, const struct verdict *v,
 	vbuf_free(&codes);
 }
 
-/* filter_count - the message's verdict, DKIM results, caps and action in the metrics */
+/* filter_count - the message's verdict, DKIM, SPF and DMARC results, caps and action in the metrics */
 static void filter_count(const struct session *s, const struct verdict *v,
 			 enum stats_action action)
 {
+	const struct spfcheck_out *spf = message_spf(s->msg);
+	const struct dmarccheck_out *dmarc = message_dmarc(s->msg);
 	enum stats_dkim r;
 
 	if (message_dkim_evaluated(s->msg)) {
@@ -413,6 +441,11 @@ static void filter_count(const struct session *s, const struct verdict *v,
 		if (message_sig_count(s->msg) == 0)
 			stats_dkim(STATS_DKIM_NONE);
 	}
+	if (spf != NULL && spf->evaluated)
+		stats_spf(spf->result);
+	if (dmarc->evaluated)
+		stats_dmarc(dmarc->result);
+	stats_dns(message_dns_queries(s->msg));
 	if (message_caps_hit(s->msg))
 		stats_capped();
 	stats_verdict(v, v->brand ? brand_ascii_name(v->brand) : NULL, action,
@@ -550,6 +583,7 @@ FILTER_GATED(filter_negotiate, SMFIS_REJECT,
 	     (ctx, f0, f1, f2, f3, pf0, pf1, pf2, pf3))
 FILTER_GATED(filter_connect, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *host, _SOCK_ADDR *sa),
 	     (ctx, host, sa))
+FILTER_GATED(filter_helo, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *helo), (ctx, helo))
 FILTER_GATED(filter_envfrom, SMFIS_TEMPFAIL, (SMFICTX *ctx, char **argv), (ctx, argv))
 FILTER_GATED(filter_header, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *name, char *value),
 	     (ctx, name, value))
@@ -568,6 +602,7 @@ bool filter_register(bool tcp)
 		.xxfi_version = SMFI_VERSION,
 		.xxfi_flags = FILTER_WANT,
 		.xxfi_connect = filter_connect_gated,
+		.xxfi_helo = filter_helo_gated,
 		.xxfi_envfrom = filter_envfrom_gated,
 		.xxfi_header = filter_header_gated,
 		.xxfi_eoh = filter_eoh_gated,

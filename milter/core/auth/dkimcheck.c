@@ -399,6 +399,22 @@ size_t dkimcheck_sigfields(const struct dkimcheck *v, const char **values, size_
 	return n;
 }
 
+/* dkimcheck_field - the value of the first field called name, until the end of headers */
+const char *dkimcheck_field(const struct dkimcheck *v, const char *name)
+{
+	size_t nlen = strlen(name);
+
+	for (size_t off = 0; off < v->fields.len && !v->eoh;) {
+		const char *field = v->fields.data + off;
+		size_t len = strlen(field);
+
+		if (len > nlen && field[nlen] == ':' && strncasecmp(field, name, nlen) == 0)
+			return field + nlen + 1;
+		off += len + 1;
+	}
+	return NULL;
+}
+
 /* dkimcheck_fork - the same verification, the first field called name given value */
 struct dkimcheck *dkimcheck_fork(const struct dkimcheck *v, const char *name, const char *value)
 {

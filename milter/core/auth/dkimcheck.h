@@ -108,6 +108,7 @@ void dkimcheck_header(struct dkimcheck *v, const char *name, const char *value);
  * tag taken off); the body must then be fed to both.
  */
 size_t dkimcheck_sigfields(const struct dkimcheck *v, const char **values, size_t max);
+const char *dkimcheck_field(const struct dkimcheck *v, const char *name);
 struct dkimcheck *dkimcheck_fork(const struct dkimcheck *v, const char *name, const char *value);
 void dkimcheck_eoh(struct dkimcheck *v);
 bool dkimcheck_body(struct dkimcheck *v, const void *data, size_t len);
