@@ -44,6 +44,17 @@ void check_text(FILE *out, const char *s, size_t len)
 	}
 }
 
+/* check_json_verdict - the "verdict", "score" and "brand" members */
+void check_json_verdict(struct json *j, const struct verdict *v)
+{
+	json_key(j, "verdict");
+	json_cstring(j, verdict_kind_name(v->kind));
+	json_key(j, "score");
+	json_int(j, v->score);
+	json_key(j, "brand");
+	json_cstring(j, brand_name(v->brand));
+}
+
 /* check_json_reasons - the "reasons" member: code, where and detail of each finding */
 void check_json_reasons(struct json *j, const struct reason_list *l)
 {
@@ -85,12 +96,7 @@ static void check_domain_json(FILE *out, const char *name, size_t len, const str
 	json_cstring(&j, d->status == DOMAIN_OK ? d->unicode : NULL);
 	json_key(&j, "registrable");
 	json_cstring(&j, d->status == DOMAIN_OK && d->registrable[0] ? d->registrable : NULL);
-	json_key(&j, "verdict");
-	json_cstring(&j, verdict_kind_name(v->kind));
-	json_key(&j, "score");
-	json_int(&j, v->score);
-	json_key(&j, "brand");
-	json_cstring(&j, brand_name(v->brand));
+	check_json_verdict(&j, v);
 	json_key(&j, "owner");
 	json_cstring(&j, brand_name(owner));
 	check_json_reasons(&j, &v->reasons);

@@ -28,6 +28,7 @@
 #include "message.h"
 #include "rawmsg.h"
 #include "verdict.h"
+#include "xalloc.h"
 
 #define CHECK_READ 65536
 
@@ -248,12 +249,7 @@ static void check_message_json(struct check_run *r, const struct message *m)
 		json_key(&j, "message");
 		json_int(&j, (long long)r->count);
 	}
-	json_key(&j, "verdict");
-	json_cstring(&j, verdict_kind_name(v->kind));
-	json_key(&j, "score");
-	json_int(&j, v->score);
-	json_key(&j, "brand");
-	json_cstring(&j, brand_name(v->brand));
+	check_json_verdict(&j, v);
 	check_json_reasons(&j, &v->reasons);
 	json_key(&j, "from");
 	json_object_begin(&j);
@@ -505,9 +501,7 @@ static bool check_message_file(struct check_run *r, const char *path)
 	}
 	r->file = path;
 	r->count = 0;
-	buf = malloc(CHECK_READ);
-	if (buf == NULL)
-		abort();
+	buf = xmalloc(CHECK_READ);
 	while ((n = fread(buf, 1, CHECK_READ, f)) > 0) {
 		if (raw == NULL) {
 			r->mbox = n >= 5 && memcmp(buf, "From ", 5) == 0;

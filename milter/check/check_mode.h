@@ -15,6 +15,7 @@ struct json;
 struct message;
 struct message_sig;
 struct reason_list;
+struct verdict;
 
 struct check_opts {
 	bool json;		/* JSON Lines instead of text */
@@ -40,6 +41,7 @@ void check_text(FILE *out, const char *s, size_t len);
 void check_sig_line(FILE *out, const struct message_sig *s);
 void check_spf_line(FILE *out, const struct message *m);
 void check_dmarc_line(FILE *out, const struct message *m);
+void check_json_verdict(struct json *j, const struct verdict *v);
 void check_json_reasons(struct json *j, const struct reason_list *l);
 
 #endif

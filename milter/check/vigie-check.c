@@ -22,7 +22,7 @@
 #include "conf.h"
 #include "detector.h"
 
-/* usage - the synopsis of design.md */
+/* usage - the synopsis of vigie-check(1) */
 static void usage(FILE *f)
 {
 	fputs("usage: vigie-check [--json|--explain] [--brands FILE] [--test-keys FILE] [--test-dns FILE]\n"

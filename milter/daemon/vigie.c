@@ -423,6 +423,11 @@ int main(int argc, char **argv)
 	vigie_open(c, &privs);
 	if ((rt = runtime_build(c, &errors)) == NULL) {
 		vigie_log_errors("start-up", &errors);
+		/* the files are read after the privileges are dropped, as at a reload */
+		if (privs.change && strstr(vbuf_str(&errors), strerror(EACCES)) != NULL)
+			log_error("start-up: vigie reads its files as user %s (UserID): that user"
+				  " must be able to read each file and to enter every directory"
+				  " above it", privs.user);
 		vigie_die("start-up failed");
 	}
 	runtime_install(rt);

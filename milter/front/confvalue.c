@@ -405,24 +405,6 @@ bool confvalue_text(const char *v, size_t max, struct vbuf *why)
 	return true;
 }
 
-/* confvalue_ascii - printable ASCII only, at most max bytes (header text) */
-bool confvalue_ascii(const char *v, size_t max, struct vbuf *why)
-{
-	size_t n = 0;
-
-	for (; v[n]; n++) {
-		if ((unsigned char)v[n] < 32 || (unsigned char)v[n] > 126) {
-			vbuf_printf(why, "only printable ASCII is allowed (byte %zu is not)", n + 1);
-			return false;
-		}
-	}
-	if (n > max) {
-		vbuf_printf(why, "longer than %zu bytes", max);
-		return false;
-	}
-	return true;
-}
-
 /* confvalue_path - a path, relative ones taken from the config file's directory */
 char *confvalue_path(const char *v, const char *basedir)
 {

@@ -25,7 +25,6 @@ bool confvalue_token(const char *v, struct vbuf *why);
 char **confvalue_tokens(const char *v, struct vbuf *why);
 bool confvalue_nameservers(const char *v, struct vbuf *why);
 bool confvalue_reply(const char *v, size_t max, struct vbuf *why);
-bool confvalue_ascii(const char *v, size_t max, struct vbuf *why);
 bool confvalue_text(const char *v, size_t max, struct vbuf *why);
 char *confvalue_path(const char *v, const char *basedir);
 void confvalue_strv_free(char **v);

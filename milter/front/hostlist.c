@@ -311,24 +311,6 @@ bool hostlist_match(const struct hostlist *hl, const uint8_t *addr, size_t len)
 	return best >= 0 && !neg;
 }
 
-/* hostlist_match_sockaddr - match the address of a socket (the MTA's client) */
-bool hostlist_match_sockaddr(const struct hostlist *hl, const struct sockaddr *sa)
-{
-	if (sa == NULL)
-		return false;
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
-
-		return hostlist_match(hl, (const uint8_t *)&in->sin_addr, 4);
-	}
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
-
-		return hostlist_match(hl, in6->sin6_addr.s6_addr, 16);
-	}
-	return false;
-}
-
 /* hostlist_match_text - match an address written as text */
 bool hostlist_match_text(const struct hostlist *hl, const char *text)
 {

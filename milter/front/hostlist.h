@@ -16,7 +16,6 @@
 
 #include "vbuf.h"
 
-struct sockaddr;
 
 #define HOSTLIST_MAX 100000		/* entries, over all datasets */
 #define HOSTLIST_FILE_MAX (16u << 20)	/* bytes of one file: dataset */
@@ -41,7 +40,6 @@ int hostlist_parse(struct hostlist *hl, const char *value, const char *basedir,
 		   const char *what, const char *origin, unsigned line,
 		   struct vbuf *errors);
 bool hostlist_match(const struct hostlist *hl, const uint8_t *addr, size_t len);
-bool hostlist_match_sockaddr(const struct hostlist *hl, const struct sockaddr *sa);
 bool hostlist_match_text(const struct hostlist *hl, const char *addr);
 void hostlist_format(const struct hostlist *hl, struct vbuf *out);
 

@@ -27,7 +27,6 @@ bed_begin() {
 		BED_PORT=$(( 20000 + ($$ % 2000) * 10 ))
 	fi
 	VIGIE=${VIGIE_E2E_BIN:-$top_builddir/milter/vigie}
-	[ -x "$VIGIE" ] || VIGIE=$top_builddir/tests/milter/vigie-fake
 	[ -x "$VIGIE" ] || bed_skip "no vigie binary built"
 	WORK=$(mktemp -d /tmp/vigie-bed.XXXXXX) || exit 1
 	chmod 755 "$WORK"

@@ -16,8 +16,10 @@ bed_begin "$0" "$@"
 
 SMTP=$((BED_PORT + 25)) SINKPORT=$((BED_PORT + 30))
 bed_sink "$SINKPORT"
+# what vigie reads once it runs as nobody: in the bed, not the checkout
+cp "$top_srcdir/tests/data/messages/keys/test-keys" "$WORK/test-keys" && chmod 644 "$WORK/test-keys"
 bed_vigie hostile "DKIMVerify always
-TestPublicKeys $top_srcdir/tests/data/messages/keys/test-keys"
+TestPublicKeys $WORK/test-keys"
 bed_postfix mx "$SMTP" "$SINKPORT" "unix:$RUN/hostile.sock" tempfail "message_size_limit = 60000000"
 
 "$PYTHON3" "$top_srcdir/tests/hostile/hostile.py" postfix "$SMTP" "$SINK" $((BED_N + 1)) | tee "$WORK/py.tap"

@@ -12,7 +12,7 @@
 #include "address.h"
 #include "content.h"
 #include "header.h"
-#include "pipeline.h"
+#include "invariant.h"
 #include "url.h"
 #include "utf8.h"
 
@@ -40,34 +40,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	vbuf_reset(&out);
 	header_decode(&h, v, len, &out);
-	pipeline_utf8(vbuf_str(&out), out.len);
+	invariant_utf8(vbuf_str(&out), out.len);
 	for (size_t i = 0; i < out.len; i++)
-		pipeline_check((unsigned char)out.data[i] >= 0x20 && out.data[i] != 0x7f);
-	pipeline_check(out.len == 0 || (out.data[0] != ' ' && out.data[out.len - 1] != ' '));
+		invariant((unsigned char)out.data[i] >= 0x20 && out.data[i] != 0x7f);
+	invariant(out.len == 0 || (out.data[0] != ' ' && out.data[out.len - 1] != ' '));
 
 	address_parse(&l, &h, v, len);
-	pipeline_check(l.count <= ADDRESS_MAX && l.count <= l.total);
+	invariant(l.count <= ADDRESS_MAX && l.count <= l.total);
 	for (size_t i = 0; i < l.count; i++) {
-		pipeline_utf8(l.item[i].display, strlen(l.item[i].display));
-		pipeline_utf8(l.item[i].local, strlen(l.item[i].local));
-		pipeline_utf8(l.item[i].domain, strlen(l.item[i].domain));
+		invariant_utf8(l.item[i].display, strlen(l.item[i].display));
+		invariant_utf8(l.item[i].local, strlen(l.item[i].local));
+		invariant_utf8(l.item[i].domain, strlen(l.item[i].domain));
 	}
 	address_envelope(&l, &h, v, len);
 	while (address_in_text(v, len, &pos, &sp)) {
-		pipeline_check(sp.local + sp.local_len <= sp.domain && sp.domain + sp.domain_len <= len);
-		pipeline_check(sp.local_len > 0 && sp.domain_len > 0);
+		invariant(sp.local + sp.local_len <= sp.domain && sp.domain + sp.domain_len <= len);
+		invariant(sp.local_len > 0 && sp.domain_len > 0);
 	}
-	pipeline_check(pos == len);
+	invariant(pos == len);
 
 	content_init(&c, false);
 	content_type(&c, v, len);
-	pipeline_check(strlen(c.boundary) == c.boundary_len && c.boundary_len <= CONTENT_BOUNDARY_MAX);
+	invariant(strlen(c.boundary) == c.boundary_len && c.boundary_len <= CONTENT_BOUNDARY_MAX);
 	content_encoding(&c, v, len);
 	content_disposition(&c, v, len);
 
 	for (int guess = 0; guess < 2; guess++) {
 		url_parse(&u, v, len, guess);
-		pipeline_check(u.host_len == strlen(u.host) && u.host_len <= URL_HOST_MAX);
+		invariant(u.host_len == strlen(u.host) && u.host_len <= URL_HOST_MAX);
 	}
 	return 0;
 }

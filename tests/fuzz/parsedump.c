@@ -1,8 +1,9 @@
 /*
- * parsedump - what the message parsers make of a message file: the decoded
- * From, Sender, Reply-To, Return-Path and Subject, the text parts, and the
- * links. The golden-file test compares its output with the .ref file next
- * to each message under tests/data/parsers, read in chunks of several sizes.
+ * parsedump - what the parsers make of a message file as the analysis
+ * (message.c) drives them: the decoded From, Sender, Reply-To, Return-Path
+ * and Subject, the text parts, and the links. The golden-file test compares
+ * its output with the .ref file next to each message under
+ * tests/data/parsers, read in chunks of several sizes.
  *
  * usage: parsedump [-m] [-c SIZE] FILE    (-m: an mbox; -c: read size)
  */
@@ -13,13 +14,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pipeline.h"
+#include "observe.h"
 
 int main(int argc, char **argv)
 {
 	bool mbox = false;
 	size_t chunk = 1021, n;
-	struct pipeline *p;
+	struct observe *o;
 	struct rawmsg *r;
 	char *buf;
 	FILE *f;
@@ -38,13 +39,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	buf = malloc(chunk);
-	p = pipeline_new(stdout, 1 << 20);
-	r = pipeline_rawmsg(p, mbox);
+	o = observe_new(stdout, 1 << 20);
+	r = observe_rawmsg(o, mbox);
 	while ((n = fread(buf, 1, chunk, f)) > 0)
 		rawmsg_feed(r, buf, n);
 	rawmsg_finish(r);
 	rawmsg_free(r);
-	pipeline_free(p);
+	observe_free(o);
 	free(buf);
 	fclose(f);
 	return 0;

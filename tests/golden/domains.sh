@@ -61,7 +61,7 @@ for n, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
     for r in o["reasons"]:
         assert set(r) == {"code", "where", "detail"}, line
 PY
-ok $? "every JSON line parses and holds the fields of design.md"
+ok $? "every JSON line parses and holds the fields of vigie-check(1)"
 
 grep -v '^#' "$golden/domains.txt" | sed -n '5,8p' > "$tmp/four"
 set -- $(cat "$tmp/four")

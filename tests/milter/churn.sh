@@ -14,7 +14,6 @@
 # starts, by PID.
 : "${top_builddir:=$(pwd)}" "${top_srcdir:=$(pwd)}" "${PYTHON3:=/usr/bin/python3}"
 vigie=$top_builddir/milter/vigie
-[ -x "$vigie" ] || vigie=$top_builddir/tests/milter/vigie-fake
 gen=$top_builddir/contrib/miltergen/miltergen
 drop="$PYTHON3 $top_srcdir/tests/e2e/milterdrop.py"
 D=8
@@ -34,6 +33,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 [ "$(id -u)" = 0 ] && chown nobody "$tmp"
+# what vigie reads once it runs as nobody: in its own directory, not the checkout
+cp "$top_srcdir/tests/data/messages/keys/test-keys" "$tmp/test-keys" && chmod 644 "$tmp/test-keys"
 
 . "$top_srcdir/tests/tap.sh"
 wait_for() { # seconds condition
@@ -58,7 +59,7 @@ PidFile $tmp/vigie.pid
 Syslog no
 InternalHosts none
 AuthservID mx.churn.test
-TestPublicKeys $top_srcdir/tests/data/messages/keys/test-keys
+TestPublicKeys $tmp/test-keys
 EOF
 "$vigie" -f -c "$tmp/vigie.conf" 2>"$tmp/vigie.log" &
 pid=$!

@@ -83,6 +83,16 @@ function H.config(extra)
 	H.write(H.conf, table.concat(lines, "\n") .. "\n")
 end
 
+-- H.private - a copy of a file of the checkout in the test's directory,
+-- where vigie can read it once it runs as nobody (the checkout may be
+-- under a directory only root can enter, as /root is)
+function H.private(path)
+	local name = path:match("[^/]+$")
+	local dst = tmp .. "/" .. name
+	H.write(dst, H.read(path))
+	return dst
+end
+
 -- H.start - start vigie in the foreground on the test's config; its log
 -- (stderr) goes to H.log. miltertest stops it (SIGTERM) when the script ends.
 function H.start(extra)

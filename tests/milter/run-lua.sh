@@ -1,8 +1,7 @@
 #!/bin/sh
 # run-lua.sh - run one miltertest script of tests/milter in a private
-# directory and pass its TAP through. Mechanics scripts test vigie built
-# with the stand-in analysis (tests/milter/vigie-fake); scripts under
-# tests/milter/technique/ need the real analysis (milter/vigie).
+# directory and pass its TAP through, against milter/vigie (the scripts
+# under tests/milter/technique/ hold one impersonation technique each).
 script=$1
 : "${top_builddir:=$(pwd)}" "${top_srcdir:=$(pwd)}"
 bin=$top_builddir/milter/vigie

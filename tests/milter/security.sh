@@ -10,7 +10,6 @@
 # Prints TAP; needs root for the daemon part. Stops what it starts, by PID.
 : "${top_builddir:=$(pwd)}" "${top_srcdir:=$(pwd)}"
 vigie=$top_builddir/milter/vigie
-[ -x "$vigie" ] || vigie=$top_builddir/tests/milter/vigie-fake
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-sec.XXXXXX") || exit 1
 chmod 755 "$tmp"
 pids=
@@ -109,6 +108,23 @@ else
 	t "a symbolic link at the PID file's path is replaced by a file, its target untouched" \
 		'running "$pid" && [ ! -L "$tmp/run/vigie.pid" ] && [ "$(cat "$tmp/precious")" = precious ]'
 	stop
+
+	# a file vigie reads after dropping root, in a directory only root may enter
+	mkdir -m 700 "$tmp/private"
+	cp "$top_srcdir/tests/data/messages/keys/test-keys" "$tmp/private/keys"
+	cat > "$tmp/private.conf" <<CONF
+Socket local:$tmp/run/private.sock
+PidFile $tmp/run/private.pid
+UserID nobody:nogroup
+Syslog no
+TestPublicKeys $tmp/private/keys
+CONF
+	"$vigie" -c "$tmp/private.conf" >"$tmp/out" 2>&1
+	rc=$?
+	t "a file the UserID cannot reach stops the start (status $rc)" '[ "$rc" != 0 ]'
+	t "the start-up error names the file and the user it is read as" \
+		'grep -q "$tmp/private/keys: Permission denied" "$tmp/out" && grep -q "as user nobody" "$tmp/out"'
+	sed 's/^/# /' "$tmp/out"
 fi
 
 # the systemd unit: verify (with the binary and man pages of this tree), security

@@ -171,6 +171,10 @@ def main():
     os.chmod(tmp, 0o755)
     if os.getuid() == 0:
         shutil.chown(tmp, "nobody")
+    # what vigie reads once it runs as nobody: here, not in the checkout
+    global KEYS
+    KEYS = shutil.copy(KEYS, os.path.join(tmp, "test-keys"))
+    os.chmod(KEYS, 0o644)
     msgs = os.path.join(tmp, "msgs")
     os.makedirs(msgs)
     sources = sorted(glob.glob(os.path.join(SRC, "tests", "data", "messages", "*.eml")) +

@@ -4,7 +4,7 @@
 # filed into "Usurpations" (created if needed) and flagged, a suspect message
 # stays in the inbox flagged, a clean message or one without vigie's header
 # is left alone. The X-Vigie-Verdict values are the ones vigie writes
-# (design.md, vigie(8)). Prints TAP.
+# (vigie(8)). Prints TAP.
 : "${top_srcdir:=$(pwd)}"
 script=$top_srcdir/contrib/vigie.sieve
 if ! command -v sieve-test >/dev/null 2>&1; then

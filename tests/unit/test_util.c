@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dnsname.h"
+#include "hmap.h"
 #include "reason.h"
 #include "tap.h"
 #include "vbuf.h"
@@ -199,6 +200,32 @@ START_TEST(reason_detail_cut_on_a_character_boundary)
 END_TEST
 
 /* util_suite - the cases of this file */
+START_TEST(hmap_keeps_first_value_and_grows)
+{
+	struct hmap m = HMAP_INIT;
+	static char keys[1000][8];
+	size_t v;
+
+	ck_assert(!hmap_get(&m, "x", 1, &v));
+	for (size_t i = 0; i < 1000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "k%zu", i);
+		ck_assert(hmap_put(&m, keys[i], strlen(keys[i]), i));
+	}
+	ck_assert(!hmap_put(&m, "k7", 2, 99));		/* present: not replaced */
+	ck_assert_uint_eq(m.count, 1000);
+	ck_assert_uint_le(2 * m.count, m.cap);		/* at most half full */
+	for (size_t i = 0; i < 1000; i++) {
+		ck_assert(hmap_get(&m, keys[i], strlen(keys[i]), &v));
+		ck_assert_uint_eq(v, i);
+	}
+	ck_assert(!hmap_get(&m, "k1000", 5, &v));
+	ck_assert(!hmap_get(&m, "k1", 1, &v));		/* a prefix is another key */
+	ck_assert(hmap_put(&m, "", 0, 5) && hmap_get(&m, "", 0, &v) && v == 5);
+	hmap_free(&m);
+	ck_assert(!hmap_get(&m, "k1", 2, &v));
+}
+END_TEST
+
 /* one rule for what a DNS name is: length, labels, characters */
 static const struct {
 	const char *name;
@@ -259,6 +286,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, reason_detail_cut_on_a_character_boundary);
 	tcase_add_loop_test(tc, dnsname_syntax, 0, sizeof(dnsnames) / sizeof(dnsnames[0]));
 	tcase_add_test(tc, dnsname_limits);
+	tcase_add_test(tc, hmap_keeps_first_value_and_grows);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -19,7 +19,7 @@
 #include <unicode/uchar.h>
 
 #include "brands.h"
-#include "hash.h"
+#include "hmap.h"
 #include "lexicon.h"
 #include "skeleton.h"
 #include "utf8.h"
@@ -42,9 +42,8 @@ struct lexicon_fold {
 	char key[LEXICON_FOLD_MAX];
 };
 
-struct lexicon_slot {
-	const char *key;	/* NULL: empty */
-	uint8_t len;
+/* what a key of the table stands for */
+struct lexicon_key {
 	bool prefix;		/* a proper prefix of some phrase */
 	int entry;		/* the phrase, or -1 */
 };
@@ -54,9 +53,9 @@ struct lexicon {
 	struct lexicon_fold fold[LEXICON_TABLE];
 	struct lexicon_entry *entry;
 	size_t nentries;
-	struct lexicon_slot *slot;
-	size_t nslots;		/* a power of two */
-	char **keys;		/* strings the slots point to */
+	struct hmap table;	/* phrase keys and their prefixes -> keyinfo */
+	struct lexicon_key *keyinfo;
+	char **keys;		/* strings the table points to */
 	size_t nkeys;
 	size_t maxlen;
 	uint8_t start[65536 / 8];	/* the first 1, 2 or 3 bytes of some phrase */
@@ -118,42 +117,31 @@ static const char *const lexicon_actions[] = {
 	"password expired", "password has expired", "reactivate your account",
 };
 
-/* lexicon_hash - FNV-1a */
-static uint64_t lexicon_hash(const char *s, size_t len)
-{
-	return hash_fnv1a(HASH_FNV_OFFSET, s, len);
-}
-
-/* lexicon_find - the slot of key, or the empty slot where it would go */
-static struct lexicon_slot *lexicon_find(const struct lexicon *lx, const char *key, size_t len)
-{
-	size_t i = (size_t)lexicon_hash(key, len) & (lx->nslots - 1);
-
-	for (;;) {
-		struct lexicon_slot *s = &lx->slot[i];
-
-		if (s->key == NULL || (s->len == len && memcmp(s->key, key, len) == 0))
-			return s;
-		i = (i + 1) & (lx->nslots - 1);
-	}
-}
-
 /* lexicon_put - record key as a phrase (entry >= 0) or a prefix (entry < 0) */
 static void lexicon_put(struct lexicon *lx, const char *key, size_t len, int entry)
 {
-	struct lexicon_slot *s = lexicon_find(lx, key, len);
+	struct lexicon_key *k;
+	size_t i;
 
-	if (s->key == NULL) {
-		lx->keys = xreallocarray(lx->keys, lx->nkeys + 1, sizeof(*lx->keys));
-		lx->keys[lx->nkeys] = xstrndup(key, len);
-		s->key = lx->keys[lx->nkeys++];
-		s->len = (uint8_t)len;
-		s->entry = -1;
+	if (!hmap_get(&lx->table, key, len, &i)) {
+		/* grow by doubling: nkeys is a power of two (or 0) when full */
+		if ((lx->nkeys & (lx->nkeys - 1)) == 0) {
+			size_t cap = lx->nkeys ? lx->nkeys * 2 : 1;
+
+			lx->keys = xreallocarray(lx->keys, cap, sizeof(*lx->keys));
+			lx->keyinfo = xreallocarray(lx->keyinfo, cap, sizeof(*lx->keyinfo));
+		}
+		i = lx->nkeys++;
+		lx->keys[i] = xstrndup(key, len);
+		lx->keyinfo[i].prefix = false;
+		lx->keyinfo[i].entry = -1;
+		hmap_put(&lx->table, lx->keys[i], len, i);
 	}
-	if (entry >= 0 && s->entry < 0)
-		s->entry = entry;
+	k = &lx->keyinfo[i];
+	if (entry >= 0 && k->entry < 0)
+		k->entry = entry;
 	else if (entry < 0)
-		s->prefix = true;
+		k->prefix = true;
 }
 
 /* lexicon_rn - "rn" reads as "m", as in the skeleton's keys */
@@ -327,17 +315,9 @@ static void lexicon_add(struct lexicon *lx, enum lexicon_kind kind, const struct
 struct lexicon *lexicon_new(const struct brands *b, const struct skeleton *sk)
 {
 	struct lexicon *lx = xcalloc(1, sizeof(*lx));
-	size_t phrases = sizeof(lexicon_terms) / sizeof(lexicon_terms[0]) +
-			 sizeof(lexicon_actions) / sizeof(lexicon_actions[0]);
 
 	lx->sk = sk;
 	lexicon_table(lx);
-	for (size_t i = 0; i < brands_count(b); i++)
-		phrases += brand_form_count(brands_at(b, i));
-	lx->nslots = 64;
-	while (lx->nslots < phrases * LEXICON_KEY_MAX * 2 && lx->nslots < (1u << 20))
-		lx->nslots *= 2;
-	lx->slot = xcalloc(lx->nslots, sizeof(*lx->slot));
 	for (size_t i = 0; i < brands_count(b); i++) {
 		const struct brand *br = brands_at(b, i);
 
@@ -359,21 +339,10 @@ void lexicon_free(struct lexicon *lx)
 	for (size_t i = 0; i < lx->nkeys; i++)
 		free(lx->keys[i]);
 	free(lx->keys);
-	free(lx->slot);
+	free(lx->keyinfo);
+	hmap_free(&lx->table);
 	free(lx->entry);
 	free(lx);
-}
-
-/* lexicon_count - how many phrases (brand names and vocabulary) */
-size_t lexicon_count(const struct lexicon *lx)
-{
-	return lx->nentries;
-}
-
-/* lexicon_at - the i-th phrase */
-const struct lexicon_entry *lexicon_at(const struct lexicon *lx, size_t i)
-{
-	return i < lx->nentries ? &lx->entry[i] : NULL;
 }
 
 /* lexicon_scan_init - a new text stream */
@@ -390,21 +359,21 @@ void lexicon_scan_init(struct lexicon_scan *s, const struct lexicon *lx,
 static void lexicon_try(struct lexicon_scan *s, const char *key, size_t len, bool disguised,
 			struct lexicon_partial *next, size_t *nnext)
 {
-	const struct lexicon_slot *slot;
-
+	const struct lexicon_key *k;
 	unsigned bit;
+	size_t i;
 
 	if (len == 0 || len > s->lx->maxlen)
 		return;
 	bit = lexicon_start_bit(key, len);
 	if (!(s->lx->start[bit / 8] & (1u << (bit % 8))))
 		return;		/* no phrase starts with these bytes */
-	slot = lexicon_find(s->lx, key, len);
-	if (slot->key == NULL)
+	if (!hmap_get(&s->lx->table, key, len, &i))
 		return;
-	if (slot->entry >= 0)
-		s->fn(s->ctx, &s->lx->entry[slot->entry], disguised);
-	if (slot->prefix && *nnext < LEXICON_PARTIALS) {
+	k = &s->lx->keyinfo[i];
+	if (k->entry >= 0)
+		s->fn(s->ctx, &s->lx->entry[k->entry], disguised);
+	if (k->prefix && *nnext < LEXICON_PARTIALS) {
 		memcpy(next[*nnext].key, key, len);
 		next[*nnext].len = (uint8_t)len;
 		next[*nnext].disguised = disguised;

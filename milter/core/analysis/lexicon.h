@@ -41,7 +41,7 @@ struct lexicon_entry {
 	enum lexicon_kind kind;
 	const struct brand *brand;	/* LEXICON_BRAND only */
 	const char *text;		/* the phrase as listed (UTF-8) */
-	unsigned id;			/* 0..lexicon_count()-1 */
+	unsigned id;			/* its rank among the phrases, from 0 */
 };
 
 typedef void lexicon_hit_fn(void *ctx, const struct lexicon_entry *e, bool disguised);
@@ -70,8 +70,6 @@ struct lexicon_scan {
 
 struct lexicon *lexicon_new(const struct brands *b, const struct skeleton *sk);
 void lexicon_free(struct lexicon *lx);
-size_t lexicon_count(const struct lexicon *lx);
-const struct lexicon_entry *lexicon_at(const struct lexicon *lx, size_t i);
 
 void lexicon_scan_init(struct lexicon_scan *s, const struct lexicon *lx,
 		       lexicon_hit_fn *fn, void *ctx);

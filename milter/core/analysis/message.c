@@ -4,7 +4,9 @@
  * Authentication-Results, the MIME fields) and their domains judged; at the
  * end of the header DKIM is started or dropped; body chunks go to the MIME
  * parser (up to MaxBodyScan), whose text feeds the links and the lexicon,
- * and to DKIM (until it needs no more). message_judge() draws the findings.
+ * and to DKIM (until it needs no more). message_judge() draws the findings;
+ * the readers at the end give them, and the Authentication-Results value
+ * and the caps, to the front ends.
  *
  * Touches: the memory of the message (bounded by the caps of message.h and
  * of each parser: one copy of the header for DKIM, capped at 512 KB) and,
@@ -56,7 +58,6 @@ struct message *message_new(const struct detector *det, const struct message_opt
 	dmarccheck_skip(&m->dmarc, "the message has not ended");
 	for (size_t i = 0; id[i] && i < AUTHRES_ID_MAX; i++)
 		m->authserv_id[i] = id[i];
-	m->policy = &verdict_policy_default;
 	header_init(&m->hdr);
 	address_list_init(&m->addrs);
 	vbuf_init(&m->text, HEADER_TEXT_MAX);
@@ -77,10 +78,17 @@ void message_trust(struct message *m, char *const *authserv_ids)
 	m->trusted = authserv_ids;
 }
 
-/* message_set_policy - weights and thresholds of the verdict */
-void message_set_policy(struct message *m, const struct verdict_policy *policy)
+/* message_observe - call o as the parsers go (tests, golden transcripts) */
+void message_observe(struct message *m, const struct message_observer *o)
 {
-	m->policy = policy ? policy : &verdict_policy_default;
+	m->obs = o;
+}
+
+/* message_seen - the observer's view of an address field just parsed */
+static void message_seen(const struct message *m, const char *field)
+{
+	if (m->obs && m->obs->addresses)
+		m->obs->addresses(m->obs->ctx, field, &m->addrs);
 }
 
 /* message_free - release everything */
@@ -200,6 +208,7 @@ static void message_from_field(struct message *m, const char *value, size_t len)
 	bool first = m->hdr.seen[HEADER_FROM] == 1;
 
 	address_parse(l, &m->hdr, value, len);
+	message_seen(m, "From");
 	if (l->total > l->count)
 		m->caps.addresses_dropped += l->total - l->count;
 	for (size_t i = 0; i < l->count && i < MESSAGE_FROM_JUDGED; i++) {
@@ -243,9 +252,9 @@ static void message_from_field(struct message *m, const char *value, size_t len)
  * message_addr_field - Sender, Return-Path, MAIL FROM: the domain of its
  * first address (and its local part into local, when given, for SPF)
  */
-static void message_addr_field(struct message *m, const char *value, size_t len,
-			       bool envelope, enum reason_where where, struct message_dom *d,
-			       char *local)
+static void message_addr_field(struct message *m, const char *field, const char *value,
+			       size_t len, bool envelope, enum reason_where where,
+			       struct message_dom *d, char *local)
 {
 	const struct address *a;
 
@@ -253,6 +262,7 @@ static void message_addr_field(struct message *m, const char *value, size_t len,
 		address_envelope(&m->addrs, &m->hdr, value, len);
 	else
 		address_parse(&m->addrs, &m->hdr, value, len);
+	message_seen(m, field);
 	if (d->present || (a = message_first(&m->addrs)) == NULL || (a->flags & ADDRESS_F_LITERAL))
 		return;
 	if (local != NULL)
@@ -266,6 +276,7 @@ static void message_reply_to(struct message *m, const char *value, size_t len)
 	struct address_list *l = &m->addrs;
 
 	address_parse(l, &m->hdr, value, len);
+	message_seen(m, "Reply-To");
 	for (size_t i = 0; i < l->count; i++) {
 		const struct address *a = &l->item[i];
 
@@ -288,8 +299,12 @@ static void message_subject(struct message *m, const char *value, size_t len)
 	if (m->subject_seen)
 		return;
 	m->subject_seen = true;
+	unsigned flags;
+
 	vbuf_reset(&m->text);
-	header_decode(&m->hdr, value, len, &m->text);
+	flags = header_decode(&m->hdr, value, len, &m->text);
+	if (m->obs && m->obs->subject)
+		m->obs->subject(m->obs->ctx, vbuf_str(&m->text), m->text.len, flags);
 	m->subject_claim = brands_name_claim(m->brands, vbuf_str(&m->text), m->text.len);
 	message_words_scan(m, &m->subject, vbuf_str(&m->text), m->text.len);
 }
@@ -319,7 +334,7 @@ void message_envelope_from(struct message *m, const char *addr)
 	if (addr == NULL || m->envelope.present)
 		return;
 	m->envelope_given = true;
-	message_addr_field(m, addr, strlen(addr), true, WHERE_ENVELOPE, &m->envelope,
+	message_addr_field(m, "envelope", addr, strlen(addr), true, WHERE_ENVELOPE, &m->envelope,
 			   m->envelope_local);
 }
 
@@ -353,14 +368,14 @@ void message_header(struct message *m, const char *name, const char *value)
 		message_from_field(m, value, len);
 		break;
 	case HEADER_SENDER:
-		message_addr_field(m, value, len, false, WHERE_SENDER, &m->sender, NULL);
+		message_addr_field(m, "Sender", value, len, false, WHERE_SENDER, &m->sender, NULL);
 		break;
 	case HEADER_REPLY_TO:
 		message_reply_to(m, value, len);
 		break;
 	case HEADER_RETURN_PATH:
-		message_addr_field(m, value, len, true, WHERE_ENVELOPE, &m->return_path,
-				   m->return_path_local);
+		message_addr_field(m, "Return-Path", value, len, true, WHERE_ENVELOPE,
+				   &m->return_path, m->return_path_local);
 		break;
 	case HEADER_SUBJECT:
 		message_subject(m, value, len);
@@ -437,13 +452,21 @@ bool message_body(struct message *m, const void *data, size_t len)
 /* message_part_begin - mime's sink: a text part starts; the links read it */
 static void message_part_begin(void *arg, const struct mime_part *part)
 {
-	links_begin(((struct message *)arg)->links, part->kind == MIME_HTML);
+	struct message *m = arg;
+
+	if (m->obs && m->obs->part)
+		m->obs->part(m->obs->ctx, part);
+	links_begin(m->links, part->kind == MIME_HTML);
 }
 
 /* message_part_text - mime's sink: decoded UTF-8 text of the part */
 static void message_part_text(void *arg, const struct mime_part *part, const char *s, size_t n)
 {
-	links_text(((struct message *)arg)->links, s, n);
+	struct message *m = arg;
+
+	if (m->obs && m->obs->text)
+		m->obs->text(m->obs->ctx, part, s, n);
+	links_text(m->links, s, n);
 }
 
 /* message_part_end - mime's sink: no link and no phrase spans two parts */
@@ -481,6 +504,8 @@ void message_eom(struct message *m)
 		dkimcheck_eom(m->dk);
 	ms = mime_stats(m->mime);
 	ls = links_stats(m->links);
+	if (m->obs && m->obs->end)
+		m->obs->end(m->obs->ctx, ms, ls, &m->hdr);
 	m->caps.header_skipped = m->hdr.skipped;
 	m->caps.header_truncated = m->hdr.truncated;
 	m->caps.body_unscanned += ms->unscanned;
@@ -545,4 +570,65 @@ const struct message_caps *message_caps(const struct message *m)
 bool message_dkim_evaluated(const struct message *m)
 {
 	return m->dkim_evaluated;
+}
+
+/* message_authres - our Authentication-Results value, when something was checked */
+bool message_authres(const struct message *m, struct vbuf *value)
+{
+	struct dkimcheck_sig sigs[DKIMCHECK_MAX_SIGS];
+	struct authres_results r = { m->dkim_evaluated, sigs, 0, NULL, NULL };
+
+	if (!m->eom_done)
+		return false;
+	for (size_t i = 0; i < m->nsigs; i++)
+		if (m->sig[i].checked)
+			sigs[r.nsigs++] = *m->sig[i].sig;
+	/* signatures set aside unverified: nothing to say of DKIM */
+	if (r.nsigs == 0 && m->nsigs > 0)
+		r.dkim = false;
+	if (m->spf_attempted && m->spf.evaluated)
+		r.spf = &m->spf;
+	if (m->dmarc.evaluated)
+		r.dmarc = &m->dmarc;
+	if (!r.dkim && r.spf == NULL && r.dmarc == NULL)
+		return false;
+	return authres_render_all(value, m->authserv_id, &r);
+}
+
+/* message_caps_hit - whether any cap left something out */
+bool message_caps_hit(const struct message *m)
+{
+	const struct message_caps *c = &m->caps;
+
+	return c->header_skipped || c->header_truncated || c->addresses_dropped ||
+	       c->body_unscanned || c->mime_flags || c->links_unjudged || c->dkim_unverified ||
+	       c->reasons_dropped;
+}
+
+/* message_caps_text - what the caps left out, in one line ("" when nothing) */
+void message_caps_text(const struct message *m, struct vbuf *out)
+{
+	const struct message_caps *c = &m->caps;
+	const char *sep = "";
+
+#define CAPS_ITEM(cond, ...) \
+	do { if (cond) { vbuf_adds(out, sep); vbuf_printf(out, __VA_ARGS__); sep = "; "; } } while (0)
+	CAPS_ITEM(c->header_skipped, "%zu header fields past the count caps not analysed",
+		  c->header_skipped);
+	CAPS_ITEM(c->header_truncated, "%zu header values analysed in part", c->header_truncated);
+	CAPS_ITEM(c->addresses_dropped, "%zu addresses not judged", c->addresses_dropped);
+	CAPS_ITEM(c->body_unscanned || (c->mime_flags & MIME_F_SCAN_CAP),
+		  "body scanned up to %zu bytes (MaxBodyScan), %zu more not scanned",
+		  m->max_scan, c->body_unscanned);
+	CAPS_ITEM(c->mime_flags & MIME_F_DEPTH, "MIME parts nested deeper than %d skipped",
+		  MIME_DEPTH_MAX);
+	CAPS_ITEM(c->mime_flags & MIME_F_PARTS, "MIME parts past %d skipped", MIME_PARTS_MAX);
+	CAPS_ITEM(c->mime_flags & MIME_F_HEADER, "MIME part header lines past their caps skipped");
+	CAPS_ITEM(c->links_unjudged, "%zu links not judged (past %d links or %d hosts)",
+		  c->links_unjudged, MESSAGE_LINKS_MAX, MESSAGE_HOSTS_MAX);
+	CAPS_ITEM(c->dkim_unverified, "%zu DKIM signatures not verified (past %d or too large)",
+		  c->dkim_unverified, DKIMCHECK_MAX_SIGS);
+	CAPS_ITEM(c->reasons_dropped, "%zu findings past %d not listed", c->reasons_dropped,
+		  REASON_LIST_MAX);
+#undef CAPS_ITEM
 }

@@ -8,9 +8,8 @@
  * whatever the size of the message.
  *
  * Order of calls: message_new; message_trust (TrustedAuthservIDs: a
- * NULL-terminated list that must outlive the message; default none) and
- * message_set_policy (weights and thresholds; default
- * verdict_policy_default), both optional and before the first field;
+ * NULL-terminated list that must outlive the message; default none),
+ * optional and before the first field;
  * message_client (the SMTP client's address and HELO name, for SPF) and
  * message_envelope_from (optional),
  * message_header for each field (value exactly as received after the colon,
@@ -34,7 +33,6 @@
 
 struct detector;
 struct verdict;
-struct verdict_policy;
 
 enum message_dkim {
 	MESSAGE_DKIM_NEVER,		/* do not verify */
@@ -105,9 +103,32 @@ struct message_link {
 	char detail[REASON_DETAIL_MAX + 1];
 };
 
+/*
+ * An observer of the parsers as the analysis drives them, for the golden
+ * transcripts and the parsers' fuzz targets: they see exactly what
+ * message.c parsed. Every callback is optional; set before the first field.
+ */
+struct address_list;
+struct header;
+struct link;
+struct links_stats;
+struct mime_part;
+struct mime_stats;
+
+struct message_observer {
+	void (*addresses)(void *ctx, const char *field, const struct address_list *l);
+	void (*subject)(void *ctx, const char *text, size_t len, unsigned flags);
+	void (*part)(void *ctx, const struct mime_part *part);
+	void (*text)(void *ctx, const struct mime_part *part, const char *s, size_t n);
+	void (*link)(void *ctx, const struct link *l);
+	void (*end)(void *ctx, const struct mime_stats *ms, const struct links_stats *ls,
+		    const struct header *h);
+	void *ctx;
+};
+
 struct message *message_new(const struct detector *det, const struct message_opts *opts);
 void message_trust(struct message *m, char *const *authserv_ids);
-void message_set_policy(struct message *m, const struct verdict_policy *policy);
+void message_observe(struct message *m, const struct message_observer *o);
 void message_envelope_from(struct message *m, const char *addr);
 void message_client(struct message *m, const char *ip, const char *helo);
 void message_header(struct message *m, const char *name, const char *value);

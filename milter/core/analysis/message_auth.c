@@ -11,7 +11,8 @@
  * - a mailing list that changed the brand's signed mail in transit (a
  *   footer after the signed body, a tag in the Subject) and signs it itself.
  * Then the brand-unauthenticated finding, with the strengths of the verdict
- * table in vigie-scoring(7), and vigie's Authentication-Results value.
+ * table in vigie-scoring(7). message.c's readers render vigie's
+ * Authentication-Results from what is concluded here.
  *
  * Touches: the message's state; DNS through dns.h at the end of the
  * message (SPF, DMARC), within the message's budget. Never fails: DNS
@@ -569,29 +570,6 @@ void message_auth_free(struct message *m)
 	dkimcheck_free(m->dk_untagged);
 	for (size_t i = 0; i < m->nbodycheck; i++)
 		dkimbody_free(m->bodycheck[i]);
-}
-
-/* message_authres - our Authentication-Results value, when something was checked */
-bool message_authres(const struct message *m, struct vbuf *value)
-{
-	struct dkimcheck_sig sigs[DKIMCHECK_MAX_SIGS];
-	struct authres_results r = { m->dkim_evaluated, sigs, 0, NULL, NULL };
-
-	if (!m->eom_done)
-		return false;
-	for (size_t i = 0; i < m->nsigs; i++)
-		if (m->sig[i].checked)
-			sigs[r.nsigs++] = *m->sig[i].sig;
-	/* signatures set aside unverified: nothing to say of DKIM */
-	if (r.nsigs == 0 && m->nsigs > 0)
-		r.dkim = false;
-	if (m->spf_attempted && m->spf.evaluated)
-		r.spf = &m->spf;
-	if (m->dmarc.evaluated)
-		r.dmarc = &m->dmarc;
-	if (!r.dkim && r.spf == NULL && r.dmarc == NULL)
-		return false;
-	return authres_render_all(value, m->authserv_id, &r);
 }
 
 /* message_spf - SPF as vigie evaluated it, or NULL */

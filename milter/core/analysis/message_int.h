@@ -1,9 +1,10 @@
 /*
  * message_int - the state of one message's analysis, shared by its files:
- * message.c (feeding: fields, body), message_links.c (the links of the
- * body), message_auth.c (DKIM, SPF, DMARC, trusted relays: whether From's
- * brand domain is authenticated) and message_judge.c (the findings at the
- * end). Not an API.
+ * message.c (feeding: fields, body; the readers), message_links.c (the
+ * links of the body), message_auth.c (DKIM, SPF, DMARC, trusted relays:
+ * whether From's brand domain is authenticated) and message_judge.c (the
+ * findings at the end), as Dovecot's message-parser-private.h. Not an API:
+ * message.h is.
  */
 #ifndef VIGIE_MESSAGE_INT_H
 #define VIGIE_MESSAGE_INT_H
@@ -121,12 +122,12 @@ struct message_linkrec {
 
 struct message {
 	const struct detector *det;
+	const struct message_observer *obs;	/* NULL: none */
 	const struct brands *brands;
 	size_t max_scan;
 	enum message_dkim dkim_mode;
 	char authserv_id[AUTHRES_ID_MAX + 1];
 	char *const *trusted;
-	const struct verdict_policy *policy;
 	bool eoh_done, eom_done;
 
 	/* parsers */

@@ -365,45 +365,7 @@ void message_judge(struct message *m)
 	message_from_count(m, c.brand);
 	message_reply_to_rule(m, &c, auth);
 	message_lure(m, &c, auth);
-	verdict_compute_with(&m->v, m->policy);
+	verdict_compute(&m->v);
 	if (m->v.kind == VERDICT_CLEAN)
 		m->v.brand = NULL;	/* findings too weak to say a brand is imitated */
-}
-
-/* message_caps_hit - whether any cap left something out */
-bool message_caps_hit(const struct message *m)
-{
-	const struct message_caps *c = &m->caps;
-
-	return c->header_skipped || c->header_truncated || c->addresses_dropped ||
-	       c->body_unscanned || c->mime_flags || c->links_unjudged || c->dkim_unverified ||
-	       c->reasons_dropped;
-}
-
-/* message_caps_text - what the caps left out, in one line ("" when nothing) */
-void message_caps_text(const struct message *m, struct vbuf *out)
-{
-	const struct message_caps *c = &m->caps;
-	const char *sep = "";
-
-#define CAPS_ITEM(cond, ...) \
-	do { if (cond) { vbuf_adds(out, sep); vbuf_printf(out, __VA_ARGS__); sep = "; "; } } while (0)
-	CAPS_ITEM(c->header_skipped, "%zu header fields past the count caps not analysed",
-		  c->header_skipped);
-	CAPS_ITEM(c->header_truncated, "%zu header values analysed in part", c->header_truncated);
-	CAPS_ITEM(c->addresses_dropped, "%zu addresses not judged", c->addresses_dropped);
-	CAPS_ITEM(c->body_unscanned || (c->mime_flags & MIME_F_SCAN_CAP),
-		  "body scanned up to %zu bytes (MaxBodyScan), %zu more not scanned",
-		  m->max_scan, c->body_unscanned);
-	CAPS_ITEM(c->mime_flags & MIME_F_DEPTH, "MIME parts nested deeper than %d skipped",
-		  MIME_DEPTH_MAX);
-	CAPS_ITEM(c->mime_flags & MIME_F_PARTS, "MIME parts past %d skipped", MIME_PARTS_MAX);
-	CAPS_ITEM(c->mime_flags & MIME_F_HEADER, "MIME part header lines past their caps skipped");
-	CAPS_ITEM(c->links_unjudged, "%zu links not judged (past %d links or %d hosts)",
-		  c->links_unjudged, MESSAGE_LINKS_MAX, MESSAGE_HOSTS_MAX);
-	CAPS_ITEM(c->dkim_unverified, "%zu DKIM signatures not verified (past %d or too large)",
-		  c->dkim_unverified, DKIMCHECK_MAX_SIGS);
-	CAPS_ITEM(c->reasons_dropped, "%zu findings past %d not listed", c->reasons_dropped,
-		  REASON_LIST_MAX);
-#undef CAPS_ITEM
 }

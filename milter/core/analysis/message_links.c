@@ -87,6 +87,8 @@ void message_link_seen(void *arg, const struct link *l)
 	const struct brand *sb = NULL;
 	bool userinfo = false;
 
+	if (m->obs && m->obs->link)
+		m->obs->link(m->obs->ctx, l);
 	if (l->target->host_len == 0)
 		return;
 	if (l->text_host && l->text_host_len)

@@ -5,9 +5,12 @@
  * message's budget.
  *
  * Touches: the key file when the library is built; the network, through
- * dns.h, during dkimcheck_eom. No global state: the message reaches the
- * key lookup callback through libopendkim's user context, and the key cache
- * (keycache.h) through a thread-local pointer set around dkim_eoh/dkim_eom. Header fields are
+ * dns.h, during dkimcheck_eom. Process-wide state: the key cache
+ * (keycache.c) replaces OpenSSL's d2i_PUBKEY_bio for the whole process
+ * (docs/security.md says why and what would break it); a thread-local
+ * pointer set around dkim_eoh/dkim_eom tells it which cache to use. The
+ * message reaches the key lookup callback through libopendkim's user
+ * context. Header fields are
  * kept until the end of headers and libopendkim sees the message only if it
  * carries a DKIM-Signature, so unsigned mail costs a copy of its header;
  * of a signed message it sees only the fields some h= covers, From and the

@@ -11,13 +11,12 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dnsname.h"
-#include "hash.h"
+#include "hmap.h"
 #include "keyfile.h"
 #include "vbuf.h"
 #include "xalloc.h"
@@ -28,23 +27,10 @@ struct keyfile_entry {
 };
 
 struct keyfile {
-	struct keyfile_entry *slot;	/* open addressing, size a power of two */
-	size_t size;
+	struct hmap table;		/* lower-cased name -> entry */
+	struct keyfile_entry *entry;
 	size_t count;
 };
-
-/* keyfile_hash - FNV-1a over the lower-cased name */
-static uint64_t keyfile_hash(const char *s)
-{
-	uint64_t h = HASH_FNV_OFFSET;
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)tolower((unsigned char)*s);
-
-		h = hash_fnv1a(h, &c, 1);
-	}
-	return h;
-}
 
 /* keyfile_name_ok - "selector._domainkey.domain", a name dnsname_ok accepts */
 static int keyfile_name_ok(const char *name, size_t len)
@@ -57,37 +43,11 @@ static int keyfile_name_ok(const char *name, size_t len)
 	return 0;
 }
 
-/* keyfile_slot - where name is, or the empty slot where it would go */
-static struct keyfile_entry *keyfile_slot(const struct keyfile *kf, const char *name)
-{
-	size_t i = (size_t)keyfile_hash(name) & (kf->size - 1);
-
-	while (kf->slot[i].name != NULL && strcasecmp(kf->slot[i].name, name) != 0)
-		i = (i + 1) & (kf->size - 1);
-	return &kf->slot[i];
-}
-
-/* keyfile_grow - keep the table at most half full */
-static void keyfile_grow(struct keyfile *kf)
-{
-	struct keyfile old = *kf;
-
-	if ((kf->count + 1) * 2 <= kf->size)
-		return;
-	kf->size = old.size ? old.size * 2 : 16;
-	kf->slot = xcalloc(kf->size, sizeof(*kf->slot));
-	for (size_t i = 0; i < old.size; i++)
-		if (old.slot[i].name != NULL)
-			*keyfile_slot(kf, old.slot[i].name) = old.slot[i];
-	free(old.slot);
-}
-
 /* keyfile_line - add one "name record" line; 0, or -1 with err set */
 static int keyfile_line(struct keyfile *kf, const char *p, size_t len, const char *origin,
 			unsigned lineno, char *err, size_t errlen)
 {
-	size_t n = 0, v;
-	struct keyfile_entry *e;
+	size_t n = 0, v, dup;
 
 	while (n < len && p[n] != ' ' && p[n] != '\t')
 		n++;
@@ -115,16 +75,18 @@ static int keyfile_line(struct keyfile *kf, const char *p, size_t len, const cha
 
 	for (char *c = name; *c != '\0'; c++)
 		*c = (char)tolower((unsigned char)*c);
-	keyfile_grow(kf);
-	e = keyfile_slot(kf, name);
-	if (e->name != NULL) {
+	if (hmap_get(&kf->table, name, n, &dup)) {
 		snprintf(err, errlen, "%s:%u: key %s given twice", origin, lineno, name);
 		free(name);
 		return -1;
 	}
-	e->name = name;
-	e->record = xstrndup(p + v, len - v);
-	kf->count++;
+	/* grow by doubling: count is a power of two (or 0) when full */
+	if ((kf->count & (kf->count - 1)) == 0)
+		kf->entry = xreallocarray(kf->entry, kf->count ? kf->count * 2 : 1,
+					  sizeof(*kf->entry));
+	kf->entry[kf->count].name = name;
+	kf->entry[kf->count].record = xstrndup(p + v, len - v);
+	hmap_put(&kf->table, name, n, kf->count++);
 	return 0;
 }
 
@@ -136,7 +98,6 @@ struct keyfile *keyfile_parse(const char *text, size_t len, const char *origin,
 	const char *p = text, *end = text + len;
 	unsigned lineno = 0;
 
-	keyfile_grow(kf);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *stop = nl ? nl : end;
@@ -181,9 +142,14 @@ struct keyfile *keyfile_load(const char *path, char *err, size_t errlen)
 /* keyfile_find - the record for a key name, or NULL */
 const char *keyfile_find(const struct keyfile *kf, const char *name)
 {
-	const struct keyfile_entry *e = keyfile_slot(kf, name);
+	char lower[DNSNAME_MAX + 1];
+	size_t n = strlen(name), i;
 
-	return e->name != NULL ? e->record : NULL;
+	if (n > DNSNAME_MAX)
+		return NULL;
+	for (size_t k = 0; k < n; k++)
+		lower[k] = (char)tolower((unsigned char)name[k]);
+	return hmap_get(&kf->table, lower, n, &i) ? kf->entry[i].record : NULL;
 }
 
 /* keyfile_count - how many keys were loaded */
@@ -197,10 +163,11 @@ void keyfile_free(struct keyfile *kf)
 {
 	if (kf == NULL)
 		return;
-	for (size_t i = 0; i < kf->size; i++) {
-		free(kf->slot[i].name);
-		free(kf->slot[i].record);
+	for (size_t i = 0; i < kf->count; i++) {
+		free(kf->entry[i].name);
+		free(kf->entry[i].record);
 	}
-	free(kf->slot);
+	free(kf->entry);
+	hmap_free(&kf->table);
 	free(kf);
 }

@@ -10,6 +10,9 @@
  * asked for with EDNS0 (1232 bytes); a truncated one is asked again over
  * TCP by vigie's own code (glibc's TCP path has no timeout on connect or
  * read), within the same share. Failures are statuses, never crashes.
+ * An IPv6 server is read from and written to glibc's private
+ * _u._ext.nsaddrs (there is no public interface for it): docs/security.md
+ * says what would break it and which test notices.
  */
 #include <config.h>
 

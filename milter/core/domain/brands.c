@@ -1,662 +1,24 @@
 /*
- * brands - parse a brand pack (vigie-brands(5)) and build its indexes.
+ * brands - the brand pack's queries: who owns a domain, which brand a name
+ * claims, the lookalike index, each brand's names, domains and signers;
+ * and releasing a pack. The pack is built by brands_parse.c.
  *
- * Touches: the heap; brands_load() reads the one file it is given. A pack
- * with any error is refused as a whole, with "origin:line: message"; a pack
- * that loaded is immutable. Hash indexes (owned domains, label keys, name
- * keys, words) are built here once so that matching does lookups only.
+ * Touches: nothing but the pack it is given, read-only.
  */
 #include <config.h>
 
-#include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <unicode/ubidi.h>
-#include <unicode/unorm2.h>
 #include <unicode/ustring.h>
-#include <unicode/utf16.h>
-#include <unicode/utf8.h>
 
 #include "brands.h"
-#include "domain.h"
-#include "hash.h"
+#include "brands_int.h"
+#include "hmap.h"
 #include "skeleton.h"
-#include "utf8.h"
 #include "vbuf.h"
 #include "xalloc.h"
-
-extern const char brands_builtin_text[];
-extern const size_t brands_builtin_len;
-
-struct brand {
-	char *name;
-	char *ascii_name;
-	char **forms;
-	size_t nforms;
-	char **domains;
-	size_t ndomains;
-	char **signers;
-	size_t nsigners;
-	enum brand_sensitivity sensitivity;
-	unsigned line;
-};
-
-struct brands_entry {
-	const char *key;
-	size_t len;
-	size_t val;
-};
-
-/* An open-addressing hash table from byte strings to indexes, never shrunk. */
-struct brands_map {
-	struct brands_entry *e;
-	size_t cap;
-	size_t count;
-};
-
-struct brands_form {
-	size_t brand;
-	const char *form;
-};
-
-struct brands {
-	char *origin;
-	const struct skeleton *sk;
-	struct brand *brand;
-	size_t nbrands;
-	struct brands_map owned;	/* A-label domain -> brand */
-	struct brand_label *label;
-	size_t nlabels;
-	size_t *sorted;			/* label indexes by key length */
-	size_t lenstart[TYPO_MAX + 2];
-	struct brands_map labelkey;	/* label key -> first label */
-	struct brands_map allowed;	/* A-label domains never flagged */
-	struct brands_map words;	/* combosquat words, as keys */
-	size_t word_max;
-	struct brands_form *form;
-	size_t nforms;
-	struct brands_map formkey;	/* name key -> form */
-	size_t form_max;
-	char **pool;			/* strings the indexes point to */
-	size_t npool;
-};
-
-struct brands_parser {
-	struct brands *b;
-	const char *origin;
-	const psl_ctx_t *psl;
-	unsigned line;
-	struct brand *cur;
-	char *err;
-	size_t errlen;
-};
-
-/* brands_hash - FNV-1a of a byte string */
-static uint64_t brands_hash(const char *s, size_t len)
-{
-	return hash_fnv1a(HASH_FNV_OFFSET, s, len);
-}
-
-/* brands_map_slot - the slot holding key, or the empty slot where it would go */
-static struct brands_entry *brands_map_slot(const struct brands_map *m, const char *key, size_t len)
-{
-	size_t i = (size_t)brands_hash(key, len) & (m->cap - 1);
-
-	for (;;) {
-		struct brands_entry *e = &m->e[i];
-
-		if (e->key == NULL || (e->len == len && memcmp(e->key, key, len) == 0))
-			return e;
-		i = (i + 1) & (m->cap - 1);
-	}
-}
-
-/* brands_map_get - the value of key; false when absent */
-static bool brands_map_get(const struct brands_map *m, const char *key, size_t len, size_t *val)
-{
-	const struct brands_entry *e;
-
-	if (m->cap == 0)
-		return false;
-	e = brands_map_slot(m, key, len);
-	if (e->key == NULL)
-		return false;
-	*val = e->val;
-	return true;
-}
-
-/* brands_map_put - add key (kept by pointer) unless present; false if it was */
-static bool brands_map_put(struct brands_map *m, const char *key, size_t len, size_t val)
-{
-	struct brands_entry *e;
-
-	if (2 * (m->count + 1) > m->cap) {
-		struct brands_map bigger = { NULL, m->cap ? m->cap * 2 : 16, 0 };
-
-		bigger.e = xcalloc(bigger.cap, sizeof(*bigger.e));
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->e[i].key)
-				*brands_map_slot(&bigger, m->e[i].key, m->e[i].len) = m->e[i];
-		bigger.count = m->count;
-		free(m->e);
-		*m = bigger;
-	}
-	e = brands_map_slot(m, key, len);
-	if (e->key)
-		return false;
-	e->key = key;
-	e->len = len;
-	e->val = val;
-	m->count++;
-	return true;
-}
-
-/* brands_keep - a copy of s[0..len) owned by the pack */
-static char *brands_keep(struct brands *b, const char *s, size_t len)
-{
-	char *copy = xstrndup(s, len);
-
-	b->pool = xreallocarray(b->pool, b->npool + 1, sizeof(*b->pool));
-	b->pool[b->npool++] = copy;
-	return copy;
-}
-
-/* brands_error - "origin:line: message" */
-static bool brands_error(struct brands_parser *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static bool brands_error(struct brands_parser *p, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (p->line)
-		n = snprintf(p->err, p->errlen, "%s:%u: ", p->origin, p->line);
-	else
-		n = snprintf(p->err, p->errlen, "%s: ", p->origin);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return false;
-	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-/* brands_push - append a string to a capped list of one brand */
-static bool brands_push(struct brands_parser *p, char ***list, size_t *n, const char *s,
-			const char *what)
-{
-	if (*n >= BRANDS_ITEMS_MAX)
-		return brands_error(p, "brand '%s' has more than %u %s", p->cur->name,
-				    BRANDS_ITEMS_MAX, what);
-	*list = xreallocarray(*list, *n + 1, sizeof(**list));
-	(*list)[(*n)++] = xstrdup(s);
-	return true;
-}
-
-/*
- * brands_name_key - the key of a display-name form: its folded words joined
- * without spaces, so that "Santé Clair" and "Santeclair" are one name.
- */
-static size_t brands_name_key(const struct skeleton *sk, const char *s, size_t len, struct vbuf *out)
-{
-	size_t w = 0;
-
-	vbuf_reset(out);
-	skeleton_fold_text(sk, s, len, out);
-	for (size_t r = 0; r < out->len; r++)
-		if (out->data[r] != ' ')
-			out->data[w++] = out->data[r];
-	vbuf_truncate(out, w);
-	return w;
-}
-
-/* brands_add_form - a display-name form of the current brand */
-static bool brands_add_form(struct brands_parser *p, const char *form)
-{
-	struct brands *b = p->b;
-	struct vbuf key = VBUF_INIT(1024);
-	size_t len = brands_name_key(b->sk, form, strlen(form), &key), other;
-	bool ok = true;
-
-	if (len == 0 || key.overflow) {
-		ok = brands_error(p, "name '%.80s' has no letters or digits, or is too long", form);
-	} else if (brands_map_get(&b->formkey, key.data, len, &other)) {
-		size_t owner = b->form[other].brand;
-
-		if (&b->brand[owner] != p->cur)
-			ok = brands_error(p, "name '%.80s' is already a name of brand '%s'", form,
-					  b->brand[owner].name);
-	} else if ((ok = brands_push(p, &p->cur->forms, &p->cur->nforms, form, "names"))) {
-		b->form = xreallocarray(b->form, b->nforms + 1, sizeof(*b->form));
-		b->form[b->nforms].brand = (size_t)(p->cur - b->brand);
-		b->form[b->nforms].form = p->cur->forms[p->cur->nforms - 1];
-		brands_map_put(&b->formkey, brands_keep(b, key.data, len), len, b->nforms++);
-		if (len > b->form_max)
-			b->form_max = len;
-	}
-	vbuf_free(&key);
-	return ok;
-}
-
-/* brands_ascii_name - a brand name for headers: accents dropped, the rest escaped */
-static char *brands_ascii_name(const char *name)
-{
-	UErrorCode e = U_ZERO_ERROR;
-	const UNormalizer2 *nfd = unorm2_getNFDInstance(&e);
-	struct vbuf out = VBUF_INIT(1024);
-	size_t len = strlen(name);
-	char *s;
-
-	for (size_t i = 0; i < len;) {
-		UChar32 c = (UChar32)utf8_next(name, len, &i);
-		UChar dec[32];
-		int32_t n = -1;
-
-		if (c < 0)
-			c = 0xFFFD;
-		e = U_ZERO_ERROR;
-		if (nfd)
-			n = unorm2_getDecomposition(nfd, c, dec, 32, &e);
-		if (U_FAILURE(e) || n < 1 || dec[0] >= 0x80 || U16_IS_SURROGATE(dec[0])) {
-			if (c >= 0x20 && c < 0x7f)
-				vbuf_addc(&out, (char)c);
-			else
-				vbuf_printf(&out, "[U+%04X]", (unsigned)c);
-		} else {
-			vbuf_addc(&out, (char)dec[0]);
-		}
-	}
-	s = xstrdup(vbuf_str(&out));
-	vbuf_free(&out);
-	return s;
-}
-
-/* brands_kw_name - "name FORM" adds a display-name form */
-static bool brands_kw_name(struct brands_parser *p, char *value)
-{
-	return brands_add_form(p, value);
-}
-
-/* brands_kw_brand - "brand NAME" starts a brand */
-static bool brands_kw_brand(struct brands_parser *p, char *value)
-{
-	struct brands *b = p->b;
-	struct brand *br;
-
-	for (size_t i = 0; i < b->nbrands; i++)
-		if (strcmp(b->brand[i].name, value) == 0)
-			return brands_error(p, "brand '%.80s' is already defined (line %u)", value,
-					    b->brand[i].line);
-	if (b->nbrands >= BRANDS_MAX)
-		return brands_error(p, "more than %u brands", BRANDS_MAX);
-	b->brand = xreallocarray(b->brand, b->nbrands + 1, sizeof(*b->brand));
-	br = &b->brand[b->nbrands++];
-	memset(br, 0, sizeof(*br));
-	br->name = xstrdup(value);
-	br->ascii_name = brands_ascii_name(value);
-	br->sensitivity = BRAND_NORMAL;
-	br->line = p->line;
-	p->cur = br;
-	return brands_add_form(p, value);
-}
-
-/* brands_parse_domain - one domain value, normalised; false with an error */
-static bool brands_parse_domain(struct brands_parser *p, const char *kw, const char *value,
-				struct domain *d)
-{
-	enum domain_status st = domain_parse(d, value, strlen(value), p->psl);
-
-	if (st != DOMAIN_OK)
-		return brands_error(p, "%s '%.80s': %s", kw, value, domain_status_text(st));
-	return true;
-}
-
-/* brands_kw_domain - "domain D..." adds owned domains */
-static bool brands_kw_domain(struct brands_parser *p, char *value)
-{
-	struct brands *b = p->b;
-	struct domain d;
-
-	char *save = NULL;
-
-	for (char *tok = strtok_r(value, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
-		size_t other;
-
-		if (!brands_parse_domain(p, "domain", tok, &d))
-			return false;
-		if (d.registrable[0] == '\0')
-			return brands_error(p, "domain '%.80s' is a public suffix", tok);
-		if (brands_map_get(&b->owned, d.ascii, d.ascii_len, &other)) {
-			if (&b->brand[other] == p->cur)
-				continue;
-			return brands_error(p, "domain '%s' already belongs to brand '%s'", d.ascii,
-					    b->brand[other].name);
-		}
-		if (!brands_push(p, &p->cur->domains, &p->cur->ndomains, d.ascii, "domains"))
-			return false;
-		brands_map_put(&b->owned, brands_keep(b, d.ascii, d.ascii_len), d.ascii_len,
-			       (size_t)(p->cur - b->brand));
-	}
-	return true;
-}
-
-/* brands_kw_signer - "signer D..." adds authorised DKIM signing domains */
-static bool brands_kw_signer(struct brands_parser *p, char *value)
-{
-	struct domain d;
-
-	char *save = NULL;
-
-	for (char *tok = strtok_r(value, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
-		if (!brands_parse_domain(p, "signer", tok, &d))
-			return false;
-		if (!brands_push(p, &p->cur->signers, &p->cur->nsigners, d.ascii, "signers"))
-			return false;
-	}
-	return true;
-}
-
-/* brands_kw_sensitivity - "sensitivity low|normal|high" */
-static bool brands_kw_sensitivity(struct brands_parser *p, char *value)
-{
-	if (strcmp(value, "low") == 0)
-		p->cur->sensitivity = BRAND_LOW;
-	else if (strcmp(value, "normal") == 0)
-		p->cur->sensitivity = BRAND_NORMAL;
-	else if (strcmp(value, "high") == 0)
-		p->cur->sensitivity = BRAND_HIGH;
-	else
-		return brands_error(p, "sensitivity '%.40s': expected low, normal or high", value);
-	return true;
-}
-
-/* brands_kw_word - "word W..." adds words that make a brand name a combosquat */
-static bool brands_kw_word(struct brands_parser *p, char *value)
-{
-	struct brands *b = p->b;
-	char key[256];
-
-	char *save = NULL;
-
-	for (char *tok = strtok_r(value, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
-		int n = skeleton_key(b->sk, tok, strlen(tok), key, sizeof(key));
-
-		if (n <= 0 || strpbrk(key, "-_.") != NULL)
-			return brands_error(p, "word '%.80s': one word of letters or digits expected",
-					    tok);
-		if (!brands_word(b, key, (size_t)n))
-			brands_map_put(&b->words, brands_keep(b, key, (size_t)n), (size_t)n, 1);
-		if ((size_t)n > b->word_max)
-			b->word_max = (size_t)n;
-	}
-	return true;
-}
-
-/* brands_kw_allow - "allow D..." names domains that are never flagged */
-static bool brands_kw_allow(struct brands_parser *p, char *value)
-{
-	struct brands *b = p->b;
-	struct domain d;
-	char *save = NULL;
-
-	for (char *tok = strtok_r(value, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
-		if (!brands_parse_domain(p, "allow", tok, &d))
-			return false;
-		if (d.registrable[0] == '\0')
-			return brands_error(p, "allow '%.80s' is a public suffix", tok);
-		brands_map_put(&b->allowed, brands_keep(b, d.ascii, d.ascii_len), d.ascii_len, 1);
-	}
-	return true;
-}
-
-static const struct brands_keyword {
-	const char *name;
-	bool in_brand;		/* only inside a brand block */
-	bool (*fn)(struct brands_parser *p, char *value);
-} brands_keywords[] = {
-	{ "brand", false, brands_kw_brand },
-	{ "name", true, brands_kw_name },
-	{ "domain", true, brands_kw_domain },
-	{ "signer", true, brands_kw_signer },
-	{ "sensitivity", true, brands_kw_sensitivity },
-	{ "word", false, brands_kw_word },
-	{ "allow", false, brands_kw_allow },
-};
-
-/* brands_line - one line, comments and blanks included */
-static bool brands_line(struct brands_parser *p, char *s, size_t len)
-{
-	char *kw, *value, *end;
-	size_t i;
-
-	if (len > BRANDS_LINE_MAX)
-		return brands_error(p, "line longer than %u bytes", BRANDS_LINE_MAX);
-	if (memchr(s, '\0', len))
-		return brands_error(p, "NUL byte");
-	if (utf8_valid_prefix(s, len) != len)
-		return brands_error(p, "invalid UTF-8");
-	s[len] = '\0';
-	for (i = 0; i < len; i++)	/* a comment starts at # after a blank */
-		if (s[i] == '#' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t'))
-			s[len = i] = '\0';
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
-		s[--len] = '\0';
-	kw = s + strspn(s, " \t");
-	if (*kw == '\0')
-		return true;
-	end = kw + strcspn(kw, " \t");
-	value = end + strspn(end, " \t");
-	*end = '\0';
-	for (i = 0; i < sizeof(brands_keywords) / sizeof(brands_keywords[0]); i++) {
-		const struct brands_keyword *k = &brands_keywords[i];
-
-		if (strcmp(kw, k->name) != 0)
-			continue;
-		if (k->in_brand && p->cur == NULL)
-			return brands_error(p, "'%s' before any 'brand'", kw);
-		if (*value == '\0')
-			return brands_error(p, "'%s' needs a value", kw);
-		return k->fn(p, value);
-	}
-	return brands_error(p, "unknown keyword '%.40s'", kw);
-}
-
-/*
- * brands_label_partners - what a lookalike of the label must and may hold,
- * so that most names are dismissed by a few mask tests (typo_lookalike is
- * a dynamic program).
- */
-static void brands_label_partners(struct brand_label *l)
-{
-	uint64_t seen = 0, one;
-
-	l->partners = typo_partners('l');	/* an extra thin stroke */
-	l->nneed = 0;
-	for (size_t i = 0; i < l->ncps && i < TYPO_MAX; i++) {
-		if (!typo_set(&l->cps[i], 1, &one) || one == 0 || (seen & one))
-			continue;
-		seen |= one;
-		l->need[l->nneed++] = typo_partners(l->cps[i]);
-		l->partners |= l->need[l->nneed - 1];
-	}
-}
-
-/* brands_label_add - record the registrable label of a brand domain */
-static void brands_label_add(struct brands *b, size_t bi, const struct domain *d)
-{
-	const char *al, *ul, *suffix;
-	size_t alen = domain_label(d->ascii, d->reg_label, &al);
-	size_t ulen = domain_label(d->unicode, d->reg_label, &ul);
-	struct brand_label *l = NULL;
-	char key[SKELETON_KEY_MAX + 1];
-	int klen;
-
-	suffix = strchr(d->registrable, '.');
-	suffix = suffix ? suffix + 1 : "";
-	for (size_t i = 0; i < b->nlabels; i++)
-		if (b->label[i].brand == &b->brand[bi] && strlen(b->label[i].label) == alen &&
-		    memcmp(b->label[i].label, al, alen) == 0)
-			l = &b->label[i];
-	if (l == NULL) {
-		b->label = xreallocarray(b->label, b->nlabels + 1, sizeof(*b->label));
-		l = &b->label[b->nlabels++];
-		memset(l, 0, sizeof(*l));
-		l->brand = &b->brand[bi];
-		l->label = brands_keep(b, al, alen);
-		l->unicode = brands_keep(b, ul, ulen);
-		l->domain = brands_keep(b, d->ascii, d->ascii_len);
-		klen = skeleton_key(b->sk, ul, ulen, key, sizeof(key));
-		if (klen < 0)
-			klen = 0;
-		l->key = brands_keep(b, key, (size_t)klen);
-		l->keylen = (size_t)klen;
-		l->ncps = typo_cps(key, (size_t)klen, l->cps, TYPO_MAX);
-		if (l->ncps > TYPO_MAX)
-			l->ncps = TYPO_MAX + 1;
-		for (size_t i = 0; i < l->ncps && i < TYPO_MAX; i++)
-			l->mask |= 1ULL << (l->cps[i] & 63);
-		l->necps = typo_expand(l->cps, l->ncps, l->ecps, TYPO_MAX);
-		for (size_t i = 0, run = 0; i < l->ncps && i < TYPO_MAX; i++) {
-			run = l->cps[i] == '-' || l->cps[i] == '_' ? 0 : run + 1;
-			if (run > l->word)
-				l->word = run;
-		}
-		brands_label_partners(l);
-		size_t w = 0;
-		for (int i = 0; i < klen; i++)
-			if (key[i] != '-' && key[i] != '_')
-				key[w++] = key[i];
-		l->flat = brands_keep(b, key, w);
-		l->flatlen = w;
-	}
-	for (size_t i = 0; i < l->nsuffixes; i++)
-		if (strcmp(l->suffixes[i], suffix) == 0)
-			return;
-	l->suffixes = xreallocarray(l->suffixes, l->nsuffixes + 1, sizeof(*l->suffixes));
-	l->suffixes[l->nsuffixes++] = brands_keep(b, suffix, strlen(suffix));
-}
-
-/* brands_index - labels of every brand domain, by key and by key length */
-static void brands_index(struct brands *b, const psl_ctx_t *psl)
-{
-	size_t count[TYPO_MAX + 2] = { 0 };
-	struct domain d;
-
-	for (size_t bi = 0; bi < b->nbrands; bi++)
-		for (size_t i = 0; i < b->brand[bi].ndomains; i++)
-			if (domain_parse(&d, b->brand[bi].domains[i], strlen(b->brand[bi].domains[i]),
-					 psl) == DOMAIN_OK && d.registrable[0])
-				brands_label_add(b, bi, &d);
-	for (size_t i = 0; i < b->nlabels; i++) {
-		struct brand_label *l = &b->label[i];
-		size_t first = 0;
-
-		l->next_same = SIZE_MAX;
-		if (!brands_map_put(&b->labelkey, l->key, l->keylen, i)) {
-			brands_map_get(&b->labelkey, l->key, l->keylen, &first);
-			while (b->label[first].next_same != SIZE_MAX)
-				first = b->label[first].next_same;
-			b->label[first].next_same = i;
-		}
-		count[l->ncps > TYPO_MAX ? TYPO_MAX + 1 : l->ncps]++;
-	}
-	b->sorted = xcalloc(b->nlabels + 1, sizeof(*b->sorted));
-	b->lenstart[0] = 0;
-	for (size_t n = 1; n < TYPO_MAX + 2; n++)
-		b->lenstart[n] = b->lenstart[n - 1] + count[n - 1];
-	memset(count, 0, sizeof(count));
-	for (size_t i = 0; i < b->nlabels; i++) {
-		size_t n = b->label[i].ncps > TYPO_MAX ? TYPO_MAX + 1 : b->label[i].ncps;
-
-		b->sorted[b->lenstart[n] + count[n]++] = i;
-	}
-}
-
-/* brands_check - what can only be checked once the whole pack is read */
-static bool brands_check(struct brands_parser *p)
-{
-	struct brands *b = p->b;
-
-	if (b->nbrands == 0) {
-		p->line = 0;
-		return brands_error(p, "no brand defined");
-	}
-	for (size_t i = 0; i < b->nbrands; i++) {
-		if (b->brand[i].ndomains == 0) {
-			p->line = b->brand[i].line;
-			return brands_error(p, "brand '%s' has no domain", b->brand[i].name);
-		}
-	}
-	return true;
-}
-
-/*
- * brands_parse - a pack from text; origin names it in errors ("brands.conf").
- * sk must outlive the pack. NULL with err set ("origin:line: message").
- */
-struct brands *brands_parse(const char *text, size_t len, const char *origin,
-			    const struct skeleton *sk, const psl_ctx_t *psl,
-			    char *err, size_t errlen)
-{
-	struct brands *b = xcalloc(1, sizeof(*b));
-	struct brands_parser p = { b, origin, psl, 0, NULL, err, errlen };
-	char *line = xmalloc(BRANDS_LINE_MAX + 2);
-	size_t pos = 0;
-	bool ok = true;
-
-	b->origin = xstrdup(origin);
-	b->sk = sk;
-	while (ok && pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-
-		p.line++;
-		if (n > BRANDS_LINE_MAX) {
-			ok = brands_error(&p, "line longer than %u bytes", BRANDS_LINE_MAX);
-			break;
-		}
-		memcpy(line, text + pos, n);
-		ok = brands_line(&p, line, n);
-		pos += n + 1;
-	}
-	free(line);
-	if (ok)
-		ok = brands_check(&p);
-	if (!ok) {
-		brands_free(b);
-		return NULL;
-	}
-	brands_index(b, psl);
-	return b;
-}
-
-/* brands_load - a pack from a file */
-struct brands *brands_load(const char *path, const struct skeleton *sk,
-			   const psl_ctx_t *psl, char *err, size_t errlen)
-{
-	struct vbuf text = VBUF_INIT(BRANDS_FILE_MAX);
-	enum vbuf_read st = vbuf_read_file(&text, path);
-	struct brands *b = NULL;
-
-	if (st == VBUF_READ_OK)
-		b = brands_parse(vbuf_str(&text), text.len, path, sk, psl, err, errlen);
-	else
-		snprintf(err, errlen, "%s: %s", path,
-			 st == VBUF_READ_BIG ? "larger than 4 MB" : strerror(errno));
-	vbuf_free(&text);
-	return b;
-}
-
-/* brands_builtin - the default pack compiled from contrib/brands.conf */
-struct brands *brands_builtin(const struct skeleton *sk, const psl_ctx_t *psl,
-			      char *err, size_t errlen)
-{
-	return brands_parse(brands_builtin_text, brands_builtin_len, "built-in brands.conf",
-			    sk, psl, err, errlen);
-}
 
 /* brands_free_list - a list of strings */
 static void brands_free_list(char **list, size_t n)
@@ -687,11 +49,11 @@ void brands_free(struct brands *b)
 	free(b->label);
 	free(b->sorted);
 	free(b->form);
-	free(b->owned.e);
-	free(b->labelkey.e);
-	free(b->words.e);
-	free(b->allowed.e);
-	free(b->formkey.e);
+	hmap_free(&b->owned);
+	hmap_free(&b->labelkey);
+	hmap_free(&b->words);
+	hmap_free(&b->allowed);
+	hmap_free(&b->formkey);
 	free(b->origin);
 	free(b);
 }
@@ -721,7 +83,7 @@ const struct brand *brands_owner(const struct brands *b, const char *ascii_domai
 	size_t bi;
 
 	while (p && *p) {
-		if (brands_map_get(&b->owned, p, strlen(p), &bi))
+		if (hmap_get(&b->owned, p, strlen(p), &bi))
 			return &b->brand[bi];
 		if ((p = strchr(p, '.')) != NULL)
 			p++;
@@ -736,7 +98,7 @@ bool brands_allowed(const struct brands *b, const char *ascii_domain)
 	size_t v;
 
 	while (p && *p) {
-		if (brands_map_get(&b->allowed, p, strlen(p), &v))
+		if (hmap_get(&b->allowed, p, strlen(p), &v))
 			return true;
 		if ((p = strchr(p, '.')) != NULL)
 			p++;
@@ -805,7 +167,7 @@ static const struct brand *brands_claim_search(const struct brands *b, const cha
 				break;
 			memcpy(cat + n, s + i, w);
 			n += w;
-			if (brands_map_get(&b->formkey, cat, n, &fi)) {
+			if (hmap_get(&b->formkey, cat, n, &fi)) {
 				found = &b->brand[b->form[fi].brand];
 				if (form)
 					*form = b->form[fi].form;
@@ -953,18 +315,12 @@ size_t brands_label_count(const struct brands *b)
 	return b->nlabels;
 }
 
-/* brands_label_at - the i-th label */
-const struct brand_label *brands_label_at(const struct brands *b, size_t i)
-{
-	return i < b->nlabels ? &b->label[i] : NULL;
-}
-
 /* brands_label_find - the first label with this key, or NULL */
 const struct brand_label *brands_label_find(const struct brands *b, const char *key, size_t len)
 {
 	size_t i;
 
-	return brands_map_get(&b->labelkey, key, len, &i) ? &b->label[i] : NULL;
+	return hmap_get(&b->labelkey, key, len, &i) ? &b->label[i] : NULL;
 }
 
 /* brands_label_next - the next label with the same key, or NULL */
@@ -997,7 +353,7 @@ bool brands_word(const struct brands *b, const char *key, size_t len)
 {
 	size_t v;
 
-	return brands_map_get(&b->words, key, len, &v);
+	return hmap_get(&b->words, key, len, &v);
 }
 
 /* brands_word_max - the length of the longest word key */

@@ -94,7 +94,6 @@ bool brand_authorised_signer(const struct brand *br, const char *ascii_domain);
 /* For the matcher (lookalike.c). */
 const struct skeleton *brands_skeleton(const struct brands *b);
 size_t brands_label_count(const struct brands *b);
-const struct brand_label *brands_label_at(const struct brands *b, size_t i);
 const struct brand_label *brands_label_find(const struct brands *b, const char *key, size_t len);
 const struct brand_label *brands_label_next(const struct brands *b, const struct brand_label *l);
 void brands_label_range(const struct brands *b, size_t lo, size_t hi, size_t *first, size_t *end);

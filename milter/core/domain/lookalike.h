@@ -1,6 +1,6 @@
 /*
  * lookalike - whether a domain imitates a brand's: homoglyph, mixed-script,
- * typo, combosquat, embedded and tld-swap findings (design.md), each with
+ * typo, combosquat, embedded and tld-swap findings (vigie(8)), each with
  * the brand, a strength 0..100, the A-label domain as subject and a one-line
  * UTF-8 explanation naming the brand domain it resembles and how.
  *

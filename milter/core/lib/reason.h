@@ -2,7 +2,7 @@
  * reason - the findings a check produces: a stable code, the part of the
  * message that carried it, the brand concerned and a one-line explanation.
  *
- * Codes and their names are the contract of design.md (vigie(8) documents
+ * Codes and their names are a stable interface (vigie(8) documents
  * them); the order of enum reason_code is not part of it.
  */
 #ifndef VIGIE_REASON_H

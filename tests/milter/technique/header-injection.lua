@@ -66,7 +66,8 @@ local function faults(name, v)
 end
 
 H.run(function()
-	H.start("DKIMVerify always\nTestPublicKeys " .. srcdir .. "/tests/data/messages/keys/test-keys\n")
+	H.start("DKIMVerify always\nTestPublicKeys " ..
+		H.private(srcdir .. "/tests/data/messages/keys/test-keys") .. "\n")
 	for _, c in ipairs(cases) do
 		local conn = H.connect("203.0.113.66")
 		local r = H.send(conn, {
