@@ -48,6 +48,17 @@ struct dns *dns_new(const struct dns_opts *o, char *err, size_t errlen)
 	return d;
 }
 
+/* dns_new_zone - a DNS over a parsed zone, which it takes */
+struct dns *dns_new_zone(struct testdns *z)
+{
+	struct dns *d = xcalloc(1, sizeof(*d));
+
+	d->source = DNS_ZONE;
+	d->timeout = RESOLVER_TIMEOUT_DEFAULT;
+	d->zone = z;
+	return d;
+}
+
 /* dns_free - release; NULL is fine */
 void dns_free(struct dns *d)
 {

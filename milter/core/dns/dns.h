@@ -46,8 +46,11 @@ struct dns_budget {
 
 struct dns;
 struct dnsanswer;
+struct testdns;
 
 struct dns *dns_new(const struct dns_opts *o, char *err, size_t errlen);
+/* a DNS answered by a zone already parsed (tests, fuzz targets); takes z */
+struct dns *dns_new_zone(struct testdns *z);
 void dns_free(struct dns *d);
 enum dns_source dns_source(const struct dns *d);
 unsigned dns_timeout(const struct dns *d);

@@ -126,6 +126,13 @@ static enum resolver_status dnsanswer_record(struct dnsanswer *a, const unsigned
 	return dnsanswer_add(a, text, n, pref, ns_rr_ttl(*rr)) ? RESOLVER_OK : RESOLVER_TOOLONG;
 }
 
+/* dnsanswer_fail - no record kept, and why: a reply is read whole or not at all */
+static enum resolver_status dnsanswer_fail(struct dnsanswer *a, enum resolver_status st)
+{
+	dnsanswer_init(a, a->type);
+	return a->status = st;
+}
+
 /* dnsanswer_parse - a reply in wire format: its status and its records of type */
 enum resolver_status dnsanswer_parse(struct dnsanswer *a, int type, const unsigned char *msg,
 				     int len)
@@ -152,12 +159,12 @@ enum resolver_status dnsanswer_parse(struct dnsanswer *a, int type, const unsign
 		enum resolver_status st;
 
 		if (ns_parserr(&m, ns_s_an, i, &rr) < 0)
-			return a->status = RESOLVER_BADREPLY;
+			return dnsanswer_fail(a, RESOLVER_BADREPLY);
 		/* a CNAME chain is followed by the server: the target's records come along */
 		if ((int)ns_rr_type(rr) != type || ns_rr_class(rr) != ns_c_in)
 			continue;
 		if ((st = dnsanswer_record(a, msg, len, &rr)) != RESOLVER_OK)
-			return a->status = st;
+			return dnsanswer_fail(a, st);
 	}
 	return a->status;
 }

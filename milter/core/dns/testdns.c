@@ -453,8 +453,10 @@ enum resolver_status testdns_lookup(const struct testdns *z, const char *name, i
 			dnsanswer_init(a, type);
 			return a->status = r->fail;
 		}
-		if (!dnsanswer_add(a, r->data, r->len, r->pref, r->ttl))
+		if (!dnsanswer_add(a, r->data, r->len, r->pref, r->ttl)) {
+			dnsanswer_init(a, type);
 			return a->status = RESOLVER_TOOLONG;
+		}
 	}
 	return a->status;
 }
