@@ -86,6 +86,15 @@ static size_t testdns_word(struct testdns_line *l, const char **word)
 	return (size_t)(l->p - *word);
 }
 
+/* testdns_digits - the word is n decimal digits (words are not NUL-terminated) */
+static bool testdns_digits(const char *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (w[i] < '0' || w[i] > '9')
+			return false;
+	return n > 0;
+}
+
 /* testdns_is - the word is this keyword, any case */
 static bool testdns_is(const char *w, size_t n, const char *kw)
 {
@@ -203,7 +212,7 @@ static int testdns_target(struct testdns_line *l, int type, struct vbuf *out, ui
 		unsigned long v = 0;
 
 		n = testdns_word(l, &w);
-		if (n == 0 || n > 5 || strspn(w, "0123456789") < n)
+		if (n > 5 || !testdns_digits(w, n))
 			return testdns_error(l, "MX needs a preference (0-65535), then a name");
 		for (size_t i = 0; i < n; i++)
 			v = v * 10 + (unsigned long)(w[i] - '0');
@@ -256,8 +265,10 @@ static int testdns_record(struct testdns_line *l, struct testdns_rr *r)
 		return -1;
 	r->ttl = TESTDNS_TTL_DEFAULT;
 	n = testdns_word(l, &w);
-	if (n > 0 && n <= 9 && strspn(w, "0123456789") == n) {
-		r->ttl = (uint32_t)strtoul(w, NULL, 10);
+	if (n <= 9 && testdns_digits(w, n)) {
+		r->ttl = 0;
+		for (size_t i = 0; i < n; i++)
+			r->ttl = r->ttl * 10 + (uint32_t)(w[i] - '0');
 		n = testdns_word(l, &w);
 	}
 	if (testdns_is(w, n, "IN"))
