@@ -47,6 +47,7 @@ viamedis.fr               TXT "v=spf1 ip4:192.0.2.0/24 -all"
 _dmarc.viamedis.fr        TXT "v=DMARC1; p=reject; sp=none; rua=mailto:dmarc@viamedis.fr"
 mail.viamedis.fr          A   192.0.2.25
 mail.viamedis.fr          TXT "v=spf1 a -all"
+bounce.viamedis.fr        TXT "v=spf1 redirect=viamedis.fr"
 spfdown.viamedis.fr       TXT SERVFAIL
 down._domainkey.viamedis.fr TXT SERVFAIL
 
