@@ -23,6 +23,8 @@ local expect = {
 	["dkim-temperror.eml"] = { "spf=pass", "dmarc=fail" },
 	["spf-temperror.eml"] = { "spf=temperror", "dmarc=fail" },
 	["subdomain-sp.eml"] = { "spf=pass", "header.from=news.viamedis.fr policy.dmarc=none" },
+	["dmarc-two-records.eml"] = { "spf=pass", "dmarc=none" },
+	["dmarc-bad-record.eml"] = { "spf=pass", "dmarc=permerror" },
 	["strict-relaxed-dkim.eml"] = { "spf=none", "dmarc=fail" },
 	["null-sender-helo.eml"] = { "spf=pass smtp.helo=mail.viamedis.fr", "dmarc=pass" },
 	["list-relay.eml"] = { "spf=pass", "dmarc=fail" },

@@ -77,6 +77,15 @@ _dmarc.kalixia.fr         TXT SERVFAIL
 ameli.fr                  TXT "v=spf1 ip4:192.0.2.80 -all"
 _dmarc.ameli.fr           TXT "v=DMARC1; p=reject; adkim=s; aspf=s"
 
+# Optistya: two DMARC records (RFC 7489 6.6.3: no DMARC applies)
+optistya.fr               TXT "v=spf1 ip4:192.0.2.90 -all"
+_dmarc.optistya.fr        TXT "v=DMARC1; p=reject"
+_dmarc.optistya.fr        TXT "v=DMARC1; p=none"
+
+# Harmonie Mutuelle: a record libopendmarc cannot read (p=bogus)
+harmonie-mutuelle.fr      TXT "v=spf1 ip4:192.0.2.95 -all"
+_dmarc.harmonie-mutuelle.fr TXT "v=DMARC1; p=bogus; rua=mailto:dmarc@harmonie-mutuelle.fr"
+
 # the e-mail service provider, the union's list server, the attacker
 esp.example               TXT "v=spf1 include:_spf.esp.example -all"
 _spf.esp.example          TXT "v=spf1 ip4:203.0.113.0/25 -all"
@@ -219,6 +228,8 @@ def main():
                                       "ameli"))
     w("pack-signer.eml", sign(brand("a16", via), "esp"))
     w("null-sender-helo.eml", brand("a17", via))
+    w("dmarc-two-records.eml", brand("a21", "Optistya <contact@optistya.fr>"))
+    w("dmarc-bad-record.eml", brand("a22", "Harmonie Mutuelle <contact@harmonie-mutuelle.fr>"))
     original = sign(brand("a18", via, "Portail de teletransmission disponible"), "viamedis")
     w("list-relay.eml", listify(original, FOOTER))
     w("list-relay-lookalike.eml", listify(original, FOOTER_LOOKALIKE))
