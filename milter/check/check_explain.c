@@ -26,6 +26,7 @@
 #include "edit.h"
 #include "message.h"
 #include "packfile.h"
+#include "policy.h"
 #include "verdict.h"
 #include "xalloc.h"
 
@@ -367,12 +368,65 @@ static void explain_action(FILE *out, const struct action *a, const struct verdi
 	}
 }
 
+/*
+ * explain_policy - with DomainPolicies, the entry of each --rcpt domain and
+ * the merged policy the milter applies; p gets the policy to act on
+ */
+static const struct conf_policy *explain_policy(FILE *out, const struct check_opts *o,
+						bool *analyse)
+{
+	struct policy_merge m;
+	struct vbuf text = VBUF_INIT(4096);
+	const struct conf_policy *p;
+
+	*analyse = true;
+	if (o->conf->domain_policies == NULL) {
+		if (o->nrcpts > 0)
+			fputs("== policy: no DomainPolicies in this configuration: --rcpt changes nothing\n",
+			      out);
+		return &o->conf->policy;
+	}
+	policy_merge_init(&m, o->conf->domain_policies);
+	for (size_t i = 0; i < o->nrcpts; i++)
+		policy_merge_rcpt(&m, o->rcpts[i]);
+	p = policy_merge_result(&m, analyse);
+	fprintf(out, "== policy (DomainPolicies %s)\n", o->conf->domain_policies->path);
+	if (o->nrcpts == 0)
+		fputs("  no --rcpt: the default entry, as for a recipient no entry names\n", out);
+	for (size_t i = 0; i < m.ndom; i++) {
+		const struct policy_entry *e = m.dom[i].entry;
+
+		fputs("  recipient domain ", out);
+		check_text(out, m.dom[i].domain[0] ? m.dom[i].domain : "(none)",
+			   strlen(m.dom[i].domain[0] ? m.dom[i].domain : "(none)"));
+		if (e == &o->conf->domain_policies->base)
+			fputs(": no entry, vigie.conf's own policy", out);
+		else
+			fprintf(out, ": entry %s (line %u)", e->key, e->line);
+		fprintf(out, ": SuspectAction %s, ImpersonationAction %s, SubjectTag %s, Analyse %s\n",
+			conf_action_name(e->policy.suspect_action),
+			conf_action_name(e->policy.impersonation_action),
+			e->policy.subject_tag ? e->policy.subject_tag : "(none)",
+			e->analyse ? "yes" : "no");
+	}
+	if (m.more > 0)
+		fprintf(out, "  (%zu more recipient domains not listed)\n", m.more);
+	policy_merge_describe(&m, &text);
+	fprintf(out, "  applied (%s): %s\n", m.mixed ? "recipients under different entries:"
+		" the weakest action, the first Subject tag, analysed unless all say no" :
+		"one entry for every recipient", vbuf_str(&text));
+	vbuf_free(&text);
+	return p;
+}
+
 /* check_explain_report - the whole report, after message_eom */
 void check_explain_report(struct check_explain *x, const struct detector *det,
 			  const struct message *m, const char *file, size_t count, FILE *out)
 {
 	const struct verdict *v = message_verdict(m);
+	const struct conf_policy *p;
 	struct action a;
+	bool analyse;
 
 	explain_setup(out, x->o, det);
 	explain_headers(out, x, file, count);
@@ -381,7 +435,13 @@ void check_explain_report(struct check_explain *x, const struct detector *det,
 	explain_dkim(out, x, m);
 	explain_auth(out, x, m);
 	explain_links(out, m);
-	action_decide(&a, x->o->conf, &x->o->conf->policy, &x->edit, m, false);
+	p = explain_policy(out, x->o, &analyse);
+	if (!analyse) {
+		fputs("== action: none\n  the milter does not analyse this message: every"
+		      " recipient's policy says Analyse=no; it passes untouched\n\n", out);
+		return;
+	}
+	action_decide(&a, x->o->conf, p, &x->edit, m, false);
 	explain_edits(out, &a);
 	explain_action(out, &a, v);
 	action_free(&a);

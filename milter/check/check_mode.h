@@ -29,6 +29,8 @@ struct check_opts {
 	const char *mail_from;	/* --mail-from ADDR: the envelope sender */
 	const char *config;	/* --config FILE */
 	const struct conf *conf;	/* vigie.conf as read, or the defaults */
+	const char **rcpts;	/* --rcpt ADDR...: envelope recipients, for DomainPolicies */
+	size_t nrcpts;
 	char **args;		/* domains or files; "-" is standard input */
 	int nargs;
 };

@@ -25,8 +25,10 @@
 /* usage - the synopsis of vigie-check(1) */
 static void usage(FILE *f)
 {
-	fputs("usage: vigie-check [--json|--explain] [--brands FILE] [--test-keys FILE] [--test-dns FILE]\n"
-	      "                   [--config FILE] [--client-ip ADDR] [--helo NAME] [--mail-from ADDR] FILE...\n"
+	fputs("usage: vigie-check [--json] [--brands FILE] [--test-keys FILE] [--test-dns FILE] [--config FILE]\n"
+	      "                   [--client-ip ADDR] [--helo NAME] [--mail-from ADDR] FILE...\n"
+	      "       vigie-check --explain [--brands FILE] [--test-keys FILE] [--test-dns FILE] [--config FILE]\n"
+	      "                   [--client-ip ADDR] [--helo NAME] [--mail-from ADDR] [--rcpt ADDR]... FILE...\n"
 	      "       vigie-check [--json] [--brands FILE] --domain DOMAIN...\n"
 	      "'-' reads standard input: a message, or one domain per line with --domain.\n"
 	      "Exit status: 0 all clean, 1 suspect or impersonation found, 2 error.\n", f);
@@ -46,6 +48,7 @@ static int check_args(int argc, char **argv, struct check_opts *o)
 		{ "config", required_argument, NULL, 'c' },
 		{ "domain", no_argument, NULL, 'd' },
 		{ "explain", no_argument, NULL, 'e' },
+		{ "rcpt", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -66,6 +69,14 @@ static int check_args(int argc, char **argv, struct check_opts *o)
 		case 'c': o->config = optarg; break;
 		case 'd': o->domains = true; break;
 		case 'e': o->explain = true; break;
+		case 'r':
+			o->rcpts = realloc(o->rcpts, (o->nrcpts + 1) * sizeof(*o->rcpts));
+			if (o->rcpts == NULL) {
+				fprintf(stderr, "vigie-check: out of memory\n");
+				return 2;
+			}
+			o->rcpts[o->nrcpts++] = optarg;
+			break;
 		case 'h': usage(stdout); return 1;
 		case 'V': printf("vigie-check %s\n", PACKAGE_VERSION); return 1;
 		default:
@@ -74,6 +85,12 @@ static int check_args(int argc, char **argv, struct check_opts *o)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (o->nrcpts > 0 && !o->explain) {
+		fprintf(stderr, "vigie-check: --rcpt gives the envelope recipients to --explain"
+			" (DomainPolicies): use it with --explain\n");
+		usage(stderr);
+		return 2;
 	}
 	if (o->explain && (o->json || o->domains)) {
 		fprintf(stderr, "vigie-check: --explain reports on messages, in text:"
@@ -150,5 +167,6 @@ int main(int argc, char **argv)
 	status = o.domains ? check_domains(det, &o, stdout) : check_messages(det, &o, stdout);
 	detector_free(det);
 	conf_free(conf);
+	free(o.rcpts);
 	return status;
 }

@@ -8,8 +8,9 @@
  * message passes untouched or is deferred (tempfail) and the log says why.
  *
  * Path of a message: negotiate -> connect (PeerList) -> helo (kept for SPF)
- * -> envfrom (skips, message_new) -> header* -> eoh -> body* (until the
- * analysis has enough) -> eom (verdict, header edits, action, log line).
+ * -> envfrom (skips, message_new) -> envrcpt* (DomainPolicies only) ->
+ * header* -> eoh -> body* (until the analysis has enough) -> eom (verdict,
+ * the recipients' policy, header edits, action, log line).
  *
  * Every callback passes a gate (filter_enter): once vigie stops, none
  * starts, and filter_drain waits for those running to end, so that what
@@ -28,11 +29,13 @@
 #include "action.h"
 #include "brands.h"
 #include "conf.h"
+#include "confvalue.h"
 #include "detector.h"
 #include "filter.h"
 #include "hostlist.h"
 #include "log.h"
 #include "message.h"
+#include "policy.h"
 #include "runtime.h"
 #include "session.h"
 #include "stats.h"
@@ -101,23 +104,13 @@ static struct session *filter_session(SMFICTX *ctx)
 	return s;
 }
 
-/* filter_wants_helo - whether the configuration in force may run SPF */
-static bool filter_wants_helo(void)
-{
-	struct runtime *rt = runtime_acquire();
-	bool spf = rt != NULL && rt->conf->spf_verify != MESSAGE_SPF_NEVER;
-
-	runtime_release(rt);
-	return spf;
-}
-
 /*
  * filter_negotiate - ask for only what vigie uses, each flag guarded by
  * what the MTA offers: the header actions, quarantine, the macros it reads;
  * no HELO, RCPT, unknown-command or (on unix sockets) DATA events; no
- * replies to headers; byte-exact header values; skipping the body. HELO is
- * asked for only when SPF can run (SPFVerify is not never): SPF checks the
- * HELO name when the envelope sender is empty.
+ * replies to headers; byte-exact header values; skipping the body. RCPT is
+ * asked for only with DomainPolicies, HELO only when SPF can run (SPFVerify
+ * is not never): SPF checks the HELO name when the envelope sender is empty.
  */
 static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 				 unsigned long f2, unsigned long f3, unsigned long *pf0,
@@ -125,6 +118,8 @@ static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f
 {
 	struct session *s = filter_session(ctx);
 	unsigned long steps;
+	struct runtime *rt;
+	bool rcpt, helo;
 
 	if (s == NULL)
 		return SMFIS_REJECT;
@@ -139,13 +134,23 @@ static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f
 	steps = f1 & (FILTER_NOSEND | FILTER_NOREPLY | SMFIP_SKIP | SMFIP_HDR_LEADSPC);
 	if (filter_tcp)
 		steps &= ~(unsigned long)SMFIP_NODATA;
-	if (filter_wants_helo())
+	/*
+	 * recipients only matter to DomainPolicies: without it, no RCPT step;
+	 * HELO only while SPF can run
+	 */
+	rt = runtime_acquire();
+	rcpt = rt != NULL && rt->conf->domain_policies != NULL;
+	helo = rt != NULL && rt->conf->spf_verify != MESSAGE_SPF_NEVER;
+	runtime_release(rt);
+	if (rcpt)
+		steps &= ~(unsigned long)SMFIP_NORCPT;
+	if (helo)
 		steps &= ~(unsigned long)SMFIP_NOHELO;
 	s->leadspc = (steps & SMFIP_HDR_LEADSPC) != 0;
 	s->can_skip = (steps & SMFIP_SKIP) != 0;
 	s->noreply = steps & FILTER_NOREPLY;
 	if (s->actions & SMFIF_SETSYMLIST) {
-		smfi_setsymlist(ctx, SMFIM_CONNECT, "{daemon_name} {client_addr}");
+		smfi_setsymlist(ctx, SMFIM_CONNECT, "j {daemon_name} {client_addr}");
 		smfi_setsymlist(ctx, SMFIM_ENVFROM, "{auth_authen} i");
 		smfi_setsymlist(ctx, SMFIM_EOM, "i");
 	}
@@ -162,6 +167,23 @@ static sfsistat filter_reply(const struct session *s, unsigned long flag)
 	return (s->noreply & flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
+/* filter_mta_name - the MTA's name (j), kept when it is a valid authserv-id */
+static void filter_mta_name(struct session *s, const char *j)
+{
+	struct vbuf why = VBUF_INIT(256);
+
+	s->mta_name[0] = '\0';
+	if (j != NULL && strlen(j) < sizeof(s->mta_name) && confvalue_token(j, &why))
+		snprintf(s->mta_name, sizeof(s->mta_name), "%s", j);
+	vbuf_free(&why);
+}
+
+/* filter_authserv - the authserv-id of this connection: AuthservID, else the MTA's name */
+static const char *filter_authserv(const struct session *s, const struct conf *c)
+{
+	return c->authserv_mta && s->mta_name[0] ? s->mta_name : c->authserv_id;
+}
+
 /* filter_connect - a new SMTP client; PeerList clients are let through untouched */
 static sfsistat filter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 {
@@ -172,6 +194,7 @@ static sfsistat filter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	if (s == NULL)
 		return SMFIS_TEMPFAIL;
 	stats_connection();
+	filter_mta_name(s, smfi_getsymval(ctx, "j"));
 	session_set_addr(s, sa);
 	/* an MTA that gives no socket address may still give the macro */
 	if (s->addr_len == 0)
@@ -250,12 +273,53 @@ static sfsistat filter_envfrom(SMFICTX *ctx, char **argv)
 		return SMFIS_ACCEPT;
 	}
 	conf_message_opts(s->rt->conf, &opts);
+	opts.authserv_id = filter_authserv(s, s->rt->conf);
 	s->msg = message_new(s->rt->det, &opts);
 	message_trust(s->msg, s->rt->conf->trusted_authserv_ids);
 	message_client(s->msg, s->addr_len > 0 ? s->client : NULL, s->helo);
 	message_envelope_from(s->msg, argv[0] ? argv[0] : "");
+	if (s->rt->conf->domain_policies != NULL) {
+		policy_merge_init(&s->policy, s->rt->conf->domain_policies);
+		s->policy_on = true;
+	}
 	session_busy_add(s, &t0);
 	return SMFIS_CONTINUE;
+}
+
+/* filter_envrcpt - a recipient (DomainPolicies only): its domain's policy merged in */
+static sfsistat filter_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct session *s = smfi_getpriv(ctx);
+
+	if (s != NULL && s->msg != NULL && s->policy_on)
+		policy_merge_rcpt(&s->policy, argv[0]);
+	return SMFIS_CONTINUE;
+}
+
+/*
+ * filter_policy_gate - once the recipients are all known (the first header
+ * or the end of headers): if every recipient's policy says Analyse=no, the
+ * analysis stops here and the message passes untouched. False then.
+ */
+static bool filter_policy_gate(struct session *s)
+{
+	struct vbuf text = VBUF_INIT(4096);
+	bool analyse;
+
+	if (!s->policy_on || s->policy_gated)
+		return true;
+	s->policy_gated = true;
+	policy_merge_result(&s->policy, &analyse);
+	if (analyse)
+		return true;
+	policy_merge_describe(&s->policy, &text);
+	log_info("%s: not checked: every recipient's policy says Analyse=no (%s)", s->client,
+		 vbuf_str(&text));
+	vbuf_free(&text);
+	stats_skipped(STATS_SKIP_POLICY);
+	message_free(s->msg);
+	s->msg = NULL;
+	return false;
 }
 
 /* filter_spaced - a copy of a header value with one space in front */
@@ -275,10 +339,10 @@ static sfsistat filter_header(SMFICTX *ctx, char *name, char *value)
 	struct session *s = smfi_getpriv(ctx);
 	struct timespec t0;
 
-	if (s == NULL || s->msg == NULL)
+	if (s == NULL || s->msg == NULL || !filter_policy_gate(s))
 		return s ? filter_reply(s, SMFIP_NR_HDR) : SMFIS_CONTINUE;
 	session_busy_start(&t0);
-	edit_header(&s->edit, name, value, s->rt->conf->authserv_id);
+	edit_header(&s->edit, name, value, filter_authserv(s, s->rt->conf));
 	if (s->leadspc) {
 		message_header(s->msg, name, value);
 	} else {
@@ -298,7 +362,7 @@ static sfsistat filter_eoh(SMFICTX *ctx)
 	struct session *s = smfi_getpriv(ctx);
 	struct timespec t0;
 
-	if (s == NULL || s->msg == NULL)
+	if (s == NULL || s->msg == NULL || !filter_policy_gate(s))
 		return s ? filter_reply(s, SMFIP_NR_EOH) : SMFIS_CONTINUE;
 	session_busy_start(&t0);
 	message_eoh(s->msg);
@@ -472,7 +536,7 @@ static sfsistat filter_defer(struct session *s, const struct verdict *v)
 	/* a forged verdict might survive: better late than spoofed */
 	log_error("%s: could not remove every incoming X-Vigie-* or"
 		  " Authentication-Results (%s) field: message deferred",
-		  s->qid, s->rt->conf->authserv_id);
+		  s->qid, filter_authserv(s, s->rt->conf));
 	stats_error(STATS_ERR_STRIP);
 	filter_count(s, v, STATS_ACTION_TEMPFAIL);
 	return SMFIS_TEMPFAIL;
@@ -500,6 +564,29 @@ static enum action_kind filter_apply(SMFICTX *ctx, struct session *s, const stru
 	return a->kind;
 }
 
+/*
+ * filter_policy - the policy for this message: its recipients' merged
+ * (logged per recipient domain, counted), or vigie.conf's own
+ */
+static const struct conf_policy *filter_policy(struct session *s)
+{
+	struct vbuf text = VBUF_INIT(4096);
+	const struct conf_policy *p;
+	const struct policy_entry *dflt;
+	bool analyse;
+
+	if (!s->policy_on)
+		return &s->rt->conf->policy;
+	p = policy_merge_result(&s->policy, &analyse);
+	policy_merge_describe(&s->policy, &text);
+	log_info("%s: policy: recipients=%zu %s", s->qid, s->policy.rcpts, vbuf_str(&text));
+	vbuf_free(&text);
+	dflt = policy_lookup(s->policy.table, "");
+	stats_policy(s->policy.mixed ? STATS_POLICY_MIXED :
+		     s->policy.first == dflt ? STATS_POLICY_DEFAULT : STATS_POLICY_DOMAIN);
+	return p;
+}
+
 /* filter_eom - the verdict, and the action it calls for */
 static sfsistat filter_eom(SMFICTX *ctx)
 {
@@ -518,7 +605,7 @@ static sfsistat filter_eom(SMFICTX *ctx)
 		snprintf(s->qid, sizeof(s->qid), "NOQUEUE");
 	message_eom(s->msg);
 	v = message_verdict(s->msg);
-	action_decide(&a, s->rt->conf, &s->rt->conf->policy, &s->edit, s->msg, s->leadspc);
+	action_decide(&a, s->rt->conf, filter_policy(s), &s->edit, s->msg, s->leadspc);
 	if (a.kind == ACTION_REJECT) {
 		session_busy_add(s, &t0);
 		rc = filter_reject(ctx, s, v, &a);
@@ -585,6 +672,7 @@ FILTER_GATED(filter_connect, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *host, _SOCK_AD
 	     (ctx, host, sa))
 FILTER_GATED(filter_helo, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *helo), (ctx, helo))
 FILTER_GATED(filter_envfrom, SMFIS_TEMPFAIL, (SMFICTX *ctx, char **argv), (ctx, argv))
+FILTER_GATED(filter_envrcpt, SMFIS_TEMPFAIL, (SMFICTX *ctx, char **argv), (ctx, argv))
 FILTER_GATED(filter_header, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *name, char *value),
 	     (ctx, name, value))
 FILTER_GATED(filter_eoh, SMFIS_TEMPFAIL, (SMFICTX *ctx), (ctx))
@@ -604,6 +692,7 @@ bool filter_register(bool tcp)
 		.xxfi_connect = filter_connect_gated,
 		.xxfi_helo = filter_helo_gated,
 		.xxfi_envfrom = filter_envfrom_gated,
+		.xxfi_envrcpt = filter_envrcpt_gated,
 		.xxfi_header = filter_header_gated,
 		.xxfi_eoh = filter_eoh_gated,
 		.xxfi_body = filter_body_gated,

@@ -38,6 +38,8 @@ void session_end_message(struct session *s)
 	runtime_release(s->rt);
 	s->rt = NULL;
 	s->body_done = false;
+	s->policy_on = false;
+	s->policy_gated = false;
 	edit_reset(&s->edit);
 	s->qid[0] = '\0';
 	s->busy.tv_sec = 0;

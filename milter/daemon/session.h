@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "edit.h"
+#include "policy.h"
 
 struct message;
 struct runtime;
@@ -18,6 +19,7 @@ struct runtime;
 #define SESSION_ADDR_TEXT 64		/* "[2001:db8::1]" and the like */
 #define SESSION_QID_MAX 64		/* bytes of queue id kept */
 #define SESSION_HELO_MAX 255		/* bytes of the HELO name kept, for SPF */
+#define SESSION_NAME_MAX 256		/* bytes of the MTA's name (j) kept */
 
 struct session {
 	/* the connection */
@@ -29,11 +31,15 @@ struct session {
 	bool leadspc;			/* header values keep their leading space */
 	bool can_skip;			/* the MTA understands SMFIS_SKIP */
 	unsigned long noreply;		/* SMFIP_NR_* steps negotiated */
+	char mta_name[SESSION_NAME_MAX];	/* the j macro at connect; "" when none */
 	/* the message */
 	struct runtime *rt;		/* held from MAIL FROM to the end */
 	struct message *msg;		/* NULL: not analysing this message */
 	bool body_done;			/* the analysis needs no more body */
 	struct edit edit;
+	bool policy_on;			/* DomainPolicies: recipients are merged in policy */
+	bool policy_gated;		/* the merged policy's Analyse was looked at */
+	struct policy_merge policy;
 	char qid[SESSION_QID_MAX];
 	struct timespec busy;		/* time spent in our callbacks */
 };

@@ -74,9 +74,21 @@ bool sock_rundir(const char *path, const struct privs *p, struct vbuf *why)
 	struct stat st;
 	bool ok = true;
 
-	if (stat(dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode)) {
+	if (lstat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode) && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+			/* a link to a directory elsewhere: used as it is, never re-owned */
+		} else if (!S_ISDIR(st.st_mode)) {
 			vbuf_printf(why, "%s is not a directory", dir);
+			ok = false;
+		} else if (strcmp(dir, SOCK_RUNDIR) == 0 && p->change &&
+			   (st.st_uid != p->uid || st.st_gid != p->gid) &&
+			   chown(dir, p->uid, p->gid) != 0) {
+			/*
+			 * vigie's own run-time directory, left by a run under
+			 * another account (a first try as root, UserID nobody):
+			 * given back, or vigie could not remove its files at exit
+			 */
+			vbuf_printf(why, "cannot give %s to %s: %s", dir, p->user, strerror(errno));
 			ok = false;
 		}
 	} else if (strcmp(dir, SOCK_RUNDIR) != 0) {

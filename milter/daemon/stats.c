@@ -45,6 +45,7 @@ static struct {
 	atomic_ulong peer;
 	atomic_ulong messages;
 	atomic_ulong skipped[STATS_SKIP_COUNT];
+	atomic_ulong policy[STATS_POLICY_COUNT];
 	atomic_ulong aborted;
 	atomic_ulong capped;
 	atomic_ulong verdicts[VERDICT_IMPERSONATION + 1];
@@ -74,11 +75,13 @@ static struct {
 	unsigned long generation;
 	time_t started;
 	time_t loaded;
+	long long modified;		/* the pack file's mtime; 0: built in */
 } stats_info;
 
 static const char *const stats_skip_names[] = {
-	"local", "internal", "originating", "authenticated",
+	"local", "internal", "originating", "authenticated", "policy",
 };
+static const char *const stats_policy_names[] = { "default", "domain", "mixed" };
 static const char *const stats_action_names[] = {
 	"tag", "quarantine", "reject", "tempfail",
 };
@@ -254,6 +257,13 @@ void stats_error(enum stats_error e)
 		STATS_ADD(stats.errors[e]);
 }
 
+/* stats_policy - how a message's recipients fell under DomainPolicies */
+void stats_policy(enum stats_policy kind)
+{
+	if ((unsigned)kind < STATS_POLICY_COUNT)
+		STATS_ADD(stats.policy[kind]);
+}
+
 /* stats_reload - a SIGUSR1 reload, done or refused */
 void stats_reload(bool ok)
 {
@@ -270,8 +280,12 @@ void stats_build(const char *version, const char *libmilter)
 	pthread_mutex_unlock(&stats_info_lock);
 }
 
-/* stats_pack - the brand pack and configuration in force, at start-up and reload */
-void stats_pack(const char *origin, const struct packfile *pack, unsigned long generation)
+/*
+ * stats_pack - the brand pack and configuration in force, at start-up and
+ * reload; modified: when the pack file last changed (0: the built-in pack)
+ */
+void stats_pack(const char *origin, const struct packfile *pack, unsigned long generation,
+		long long modified)
 {
 	pthread_mutex_lock(&stats_info_lock);
 	snprintf(stats_info.origin, sizeof(stats_info.origin), "%s", origin);
@@ -281,6 +295,7 @@ void stats_pack(const char *origin, const struct packfile *pack, unsigned long g
 	stats_info.verified = pack && pack->verified;
 	stats_info.generation = generation;
 	stats_info.loaded = time(NULL);
+	stats_info.modified = modified;
 	pthread_mutex_unlock(&stats_info_lock);
 }
 
@@ -340,6 +355,9 @@ static void stats_render_info(struct vbuf *out)
 	stats_label(out, stats_info.pack_version);
 	vbuf_printf(out, "\",sha256=\"%s\",signed=\"%s\"} 1\n", stats_info.sha256,
 		    stats_info.verified ? "yes" : "no");
+	stats_head(out, "vigie_brand_pack_modified_timestamp_seconds", "gauge",
+		   "When the brand pack file in force last changed (an update installed it); 0: built in.");
+	vbuf_printf(out, "vigie_brand_pack_modified_timestamp_seconds %lld\n", stats_info.modified);
 	stats_head(out, "vigie_config_generation", "gauge",
 		   "Configuration in force: 1 at start-up, +1 per successful reload.");
 	vbuf_printf(out, "vigie_config_generation %lu\n", stats_info.generation);
@@ -415,6 +433,10 @@ void stats_render(struct vbuf *out)
 	stats_family(out, "vigie_messages_skipped_total",
 		     "Messages let through without analysis, by reason.", "reason",
 		     stats_skip_names, stats.skipped, STATS_SKIP_COUNT);
+	stats_family(out, "vigie_policy_messages_total",
+		     "Messages under DomainPolicies, by how their recipients fell: all under the"
+		     " default, all under one domain entry, or mixed (merged).", "recipients",
+		     stats_policy_names, stats.policy, STATS_POLICY_COUNT);
 	stats_single(out, "vigie_messages_aborted_total",
 		     "Messages abandoned by the MTA before their end.", &stats.aborted);
 	stats_single(out, "vigie_messages_capped_total",

@@ -25,6 +25,7 @@ enum stats_skip {
 	STATS_SKIP_INTERNAL,		/* InternalHosts */
 	STATS_SKIP_ORIGINATING,		/* {daemon_name} ORIGINATING */
 	STATS_SKIP_AUTHENTICATED,	/* SkipAuthenticated */
+	STATS_SKIP_POLICY,		/* every recipient's DomainPolicies entry: Analyse=no */
 	STATS_SKIP_COUNT
 };
 
@@ -34,6 +35,14 @@ enum stats_action {
 	STATS_ACTION_REJECT,
 	STATS_ACTION_TEMPFAIL,		/* deferred: forged headers not all removed */
 	STATS_ACTION_COUNT
+};
+
+/* how a message's recipients fell under DomainPolicies */
+enum stats_policy {
+	STATS_POLICY_DEFAULT,		/* all under the default ("*" or vigie.conf's) */
+	STATS_POLICY_DOMAIN,		/* all under one domain entry */
+	STATS_POLICY_MIXED,		/* under several entries: merged (policy.h) */
+	STATS_POLICY_COUNT
 };
 
 enum stats_error {
@@ -77,9 +86,11 @@ void stats_dmarc(enum dmarccheck_result result);
 void stats_dns(unsigned queries);
 bool stats_dkim_lookup(const char *name, enum stats_dkim *out);
 void stats_error(enum stats_error e);
+void stats_policy(enum stats_policy kind);
 void stats_reload(bool ok);
 void stats_build(const char *version, const char *libmilter);
-void stats_pack(const char *origin, const struct packfile *pack, unsigned long generation);
+void stats_pack(const char *origin, const struct packfile *pack, unsigned long generation,
+		long long modified);
 void stats_render(struct vbuf *out);
 
 #endif

@@ -3,11 +3,12 @@
  * drops root, builds the detector and serves the MTA until told to stop.
  *
  * Touches: the config file and what it names, the socket, the PID file,
- * syslog, process credentials. Start-up errors are fatal and printed on
- * the terminal (also when going to the background: the parent waits for
- * the daemon to be ready and exits with its status). SIGUSR1 reloads the
- * configuration and brand pack; a bad one is logged and the old one kept.
- * SIGTERM, SIGINT and SIGHUP stop cleanly (libmilter owns those).
+ * syslog and the LogFile, process credentials. Start-up errors are fatal
+ * and printed on the terminal (also when going to the background: the
+ * parent waits for the daemon to be ready and exits with its status).
+ * SIGUSR1 and SIGHUP reload the configuration and brand pack (and reopen
+ * the LogFile); a bad one is logged and the old one kept. SIGTERM and
+ * SIGINT stop cleanly (libmilter owns those; hup.c takes SIGHUP from it).
  */
 #include <config.h>
 
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libmilter/mfapi.h>
@@ -30,6 +32,7 @@
 #include "conf.h"
 #include "detector.h"
 #include "filter.h"
+#include "hup.h"
 #include "log.h"
 #include "metrics.h"
 #include "packfile.h"
@@ -59,16 +62,20 @@ static atomic_bool vigie_stopping;
 static char *vigie_pidfile;		/* the PID file written, removed at exit */
 static char *vigie_sockfile;		/* the unix socket opened, removed on failure */
 static struct metrics *vigie_metrics;	/* StatsSocket, when set */
+static char vigie_user[64] = "the starting user";	/* who reloads read files as */
 
-/* vigie_usage - the synopsis, on stderr */
-static void vigie_usage(void)
+/* vigie_usage - the synopsis: on stdout for -h, on stderr after a mistake */
+static void vigie_usage(FILE *out)
 {
-	fprintf(stderr, "usage: vigie [-c FILE] [-p SOCKET] [-f] [-n] [-V]\n"
+	fprintf(out, "usage: vigie [-c FILE] [-p SOCKET] [-f] [-n] [-V] [-h]\n"
 		"  -c FILE    configuration (default %s; a missing default file means built-in defaults)\n"
 		"  -p SOCKET  milter socket, overriding Socket (local:/path, inet:port@host)\n"
 		"  -f         stay in the foreground and log to stderr as well\n"
-		"  -n         check the configuration and the brand pack, then exit\n"
-		"  -V         print the version and exit\n", VIGIE_CONF);
+		"  -n         check the configuration and every file it names, as root and as\n"
+		"             the UserID (what a reload reads), then exit\n"
+		"  -V         print the version and exit\n"
+		"  -h         print this help and exit\n"
+		"SIGUSR1 or SIGHUP reloads; SIGTERM stops.\n", VIGIE_CONF);
 }
 
 /* vigie_print_errors - each "file:line: message" line on stderr */
@@ -129,15 +136,43 @@ static void vigie_pack(const char *what, const struct runtime *rt)
 {
 	const struct packfile *pf = detector_pack(rt->det);
 	const char *origin = rt->conf->brands ? rt->conf->brands : "built-in";
+	struct stat st;
 
 	log_info("%sbrand pack %s: version %s, sha256 %.16s, %s", what, origin,
 		 pf->version[0] ? pf->version : "(none)", pf->sha256[0] ? pf->sha256 : "-",
 		 rt->conf->brands == NULL ? "compiled in" :
 		 pf->verified ? "signature verified (BrandsKey)" : "signature not checked (no BrandsKey)");
-	stats_pack(origin, pf, rt->generation);
+	stats_pack(origin, pf, rt->generation,
+		   rt->conf->brands && stat(rt->conf->brands, &st) == 0 ? (long long)st.st_mtime : 0);
 }
 
-/* vigie_reload - SIGUSR1: a new configuration and detector, or the old ones kept */
+/* vigie_syslog_check - without /dev/log and without LogFile, say that lines are lost */
+static void vigie_syslog_check(const struct conf *c)
+{
+	if (c->syslog && c->log_file == NULL && !log_syslog_reachable())
+		log_warning("syslog: /dev/log does not exist (no syslog daemon here):"
+			    " log lines are lost; set LogFile in %s (vigie.conf(5))",
+			    c->path ? c->path : VIGIE_CONF);
+}
+
+/*
+ * vigie_reopen - the LogFile of the new configuration, or the one in use
+ * again (logrotate moved it); on failure the file in use is kept
+ */
+static void vigie_reopen(const struct conf *c)
+{
+	struct vbuf why = VBUF_INIT(1024);
+	char *current = log_file_name();
+	const char *path = c != NULL ? c->log_file : current;
+
+	if ((path != NULL || current != NULL) && !log_file_reopen(path, &why))
+		log_error("reload: %s (as %s); still writing to %s", vbuf_str(&why),
+			  vigie_user, current ? current : "syslog only");
+	free(current);
+	vbuf_free(&why);
+}
+
+/* vigie_reload - SIGUSR1 or SIGHUP: a new configuration and detector, or the old ones kept */
 static void vigie_reload(void)
 {
 	struct vbuf errors = VBUF_INIT(CONF_ERRORS_MAX);
@@ -145,6 +180,7 @@ static void vigie_reload(void)
 	struct conf *c = vigie_load(&errors);
 	struct runtime *rt = NULL, *old;
 
+	vigie_reopen(c);
 	log_info("reload: reading %s", path);
 	if (c != NULL && (rt = runtime_build(c, &errors)) == NULL)
 		conf_free(c);
@@ -161,6 +197,7 @@ static void vigie_reload(void)
 		runtime_release(old);
 	}
 	log_setup(c->syslog, c->syslog_facility, vigie_args.foreground);
+	vigie_syslog_check(c);
 	runtime_install(rt);
 	log_info("reload: done: configuration %s, brand pack %s (generation %lu)",
 		 c->path ? c->path : "built-in defaults", c->brands ? c->brands : "built-in",
@@ -170,19 +207,27 @@ static void vigie_reload(void)
 	vbuf_free(&errors);
 }
 
-/* vigie_reloader - the thread that waits for SIGUSR1 */
+static pthread_t vigie_reload_thread;
+
+/* vigie_reloader - the thread that waits for SIGUSR1 (SIGHUP comes as one, see vigie_hup) */
 static void *vigie_reloader(void *arg)
 {
 	sigset_t set;
-	int sig;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	while (!atomic_load(&vigie_stopping)) {
-		if (sigwait(&set, &sig) == 0 && sig == SIGUSR1 && !atomic_load(&vigie_stopping))
+		if (sigwaitinfo(&set, NULL) == SIGUSR1 && !atomic_load(&vigie_stopping))
 			vigie_reload();
 	}
 	return arg;
+}
+
+/* vigie_hup - SIGHUP, taken from libmilter's signal thread: the same reload as SIGUSR1 */
+static void vigie_hup(void)
+{
+	log_info("SIGHUP: reloading (as SIGUSR1 does)");
+	pthread_kill(vigie_reload_thread, SIGUSR1);
 }
 
 /* vigie_background - fork; the parent waits for "ready" and exits with the status */
@@ -289,35 +334,105 @@ static void vigie_args_parse(int argc, char **argv)
 			exit(0);
 		}
 		case 'h':
-			vigie_usage();
+			vigie_usage(stdout);
 			exit(0);
 		default:
-			vigie_usage();
+			vigie_usage(stderr);
 			exit(2);
 		}
 	}
 	if (optind != argc) {
-		vigie_usage();
+		vigie_usage(stderr);
 		exit(2);
 	}
 }
 
-/* vigie_check - -n: the configuration and the brand pack, nothing started */
-static int vigie_check(struct conf *c)
+/*
+ * vigie_check_build - the configuration (c, or read again when NULL) and
+ * what it names, built once; each error printed after prefix
+ */
+static bool vigie_check_build(struct conf *c, const char *prefix)
 {
 	struct vbuf errors = VBUF_INIT(CONF_ERRORS_MAX);
-	struct runtime *rt = runtime_build(c, &errors);
+	struct runtime *rt;
 
+	if (c == NULL)
+		c = vigie_load(&errors);
+	rt = c ? runtime_build(c, &errors) : NULL;
 	if (rt == NULL) {
-		vigie_print_errors(&errors);
+		char *copy = xstrdup(vbuf_str(&errors)), *save = NULL;
+
+		for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			fprintf(stderr, "%s%s\n", prefix, l);
+		free(copy);
 		conf_free(c);
 		vbuf_free(&errors);
-		return 1;
+		return false;
 	}
 	runtime_install(rt);
 	runtime_shutdown();
 	vbuf_free(&errors);
-	return 0;
+	return true;
+}
+
+/*
+ * vigie_check_as_user - what a reload reads, read as the UserID it runs as:
+ * a file root can read and the UserID cannot passes start-up and fails
+ * every reload. In a child process, so that -n itself keeps root.
+ */
+static bool vigie_check_as_user(const struct privs *p)
+{
+	struct vbuf why = VBUF_INIT(1024);
+	char prefix[256];
+	int status = 0;
+	pid_t pid;
+
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		fprintf(stderr, "vigie: -n: cannot fork to check as %s: %s\n", p->user, strerror(errno));
+		return false;
+	}
+	if (pid == 0) {
+		if (!privs_drop(p, &why)) {
+			fprintf(stderr, "vigie: -n: cannot become %s: %s\n", p->user, vbuf_str(&why));
+			_exit(1);
+		}
+		snprintf(prefix, sizeof(prefix), "as %s (the UserID: every reload reads these files as %s): ",
+			 p->user, p->user);
+		_exit(vigie_check_build(NULL, prefix) ? 0 : 1);
+	}
+	vbuf_free(&why);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/*
+ * vigie_check - -n: the configuration, every file it names and the brand
+ * pack, as start-up reads them (the current user) and as reloads do (the
+ * UserID, when started as root); nothing started
+ */
+static int vigie_check(struct conf *c)
+{
+	struct vbuf why = VBUF_INIT(1024);
+	struct privs p;
+	bool ok, as_user;
+
+	if (!privs_resolve(c->user, &p, &why)) {
+		fprintf(stderr, "vigie: %s\n", vbuf_str(&why));
+		vbuf_free(&why);
+		conf_free(c);
+		return 1;
+	}
+	vbuf_free(&why);
+	as_user = p.change && p.uid != 0;
+	if (c->syslog && c->log_file == NULL && !log_syslog_reachable())
+		fprintf(stderr, "vigie: warning: /dev/log does not exist (no syslog daemon here):"
+			" log lines would be lost; set LogFile (vigie.conf(5))\n");
+	ok = vigie_check_build(c, "");
+	if (ok && as_user)
+		ok = vigie_check_as_user(&p);
+	return ok ? 0 : 1;
 }
 
 /* vigie_open - the socket (as root), the PID file, then the switch to UserID */
@@ -392,7 +507,6 @@ int main(int argc, char **argv)
 	struct privs privs;
 	struct conf *c;
 	struct runtime *rt;
-	pthread_t reloader;
 	sigset_t set;
 	int ready = -1, rc;
 	bool drained;
@@ -413,11 +527,21 @@ int main(int argc, char **argv)
 		conf_free(c);
 		return 1;
 	}
+	if (privs.change)
+		snprintf(vigie_user, sizeof(vigie_user), "%s", privs.user);
+	/* as root, before the switch: the file is then given to the UserID */
+	if (!log_file_open(c->log_file, privs.change, privs.uid, privs.gid, &why)) {
+		fprintf(stderr, "vigie: %s\n", vbuf_str(&why));
+		vbuf_free(&why);
+		conf_free(c);
+		return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if (!vigie_args.foreground)
 		ready = vigie_background();
 	/* lines go to stderr until the terminal is let go of, and to syslog */
 	log_setup(c->syslog, c->syslog_facility, true);
+	vigie_syslog_check(c);
 	if (!filter_register(sock_path(c->socket) == NULL))
 		vigie_die("libmilter: smfi_register failed");
 	vigie_open(c, &privs);
@@ -447,16 +571,18 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (pthread_create(&reloader, NULL, vigie_reloader, NULL) != 0)
+	if (pthread_create(&vigie_reload_thread, NULL, vigie_reloader, NULL) != 0)
 		vigie_die("cannot start the reload thread");
+	hup_takeover(vigie_hup);
 	if (vigie_metrics != NULL && !metrics_start(vigie_metrics))
 		vigie_die("StatsSocket: cannot start the metrics thread");
 	vigie_ready(ready);
 	rc = smfi_main();
 	log_info("stopping%s", rc == MI_SUCCESS ? "" : " after a libmilter error");
 	atomic_store(&vigie_stopping, true);
-	pthread_kill(reloader, SIGUSR1);
-	pthread_join(reloader, NULL);
+	hup_takeover(NULL);
+	pthread_kill(vigie_reload_thread, SIGUSR1);
+	pthread_join(vigie_reload_thread, NULL);
 	metrics_stop(vigie_metrics);
 	vigie_metrics = NULL;
 	if (vigie_pidfile != NULL && !pidfile_remove(vigie_pidfile))

@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "confvalue.h"
 #include "hostlist.h"
+#include "policy.h"
 #include "xalloc.h"
 
 #define CONF_DEFAULT_SOCKET "local:" CONF_RUNDIR "/vigie.sock"
@@ -103,12 +104,25 @@ static bool conf_facility(struct conf_ctx *x)
 	return confvalue_facility(x->value, &x->c->syslog_facility, &x->why);
 }
 
+/* conf_logfile - a file vigie appends its log lines to, or "none" */
+static bool conf_logfile(struct conf_ctx *x)
+{
+	free(x->c->log_file);
+	x->c->log_file = NULL;
+	if (strcasecmp(x->value, "none") == 0)
+		return true;
+	x->c->log_file = confvalue_path(x->value, x->c->basedir);
+	return true;
+}
+
+/* conf_authserv - a name, or HOSTNAME; either way the MTA's own name is no longer used */
 static bool conf_authserv(struct conf_ctx *x)
 {
 	if (!confvalue_token(x->value, &x->why))
 		return false;
 	if (strcmp(x->value, "HOSTNAME") != 0)
 		conf_set_str(&x->c->authserv_id, x->value);
+	x->c->authserv_mta = false;
 	return true;
 }
 
@@ -264,6 +278,12 @@ static bool conf_stats(struct conf_ctx *x)
 	return true;
 }
 
+/* conf_policies - the DomainPolicies file, read once the whole of vigie.conf is */
+static bool conf_policies(struct conf_ctx *x)
+{
+	return conf_readable(x, &x->c->domain_policies_path);
+}
+
 /* every option; the order is the order of vigie.conf(5) */
 static const struct conf_option {
 	const char *name;
@@ -275,6 +295,7 @@ static const struct conf_option {
 	{ "UMask", conf_umask },
 	{ "Syslog", conf_syslog },
 	{ "SyslogFacility", conf_facility },
+	{ "LogFile", conf_logfile },
 	{ "AuthservID", conf_authserv },
 	{ "TrustedAuthservIDs", conf_trusted },
 	{ "InternalHosts", conf_internal },
@@ -292,6 +313,7 @@ static const struct conf_option {
 	{ "ImpersonationAction", conf_impersonation },
 	{ "RejectReply", conf_reply },
 	{ "SubjectTag", conf_tag },
+	{ "DomainPolicies", conf_policies },
 	{ "MaxBodyScan", conf_maxbody },
 	{ "StatsSocket", conf_stats },
 };
@@ -324,6 +346,7 @@ struct conf *conf_defaults(void)
 	c->syslog = true;
 	c->syslog_facility = LOG_MAIL;
 	c->authserv_id = conf_hostname();
+	c->authserv_mta = true;
 	c->trusted_authserv_ids = xcalloc(1, sizeof(char *));
 	c->internal_hosts = hostlist_new();
 	hostlist_add(c->internal_hosts, "127.0.0.1", &ignored);
@@ -514,6 +537,11 @@ struct conf *conf_load(const char *path, bool must_exist, struct vbuf *errors)
 	c->basedir = conf_dirname(path);
 	bad = conf_parse(c, text, len, path, errors);
 	free(text);
+	/* its entries start from vigie.conf's own actions, wherever they are set */
+	if (bad == 0 && c->domain_policies_path != NULL &&
+	    (c->domain_policies = policy_table_load(c->domain_policies_path, &c->policy,
+						    errors)) == NULL)
+		bad = 1;
 	if (bad > 0) {
 		conf_free(c);
 		return NULL;
@@ -546,6 +574,7 @@ void conf_free(struct conf *c)
 	free(c->user);
 	free(c->pidfile);
 	free(c->authserv_id);
+	free(c->log_file);
 	confvalue_strv_free(c->trusted_authserv_ids);
 	hostlist_free(c->internal_hosts);
 	hostlist_free(c->peer_list);
@@ -557,6 +586,8 @@ void conf_free(struct conf *c)
 	free(c->reject_reply);
 	free(c->policy.subject_tag);
 	free(c->stats_socket);
+	free(c->domain_policies_path);
+	policy_table_free(c->domain_policies);
 	free(c);
 }
 

@@ -16,6 +16,7 @@
 #include "vbuf.h"
 
 struct hostlist;
+struct policy_table;
 
 /* vigie's own directory for its socket and PID file (configure's --runstatedir) */
 #define CONF_RUNDIR RUNSTATEDIR "/vigie"
@@ -52,7 +53,9 @@ struct conf {
 	unsigned umask;			/* UMask, applied to the socket */
 	bool syslog;			/* Syslog */
 	int syslog_facility;		/* SyslogFacility, a LOG_* value */
-	char *authserv_id;		/* AuthservID */
+	char *log_file;			/* LogFile; NULL: none */
+	char *authserv_id;		/* AuthservID; the host name by default */
+	bool authserv_mta;		/* AuthservID unset: the MTA's name (j) when it gives one */
 	char **trusted_authserv_ids;	/* TrustedAuthservIDs, NULL-terminated */
 	struct hostlist *internal_hosts;	/* InternalHosts */
 	struct hostlist *peer_list;	/* PeerList */
@@ -69,6 +72,8 @@ struct conf {
 	char *reject_reply;		/* RejectReply (UTF-8, %b = brand) */
 	size_t max_body_scan;		/* MaxBodyScan, bytes */
 	char *stats_socket;		/* StatsSocket; NULL: no metrics served */
+	char *domain_policies_path;	/* DomainPolicies; NULL: vigie.conf's policy for all */
+	struct policy_table *domain_policies;	/* read from it by conf_load */
 };
 
 struct conf *conf_defaults(void);

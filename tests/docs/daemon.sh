@@ -6,6 +6,8 @@
 : "${top_srcdir:=$(pwd)}" "${top_builddir:=$(pwd)}"
 vigie=$top_builddir/milter/vigie
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-docs.XXXXXX") || exit 1
+# vigie -n reads every file again as the UserID (nobody)
+chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 . "$top_srcdir/tests/tap.sh"
 
@@ -32,7 +34,7 @@ t "every option is in contrib/vigie.conf${missing_example:+ (missing:$missing_ex
 # the example's commented defaults, uncommented, are accepted; file options
 # and the account are left out (they name files and users of a real host)
 sed -n 's/^#\([A-Z][A-Za-z]*\)[[:space:]]/\1 /p' "$top_srcdir/contrib/vigie.conf" |
-	grep -Ev '^(Brands|BrandsKey|TestPublicKeys|TestDNS|UserID|TrustedAuthservIDs) ' > "$tmp/defaults.conf"
+	grep -Ev '^(Brands|BrandsKey|TestPublicKeys|TestDNS|UserID|TrustedAuthservIDs|DomainPolicies) ' > "$tmp/defaults.conf"
 "$vigie" -n -c "$tmp/defaults.conf" > "$tmp/out" 2>&1; rc=$?
 t "the defaults contrib/vigie.conf shows are valid ($(wc -l < "$tmp/defaults.conf") lines)" '[ $rc = 0 ]'
 [ $rc = 0 ] || sed 's/^/# /' "$tmp/out"

@@ -2,7 +2,11 @@
 # cli.sh - vigie's command line and process life: -V, -n on good and bad
 # configs (file:line errors), usage errors, going to the background with a
 # PID file and the socket's UMask, refusing a live socket, removing a stale
-# one, never touching a file that is not a socket, -p, SIGTERM. Prints TAP.
+# one, never touching a file that is not a socket, -p, SIGTERM; -h on
+# standard output; -n reading every file as the UserID too (a file root
+# alone can read is named, with the user); SIGHUP reloads like SIGUSR1 and
+# the daemon goes on serving; LogFile gets the lines, and is reopened on a
+# reload after logrotate moved it. Prints TAP.
 # Every daemon it starts is stopped by its PID.
 : "${top_builddir:=$(pwd)}"
 vigie=$top_builddir/milter/vigie
@@ -151,6 +155,53 @@ fi
 t "a start-up failure in the background exits non-zero" '[ "$rc" != 0 ]'
 t "and is printed on the terminal" 'grep -q "brands.conf:2: unknown keyword" "$tmp/out"'
 t "and leaves no PID file or socket behind" '[ ! -e "$tmp/bad.pid" ] && [ ! -e "$tmp/b.sock" ]'
+
+# -h: the synopsis, on standard output, exit 0
+"$vigie" -h >"$tmp/out" 2>"$tmp/err"; rc=$?
+t "-h prints the usage (with -h in it) on standard output and exits 0" \
+	'[ "$rc" = 0 ] && grep -q "^usage: vigie .*\[-h\]" "$tmp/out" && [ ! -s "$tmp/err" ]'
+
+# -n as root checks what a reload reads, as the UserID that will read it
+if [ "$(id -u)" = 0 ]; then
+	printf 'brand Viamedis\n\tdomain viamedis.fr\n' > "$tmp/root-only.conf"
+	chmod 600 "$tmp/root-only.conf"
+	printf 'Syslog no\nUserID nobody\nBrands %s\n' "$tmp/root-only.conf" > "$tmp/ro.conf"
+	"$vigie" -n -c "$tmp/ro.conf" >"$tmp/out" 2>&1; rc=$?
+	t "-n as root fails on a brand pack only root can read (status $rc)" '[ "$rc" = 1 ]'
+	t "and names the file and the user that cannot read it" \
+		'grep -q "^as nobody (the UserID.*Brands: cannot read $tmp/root-only.conf: Permission denied" "$tmp/out"'
+	chmod 644 "$tmp/root-only.conf"
+	"$vigie" -n -c "$tmp/ro.conf" >"$tmp/out" 2>&1; rc=$?
+	t "-n passes once the UserID can read it" '[ "$rc" = 0 ]'
+else
+	ok 0 "-n as the UserID needs root # SKIP"
+fi
+
+# SIGHUP reloads (libmilter alone would stop); the LogFile and logrotate
+printf 'Socket local:%s\nPidFile %s\nSyslog no\nLogFile %s\n' \
+	"$tmp/hup.sock" "$tmp/hup.pid" "$tmp/logs/vigie.log" > "$tmp/hup.conf"
+mkdir -p "$tmp/logs"
+[ "$(id -u)" = 0 ] && chown nobody "$tmp/logs"
+log=$tmp/logs/vigie.log
+"$vigie" -c "$tmp/hup.conf" >"$tmp/out" 2>&1; rc=$?
+hpid=$(cat "$tmp/hup.pid" 2>/dev/null)
+pids="$pids $hpid"
+t "a background vigie with a LogFile starts (status $rc)" '[ "$rc" = 0 ] && running "$hpid"'
+wait_for 5 'grep -q "vigie\[$hpid\]: vigie [0-9.]* started: socket local:$tmp/hup.sock" "$log"'
+ok $? "its start-up lines land in the LogFile"
+kill -HUP "$hpid"
+wait_for 5 'grep -q "reload: done: .*(generation 2)" "$log"'
+ok $? "SIGHUP reloads the configuration"
+sleep 0.3
+t "and vigie keeps running and listening after SIGHUP" 'running "$hpid" && [ -S "$tmp/hup.sock" ]'
+mv "$log" "$log.1"
+kill -USR1 "$hpid"
+wait_for 5 'grep -q "reload: done: .*(generation 3)" "$log"'
+ok $? "SIGUSR1 after logrotate's move: lines go to a new LogFile"
+t "and the rotated file got nothing more" '! grep -q "generation 3" "$log.1"'
+kill -TERM "$hpid"
+wait_for 10 '! running "$hpid"'
+t "SIGTERM still stops it, and the LogFile says so" 'grep -q "stopped$" "$log"'
 
 echo "1..$n"
 [ "$fails" = 0 ]

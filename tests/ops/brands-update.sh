@@ -6,8 +6,12 @@
 # pack again changes nothing; a pack signed with another key, altered after
 # signing, without signature, older than the installed one, or that
 # vigie-check cannot parse, is left uninstalled and vigie keeps its pack; a
-# plain http:// URL and an untrusted certificate are refused. The publisher
-# signs as the guides' how-to says. Prints TAP; stops what it starts by PID.
+# plain http:// URL and an untrusted certificate are refused. A pack with no
+# "# version:" line is refused unless --allow-unversioned; an "already
+# current" pack still reaches a vigie that runs an older one (installed with
+# --no-reload), once; a release an admin rolled back from is not installed
+# again. The publisher signs as the guides' how-to says. Prints TAP; stops
+# what it starts by PID.
 : "${top_builddir:=$(pwd)}" "${top_srcdir:=$(pwd)}"
 update=$top_srcdir/contrib/vigie-brands-update
 check=${VIGIE_CHECK:-$top_builddir/milter/vigie-check}
@@ -43,7 +47,7 @@ openssl pkey -in "$tmp/signing.key" -pubout -out "$tmp/publisher.pub"
 openssl genpkey -algorithm ed25519 -out "$tmp/stranger.key" 2>/dev/null
 publish() { # version [signing key] : a pack in the web root, signed
 	{ printf '# Pack of a test professional body\n# version: %s\n' "$1"
-	  cat "$top_srcdir/contrib/brands.conf"; } > "$web/brands.conf"
+	  sed "/^# version:/d" "$top_srcdir/contrib/brands.conf"; } > "$web/brands.conf"
 	openssl pkeyutl -sign -inkey "${2:-$tmp/signing.key}" -rawin \
 		-in "$web/brands.conf" -out "$web/brands.conf.sig"
 }
@@ -82,6 +86,8 @@ Brands $dir/current/brands.conf
 BrandsKey $tmp/publisher.pub
 EOF
 [ "$(id -u)" = 0 ] && chown -R nobody "$tmp/vigie.conf" && chown nobody "$tmp"
+# a vigie started within 20 ms of the switch is told anyway, to be safe
+sleep 0.1
 "$vigie" -f -c "$tmp/vigie.conf" 2> "$tmp/vigie.log" &
 daemon=$!
 wait_for 10 'grep -q "brand pack .*version 2025.02-1" "$tmp/vigie.log"'
@@ -143,6 +149,16 @@ publish 2025.06-1
 run --no-reload
 t "only the three newest releases are kept" '[ $rc = 0 ] && [ "$(ls "$dir/releases" | wc -l)" = 3 ]'
 
+# installed while vigie was not told (--no-reload): "already current" tells it
+run --pid "$daemon"
+t "the same pack, already current: status 0" '[ $rc = 0 ] && grep -q "already current" "$tmp/out"'
+wait_for 10 '[ "$(reloads)" = 2 ]'
+t "but vigie still ran 2025.03-1: it is told to reload, and loads 2025.06-1" \
+	'grep -q "asked to reload" "$tmp/out" && grep -q "reload: brand pack .*version 2025.06-1" "$tmp/vigie.log"'
+run --pid "$daemon"
+sleep 0.3
+t "once told, it is not told again" '[ $rc = 0 ] && [ "$(reloads)" = 2 ]'
+
 # transport
 "$update" -c /dev/null -u "http://127.0.0.1:$(cat "$tmp/port")/vigie/brands.conf" -k "$tmp/publisher.pub" \
 	-d "$dir" --vigie-check "$check" > "$tmp/out" 2>&1; rc=$?
@@ -158,6 +174,24 @@ printf 'URL=$(touch %s/pwned)\n' "$tmp" > "$tmp/evil.conf"
 t "settings from a NAME=value file work (status $rc)" '[ $rc = 0 ] && grep -q "already current" "$tmp/out"'
 "$update" -c "$tmp/evil.conf" -k "$tmp/publisher.pub" --no-reload > "$tmp/out" 2>&1; rc=$?
 t "the settings file is read, never run as shell" '[ $rc = 2 ] && [ ! -e "$tmp/pwned" ]'
+
+# an admin rolls back to the previous release (the guides' steps)
+prev=$(cd "$dir/releases" && grep -l "^# version: 2025.05-1" */brands.conf | cut -d / -f 1)
+ln -sfn "releases/$prev" "$dir/.current.new" && mv -T "$dir/.current.new" "$dir/current"
+run --no-reload
+t "after a manual rollback the newer release is not reinstalled (status $rc)" \
+	'[ $rc = 0 ] && [ "$(installed)" = 2025.05-1 ] && grep -q "was rolled back from" "$tmp/out"'
+run --no-reload --force
+t "--force reinstalls it" '[ $rc = 0 ] && [ "$(installed)" = 2025.06-1 ]'
+
+# a pack with no version: no protection against replay, refused by default
+sed '/^# version:/d' "$top_srcdir/contrib/brands.conf" > "$web/brands.conf"
+openssl pkeyutl -sign -inkey "$tmp/signing.key" -rawin -in "$web/brands.conf" -out "$web/brands.conf.sig"
+run --no-reload
+t "an unversioned pack is refused (status $rc), saying why" \
+	'[ $rc = 1 ] && grep -q "no .# version:. line: refused" "$tmp/out" && [ "$(installed)" = 2025.06-1 ]'
+run --no-reload --allow-unversioned
+t "--allow-unversioned takes it" '[ $rc = 0 ] && [ -z "$(installed)" ]'
 
 kill -TERM "$daemon"
 wait "$daemon"; rc=$?

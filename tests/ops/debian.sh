@@ -17,6 +17,7 @@ for tool in dpkg-buildpackage dh dpkg-deb; do
 	fi
 done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-deb.XXXXXX") || exit 1
+chmod 755 "$tmp"	# vigie -n reads the config as its UserID too
 trap 'rm -rf "$tmp"' EXIT
 . "$top_srcdir/tests/tap.sh"
 

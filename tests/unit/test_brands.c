@@ -135,6 +135,23 @@ START_TEST(brands_errors_name_file_and_line)
 }
 END_TEST
 
+/* every bad line is reported, as vigie.conf's are, not only the first */
+START_TEST(brands_errors_are_all_listed)
+{
+	char err[512] = "", small[40] = "";
+	static const char text[] = "brand A\n\tdomian a.fr\n\tdomain a.fr\nfrob x\nword a-b\n";
+
+	ck_assert_ptr_null(parse(text, err, sizeof(err)));
+	ck_assert_str_eq(err, "t.conf:2: unknown keyword 'domian'\n"
+			 "t.conf:4: unknown keyword 'frob'\n"
+			 "t.conf:5: word 'a-b': one word of letters or digits expected");
+	/* a short buffer keeps the first lines whole enough, never overruns */
+	ck_assert_ptr_null(parse(text, small, sizeof(small)));
+	ck_assert_uint_lt(strlen(small), sizeof(small));
+	ck_assert(strncmp(small, "t.conf:2: unknown keyword", 25) == 0);
+}
+END_TEST
+
 START_TEST(brands_refuse_nul_and_long_lines)
 {
 	char err[256], *big;
@@ -319,6 +336,7 @@ static Suite *brands_suite(void)
 	tcase_add_test(tc, brands_refuse_nul_and_long_lines);
 	tcase_add_test(tc, brands_load_reports_the_file);
 	tcase_add_test(tc, brands_builtin_pack_holds_the_platforms);
+	tcase_add_test(tc, brands_errors_are_all_listed);
 	tcase_add_test(tc, brands_owner_covers_subdomains_only);
 	tcase_add_test(tc, brands_authorised_signers);
 	tcase_add_test(tc, brands_allow_list);

@@ -320,6 +320,8 @@ START_TEST(builtin_pack_has_an_identity)
 	ck_assert_msg(det != NULL, "%s", err);
 	ck_assert_uint_eq(strlen(detector_pack(det)->sha256), 64);
 	ck_assert(!detector_pack(det)->verified);
+	/* contrib/brands.conf carries a version: logged, in the metrics, checked by updates */
+	ck_assert_msg(detector_pack(det)->version[0] != '\0', "the built-in pack has no '# version:' line");
 	detector_free(det);
 }
 END_TEST

@@ -156,6 +156,7 @@ static const struct {
 	{ "not-an-ip", NULL, "bob", "pass.test", SPFCHECK_NONE, "unusable", SPFCHECK_MAILFROM },
 	{ "192.0.2.10", NULL, "bob", "localhost", SPFCHECK_NONE, "not a domain", SPFCHECK_MAILFROM },
 	{ "192.0.2.10", NULL, "bob", "a..b", SPFCHECK_NONE, "not a domain", SPFCHECK_MAILFROM },
+	{ "192.0.2.10", "helo.test", NULL, NULL, SPFCHECK_NONE, "no envelope sender", SPFCHECK_MAILFROM },
 	/* bad records and limits */
 	{ "192.0.2.10", NULL, "bob", "two.test", SPFCHECK_PERMERROR, NULL, SPFCHECK_MAILFROM },
 	{ "192.0.2.10", NULL, "bob", "unknown.test", SPFCHECK_PERMERROR, NULL, SPFCHECK_MAILFROM },

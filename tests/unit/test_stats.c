@@ -219,7 +219,7 @@ START_TEST(info_labels_follow_reloads)
 	char *t;
 
 	stats_build("9.9.9", "1.0.1");
-	stats_pack("/etc/vigie/brands.conf", &pf, 3);
+	stats_pack("/etc/vigie/brands.conf", &pf, 3, 1767225600);
 	stats_reload(true);
 	stats_reload(false);
 	t = rendered();
@@ -227,6 +227,7 @@ START_TEST(info_labels_follow_reloads)
 	ck_assert_ptr_nonnull(strstr(t, "vigie_brand_pack_info{origin=\"/etc/vigie/brands.conf\","
 				     "version=\"2025.1\",sha256=\"abcd\",signed=\"yes\"} 1\n"));
 	ck_assert_double_eq(value(t, "vigie_config_generation"), 3);
+	ck_assert_double_eq(value(t, "vigie_brand_pack_modified_timestamp_seconds"), 1767225600);
 	ck_assert_double_eq(value(t, "vigie_reloads_total{result=\"ok\"}"), 1);
 	ck_assert_double_eq(value(t, "vigie_reloads_total{result=\"failed\"}"), 1);
 	free(t);

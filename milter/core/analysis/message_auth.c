@@ -267,8 +267,10 @@ static void message_spf_run(struct message *m)
 		spfcheck_none(&m->spf, "SPF is not set up");
 		return;
 	}
+	/* neither MAIL FROM nor a Return-Path: vigie-check given no --mail-from */
 	spfcheck_run(detector_spf(m->det), &m->budget, m->client_ip[0] ? m->client_ip : NULL,
-		     m->helo[0] ? m->helo : NULL, local, d->present ? d->ascii : "", &m->spf);
+		     m->helo[0] ? m->helo : NULL, local,
+		     d->present ? d->ascii : m->envelope_given ? "" : NULL, &m->spf);
 }
 
 /* message_dmarc_run - DMARC, when DKIM was verified and SPF is known (or never asked) */

@@ -320,7 +320,11 @@ static bool spfcheck_identity(SPF_request_t *req, const char *helo, const char *
 	char sender[SPFCHECK_LOCAL_MAX + DNSNAME_MAX + 2];
 	bool helo_ok = spfcheck_domain_ok(helo);
 
-	if (domain != NULL && domain[0] != '\0') {
+	if (domain == NULL) {
+		out->reason = "no envelope sender given";
+		return false;
+	}
+	if (domain[0] != '\0') {
 		if (!spfcheck_domain_ok(domain)) {
 			out->reason = "the MAIL FROM domain is not a domain name";
 			return false;

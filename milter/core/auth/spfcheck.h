@@ -63,7 +63,8 @@ void spfcheck_lib_free(struct spfcheck_lib *lib);
 /*
  * Evaluate: client_ip as text (IPv4, IPv6, IPv4-mapped IPv6), helo (may be
  * NULL), the MAIL FROM as local part and domain (A-labels; both "" for the
- * null sender). Never fails: bad input is a result with a reason.
+ * null sender; domain NULL when the envelope sender is not known: none).
+ * Never fails: bad input is a result with a reason.
  */
 void spfcheck_run(const struct spfcheck_lib *lib, struct dns_budget *budget,
 		  const char *client_ip, const char *helo, const char *local,

@@ -19,6 +19,7 @@
 
 #define BRANDS_FILE_MAX (4u << 20)	/* bytes of a pack file */
 #define BRANDS_LINE_MAX 4096		/* bytes of one line */
+#define BRANDS_ERRORS_MAX 50		/* errors listed; the count goes on */
 #define BRANDS_MAX 1000			/* brands in a pack */
 #define BRANDS_ITEMS_MAX 200		/* names, domains or signers of one brand */
 #define BRANDS_CLAIM_MAX 65536		/* bytes of text examined for a name claim */

@@ -38,6 +38,7 @@ struct brands_parser {
 	struct brand *cur;
 	char *err;
 	size_t errlen;
+	unsigned nerrors;		/* errors so far: err holds the first ones */
 };
 
 /* brands_keep - a copy of s[0..len) owned by the pack */
@@ -50,22 +51,32 @@ static char *brands_keep(struct brands *b, const char *s, size_t len)
 	return copy;
 }
 
-/* brands_error - "origin:line: message" */
+/*
+ * brands_error - one more "origin:line: message" line in err: the parser
+ * goes on after an error, so that an admin fixes a pack in one pass, as
+ * vigie.conf's errors are all listed
+ */
 static bool brands_error(struct brands_parser *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static bool brands_error(struct brands_parser *p, const char *fmt, ...)
 {
+	size_t used = p->nerrors ? strnlen(p->err, p->errlen) : 0;
 	va_list ap;
 	int n;
 
+	p->nerrors++;
+	if (p->errlen == 0 || used + 2 >= p->errlen || p->nerrors > BRANDS_ERRORS_MAX)
+		return false;
+	if (used > 0)
+		p->err[used++] = '\n';
 	if (p->line)
-		n = snprintf(p->err, p->errlen, "%s:%u: ", p->origin, p->line);
+		n = snprintf(p->err + used, p->errlen - used, "%s:%u: ", p->origin, p->line);
 	else
-		n = snprintf(p->err, p->errlen, "%s: ", p->origin);
-	if (n < 0 || (size_t)n >= p->errlen)
+		n = snprintf(p->err + used, p->errlen - used, "%s: ", p->origin);
+	if (n < 0 || (size_t)n >= p->errlen - used)
 		return false;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	vsnprintf(p->err + used + n, p->errlen - used - (size_t)n, fmt, ap);
 	va_end(ap);
 	return false;
 }
@@ -488,27 +499,31 @@ struct brands *brands_parse(const char *text, size_t len, const char *origin,
 			    char *err, size_t errlen)
 {
 	struct brands *b = xcalloc(1, sizeof(*b));
-	struct brands_parser p = { b, origin, psl, 0, NULL, err, errlen };
+	struct brands_parser p = { b, origin, psl, 0, NULL, err, errlen, 0 };
 	char *line = xmalloc(BRANDS_LINE_MAX + 2);
 	size_t pos = 0;
 	bool ok = true;
 
 	b->origin = xstrdup(origin);
 	b->sk = sk;
-	while (ok && pos < len) {
+	if (errlen > 0)
+		err[0] = '\0';
+	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
 
 		p.line++;
 		if (n > BRANDS_LINE_MAX) {
 			ok = brands_error(&p, "line longer than %u bytes", BRANDS_LINE_MAX);
-			break;
+		} else {
+			memcpy(line, text + pos, n);
+			if (!brands_line(&p, line, n))
+				ok = false;
 		}
-		memcpy(line, text + pos, n);
-		ok = brands_line(&p, line, n);
 		pos += n + 1;
 	}
 	free(line);
+	/* the whole-pack checks only on a pack whose lines all read */
 	if (ok)
 		ok = brands_check(&p);
 	if (!ok) {
