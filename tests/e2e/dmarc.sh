@@ -30,8 +30,8 @@ dnsmasq=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
 DATA=$top_srcdir/tests/data/auth
 SMTP=$((BED_PORT + 25)) SINKPORT=$((BED_PORT + 30)) FAIL=$((BED_PORT + 54))
 
-# vigie's dmarc= differs from opendmarc's here, by design (docs/performance.md
-# and the report say why): FILE VIGIE OPENDMARC RFC-RULE
+# vigie's dmarc= differs from opendmarc's here, by design (vigie-scoring(7),
+# "Compared with OpenDMARC", says why): FILE VIGIE OPENDMARC RFC-RULE
 DIFFERENCES="dmarc-temperror.eml temperror none RFC-7489-11.2:a-DNS-failure-is-temperror,-not-no-record
 dmarc-two-records.eml none fail RFC-7489-6.6.3:several-records-mean-no-DMARC,-not-the-first"
 
