@@ -3,10 +3,12 @@
  * pass by aligned DKIM or SPF (relaxed and strict), fail under each
  * policy, sp= for subdomains at the organisational domain, pct under 100,
  * and the bad records of RFC 7489: several, another version, no p=, bad
- * values, unknown tags, TXT records that are not DMARC's, DNS failure.
+ * values, unknown tags, TXT records that are not DMARC's, DNS failure;
+ * and every case at once on 16 threads (libmilter's pool).
  */
 #include <config.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +219,52 @@ START_TEST(dmarc_record_pick)
 }
 END_TEST
 
+/* dmarc_thread - every case, many rounds; how many results differ from the table */
+static void *dmarc_thread(void *arg)
+{
+	long bad = 0;
+
+	(void)arg;
+	for (int round = 0; round < 20; round++)
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			struct dmarccheck_sig sig = { cases[i].dkim, "s1", cases[i].dkim_result };
+			struct dmarccheck_in in = { cases[i].from, "192.0.2.1", &sig,
+						    cases[i].dkim ? 1 : 0, NULL };
+			struct spfcheck_out spf;
+			struct dmarccheck_out out;
+			struct dns_budget b;
+
+			if (cases[i].spf) {
+				spfcheck_none(&spf, "");
+				spf.evaluated = true;
+				spf.result = cases[i].spf_result;
+				snprintf(spf.domain, sizeof(spf.domain), "%s", cases[i].spf);
+				in.spf = &spf;
+			}
+			dns_budget_init(&b);
+			dmarccheck_run(lib, &b, &in, &out);
+			bad += out.result != cases[i].result || out.applied != cases[i].applied;
+		}
+	return (void *)bad;
+}
+
+START_TEST(dmarc_sixteen_threads_agree)
+{
+	pthread_t t[16];
+	long total = 0;
+
+	for (int i = 0; i < 16; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, dmarc_thread, NULL), 0);
+	for (int i = 0; i < 16; i++) {
+		void *bad;
+
+		pthread_join(t[i], &bad);
+		total += (long)bad;
+	}
+	ck_assert_int_eq(total, 0);
+}
+END_TEST
+
 /* dmarccheck_suite - the cases above */
 static Suite *dmarccheck_suite(void)
 {
@@ -228,6 +276,7 @@ static Suite *dmarccheck_suite(void)
 	tcase_add_test(tc, dmarc_reports_alignment_and_tags);
 	tcase_add_test(tc, dmarc_not_evaluated);
 	tcase_add_test(tc, dmarc_record_pick);
+	tcase_add_test(tc, dmarc_sixteen_threads_agree);
 	suite_add_tcase(s, tc);
 	return s;
 }
