@@ -65,5 +65,12 @@ pids="$pids $!"
 for i in $(seq 50); do listening "$port" && listening "$fail" && break; sleep 0.1; done
 listening "$port" || { echo "Bail out! dnsmasq did not start: $(head -n 3 "$tmp/dnsmasq.err")"; exit 1; }
 
-"$miltertest" -D vigie="$top_builddir/milter/vigie" -D tmp="$tmp" -D srcdir="$top_srcdir" \
+# VIGIE_WRAP: a command vigie runs under (tests/milter/valgrind.sh uses valgrind)
+vigie=$top_builddir/milter/vigie
+if [ -n "${VIGIE_WRAP:-}" ]; then
+	printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$VIGIE_WRAP" "$vigie" > "$tmp/vigie-wrapped"
+	chmod 755 "$tmp/vigie-wrapped"
+	vigie=$tmp/vigie-wrapped
+fi
+"$miltertest" -D vigie="$vigie" -D tmp="$tmp" -D srcdir="$top_srcdir" \
 	-D dns="127.0.0.1:$port" -s "$top_srcdir/tests/milter/auth-dns.lua"
