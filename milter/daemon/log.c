@@ -154,16 +154,7 @@ bool log_file_open(const char *path, bool owner, uid_t uid, gid_t gid, struct vb
  */
 bool log_file_reopen(const char *path, struct vbuf *why)
 {
-	int fd;
-
-	if (path == NULL) {
-		log_file_swap(-1, NULL);
-		return true;
-	}
-	if ((fd = log_file_create(path, why)) < 0)
-		return false;
-	log_file_swap(fd, path);
-	return true;
+	return log_file_open(path, false, 0, 0, why);
 }
 
 /* log_file_name - the LogFile in use, or NULL (the caller holds no lock: a copy) */

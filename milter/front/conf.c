@@ -374,12 +374,8 @@ static int conf_find(const char *name, size_t len)
 	return -1;
 }
 
-/* conf_error - one "origin:line: message" error line */
-static void conf_error(struct vbuf *errors, const char *origin, unsigned line,
-		       const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void conf_error(struct vbuf *errors, const char *origin, unsigned line,
-		       const char *fmt, ...)
+/* conf_error - one "origin:line: message" error line, within CONF_ERRORS_MAX */
+void conf_error(struct vbuf *errors, const char *origin, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -440,13 +436,14 @@ static int conf_line(struct conf *c, char *s, const char *origin, unsigned line,
 }
 
 /*
- * conf_parse - apply the lines of text to c; returns the number of errors,
- * each appended to errors as "origin:line: message".
+ * conf_lines - each line of a file in vigie.conf's syntax (a UTF-8 byte
+ * order mark skipped) given to fn as a NUL-terminated string; a line over
+ * CONF_LINE_MAX or holding a NUL is an error of its own. Returns the number
+ * of errors, fn's included.
  */
-int conf_parse(struct conf *c, const char *text, size_t len, const char *origin,
-	       struct vbuf *errors)
+int conf_lines(const char *text, size_t len, const char *origin, struct vbuf *errors,
+	       conf_line_fn *fn, void *ctx)
 {
-	unsigned seen[CONF_OPTION_COUNT] = { 0 };
 	char buf[CONF_LINE_MAX + 1];
 	unsigned line = 0;
 	int bad = 0;
@@ -468,11 +465,39 @@ int conf_parse(struct conf *c, const char *text, size_t len, const char *origin,
 		} else {
 			memcpy(buf, text + pos, n);
 			buf[n] = '\0';
-			bad += conf_line(c, buf, origin, line, seen, errors);
+			bad += fn(ctx, buf, line);
 		}
 		pos += n + 1;
 	}
 	return bad;
+}
+
+/* What conf_parse_line needs besides the line. */
+struct conf_parsing {
+	struct conf *c;
+	const char *origin;
+	struct vbuf *errors;
+	unsigned seen[CONF_OPTION_COUNT];	/* line of each option, 0: not yet */
+};
+
+/* conf_parse_line - conf_lines' callback for vigie.conf */
+static int conf_parse_line(void *ctx, char *line, unsigned lineno)
+{
+	struct conf_parsing *p = ctx;
+
+	return conf_line(p->c, line, p->origin, lineno, p->seen, p->errors);
+}
+
+/*
+ * conf_parse - apply the lines of text to c; returns the number of errors,
+ * each appended to errors as "origin:line: message".
+ */
+int conf_parse(struct conf *c, const char *text, size_t len, const char *origin,
+	       struct vbuf *errors)
+{
+	struct conf_parsing p = { c, origin, errors, { 0 } };
+
+	return conf_lines(text, len, origin, errors, conf_parse_line, &p);
 }
 
 /* conf_read - the whole file, capped; NULL with errno set on failure */

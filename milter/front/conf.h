@@ -76,7 +76,14 @@ struct conf {
 	struct policy_table *domain_policies;	/* read from it by conf_load */
 };
 
+/* conf_line_fn - one line (NUL-terminated, no newline); returns its number of errors */
+typedef int conf_line_fn(void *ctx, char *line, unsigned lineno);
+
 struct conf *conf_defaults(void);
+int conf_lines(const char *text, size_t len, const char *origin, struct vbuf *errors,
+	       conf_line_fn *fn, void *ctx);
+void conf_error(struct vbuf *errors, const char *origin, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 int conf_parse(struct conf *c, const char *text, size_t len, const char *origin,
 	       struct vbuf *errors);
 struct conf *conf_load(const char *path, bool must_exist, struct vbuf *errors);

@@ -34,23 +34,6 @@ static void policy_copy(struct conf_policy *dst, const struct conf_policy *src)
 	dst->subject_tag = src->subject_tag ? xstrdup(src->subject_tag) : NULL;
 }
 
-/* policy_error - one "origin:line: message" line */
-static void policy_error(struct vbuf *errors, const char *origin, unsigned line,
-			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void policy_error(struct vbuf *errors, const char *origin, unsigned line,
-			 const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errors->len >= CONF_ERRORS_MAX)
-		return;
-	vbuf_printf(errors, "%s:%u: ", origin, line);
-	va_start(ap, fmt);
-	vbuf_vprintf(errors, fmt, ap);
-	va_end(ap);
-	vbuf_addc(errors, '\n');
-}
-
 /* policy_key_ok - "*", "domain" or ".domain", in lower case ASCII */
 static bool policy_key_ok(const char *key)
 {
@@ -169,12 +152,12 @@ static bool policy_line(struct policy_table *t, char *s, const char *origin, uns
 	if (*rest != '\0')
 		*rest++ = '\0';
 	if (!policy_key_ok(key)) {
-		policy_error(errors, origin, line, "'%.64s' is not a domain, .domain or *"
+		conf_error(errors, origin, line, "'%.64s' is not a domain, .domain or *"
 			     " (lower case, A-labels for international names)", key);
 		return false;
 	}
 	if (hmap_get(&t->index, key, strlen(key), &found)) {
-		policy_error(errors, origin, line, "%s is already set on line %u", key,
+		conf_error(errors, origin, line, "%s is already set on line %u", key,
 			     t->entry[found].line);
 		return false;
 	}
@@ -184,18 +167,18 @@ static bool policy_line(struct policy_table *t, char *s, const char *origin, uns
 	while ((name = policy_next(&rest, &value, &bad)) != NULL) {
 		vbuf_reset(&why);
 		if (!policy_setting(&e, name, value, &why)) {
-			policy_error(errors, origin, line, "%s: %s", name, vbuf_str(&why));
+			conf_error(errors, origin, line, "%s: %s", name, vbuf_str(&why));
 			ok = false;
 		}
 	}
 	vbuf_free(&why);
 	if (bad) {
-		policy_error(errors, origin, line, "settings are Name=value, comma-separated"
+		conf_error(errors, origin, line, "settings are Name=value, comma-separated"
 			     " (quote a value that holds a comma)");
 		ok = false;
 	}
 	if (ok && t->count >= POLICY_ENTRIES_MAX) {
-		policy_error(errors, origin, line, "more than %d entries", POLICY_ENTRIES_MAX);
+		conf_error(errors, origin, line, "more than %d entries", POLICY_ENTRIES_MAX);
 		ok = false;
 	}
 	if (!ok) {
@@ -211,6 +194,21 @@ static bool policy_line(struct policy_table *t, char *s, const char *origin, uns
 	return true;
 }
 
+/* What policy_parse_line needs besides the line. */
+struct policy_parsing {
+	struct policy_table *t;
+	const char *origin;
+	struct vbuf *errors;
+};
+
+/* policy_parse_line - conf_lines' callback for a DomainPolicies file */
+static int policy_parse_line(void *ctx, char *line, unsigned lineno)
+{
+	struct policy_parsing *p = ctx;
+
+	return !policy_line(p->t, line, p->origin, lineno, p->errors);
+}
+
 /*
  * policy_table_parse - the entries of text over base (vigie.conf's own
  * policy); NULL with every error in errors ("origin:line: message")
@@ -219,34 +217,13 @@ struct policy_table *policy_table_parse(const char *text, size_t len, const char
 					const struct conf_policy *base, struct vbuf *errors)
 {
 	struct policy_table *t = xcalloc(1, sizeof(*t));
-	char buf[CONF_LINE_MAX + 1];
-	unsigned line = 0;
-	size_t pos = 0;
-	int bad = 0;
+	struct policy_parsing p = { t, origin, errors };
 
 	t->path = xstrdup(origin);
 	t->base.key = xstrdup("*");
 	policy_copy(&t->base.policy, base);
 	t->base.analyse = true;
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-
-		line++;
-		if (n > CONF_LINE_MAX) {
-			policy_error(errors, origin, line, "line longer than %d bytes", CONF_LINE_MAX);
-			bad++;
-		} else if (memchr(text + pos, '\0', n) != NULL) {
-			policy_error(errors, origin, line, "NUL byte in line");
-			bad++;
-		} else {
-			memcpy(buf, text + pos, n);
-			buf[n] = '\0';
-			bad += !policy_line(t, buf, origin, line, errors);
-		}
-		pos += n + 1;
-	}
-	if (bad > 0) {
+	if (conf_lines(text, len, origin, errors, policy_parse_line, &p) > 0) {
 		policy_table_free(t);
 		return NULL;
 	}

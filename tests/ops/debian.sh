@@ -21,17 +21,16 @@ chmod 755 "$tmp"	# vigie -n reads the config as its UserID too
 trap 'rm -rf "$tmp"' EXIT
 . "$top_srcdir/tests/tap.sh"
 
-start=$(date +%s)
-"$make" -s -C "$top_builddir" deb DEB_OUT="$tmp" > "$tmp/build.log" 2>&1; rc=$?
-secs=$(( $(date +%s) - start ))
-deb=$(ls "$tmp"/vigie_*_*.deb 2>/dev/null | head -n 1)
-t "make deb builds the package in ${secs} s (status $rc)" '[ $rc = 0 ] && [ -f "$deb" ]'
+. "$top_srcdir/tests/ops/debpkg.sh"
+debpkg_build
+t "make deb builds the package ($debpkg_how; status $debpkg_rc)" \
+	'[ $debpkg_rc = 0 ] && [ -f "$deb" ]'
 if [ ! -f "$deb" ]; then
-	tail -30 "$tmp/build.log" | sed 's/^/# /'
+	tail -30 "$debpkg_log" | sed 's/^/# /'
 	echo "1..$n"
 	exit 1
 fi
-t "the build tree is removed afterwards" '[ ! -d "$tmp/vigie-"*/ ]'
+t "the build tree is removed afterwards" '[ ! -d "$(dirname "$deb")/vigie-"*/ ]'
 
 dpkg-deb -c "$deb" | awk '{ print $NF }' | sed 's|^\./|/|' > "$tmp/files"
 has() { grep -qx "$1" "$tmp/files"; }

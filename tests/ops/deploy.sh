@@ -25,17 +25,16 @@ py=${PYTHON3:-/usr/bin/python3}
 if [ -z "${VIGIE_DEPLOY_NS:-}" ]; then
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-deploy.XXXXXX") || exit 1
 	chmod 755 "$tmp"
-	start=$(date +%s)
-	"$make" -s -C "$top_builddir" deb DEB_OUT="$tmp" > "$tmp/build.log" 2>&1; rc=$?
-	deb=$(ls "$tmp"/vigie_*_*.deb 2> /dev/null | head -n 1)
-	if [ "$rc" != 0 ] || [ ! -f "$deb" ]; then
-		echo "not ok 1 - make deb builds the package (status $rc)"
-		tail -20 "$tmp/build.log" | sed 's/^/# /'
+	. "$top_srcdir/tests/ops/debpkg.sh"
+	debpkg_build
+	if [ "$debpkg_rc" != 0 ] || [ ! -f "$deb" ]; then
+		echo "not ok 1 - make deb builds the package (status $debpkg_rc)"
+		tail -20 "$debpkg_log" | sed 's/^/# /'
 		echo "1..1"
 		rm -rf "$tmp"
 		exit 1
 	fi
-	echo "# make deb: $(( $(date +%s) - start )) s"
+	echo "# make deb: $debpkg_how"
 	VIGIE_DEPLOY_NS=1 VIGIE_DEPLOY_TMP=$tmp VIGIE_DEPLOY_DEB=$deb \
 		unshare -m -n --propagation private sh "$0"
 	rc=$?

@@ -201,43 +201,41 @@ static void *fake_serve(void *arg)
 	return NULL;
 }
 
-/* fake_start - a server on 127.0.0.1, a port of the kernel's choosing */
-static void fake_start(struct fake_server *fs, enum fake mode, pthread_t *tid)
+/* fake_bind - a UDP server on addr (port 0: the kernel's choice); false if it cannot */
+static bool fake_bind(struct fake_server *fs, enum fake mode, pthread_t *tid,
+		      struct sockaddr *addr, socklen_t len)
 {
-	socklen_t len = sizeof(fs->addr);
 	struct timeval tv = { 3, 0 };
 
 	fs->mode = mode;
-	fs->fd = socket(AF_INET, SOCK_DGRAM, 0);
+	fs->fd = socket(addr->sa_family, SOCK_DGRAM, 0);
+	if (fs->fd < 0 || bind(fs->fd, addr, len) != 0) {
+		if (fs->fd >= 0)
+			close(fs->fd);
+		return false;
+	}
+	getsockname(fs->fd, addr, &len);
+	setsockopt(fs->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	pthread_create(tid, NULL, fake_serve, fs);
+	return true;
+}
+
+/* fake_start - a server on 127.0.0.1, a port of the kernel's choosing */
+static void fake_start(struct fake_server *fs, enum fake mode, pthread_t *tid)
+{
 	memset(&fs->addr, 0, sizeof(fs->addr));
 	fs->addr.sin_family = AF_INET;
 	fs->addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(fs->fd, (struct sockaddr *)&fs->addr, sizeof(fs->addr)), 0);
-	getsockname(fs->fd, (struct sockaddr *)&fs->addr, &len);
-	setsockopt(fs->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	pthread_create(tid, NULL, fake_serve, fs);
+	ck_assert(fake_bind(fs, mode, tid, (struct sockaddr *)&fs->addr, sizeof(fs->addr)));
 }
 
 /* fake_start6 - the same server on ::1; false when the host has no IPv6 loopback */
 static bool fake_start6(struct fake_server *fs, enum fake mode, pthread_t *tid)
 {
-	socklen_t len = sizeof(fs->addr6);
-	struct timeval tv = { 3, 0 };
-
-	fs->mode = mode;
-	fs->fd = socket(AF_INET6, SOCK_DGRAM, 0);
 	memset(&fs->addr6, 0, sizeof(fs->addr6));
 	fs->addr6.sin6_family = AF_INET6;
 	fs->addr6.sin6_addr = in6addr_loopback;
-	if (fs->fd < 0 || bind(fs->fd, (struct sockaddr *)&fs->addr6, sizeof(fs->addr6)) != 0) {
-		if (fs->fd >= 0)
-			close(fs->fd);
-		return false;
-	}
-	getsockname(fs->fd, (struct sockaddr *)&fs->addr6, &len);
-	setsockopt(fs->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	pthread_create(tid, NULL, fake_serve, fs);
-	return true;
+	return fake_bind(fs, mode, tid, (struct sockaddr *)&fs->addr6, sizeof(fs->addr6));
 }
 
 static const struct {
