@@ -58,7 +58,7 @@ MESSAGES = {
         "Subject: Votre paiement tiers payant\r\nDate: Mon, 5 Feb 2024 10:00:00 +0100\r\n"
         "Message-ID: <phish.1@xn--viamdis-eya.fr>\r\n\r\nBonjour,\r\nMerci de confirmer votre RIB.\r\n"),
     "suspect": (
-        "From: \"Viamedis Tiers Payant\" <service.viamedis@gmail.com>\r\n"
+        "From: \"Viamedis Tiers Payant\" <service.tp@gmail.com>\r\n"
         "To: pharmacie@example.net\r\nSubject: Votre espace professionnel\r\n"
         "Date: Mon, 5 Feb 2024 10:00:00 +0100\r\n\r\nBonjour,\r\nMerci de vous reconnecter.\r\n"),
 }

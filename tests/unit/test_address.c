@@ -137,6 +137,46 @@ START_TEST(parse_gives_addresses_and_flags)
 }
 END_TEST
 
+/* comments beside a display name, and the first group's name of a list */
+static const struct {
+	const char *in;
+	const char *comment;	/* of the first address */
+	const char *group;	/* of the list; NULL: none */
+} named_cases[] = {
+	{ "Service <x@evil.tld> (Viamedis)", "Viamedis", NULL },
+	{ "Service (=?utf-8?q?Viam=C3=A9dis?=) <x@evil.tld>", "Viamédis", NULL },
+	{ "Service <x@evil.tld> (a) (b)", "a b", NULL },
+	{ "x@evil.tld (Viamedis)", "", NULL },		/* the comment is the display name */
+	{ "Service <x@evil.tld>", "", NULL },
+	{ "Viamedis:;", "", "Viamedis" },
+	{ "Viamedis: x@evil.tld;", "", "Viamedis" },
+	{ "=?utf-8?q?Viam=C3=A9dis?=: x@evil.tld, y@evil.tld;", "", "Viamédis" },
+	{ "A: B: c@d.fr;;", "", "A" },
+	{ "x@evil.tld", "", NULL },
+};
+
+START_TEST(parse_keeps_comments_and_group_names)
+{
+	struct address_list l;
+	struct header h;
+	const char *in = named_cases[_i].in;
+
+	header_init(&h);
+	address_list_init(&l);
+	address_parse(&l, &h, in, strlen(in));
+	if (l.count)
+		ck_assert_msg(strcmp(l.item[0].comment, named_cases[_i].comment) == 0,
+			      "%s: comment \"%s\"", in, l.item[0].comment);
+	if (named_cases[_i].group)
+		ck_assert_msg(l.group && strcmp(l.group, named_cases[_i].group) == 0, "%s: group %s",
+			      in, l.group ? l.group : "(none)");
+	else
+		ck_assert_msg(l.group == NULL, "%s: group %s", in, l.group);
+	address_list_free(&l);
+	header_free(&h);
+}
+END_TEST
+
 START_TEST(thousand_addresses_kept_to_cap_and_counted)
 {
 	struct address_list l;
@@ -333,6 +373,8 @@ int main(void)
 	TCase *tc = tcase_create("address");
 
 	tcase_add_loop_test(tc, parse_gives_addresses_and_flags, 0, NELEM(parse_cases));
+	tcase_add_loop_test(tc, parse_keeps_comments_and_group_names, 0,
+			    sizeof(named_cases) / sizeof(named_cases[0]));
 	tcase_add_test(tc, thousand_addresses_kept_to_cap_and_counted);
 	tcase_add_test(tc, deep_nesting_is_flat);
 	tcase_add_test(tc, token_cap_truncates);

@@ -324,6 +324,92 @@ START_TEST(brands_name_claim_in_long_text_is_bounded)
 }
 END_TEST
 
+static const struct {
+	const char *text;
+	const char *brand;	/* NULL: no claim */
+	enum brands_glue glue;
+	bool disguised;
+	const char *why;
+} glued[] = {
+	{ "ViamedisPro", "Viamedis", BRANDS_GLUE_SPLIT, false, "a capital starts the next word" },
+	{ "Viamedis2024", "Viamedis", BRANDS_GLUE_SPLIT, false, "digits after the name" },
+	{ "ServiceItelis", "Itelis", BRANDS_GLUE_SPLIT, false, "a capital starts the name" },
+	{ "KALIXIAPaiements", "Kalixia", BRANDS_GLUE_SPLIT, false, "a capital run, then a word" },
+	{ "MSSANTEService", "MSSant\xc3\xa9", BRANDS_GLUE_SPLIT, false, "the last capital of a run starts the next word" },
+	{ "iSantePro", "iSant\xc3\xa9", BRANDS_GLUE_SPLIT, false, "the name's own change of case" },
+	{ "TP24iSante", "iSant\xc3\xa9", BRANDS_GLUE_SPLIT, false, "letters, digits, the name" },
+	{ "tp1mssante", "MSSant\xc3\xa9", BRANDS_GLUE_SPLIT, false, "a local part with a digit" },
+	{ "kalixia2024", "Kalixia", BRANDS_GLUE_SPLIT, false, "a local part with a year" },
+	{ "serviceviamedis", "Viamedis", BRANDS_GLUE_WORD, false, "a service word before" },
+	{ "viamedispro", "Viamedis", BRANDS_GLUE_WORD, false, "a service word after" },
+	{ "monameli", "Assurance Maladie", BRANDS_GLUE_WORD, false, "a short name after a service word" },
+	{ "harmoniemutuelle.paiements", "Harmonie Mutuelle", BRANDS_GLUE_NONE, false, "a dot separates" },
+	{ "prosanteconnect_remboursements", "Pro Sant\xc3\xa9 Connect", BRANDS_GLUE_NONE, false, "an underscore separates" },
+	{ "isante-notification", "iSant\xc3\xa9", BRANDS_GLUE_NONE, false, "a hyphen separates" },
+	{ "\xef\xbc\xb6\xef\xbd\x89\xef\xbd\x81\xef\xbd\x8d\xef\xbd\x85\xef\xbd\x84\xef\xbd\x89\xef\xbd\x93", "Viamedis", BRANDS_GLUE_NONE, true, "full-width letters" },
+	{ "\xe1\xb4\x80\xe1\xb4\x84\xe1\xb4\x9b\xc9\xaa\xca\x9f", "Actil", BRANDS_GLUE_NONE, true, "small capitals" },
+	{ "\xe2\x92\xbe\xe2\x93\x88\xe2\x92\xb6\xe2\x93\x83\xe2\x93\x89\xe2\x92\xba", "iSant\xc3\xa9", BRANDS_GLUE_NONE, true, "circled letters" },
+	{ "\xf0\x9d\x90\x88\xf0\x9d\x90\xad\xf0\x9d\x90\x9e\xf0\x9d\x90\xa5\xf0\x9d\x90\xa2\xf0\x9d\x90\xac", "Itelis", BRANDS_GLUE_NONE, true, "mathematical bold" },
+	{ "C\xce\xb1rte \xce\x92lanche Partenaires", "Carte Blanche Partenaires", BRANDS_GLUE_NONE, true, "Greek alpha and capital beta" },
+	{ "S\xc2\xad" "ev\xc2\xad" "eane", "S\xc3\xa9v\xc3\xa9" "ane", BRANDS_GLUE_NONE, true, "soft hyphens" },
+	{ "Via\xe2\x80\x8bmedisPro", "Viamedis", BRANDS_GLUE_SPLIT, true, "hidden and glued" },
+	{ "Am\xc3\xa9lie Picard", NULL, BRANDS_GLUE_NONE, false, "a first name" },
+	{ "Am\xc3\xa9lie", NULL, BRANDS_GLUE_NONE, false, "a first name" },
+	{ "am\xc3\xa9liorer", NULL, BRANDS_GLUE_NONE, false, "a verb" },
+	{ "Cam\xc3\xa9lia", NULL, BRANDS_GLUE_NONE, false, "a flower and a name" },
+	{ "Amiel", NULL, BRANDS_GLUE_NONE, false, "a surname" },
+	{ "Agence ViaMedia", NULL, BRANDS_GLUE_NONE, false, "a company" },
+	{ "Kalixa", NULL, BRANDS_GLUE_NONE, false, "a company" },
+	{ "Amelis", NULL, BRANDS_GLUE_NONE, false, "a company" },
+	{ "Viamedisation", NULL, BRANDS_GLUE_NONE, false, "a brand's letters in a longer word" },
+	{ "lameli", NULL, BRANDS_GLUE_NONE, false, "no service word before" },
+	{ "amelin", NULL, BRANDS_GLUE_NONE, false, "a surname" },
+	{ "McDonald", NULL, BRANDS_GLUE_NONE, false, "a change of case, no name" },
+	{ "Harmonie2024", NULL, BRANDS_GLUE_NONE, false, "part of a name only" },
+};
+
+START_TEST(brands_claim_reads_glued_and_styled_names)
+{
+	for (size_t i = 0; i < sizeof(glued) / sizeof(glued[0]); i++) {
+		struct brands_claim c, whole;
+		bool found = brands_claim_read(builtin, glued[i].text, strlen(glued[i].text), true, &c);
+		bool found_whole = brands_claim_read(builtin, glued[i].text, strlen(glued[i].text), false,
+						     &whole);
+
+		if (glued[i].brand == NULL) {
+			ck_assert_msg(!found && c.brand == NULL, "'%s' (%s) claims %s", glued[i].text,
+				      glued[i].why, brand_name(c.brand));
+			ck_assert(!found_whole);
+			continue;
+		}
+		ck_assert_msg(found, "'%s' (%s) claims nothing", glued[i].text, glued[i].why);
+		ck_assert_str_eq(brand_name(c.brand), glued[i].brand);
+		ck_assert_msg(c.glue == glued[i].glue, "'%s' (%s): glue %d", glued[i].text, glued[i].why,
+			      c.glue);
+		ck_assert_msg(c.disguised == glued[i].disguised, "'%s' (%s): disguised %d",
+			      glued[i].text, glued[i].why, c.disguised);
+		ck_assert_ptr_nonnull(c.form);
+		/* whole words only: the same unless the name is glued */
+		ck_assert(found_whole == (glued[i].glue == BRANDS_GLUE_NONE));
+	}
+}
+END_TEST
+
+START_TEST(brands_claim_of_a_long_glued_word_is_bounded)
+{
+	char word[600];
+	struct brands_claim c;
+
+	/* service words then the name, past what is searched: not seen */
+	for (size_t i = 0; i + 7 < sizeof(word); i += 7)
+		memcpy(word + i, "service", 7);
+	memcpy(word + 588, "viamedis", 8);
+	ck_assert(!brands_claim_read(builtin, word, 596, true, &c));
+	ck_assert(brands_claim_read(builtin, word + 560, 36, true, &c));
+	ck_assert_int_eq(c.glue, BRANDS_GLUE_WORD);
+}
+END_TEST
+
 /* brands_suite - the cases of this file */
 static Suite *brands_suite(void)
 {
@@ -342,6 +428,8 @@ static Suite *brands_suite(void)
 	tcase_add_test(tc, brands_allow_list);
 	tcase_add_test(tc, brands_name_claims);
 	tcase_add_test(tc, brands_name_claim_in_long_text_is_bounded);
+	tcase_add_test(tc, brands_claim_reads_glued_and_styled_names);
+	tcase_add_test(tc, brands_claim_of_a_long_glued_word_is_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }

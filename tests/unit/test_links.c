@@ -195,6 +195,24 @@ START_TEST(links_visible_text)
 }
 END_TEST
 
+/* an image's alt text is read where the image is not shown, in an anchor or not */
+START_TEST(links_alt_text_is_visible)
+{
+	struct vbuf vis = VBUF_INIT(1 << 16);
+	struct links_sink sink = { NULL, visible_text, &vis };
+	struct links *l = links_new(&sink);
+	const char *html = "<p><img src=\"l.png\" alt=\"Sev&eacute;ane\">Bonjour<img src=\"x.png\">"
+			   "<a href=\"https://evil.example\"><img alt=\"Itelis\"></a>fin</p>";
+
+	links_begin(l, true);
+	links_text(l, html, strlen(html));
+	links_end(l);
+	ck_assert_str_eq(vbuf_str(&vis), "  Sev\xc3\xa9" "ane Bonjour  Itelis fin ");
+	links_free(l);
+	vbuf_free(&vis);
+}
+END_TEST
+
 START_TEST(links_text_host_finds_first_name)
 {
 	static const struct {
@@ -304,6 +322,7 @@ int main(void)
 	tcase_add_test(tc, links_duplicates_and_cap);
 	tcase_add_test(tc, links_long_runs);
 	tcase_add_test(tc, links_visible_text);
+	tcase_add_test(tc, links_alt_text_is_visible);
 	tcase_add_test(tc, links_text_host_finds_first_name);
 	tcase_add_loop_test(tc, links_through_mime_any_cut, 0, NELEM(pipe_cases));
 	suite_add_tcase(s, tc);

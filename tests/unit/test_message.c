@@ -14,6 +14,7 @@
 #include "brands.h"
 #include "detector.h"
 #include "message.h"
+#include "message_int.h"
 #include "rawmsg.h"
 #include "tap.h"
 #include "verdict.h"
@@ -263,6 +264,151 @@ START_TEST(every_form_claims)
 			message_free(m);
 		}
 	}
+}
+END_TEST
+
+/*
+ * The claim surfaces (message_claims.c): every place a reader sees a name,
+ * each read with the same folding, and the names that claim nothing.
+ */
+static const struct {
+	const char *what;
+	const char *raw;
+	const char *codes;
+	enum verdict_kind kind;
+} surfaces[] = {
+	{ "a group's name in From", "From: Itelis: noreply@x.example;\n\nBonjour\n",
+	  "display-name@from,bad-from@from", VERDICT_IMPERSONATION },
+	{ "an empty group's name in From", "From: =?utf-8?Q?=EF=BC=B6iamedis?=:;\n\nBonjour\n",
+	  "display-name@from,bad-from@from", VERDICT_IMPERSONATION },
+	{ "a comment beside a display name", "From: Service <x@evil.example> (Viamedis)\n\nBonjour\n",
+	  "display-name@from", VERDICT_SUSPECT },
+	{ "a comment in small capitals",
+	  "From: Service <x@evil.example> (=?utf-8?Q?=E1=B4=80=E1=B4=84=E1=B4=9B=C9=AA=CA=9F?=)\n\nBonjour\n",
+	  "display-name@from", VERDICT_IMPERSONATION },
+	{ "Sender's display name", "From: Claire <claire@optique-martin.fr>\n"
+	  "Sender: Viamedis <bounce@outlook.example>\n\nBonjour\n", "display-name@sender",
+	  VERDICT_SUSPECT },
+	{ "a brand's domain in Sender, unsigned", "From: Service <x@evil.example>\n"
+	  "Sender: noreply@viamedis.fr\n\nBonjour\n", "brand-unauthenticated@sender",
+	  VERDICT_IMPERSONATION },
+	{ "Sender's name on the brand's own domain is left to its authentication",
+	  "From: Service <x@evil.example>\nSender: Viamedis <noreply@viamedis.fr>\n\nBonjour\n",
+	  "brand-unauthenticated@sender", VERDICT_IMPERSONATION },
+	{ "the brand as From's local part", "From: viamedis@gestion-tp.example\n\nBonjour\n",
+	  "address-claim@from", VERDICT_SUSPECT },
+	{ "the brand in angle brackets, digits glued", "From: <kalixia2024@gestion-tp.example>\n\nBonjour\n",
+	  "address-claim@from", VERDICT_SUSPECT },
+	{ "the brand after a dot, a neutral display name",
+	  "From: Service clients <support.ameli@gmail.example>\n\nBonjour\n", "address-claim@from",
+	  VERDICT_SUSPECT },
+	{ "a service word glued to the brand", "From: serviceitelis@gestion-tp.example\n\nBonjour\n",
+	  "address-claim@from", VERDICT_SUSPECT },
+	{ "a quoted local part holding the brand's address",
+	  "From: \"noreply@viamedis.fr\"@evil.example\n\nBonjour\n", "address-claim@from",
+	  VERDICT_IMPERSONATION },
+	{ "the brand's local part in Reply-To", "From: Claire <claire@optique-martin.fr>\n"
+	  "Reply-To: viamedis.paiements@gmail.example\n\nBonjour\n", "address-claim@reply-to",
+	  VERDICT_SUSPECT },
+	{ "the brand's local part in Sender", "From: Claire <claire@optique-martin.fr>\n"
+	  "Sender: optistya-notification@evil.example\n\nBonjour\n", "address-claim@sender",
+	  VERDICT_SUSPECT },
+	{ "the brand's name as a local part of its own domain is its authentication's business",
+	  "From: viamedis@viamedis.fr\n\nBonjour\n", "brand-unauthenticated@from",
+	  VERDICT_IMPERSONATION },
+	{ "a name glued by a change of case", "From: ServiceItelis <x@evil.example>\n\nBonjour\n",
+	  "display-name@from", VERDICT_SUSPECT },
+	{ "a display name and a local part, both naming the brand, with a lure",
+	  "From: Itelis <itelis.support@evil.example>\nSubject: Votre RIB\n\nMerci de "
+	  "confirmer votre RIB.\n", "display-name@from,address-claim@from,lure@subject",
+	  VERDICT_IMPERSONATION },
+	{ "people and firms named like a brand claim nothing",
+	  "From: =?utf-8?Q?Am=C3=A9lie_Picard?= <amelie.picard@cabinet-picard.fr>\n"
+	  "Reply-To: amiel.kine@cabinet-picard.fr\nSender: \"Agence ViaMedia\" <contact@cabinet-picard.fr>\n"
+	  "\nBonjour,\nje vous envoie mon RIB pour la facture.\n", "", VERDICT_CLEAN },
+	{ "words holding a brand's letters claim nothing",
+	  "From: ameliorer.services@cabinet-picard.fr (Viamedisation)\n\nBonjour\n", "",
+	  VERDICT_CLEAN },
+	{ "the body names a brand and asks for the RIB", "From: Service <s@evil.example>\n"
+	  "Subject: Dossier\n\nItelis vous demande de transmettre votre RIB avant vendredi.\n",
+	  "body-claim@body,lure@body", VERDICT_SUSPECT },
+	{ "the body names a brand in character references, with a form",
+	  "From: Service <s@evil.example>\nContent-Type: text/html\n\n<h1>I&#116;elis</h1>"
+	  "<form action=\"https://evil.example/login\"><input type=password></form>\n",
+	  "body-claim@body", VERDICT_SUSPECT },
+	{ "the body names a brand in an image's alt text, asks for the IBAN",
+	  "From: Service <s@evil.example>\nContent-Type: text/html\n\n<img src=x alt=\"Seveane\">"
+	  "<p>Confirmez votre IBAN.</p>\n", "body-claim@body,lure@body", VERDICT_SUSPECT },
+	{ "a colleague forwarding the brand's notice, its request quoted: reported, weakly",
+	  "From: Claire <claire@optique-martin.fr>\nSubject: Fw: Nouveau portail\n\nPour info.\n\n"
+	  "De : Itelis <noreply@itelis.fr>\nObjet : Nouveau portail\n\nPensez à mettre à jour vos "
+	  "coordonnées bancaires dans votre espace Itelis.\n", "body-claim@body", VERDICT_CLEAN },
+	{ "a form under the brand's quoted address still claims it",
+	  "From: S <s@evil.example>\nContent-Type: text/html\n\n<p>De : Itelis &lt;noreply@itelis.fr&gt;"
+	  "</p><form action=\"https://evil.example/l\"><input type=password></form>\n",
+	  "body-claim@body", VERDICT_SUSPECT },
+	{ "a request the body denies is none", "From: H <h@syndicat.example>\n\nItelis ne vous "
+	  "demandera jamais de transmettre votre RIB par mail.\n", "", VERDICT_CLEAN },
+	{ "a deadline is no request", "From: H <h@syndicat.example>\n\nLes paiements Itelis "
+	  "arrivent sous 48 heures.\n", "", VERDICT_CLEAN },
+	{ "the brand's own domain asking in its name is left to its authentication",
+	  "From: Itelis <noreply@itelis.fr>\n\nItelis vous demande de transmettre votre RIB.\n",
+	  "brand-unauthenticated@from,lure@body", VERDICT_IMPERSONATION },
+	{ "a look-alike quoted as text in a warning is no link",
+	  "From: H <h@syndicat.example>\n\nAttention au faux site viamedis-securite.fr : il "
+	  "demande le RIB.\n", "link-lookalike@link", VERDICT_CLEAN },
+	{ "a look-alike written with a path is a link", "From: S <s@evil.example>\n\n"
+	  "Connectez-vous sur viamedis-securite.fr/login pour le RIB.\n",
+	  "link-lookalike@link,lure@body", VERDICT_IMPERSONATION },
+};
+
+/* claim_surfaces - each row gives exactly its codes and verdict */
+START_TEST(claim_surfaces)
+{
+	char got[2048];
+	struct message *m = analyse(surfaces[_i].raw);
+
+	codes(message_verdict(m), got, sizeof(got));
+	ck_assert_msg(strcmp(got, surfaces[_i].codes) == 0 &&
+		      message_verdict(m)->kind == surfaces[_i].kind,
+		      "%s: got '%s' %s (score %d), want '%s' %s", surfaces[_i].what, got,
+		      verdict_kind_name(message_verdict(m)->kind), message_verdict(m)->score,
+		      surfaces[_i].codes, verdict_kind_name(surfaces[_i].kind));
+	message_free(m);
+}
+END_TEST
+
+/* the claims list: every claim kept once, the first strongest stands, surfaces found */
+START_TEST(claims_list_and_find)
+{
+	const struct brands *bs = detector_brands(det);
+	const struct brand *via = brands_at(bs, 0), *alm = brands_at(bs, 1);
+	struct message_claim c;
+	const struct message_claim_item *it;
+
+	memset(&c, 0, sizeof(c));
+	ck_assert_ptr_null(message_claim_add(&c, NULL, SURFACE_DISPLAY, WHERE_FROM, 3, 90, "x", NULL));
+	ck_assert_ptr_null(message_claim_add(&c, via, SURFACE_DISPLAY, WHERE_FROM, 3, 90, "x", via));
+	message_claim_add(&c, alm, SURFACE_SUBJECT, WHERE_SUBJECT, 2, 100, "Subject", NULL);
+	message_claim_add(&c, via, SURFACE_LOCAL, WHERE_FROM, 3, 90, "local part", NULL);
+	message_claim_add(&c, alm, SURFACE_DISPLAY, WHERE_FROM, 3, 90, "display name", NULL);
+	message_claim_add(&c, via, SURFACE_LOCAL, WHERE_FROM, 3, 90, "local part", NULL);
+	message_claim_set(&c, via, "links", 3, NULL);
+	ck_assert_uint_eq(c.n, 4);	/* the same claim twice is listed once */
+	ck_assert_ptr_eq(c.brand, via);	/* the first of the strongest */
+	ck_assert_str_eq(c.by, "local part");
+	it = message_claim_find(&c, alm, 2);
+	ck_assert(it && it->level == 3 && it->surface == SURFACE_DISPLAY);
+	ck_assert_ptr_null(message_claim_find(&c, brands_at(bs, 2), 1));
+	it = message_claim_surface(&c, alm, SURFACE_BIT(SURFACE_SUBJECT));
+	ck_assert(it && it->level == 2 && it->where == WHERE_SUBJECT);
+	ck_assert_ptr_null(message_claim_surface(&c, via, SURFACE_BIT(SURFACE_BODY)));
+	it = message_claim_surface(&c, via, SURFACE_HEADER_NAMES);
+	ck_assert(it && it->surface == SURFACE_LOCAL && it->strength == 90);
+	for (int i = 0; i < 2 * MESSAGE_CLAIMS_MAX; i++)
+		message_claim_add(&c, alm, SURFACE_BODY, WHERE_BODY, 1, i, i % 2 ? "a" : "b", NULL);
+	ck_assert_uint_le(c.n, MESSAGE_CLAIMS_MAX);
+	ck_assert_ptr_eq(c.brand, via);
 }
 END_TEST
 
@@ -574,6 +720,8 @@ static Suite *message_suite(void)
 	tcase_add_loop_test(tc, identity_rules, 0, sizeof(identity) / sizeof(identity[0]));
 	tcase_add_test(tc, every_form_claims);
 	tcase_add_loop_test(tc, lure_rules, 0, sizeof(lures) / sizeof(lures[0]));
+	tcase_add_loop_test(tc, claim_surfaces, 0, sizeof(surfaces) / sizeof(surfaces[0]));
+	tcase_add_test(tc, claims_list_and_find);
 	tcase_add_loop_test(tc, chunk_independence, 0, sizeof(chunked) / sizeof(chunked[0]));
 	tcase_add_test(tc, authres_rendering);
 	tcase_add_test(tc, dkim_brands_mode);

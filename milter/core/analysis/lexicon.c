@@ -79,14 +79,16 @@ static inline unsigned lexicon_start_bit(const char *key, size_t len)
 /*
  * The lure vocabulary: what phishers after bank details and logins write.
  * TERM names the data (weak: colleagues write "le RIB" too); ACTION asks
- * for it or threatens (strong).
+ * the reader for it (strong); THREAT presses with a deadline or a
+ * suspension (strong for the lure, but no request by itself).
  */
 static const char *const lexicon_terms[] = {
 	"RIB", "IBAN", "BIC", "coordonnées bancaires", "relevé d'identité bancaire",
 	"données bancaires", "informations bancaires", "numéro de compte", "carte bancaire",
 	"numéro de carte", "cryptogramme", "mot de passe", "mots de passe", "identifiant",
 	"identifiants", "code d'accès", "codes d'accès", "code confidentiel",
-	"code de sécurité", "code de vérification",
+	"code de sécurité", "code de vérification", "régularisation", "impayé", "impayés",
+	"impayée", "impayées",
 	"bank details", "banking details", "bank account", "account number", "sort code",
 	"routing number", "credit card", "card number", "password", "passwords", "passcode",
 	"login details", "credentials", "username", "security code", "verification code",
@@ -99,22 +101,50 @@ static const char *const lexicon_actions[] = {
 	"mise à jour de votre RIB", "mise à jour de vos coordonnées",
 	"mise à jour de vos informations", "mise à jour de votre IBAN",
 	"vérifier votre compte", "vérifiez votre compte", "vérification de votre compte",
-	"confirmer votre identité", "confirmez votre identité", "confirmer vos coordonnées",
-	"confirmez vos coordonnées", "confirmer votre IBAN", "confirmez votre IBAN",
-	"confirmer votre RIB", "confirmez votre RIB", "valider vos informations",
-	"validez vos informations", "compte suspendu", "compte bloqué", "compte désactivé",
-	"compte verrouillé", "suspension de votre compte", "désactivation de votre compte",
+	"confirmer votre identité", "confirmez votre identité",
+	"confirmer vos coordonnées", "confirmez vos coordonnées", "confirmer votre IBAN",
+	"confirmez votre IBAN", "confirmer votre RIB", "confirmez votre RIB",
+	"valider vos informations", "validez vos informations", "valider vos coordonnées",
+	"validez vos coordonnées", "reconnectez-vous",
+	"réactiver votre compte", "réactivez votre compte", "saisir votre identifiant",
+	"saisissez votre identifiant", "transmettre votre RIB", "transmettez votre RIB",
+	"transmettre votre IBAN", "transmettez votre IBAN", "transmettre vos coordonnées",
+	"transmettez vos coordonnées", "envoyer votre RIB", "envoyez votre RIB",
+	"envoyer votre IBAN", "envoyez votre IBAN", "envoyer vos coordonnées",
+	"envoyez vos coordonnées", "communiquer votre RIB", "communiquez votre RIB",
+	"communiquer votre IBAN", "communiquez votre IBAN", "communiquer vos coordonnées",
+	"communiquez vos coordonnées", "faire parvenir votre RIB", "faites parvenir votre RIB",
+	"faire parvenir votre IBAN", "faites parvenir votre IBAN", "renvoyer votre RIB",
+	"renvoyez votre RIB", "adresser votre RIB", "adressez votre RIB",
+	"renseigner vos coordonnées",
+	"renseignez vos coordonnées", "saisir vos coordonnées",
+	"saisissez vos coordonnées", "régulariser votre situation",
+	"régularisez votre situation", "régularisation de votre situation",
+	"réinitialiser votre mot de passe", "réinitialisez votre mot de passe",
+	"réinitialisation de votre mot de passe", "update your information",
+	"update your details", "update your bank details", "update your account",
+	"verify your account", "verify your identity", "confirm your identity",
+	"confirm your account", "confirm your bank details", "reactivate your account",
+};
+
+/* ... and what presses (a colleague quoting a phish repeats these too) */
+static const char *const lexicon_threats[] = {
+	"compte suspendu", "compte bloqué", "compte désactivé", "compte verrouillé",
+	"suspension de votre compte", "désactivation de votre compte",
 	"votre compte sera suspendu", "votre compte sera bloqué", "sous 48 heures",
-	"sous 24 heures", "sous 48h", "sous 24h", "dans les 48 heures", "dans les 24 heures",
-	"sans mise à jour", "seront suspendus", "reconnectez-vous", "réactiver votre compte",
-	"réactivez votre compte", "saisir votre identifiant", "saisissez votre identifiant",
-	"mot de passe a expiré", "mot de passe expiré",
-	"update your information", "update your details", "update your bank details",
-	"update your account", "verify your account", "verify your identity",
-	"confirm your identity", "confirm your account", "confirm your bank details",
-	"account suspended", "account has been suspended", "account will be suspended",
-	"account locked", "account has been locked", "within 24 hours", "within 48 hours",
-	"password expired", "password has expired", "reactivate your account",
+	"sous 24 heures", "sous 48h", "sous 24h", "dans les 48 heures",
+	"dans les 24 heures", "sans mise à jour", "seront suspendus",
+	"mot de passe a expiré", "mot de passe expiré", "account suspended",
+	"account has been suspended", "account will be suspended", "account locked",
+	"account has been locked", "within 24 hours", "within 48 hours",
+	"password expired", "password has expired",
+};
+
+/* ... and what denies a request that follows (warnings, brands' own advice) */
+static const char *const lexicon_negations[] = {
+	"jamais", "never", "ne vous demandera pas", "ne vous demande pas",
+	"ne vous demanderons pas", "ne vous demandons pas", "ne demandera pas", "ne demande pas",
+	"will not ask", "does not ask", "do not ask",
 };
 
 /* lexicon_put - record key as a phrase (entry >= 0) or a prefix (entry < 0) */
@@ -160,20 +190,22 @@ static size_t lexicon_rn(char *k, size_t len)
 	return w;
 }
 
-/* lexicon_confusable - a script whose letters imitate Latin ones */
+/* lexicon_confusable - letters that imitate Latin ones: other scripts, small
+ * capitals, styled (circled, mathematical, full-width) letters */
 static bool lexicon_confusable(UChar32 c)
 {
 	return (c >= 0x250 && c < 0x300) || (c >= 0x370 && c < 0x590) ||
 	       (c >= 0x13a0 && c < 0x1400) || (c >= 0x1d00 && c < 0x1f00) ||
 	       (c >= 0x2100 && c < 0x2150) || (c >= 0x2460 && c < 0x2500) ||
-	       (c >= 0xff00 && c < 0xfff0) || (c >= 0x1d400 && c < 0x1d800);
+	       (c >= 0x2c60 && c < 0x2c80) || (c >= 0xa720 && c < 0xa800) ||
+	       (c >= 0xff00 && c < 0xfff0) || (c >= 0x1d400 && c < 0x1d800) ||
+	       (c >= 0x1f100 && c < 0x1f200);
 }
 
 /* lexicon_slow - the class and key of a code point outside the table */
 static enum lexicon_class lexicon_slow(const struct lexicon *lx, UChar32 c, char *key,
 				       size_t *klen, bool *disguised)
 {
-	char buf[8];
 	size_t n = 0;
 
 	*klen = 0;
@@ -192,19 +224,17 @@ static enum lexicon_class lexicon_slow(const struct lexicon *lx, UChar32 c, char
 		return LX_HIDE;
 	if (u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK)
 		return LX_IGN;
-	if (lexicon_confusable(c) && u_isalnum(c)) {
-		struct vbuf out = VBUF_INIT(LEXICON_KEY_MAX);
+	if (lexicon_confusable(c)) {
+		enum skeleton_class cls;
+		char k[SKELETON_CP_MAX];
 
-		n = utf8_encode((uint32_t)c, buf);
-		skeleton_fold_text(lx->sk, buf, n, &out);
-		*disguised = true;
-		if (out.len == 0 || out.len > LEXICON_KEY_MAX / 2 || memchr(out.data, ' ', out.len)) {
-			vbuf_free(&out);
+		n = skeleton_fold_cp(lx->sk, (uint32_t)c, k, &cls);
+		n = skeleton_pairs(k, n);
+		if (cls != SKELETON_LETTER || n == 0 || n > LEXICON_KEY_MAX / 2)
 			return LX_SEP;
-		}
-		memcpy(key, out.data, out.len);
-		*klen = out.len;
-		vbuf_free(&out);
+		*disguised = true;
+		memcpy(key, k, n);
+		*klen = n;
 		return LX_ALNUM;
 	}
 	if (u_isalnum(c)) {
@@ -242,11 +272,14 @@ static void lexicon_table(struct lexicon *lx)
 	vbuf_free(&out);
 }
 
-/* lexicon_words - the folded words of a phrase joined into key; 0 if unusable */
-static size_t lexicon_words(const struct lexicon *lx, const char *text, char *key)
+/* lexicon_words - the folded words of a phrase joined into key (0 if unusable), and their count */
+static size_t lexicon_words(const struct lexicon *lx, const char *text, char *key,
+			    unsigned *words)
 {
 	size_t len = strlen(text);
 	size_t k = 0, wstart = 0;
+
+	*words = 0;
 
 	for (size_t i = 0; i <= len;) {
 		UChar32 c = 0;
@@ -277,6 +310,7 @@ static size_t lexicon_words(const struct lexicon *lx, const char *text, char *ke
 			k += tl;
 		} else if (cls == LX_SEP) {
 			k = wstart + lexicon_rn(key + wstart, k - wstart);
+			*words += k > wstart;
 			wstart = k;
 		}
 	}
@@ -288,7 +322,8 @@ static void lexicon_add(struct lexicon *lx, enum lexicon_kind kind, const struct
 			const char *text)
 {
 	char key[LEXICON_KEY_MAX];
-	size_t len = lexicon_words(lx, text, key);
+	unsigned words;
+	size_t len = lexicon_words(lx, text, key, &words);
 	struct lexicon_entry *e;
 
 	if (len == 0 || lx->nentries >= LEXICON_ENTRIES_MAX)
@@ -299,6 +334,7 @@ static void lexicon_add(struct lexicon *lx, enum lexicon_kind kind, const struct
 	e->brand = br;
 	e->text = text;
 	e->id = (unsigned)lx->nentries;
+	e->words = words;
 	lexicon_put(lx, key, len, (int)lx->nentries++);
 	for (size_t n = 1; n < len; n++)
 		lexicon_put(lx, key, n, -1);
@@ -328,6 +364,10 @@ struct lexicon *lexicon_new(const struct brands *b, const struct skeleton *sk)
 		lexicon_add(lx, LEXICON_TERM, NULL, lexicon_terms[i]);
 	for (size_t i = 0; i < sizeof(lexicon_actions) / sizeof(lexicon_actions[0]); i++)
 		lexicon_add(lx, LEXICON_ACTION, NULL, lexicon_actions[i]);
+	for (size_t i = 0; i < sizeof(lexicon_threats) / sizeof(lexicon_threats[0]); i++)
+		lexicon_add(lx, LEXICON_THREAT, NULL, lexicon_threats[i]);
+	for (size_t i = 0; i < sizeof(lexicon_negations) / sizeof(lexicon_negations[0]); i++)
+		lexicon_add(lx, LEXICON_NEGATION, NULL, lexicon_negations[i]);
 	return lx;
 }
 
@@ -355,6 +395,23 @@ void lexicon_scan_init(struct lexicon_scan *s, const struct lexicon *lx,
 	s->ctx = ctx;
 }
 
+/*
+ * lexicon_hit - report a phrase; a negation is remembered for the requests
+ * that follow it in the same sentence, within LEXICON_NEGATION_REACH words.
+ */
+static void lexicon_hit(struct lexicon_scan *s, const struct lexicon_entry *e, bool disguised)
+{
+	unsigned flags = disguised ? LEXICON_HIT_DISGUISED : 0;
+	unsigned long first = s->words + 1 - e->words;
+
+	if (e->kind == LEXICON_NEGATION)
+		s->negation = s->words;
+	else if (e->kind == LEXICON_ACTION && s->negation && first > s->negation &&
+		 first - s->negation <= LEXICON_NEGATION_REACH)
+		flags |= LEXICON_HIT_NEGATED;
+	s->fn(s->ctx, e, flags);
+}
+
 /* lexicon_try - look key up: report a phrase; keep it if longer phrases start so */
 static void lexicon_try(struct lexicon_scan *s, const char *key, size_t len, bool disguised,
 			struct lexicon_partial *next, size_t *nnext)
@@ -372,7 +429,7 @@ static void lexicon_try(struct lexicon_scan *s, const char *key, size_t len, boo
 		return;
 	k = &s->lx->keyinfo[i];
 	if (k->entry >= 0)
-		s->fn(s->ctx, &s->lx->entry[k->entry], disguised);
+		lexicon_hit(s, &s->lx->entry[k->entry], disguised);
 	if (k->prefix && *nnext < LEXICON_PARTIALS) {
 		memcpy(next[*nnext].key, key, len);
 		next[*nnext].len = (uint8_t)len;
@@ -389,6 +446,7 @@ static void lexicon_word_end(struct lexicon_scan *s)
 
 	if (s->wlen == 0 && !s->wlong)
 		return;
+	s->words++;
 	if (s->wlong) {
 		s->nparts = 0;
 	} else {
@@ -503,6 +561,9 @@ void lexicon_scan_text(struct lexicon_scan *s, const char *utf8, size_t len)
 					s->wlong = true;
 			} else {
 				lexicon_word_end(s);
+				if (s->negation &&
+				    (b == '.' || b == '!' || b == '?' || b == ';' || b == ':'))
+					s->negation = 0;	/* a sentence ends: so does its negation */
 			}
 			i++;
 			continue;
@@ -539,4 +600,5 @@ void lexicon_scan_break(struct lexicon_scan *s)
 	s->tail_len = 0;
 	lexicon_word_end(s);
 	s->nparts = 0;
+	s->negation = 0;
 }

@@ -10,7 +10,9 @@
  * ("mot de passe", "mot-de-passe", "motdepasse", "MOT DE PASSE" alike).
  * Letters from scripts that imitate Latin (Cyrillic, Greek, fullwidth...)
  * take the skeleton's slow path and mark the match "disguised"; so do
- * invisible characters inside a word.
+ * invisible characters inside a word. A request a negation denies a few
+ * words before, in the same sentence ("Viamedis ne vous demandera jamais
+ * de mettre à jour vos coordonnées"), is marked "negated".
  *
  * The lexicon is built once per detector and is then read-only and shared;
  * a scan (struct lexicon_scan) is one text stream's state, fed in pieces cut
@@ -34,17 +36,25 @@ struct skeleton;
 enum lexicon_kind {
 	LEXICON_BRAND,		/* a display-name form of a brand */
 	LEXICON_TERM,		/* names bank details or credentials: RIB, mot de passe */
-	LEXICON_ACTION		/* asks or threatens: "mettre à jour votre RIB", "compte suspendu" */
+	LEXICON_ACTION,		/* asks for it: "mettre à jour votre RIB", "confirmez votre IBAN" */
+	LEXICON_THREAT,		/* presses: "sous 48 heures", "compte suspendu" */
+	LEXICON_NEGATION	/* denies a request that follows: "ne vous demandera jamais" */
 };
+
+/* What a hit says beyond its phrase. */
+#define LEXICON_HIT_DISGUISED 0x01	/* hidden or look-alike letters */
+#define LEXICON_HIT_NEGATED 0x02	/* a request a negation just before denies */
+#define LEXICON_NEGATION_REACH 3	/* words from a negation to the request it denies */
 
 struct lexicon_entry {
 	enum lexicon_kind kind;
 	const struct brand *brand;	/* LEXICON_BRAND only */
 	const char *text;		/* the phrase as listed (UTF-8) */
 	unsigned id;			/* its rank among the phrases, from 0 */
+	unsigned words;			/* words in the phrase */
 };
 
-typedef void lexicon_hit_fn(void *ctx, const struct lexicon_entry *e, bool disguised);
+typedef void lexicon_hit_fn(void *ctx, const struct lexicon_entry *e, unsigned flags);
 
 struct lexicon;
 
@@ -66,6 +76,8 @@ struct lexicon_scan {
 	size_t tail_len;
 	struct lexicon_partial part[LEXICON_PARTIALS];
 	size_t nparts;
+	unsigned long words;		/* words read */
+	unsigned long negation;		/* the word a negation ended at, 0: none in this sentence */
 };
 
 struct lexicon *lexicon_new(const struct brands *b, const struct skeleton *sk);

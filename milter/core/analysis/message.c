@@ -107,6 +107,7 @@ void message_free(struct message *m)
 	message_auth_free(m);
 	free(m->host);
 	free(m->link);
+	free(m->reads);
 	free(m);
 }
 
@@ -150,12 +151,17 @@ void message_dom_check(struct message *m, const char *name, size_t len,
 	}
 }
 
-/* message_words_hit - the lexicon found a phrase in the text being scanned */
-void message_words_hit(void *ctx, const struct lexicon_entry *e, bool disguised)
+/*
+ * message_words_hit - the lexicon found a phrase in the text being scanned;
+ * a request a negation denies counts for nothing (a later one may count)
+ */
+void message_words_hit(void *ctx, const struct lexicon_entry *e, unsigned flags)
 {
 	struct message_words *w = ((struct message *)ctx)->words;
+	bool disguised = flags & LEXICON_HIT_DISGUISED;
 
-	if (w == NULL || (w->seen[e->id / 8] & (1u << (e->id % 8))))
+	if (w == NULL || (w->seen[e->id / 8] & (1u << (e->id % 8))) ||
+	    (flags & LEXICON_HIT_NEGATED))
 		return;
 	w->seen[e->id / 8] |= (unsigned char)(1u << (e->id % 8));
 	switch (e->kind) {
@@ -171,9 +177,14 @@ void message_words_hit(void *ctx, const struct lexicon_entry *e, bool disguised)
 		if (w->terms++ == 0)
 			w->term = e->text;
 		break;
-	case LEXICON_ACTION:
+	case LEXICON_ACTION:	/* a request presses too: counted in both */
+	case LEXICON_THREAT:
+		if (e->kind == LEXICON_ACTION && w->requests++ == 0)
+			w->request = e->text;
 		if (w->actions++ == 0)
 			w->action = e->text;
+		break;
+	case LEXICON_NEGATION:	/* the lexicon's own business */
 		break;
 	}
 }
@@ -230,6 +241,7 @@ static void message_from_field(struct message *m, const char *value, size_t len)
 	if (!first)
 		return;
 	m->from_addresses = l->total;
+	message_claims_from(m, l);
 	if (l->count == 0)
 		return;
 	const struct address *a = &l->item[0];
@@ -286,6 +298,7 @@ static void message_reply_to(struct message *m, const char *value, size_t len)
 			m->caps.addresses_dropped++;
 			continue;
 		}
+		message_claims_reply_to(m, m->nreply_to, a);
 		message_dom_check(m, a->domain, strlen(a->domain), WHERE_REPLY_TO,
 				  &m->reply_to[m->nreply_to++], true);
 	}
@@ -305,7 +318,10 @@ static void message_subject(struct message *m, const char *value, size_t len)
 	flags = header_decode(&m->hdr, value, len, &m->text);
 	if (m->obs && m->obs->subject)
 		m->obs->subject(m->obs->ctx, vbuf_str(&m->text), m->text.len, flags);
-	m->subject_claim = brands_name_claim(m->brands, vbuf_str(&m->text), m->text.len);
+	struct brands_claim c;
+
+	if (brands_claim_read(m->brands, vbuf_str(&m->text), m->text.len, true, &c))
+		m->subject_claim = c.brand;
 	message_words_scan(m, &m->subject, vbuf_str(&m->text), m->text.len);
 }
 
@@ -369,6 +385,7 @@ void message_header(struct message *m, const char *name, const char *value)
 		break;
 	case HEADER_SENDER:
 		message_addr_field(m, "Sender", value, len, false, WHERE_SENDER, &m->sender, NULL);
+		message_claims_sender(m, &m->addrs);
 		break;
 	case HEADER_REPLY_TO:
 		message_reply_to(m, value, len);

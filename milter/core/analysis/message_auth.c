@@ -50,12 +50,17 @@ static bool message_list_aligned(const struct message *m, const char *domain)
 	       (m->envelope.parsed && align_check(psl, domain, m->envelope.ascii, ALIGN_RELAXED));
 }
 
-/* message_auth_dkim_wanted - DKIM's filter: aligned with From, or a list's own signature */
+/*
+ * message_auth_dkim_wanted - DKIM's filter, the signatures that can change
+ * the verdict: aligned with From, with a brand's domain in Sender
+ * (message_claims.c), or a list's own signature
+ */
 bool message_auth_dkim_wanted(void *ctx, const char *domain)
 {
 	const struct message *m = ctx;
 
-	return message_aligned(m, domain) || (m->from.owner && message_list_aligned(m, domain));
+	return message_aligned(m, domain) || message_sender_aligned(m, domain) ||
+	       (m->from.owner && message_list_aligned(m, domain));
 }
 
 /* message_is_trusted - an authserv-id the admin trusts, never our own */

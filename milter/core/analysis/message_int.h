@@ -1,9 +1,10 @@
 /*
  * message_int - the state of one message's analysis, shared by its files:
  * message.c (feeding: fields, body; the readers), message_links.c (the
- * links of the body), message_auth.c (DKIM, SPF, DMARC, trusted relays:
- * whether From's brand domain is authenticated) and message_judge.c (the
- * findings at the end), as Dovecot's message-parser-private.h. Not an API:
+ * links of the body), message_claims.c (claims to be a brand, surface by
+ * surface), message_auth.c (DKIM, SPF, DMARC, trusted relays: whether
+ * From's brand domain is authenticated) and message_judge.c (the findings
+ * at the end), as Dovecot's message-parser-private.h. Not an API:
  * message.h is.
  */
 #ifndef VIGIE_MESSAGE_INT_H
@@ -14,6 +15,7 @@
 
 #include "address.h"
 #include "authres.h"
+#include "brands.h"
 #include "dkimbody.h"
 #include "dkimcheck.h"
 #include "dmarccheck.h"
@@ -30,6 +32,8 @@
 #define MESSAGE_FROM_JUDGED 4		/* addresses of one From field checked */
 #define MESSAGE_INNER_MAX 4		/* addresses inside the display name judged */
 #define MESSAGE_LISTID_MAX 255
+#define MESSAGE_CLAIMS_MAX 32		/* claims listed per message; the strongest is kept past it */
+#define MESSAGE_READS_MAX 16		/* names and local parts that claim a brand, kept */
 #define MESSAGE_BODYCHECK_MAX 4		/* brand signatures whose body is checked for a list footer */
 #define MESSAGE_HELO_MAX 255
 
@@ -98,10 +102,77 @@ struct message_dom {
 struct message_words {
 	const struct brand *brand;	/* the first brand named */
 	bool brand_disguised;		/* ... only with hidden or look-alike letters */
-	unsigned terms, actions;	/* lure phrases found (distinct) */
+	unsigned terms, actions;	/* lure phrases found (distinct): terms, requests and threats */
+	unsigned requests;		/* ... of which requests for the data */
 	const char *term;		/* the first of each, as listed */
 	const char *action;
+	const char *request;
 	unsigned char seen[LEXICON_ENTRIES_MAX / 8];
+};
+
+/*
+ * Where a claim to be a brand was read: the surfaces of vigie-scoring(7).
+ * SURFACE_BIT(s) makes the masks message_claim_surface takes.
+ */
+enum message_surface {
+	SURFACE_DISPLAY,	/* From's display name */
+	SURFACE_GROUP,		/* the name of a group in From */
+	SURFACE_COMMENT,	/* a comment of From beside its display name */
+	SURFACE_SENDER_NAME,	/* Sender's display name */
+	SURFACE_LOCAL,		/* the local part of From, Sender or Reply-To */
+	SURFACE_ADDRESS,	/* an address written in a display name or a local part */
+	SURFACE_BRAND_DOMAIN,	/* a brand's own domain in From or Sender, not authenticated */
+	SURFACE_LOOKALIKE,	/* a lookalike domain in an address */
+	SURFACE_SUBJECT,	/* the Subject */
+	SURFACE_BODY,		/* the body: disguised letters, or a request (body-claim) */
+	SURFACE_LINKS,		/* lookalike or mismatched links */
+	SURFACE_LIST,		/* a display name a mailing list relays (its author's) */
+	SURFACE_OTHER		/* any other (message_claim_set) */
+};
+#define SURFACE_BIT(s) (1u << (s))
+#define SURFACE_HEADER_NAMES (SURFACE_BIT(SURFACE_DISPLAY) | SURFACE_BIT(SURFACE_GROUP) | \
+			      SURFACE_BIT(SURFACE_COMMENT) | SURFACE_BIT(SURFACE_SENDER_NAME) | \
+			      SURFACE_BIT(SURFACE_LOCAL) | SURFACE_BIT(SURFACE_ADDRESS))
+
+/*
+ * One claim to be a brand: who makes it (surface, field), how strongly it
+ * counts for the rules that need a claim (level: reply-to, lure, and the
+ * corroboration of weak lookalikes) and how sure its reading is (strength,
+ * the finding's when it made one).
+ */
+struct message_claim_item {
+	const struct brand *brand;
+	const char *by;		/* "display name", "From domain look-alike", ... */
+	int level;		/* 3 strong, 2 Subject or body request, 1 body mention */
+	enum message_surface surface;
+	enum reason_where where;
+	int strength;		/* 0..100 */
+	const struct message_dom *src;	/* the Reply-To making it, if so */
+};
+
+/*
+ * Who claims to be a brand: the strongest claim (reply-to and lure weigh by
+ * it; the first of equals) and every claim made (weak lookalikes look for
+ * corroboration there: message_claim_find, message_claim_surface).
+ */
+struct message_claim {
+	const struct brand *brand;
+	const char *by;
+	int level;		/* 0: none */
+	const struct message_dom *src;	/* the Reply-To making it, if so */
+	struct message_claim_item all[MESSAGE_CLAIMS_MAX];
+	size_t n;
+};
+
+/* A name or local part that claims a brand, read as its field came and judged at the end. */
+struct message_read {
+	enum message_surface surface;
+	enum reason_where where;
+	struct brands_claim claim;	/* what the name claims (not for SURFACE_ADDRESS) */
+	struct message_dom inner;	/* SURFACE_ADDRESS: the domain of the address held */
+	const struct message_dom *dom;	/* the domain of the address the name or part is of */
+	char text[ADDRESS_NAME_MAX + 1];	/* the name, the local part, or the address held */
+	char local[ADDRESS_PART_MAX + 1];	/* the local part of the address */
 };
 
 /* A link host, judged once per message. */
@@ -118,6 +189,7 @@ struct message_linkrec {
 	const struct brand *shows_brand;	/* brand owning the domain the text shows */
 	char shows_domain[DNSNAME_MAX + 1];
 	bool in_userinfo;		/* the brand domain is shown before '@' in the URL */
+	bool mention;			/* only a bare domain written in text, no path: named, not linked */
 };
 
 struct message {
@@ -155,6 +227,11 @@ struct message {
 	struct message_dom sender, return_path, envelope;
 	struct message_dom reply_to[MESSAGE_REPLY_TO_MAX];
 	size_t nreply_to;
+
+	/* claims read from names and local parts as they came (message_claims.c) */
+	struct message_read *reads;
+	size_t nreads;
+	bool sender_seen;
 
 	/* words */
 	struct message_words subject, body, display;
@@ -197,6 +274,7 @@ struct message {
 	size_t nhosts, ahosts;
 	struct message_linkrec *link;	/* the same, up to MESSAGE_LINKS_MAX */
 	size_t nlinks, alinks;
+	size_t forms;			/* <form action> seen in the body */
 
 	struct message_caps caps;
 	struct verdict v;
@@ -205,10 +283,28 @@ struct message {
 void message_link_seen(void *arg, const struct link *l);
 void message_dom_check(struct message *m, const char *name, size_t len,
 		       enum reason_where where, struct message_dom *d, bool add);
-void message_words_hit(void *ctx, const struct lexicon_entry *e, bool disguised);
+void message_words_hit(void *ctx, const struct lexicon_entry *e, unsigned flags);
 void message_words_scan(struct message *m, struct message_words *w, const char *s, size_t len);
 void message_judge(struct message *m);
 bool message_aligned(const struct message *m, const char *domain);
+/* message_claims.c */
+void message_claims_from(struct message *m, const struct address_list *l);
+void message_claims_sender(struct message *m, const struct address_list *l);
+void message_claims_reply_to(struct message *m, size_t i, const struct address *a);
+bool message_sender_aligned(const struct message *m, const char *domain);
+void message_claim_set(struct message_claim *c, const struct brand *b, const char *by,
+		       int level, const struct brand *authentic);
+struct message_claim_item *message_claim_add(struct message_claim *c, const struct brand *b,
+					     enum message_surface s, enum reason_where where,
+					     int level, int strength, const char *by,
+					     const struct brand *authentic);
+const struct message_claim_item *message_claim_find(const struct message_claim *c,
+						    const struct brand *b, int level);
+const struct message_claim_item *message_claim_surface(const struct message_claim *c,
+						       const struct brand *b, unsigned surfaces);
+void message_claims_headers(struct message *m, struct message_claim *c,
+			    const struct brand *authentic, bool list);
+void message_claims_body(struct message *m, struct message_claim *c, const struct brand *authentic);
 /* message_auth.c: what message.c calls at each step */
 void message_auth_trusted(struct message *m, const char *value, size_t len);
 void message_auth_received(struct message *m);

@@ -29,14 +29,6 @@
 #include "message_int.h"
 #include "utf8.h"
 
-/* Who claims to be a brand, and how strongly (for reply-to and lure). */
-struct message_claim {
-	const struct brand *brand;
-	const char *by;		/* "display name", "sender domain", ... */
-	int level;		/* 3 strong, 2 Subject, 1 body mention, 0 none */
-	const struct message_dom *src;	/* the Reply-To look-alike making it, if so */
-};
-
 /* message_detail - a link's explanation, cut on a character boundary */
 static void message_detail(char *dst, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -112,42 +104,6 @@ static bool message_list_sender(const struct message *m, const struct message_dk
 	return via || m->arc || s->pass != NULL;
 }
 
-/* message_display_name - the display name claims a brand its address does not authenticate */
-static const struct brand *message_display_name(struct message *m, enum message_auth auth,
-						bool list)
-{
-	const char *form = NULL;
-	const struct brand *b;
-	size_t len = strlen(m->from_display);
-	bool disguised;
-	int strength;
-
-	if (len == 0)
-		return NULL;
-	b = brands_name_claim_form(m->brands, m->from_display, len, &form);
-	message_words_scan(m, &m->display, m->from_display, len);
-	if (b == NULL)
-		return NULL;
-	if (b == m->from.owner && m->hdr.seen[HEADER_FROM] == 1)
-		return NULL;	/* its own domain: authenticated or brand-unauthenticated */
-	disguised = m->display.brand != b || m->display.brand_disguised;
-	strength = disguised ? 100 : 90;
-	if (list) {
-		reason_add(&m->v.reasons, REASON_DISPLAY_NAME, WHERE_FROM, b, 35, m->from_display,
-			   "display name names %s; the mailing list %s sends it for its author",
-			   brand_name(b), m->list_id);
-		return NULL;
-	}
-	if (form == NULL || strcmp(form, brand_name(b)) == 0)
-		form = NULL;
-	reason_add(&m->v.reasons, REASON_DISPLAY_NAME, WHERE_FROM, b, strength, m->from_display,
-		   "display name claims %s%s%s%s%s; the address is %s", brand_name(b),
-		   form ? " (as \"" : "", form ? form : "", form ? "\")" : "",
-		   disguised ? ", written with hidden or look-alike characters" : "",
-		   m->from_address[0] ? m->from_address : "missing");
-	return b;
-}
-
 /* message_display_address - addresses written inside the display name */
 static const struct brand *message_display_address(struct message *m, const struct brand *authentic)
 {
@@ -217,7 +173,7 @@ static bool message_links_rule(struct message *m, const struct brand *authentic,
 		const struct brand *s = r->shows_brand;
 
 		if (d->imitated && d->strength > 0) {
-			int st = d->imitated == authentic ? d->strength * 3 / 10 : d->strength;
+			int st = d->imitated == authentic || r->mention ? d->strength * 3 / 10 : d->strength;
 			struct reason *x = reason_add(&m->v.reasons, REASON_LINK_LOOKALIKE, WHERE_LINK,
 						      d->imitated, st, d->ascii, "%s: %s",
 						      reason_code_name(d->code), d->detail);
@@ -225,7 +181,7 @@ static bool message_links_rule(struct message *m, const struct brand *authentic,
 			r->out.finding = true;
 			r->out.code = REASON_LINK_LOOKALIKE;
 			message_detail(r->out.detail, "%s: %s", reason_code_name(d->code), d->detail);
-			any = any || (x && st >= 50);
+			any = any || (x && st >= 50 && !r->mention);
 			continue;
 		}
 		if (s == NULL || (d->parsed && (brand_owns(s, d->ascii) ||
@@ -249,17 +205,6 @@ static bool message_links_rule(struct message *m, const struct brand *authentic,
 		any = any || st >= 50;
 	}
 	return any;
-}
-
-/* message_claim_set - the strongest claim wins */
-static void message_claim_set(struct message_claim *c, const struct brand *b, const char *by,
-			      int level, const struct brand *authentic)
-{
-	if (b == NULL || b == authentic || level <= c->level)
-		return;
-	c->brand = b;
-	c->by = by;
-	c->level = level;
 }
 
 /*
@@ -308,60 +253,94 @@ static void message_from_report(struct message *m)
 	m->from_out.addresses = m->from_addresses;
 }
 
+/* message_unauth_strength - the strength of From's brand-unauthenticated finding */
+static int message_unauth_strength(const struct message *m)
+{
+	for (size_t i = 0; i < m->v.reasons.count; i++)
+		if (m->v.reasons.item[i].code == REASON_BRAND_UNAUTHENTICATED &&
+		    m->v.reasons.item[i].where == WHERE_FROM)
+			return m->v.reasons.item[i].strength;
+	return 100;
+}
+
+/*
+ * message_claims_gather - the claims the findings drawn so far make, and
+ * the Subject's and the body's; the header names' are message_claims.c's.
+ */
+static void message_claims_gather(struct message *m, struct message_claim *c,
+				  enum message_auth auth, const struct brand *authentic,
+				  const struct brand *inner, bool bad_links)
+{
+	message_claim_add(c, inner, SURFACE_ADDRESS, WHERE_FROM, 3, 100,
+			  "address in the display name", authentic);
+	if (auth == AUTH_FAIL || auth == AUTH_WEAK)
+		message_claim_add(c, m->from_any_owner, SURFACE_BRAND_DOMAIN, WHERE_FROM, 3,
+				  message_unauth_strength(m), "From domain, unauthenticated", NULL);
+	message_claim_add(c, m->from.imitated, SURFACE_LOOKALIKE, WHERE_FROM, 3, m->from.strength,
+			  "From domain look-alike", authentic);
+	message_claim_add(c, m->sender.imitated, SURFACE_LOOKALIKE, WHERE_SENDER, 3,
+			  m->sender.strength, "Sender domain look-alike", authentic);
+	message_claim_add(c, m->envelope.imitated, SURFACE_LOOKALIKE, WHERE_ENVELOPE, 3,
+			  m->envelope.strength, "envelope domain look-alike", authentic);
+	message_claim_add(c, m->return_path.imitated, SURFACE_LOOKALIKE, WHERE_ENVELOPE, 3,
+			  m->return_path.strength, "Return-Path look-alike", authentic);
+	for (size_t i = 0; i < m->nreply_to; i++) {
+		int before = c->level;
+		struct message_claim_item *it = message_claim_add(c, m->reply_to[i].imitated,
+								  SURFACE_LOOKALIKE, WHERE_REPLY_TO,
+								  3, m->reply_to[i].strength,
+								  "Reply-To look-alike", authentic);
+
+		if (it)
+			it->src = &m->reply_to[i];
+		if (c->level != before)
+			c->src = &m->reply_to[i];
+	}
+	if (m->body.brand_disguised)
+		message_claim_add(c, m->body.brand, SURFACE_BODY, WHERE_BODY, 3, 100,
+				  "body, in disguised letters", authentic);
+	if (m->subject.brand_disguised)
+		message_claim_add(c, m->subject.brand, SURFACE_SUBJECT, WHERE_SUBJECT, 3, 100,
+				  "Subject, in disguised letters", authentic);
+	message_claim_add(c, m->subject_claim, SURFACE_SUBJECT, WHERE_SUBJECT, 2, 100, "Subject",
+			  authentic);
+	if (auth == AUTH_UNKNOWN)
+		message_claim_add(c, m->from.owner, SURFACE_BRAND_DOMAIN, WHERE_FROM, 2, 30,
+				  "From domain, authentication unknown", NULL);
+	message_claim_add(c, m->body.brand, SURFACE_BODY, WHERE_BODY, 1, 100, "body", authentic);
+	for (size_t i = 0; bad_links && i < m->v.reasons.count; i++) {
+		const struct reason *r = &m->v.reasons.item[i];
+
+		if ((r->code == REASON_LINK_LOOKALIKE || r->code == REASON_LINK_MISMATCH) &&
+		    r->brand && r->strength >= 50) {
+			message_claim_add(c, r->brand, SURFACE_LINKS, WHERE_LINK, 3, r->strength, "links",
+					  authentic);
+			break;
+		}
+	}
+}
+
 /* message_judge - every finding, then the verdict */
 void message_judge(struct message *m)
 {
 	const struct message_dkimsum *s = &m->auth.dkim;
-	struct message_claim c = { NULL, NULL, 0, NULL };
-	const struct brand *authentic, *shown, *inner;
+	struct message_claim c;
+	const struct brand *authentic, *inner;
 	enum message_auth auth;
 	bool list, bad_links;
 
+	memset(&c, 0, sizeof(c));
 	message_from_report(m);
 	message_multiple_from(m);
 	auth = m->auth.state;
 	authentic = auth == AUTH_PASS ? m->from.owner : NULL;
 	message_auth_finding(m);
 	list = message_list_sender(m, s);
-	shown = message_display_name(m, auth, list);
+	message_claims_headers(m, &c, authentic, list);
+	message_claims_body(m, &c, authentic);
 	inner = message_display_address(m, authentic);
 	bad_links = message_links_rule(m, authentic, auth);
-
-	message_claim_set(&c, shown, "display name", 3, authentic);
-	message_claim_set(&c, inner, "address in the display name", 3, authentic);
-	if (auth == AUTH_FAIL || auth == AUTH_WEAK)
-		message_claim_set(&c, m->from_any_owner, "From domain, unauthenticated", 3, NULL);
-	message_claim_set(&c, m->from.imitated, "From domain look-alike", 3, authentic);
-	message_claim_set(&c, m->sender.imitated, "Sender domain look-alike", 3, authentic);
-	message_claim_set(&c, m->envelope.imitated, "envelope domain look-alike", 3, authentic);
-	message_claim_set(&c, m->return_path.imitated, "Return-Path look-alike", 3, authentic);
-	for (size_t i = 0; i < m->nreply_to; i++) {
-		int before = c.level;
-
-		message_claim_set(&c, m->reply_to[i].imitated, "Reply-To look-alike", 3, authentic);
-		if (c.level != before)
-			c.src = &m->reply_to[i];
-	}
-	if (m->body.brand_disguised)
-		message_claim_set(&c, m->body.brand, "body, in disguised letters", 3, authentic);
-	if (m->subject.brand_disguised)
-		message_claim_set(&c, m->subject.brand, "Subject, in disguised letters", 3, authentic);
-	message_claim_set(&c, m->subject_claim, "Subject", 2, authentic);
-	if (auth == AUTH_UNKNOWN)
-		message_claim_set(&c, m->from.owner, "From domain, authentication unknown", 2, NULL);
-	if (list)
-		message_claim_set(&c, m->display.brand, "display name, through a list", 1, authentic);
-	message_claim_set(&c, m->body.brand, "body", 1, authentic);
-	if (bad_links && c.level < 3) {
-		for (size_t i = 0; i < m->v.reasons.count; i++) {
-			const struct reason *r = &m->v.reasons.item[i];
-
-			if ((r->code == REASON_LINK_LOOKALIKE || r->code == REASON_LINK_MISMATCH) && r->brand) {
-				message_claim_set(&c, r->brand, "links", 3, authentic);
-				break;
-			}
-		}
-	}
+	message_claims_gather(m, &c, auth, authentic, inner, bad_links);
 	message_from_count(m, c.brand);
 	message_reply_to_rule(m, &c, auth);
 	message_lure(m, &c, auth);

@@ -77,6 +77,16 @@ static void message_copy_host(char *out, const struct message_host *h)
 	out[n] = '\0';
 }
 
+/*
+ * message_mention - a bare domain written in text with nothing after it
+ * ("un faux site, viamedis-securite.fr"): a name the text quotes, as a
+ * colleague's warning does, not a page it sends the reader to.
+ */
+static bool message_mention(const struct link *l)
+{
+	return l->source == LINK_BARE && memchr(l->url, '/', l->url_len) == NULL;
+}
+
 /* message_link_seen - links.c's sink: one link, kept for judging at the end */
 void message_link_seen(void *arg, const struct link *l)
 {
@@ -85,10 +95,12 @@ void message_link_seen(void *arg, const struct link *l)
 	struct message_linkrec *r;
 	char shows[DNSNAME_MAX + 1] = "";
 	const struct brand *sb = NULL;
-	bool userinfo = false;
+	bool userinfo = false, mention;
 
 	if (m->obs && m->obs->link)
 		m->obs->link(m->obs->ctx, l);
+	if (l->source == LINK_FORM)
+		m->forms++;	/* a form to fill in: what a body claim needs (message_claims.c) */
 	if (l->target->host_len == 0)
 		return;
 	if (l->text_host && l->text_host_len)
@@ -101,10 +113,13 @@ void message_link_seen(void *arg, const struct link *l)
 		m->caps.links_unjudged++;
 		return;
 	}
+	mention = message_mention(l);
 	for (size_t i = 0; i < m->nlinks; i++)
 		if (m->link[i].host == (size_t)(h - m->host) &&
-		    strcmp(m->link[i].shows_domain, shows) == 0)
+		    strcmp(m->link[i].shows_domain, shows) == 0) {
+			m->link[i].mention = m->link[i].mention && mention;
 			return;		/* judged already */
+		}
 	if (m->nlinks == MESSAGE_LINKS_MAX) {
 		m->caps.links_unjudged++;
 		return;
@@ -118,6 +133,7 @@ void message_link_seen(void *arg, const struct link *l)
 	r->host = (size_t)(h - m->host);
 	r->shows_brand = sb;
 	r->in_userinfo = userinfo;
+	r->mention = mention;
 	memcpy(r->shows_domain, shows, strlen(shows) + 1);
 	r->out.source = l->source;
 	message_copy_host(r->out.host, h);

@@ -40,6 +40,8 @@ const struct verdict_policy verdict_policy_default = {
 		[REASON_LINK_LOOKALIKE] = 70,
 		[REASON_LINK_MISMATCH] = 60,
 		[REASON_LURE] = 35,
+		[REASON_ADDRESS_CLAIM] = 70,
+		[REASON_BODY_CLAIM] = 50,
 	},
 	.suspect = 30,
 	.impersonation = 70,

@@ -1,7 +1,8 @@
 /*
- * brands - the brand pack's queries: who owns a domain, which brand a name
- * claims, the lookalike index, each brand's names, domains and signers;
- * and releasing a pack. The pack is built by brands_parse.c.
+ * brands - the brand pack's queries: who owns a domain, the lookalike
+ * index, each brand's names, domains and signers; and releasing a pack. The
+ * pack is built by brands_parse.c; which brand a text claims is
+ * brands_claim.c's.
  *
  * Touches: nothing but the pack it is given, read-only.
  */
@@ -10,14 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unicode/ubidi.h>
-#include <unicode/ustring.h>
-
 #include "brands.h"
 #include "brands_int.h"
 #include "hmap.h"
-#include "skeleton.h"
-#include "vbuf.h"
 #include "xalloc.h"
 
 /* brands_free_list - a list of strings */
@@ -104,111 +100,6 @@ bool brands_allowed(const struct brands *b, const char *ascii_domain)
 			p++;
 	}
 	return false;
-}
-
-/*
- * brands_visual - the text in the order a reader sees it, when that is not
- * the order it is stored in: "\u202Esidemaiv" (RIGHT-TO-LEFT OVERRIDE)
- * shows as "viamedis". ICU's bidi algorithm, controls removed. False (out
- * untouched) for text that reads as stored, or that ICU cannot take.
- */
-static bool brands_visual(const char *utf8, size_t len, struct vbuf *out)
-{
-	UErrorCode e = U_ZERO_ERROR;
-	int32_t n = 0, vn = 0, un = 0;
-	UChar *u, *v;
-	UBiDi *bidi;
-	bool done = false;
-
-	for (size_t i = 0; i < len && !done; i++)
-		done = (unsigned char)utf8[i] >= 0x80;
-	if (!done || len > BRANDS_CLAIM_MAX)
-		return false;
-	u = xmalloc((len + 1) * sizeof(*u));
-	v = xmalloc((len + 1) * sizeof(*v));
-	u_strFromUTF8WithSub(u, (int32_t)len + 1, &n, utf8, (int32_t)len, 0xFFFD, NULL, &e);
-	bidi = ubidi_openSized(n, 0, &e);
-	ubidi_setPara(bidi, u, n, UBIDI_DEFAULT_LTR, NULL, &e);
-	done = false;
-	if (U_SUCCESS(e) && ubidi_getDirection(bidi) != UBIDI_LTR) {
-		vn = ubidi_writeReordered(bidi, v, (int32_t)len + 1, UBIDI_REMOVE_BIDI_CONTROLS, &e);
-		if (U_SUCCESS(e)) {
-			char *s = xmalloc((size_t)vn * 3 + 1);
-
-			u_strToUTF8WithSub(s, vn * 3 + 1, &un, v, vn, 0xFFFD, NULL, &e);
-			done = U_SUCCESS(e) && vbuf_add(out, s, (size_t)un);
-			free(s);
-		}
-	}
-	ubidi_close(bidi);
-	free(u);
-	free(v);
-	return done;
-}
-
-/* brands_claim_search - the brand whose name the text shows as it is stored */
-static const struct brand *brands_claim_search(const struct brands *b, const char *utf8,
-					       size_t len, const char **form)
-{
-	struct vbuf fold = VBUF_INIT(BRANDS_CLAIM_MAX);
-	char cat[1024];
-	const struct brand *found = NULL;
-	const char *s;
-
-	skeleton_fold_text(b->sk, utf8, len, &fold);
-	s = vbuf_str(&fold);
-	for (size_t start = 0; s[start] && found == NULL;) {
-		size_t n = 0, i = start, fi;
-
-		while (s[i]) {
-			size_t w = strcspn(s + i, " ");
-
-			if (n + w > b->form_max || n + w > sizeof(cat))
-				break;
-			memcpy(cat + n, s + i, w);
-			n += w;
-			if (hmap_get(&b->formkey, cat, n, &fi)) {
-				found = &b->brand[b->form[fi].brand];
-				if (form)
-					*form = b->form[fi].form;
-			}
-			i += w;
-			if (s[i] == ' ')
-				i++;
-		}
-		start += strcspn(s + start, " ");
-		if (s[start] == ' ')
-			start++;
-	}
-	vbuf_free(&fold);
-	return found;
-}
-
-/*
- * brands_name_claim_form - the brand whose name a text shows, as a sequence
- * of whole words (case, accents, lookalike letters, invisible characters,
- * spacing and punctuation ignored), in the order it is stored or the order
- * it is seen; *form is the pack's name that matched.
- */
-const struct brand *brands_name_claim_form(const struct brands *b, const char *utf8,
-					   size_t len, const char **form)
-{
-	struct vbuf seen = VBUF_INIT(BRANDS_CLAIM_MAX * 2);
-	const struct brand *found;
-
-	if (len > BRANDS_CLAIM_MAX)
-		len = BRANDS_CLAIM_MAX;
-	found = brands_claim_search(b, utf8, len, form);
-	if (found == NULL && brands_visual(utf8, len, &seen))
-		found = brands_claim_search(b, vbuf_str(&seen), seen.len, form);
-	vbuf_free(&seen);
-	return found;
-}
-
-/* brands_name_claim - the brand a display name or subject claims, or NULL */
-const struct brand *brands_name_claim(const struct brands *b, const char *utf8, size_t len)
-{
-	return brands_name_claim_form(b, utf8, len, NULL);
 }
 
 /* brand_name - the brand's name, as the pack spells it (UTF-8) */

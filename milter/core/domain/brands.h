@@ -28,6 +28,21 @@ struct skeleton;
 struct brands;
 struct brand;
 
+/* How a brand's name was written into the text that claims it. */
+enum brands_glue {
+	BRANDS_GLUE_NONE,	/* whole words */
+	BRANDS_GLUE_SPLIT,	/* glued, a change of case or digits marking it: ViamedisPro */
+	BRANDS_GLUE_WORD	/* glued to the pack's service words: serviceviamedis */
+};
+
+/* What brands_claim_read found. */
+struct brands_claim {
+	const struct brand *brand;	/* NULL: no claim */
+	const char *form;		/* the pack's name that matched */
+	enum brands_glue glue;
+	bool disguised;			/* written with invisible, styled or other-script letters */
+};
+
 enum brand_sensitivity {
 	BRAND_LOW,		/* lookalikes and brand plus words only; no typos */
 	BRAND_NORMAL,
@@ -75,6 +90,8 @@ size_t brands_count(const struct brands *b);
 const struct brand *brands_at(const struct brands *b, size_t i);
 const struct brand *brands_owner(const struct brands *b, const char *ascii_domain);
 bool brands_allowed(const struct brands *b, const char *ascii_domain);
+bool brands_claim_read(const struct brands *b, const char *utf8, size_t len, bool glue,
+		       struct brands_claim *out);
 const struct brand *brands_name_claim(const struct brands *b, const char *utf8, size_t len);
 const struct brand *brands_name_claim_form(const struct brands *b, const char *utf8,
 					   size_t len, const char **form);

@@ -5,6 +5,8 @@
 #ifndef VIGIE_BRANDS_INT_H
 #define VIGIE_BRANDS_INT_H
 
+#include <stdint.h>
+
 #include "brands.h"
 #include "hmap.h"
 
@@ -44,6 +46,7 @@ struct brands {
 	size_t nforms;
 	struct hmap formkey;	/* name key -> form */
 	size_t form_max;
+	uint8_t formstart[65536 / 8];	/* the first two bytes of some name key (the second 0 if none) */
 	char **pool;			/* strings the indexes point to */
 	size_t npool;
 };

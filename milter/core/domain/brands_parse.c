@@ -110,6 +110,14 @@ static size_t brands_name_key(const struct skeleton *sk, const char *s, size_t l
 	return w;
 }
 
+/* brands_formstart_set - mark the first two bytes of a name key (brands_claim.c's filter) */
+static void brands_formstart_set(struct brands *b, const char *key, size_t len)
+{
+	unsigned v = (unsigned)(unsigned char)key[0] << 8 | (len > 1 ? (unsigned char)key[1] : 0);
+
+	b->formstart[v / 8] |= (uint8_t)(1u << (v % 8));
+}
+
 /* brands_add_form - a display-name form of the current brand */
 static bool brands_add_form(struct brands_parser *p, const char *form)
 {
@@ -133,6 +141,7 @@ static bool brands_add_form(struct brands_parser *p, const char *form)
 		hmap_put(&b->formkey, brands_keep(b, key.data, len), len, b->nforms++);
 		if (len > b->form_max)
 			b->form_max = len;
+		brands_formstart_set(b, key.data, len);
 	}
 	vbuf_free(&key);
 	return ok;

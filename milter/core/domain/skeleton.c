@@ -26,14 +26,13 @@
 #include "xalloc.h"
 
 #define SKELETON_CACHED 0x2000	/* Latin, IPA, Greek, Cyrillic, phonetic, Latin extended */
-#define SKELETON_CP_MAX 24	/* bytes of the key of one code point */
 
 #define SK_IGNORABLE 1		/* removed without a trace (ZWSP, soft hyphen...) */
 #define SK_SEPARATOR 2		/* ends a word in free text */
 
 struct skeleton {
 	USpoofChecker *sc;
-	const UNormalizer2 *nfd;
+	const UNormalizer2 *nfkd;
 	uint32_t off[SKELETON_CACHED];
 	uint8_t len[SKELETON_CACHED];
 	uint8_t flags[SKELETON_CACHED];
@@ -42,9 +41,11 @@ struct skeleton {
 
 /*
  * Confusables ICU does not map (or maps to another odd letter): Chromium's
- * supplementary list (components/url_formatter/spoof_checks) and the glyphs
- * of dnstwist's homoglyph fuzzer. Applied before and after ICU's skeleton,
- * on case-folded code points with their marks removed. Sorted by code point.
+ * supplementary list (components/url_formatter/spoof_checks), the glyphs
+ * of dnstwist's homoglyph fuzzer, and the small capitals ICU leaves as they
+ * are (U+1D00 and the like: they read as Latin letters in a display name).
+ * Applied before and after ICU's skeleton, on case-folded code points with
+ * their marks removed. Sorted by code point.
  */
 static const struct skeleton_extra {
 	UChar32 cp;
@@ -55,34 +56,36 @@ static const struct skeleton_extra {
 	{ 0x0131, "i" }, { 0x0138, "k" }, { 0x0142, "l" }, { 0x014B, "n" },
 	{ 0x0153, "oe" }, { 0x0167, "t" }, { 0x0180, "b" }, { 0x0185, "b" },
 	{ 0x0188, "c" }, { 0x01AB, "t" }, { 0x01BF, "p" }, { 0x01DD, "a" },
-	{ 0x0251, "a" }, { 0x0259, "a" }, { 0x0262, "g" }, { 0x027E, "r" },
-	{ 0x0280, "r" }, { 0x0289, "u" }, { 0x028D, "m" }, { 0x0299, "b" },
-	{ 0x029C, "h" }, { 0x029D, "j" }, { 0x03B8, "o" }, { 0x03BA, "k" },
-	{ 0x03C0, "n" }, { 0x03C7, "x" }, { 0x03C9, "w" }, { 0x0432, "b" },
-	{ 0x043A, "k" }, { 0x043C, "m" }, { 0x043D, "h" }, { 0x043F, "n" },
-	{ 0x0442, "t" }, { 0x0448, "w" }, { 0x0449, "w" }, { 0x044C, "b" },
-	{ 0x0454, "e" }, { 0x045B, "h" }, { 0x048D, "b" }, { 0x048F, "p" },
-	{ 0x0491, "r" }, { 0x0493, "f" }, { 0x049B, "k" }, { 0x049D, "k" },
-	{ 0x049F, "k" }, { 0x04A1, "k" }, { 0x04A3, "h" }, { 0x04A5, "h" },
-	{ 0x04AB, "c" }, { 0x04AD, "t" }, { 0x04B1, "y" }, { 0x04B3, "x" },
-	{ 0x04BD, "e" }, { 0x04BF, "e" }, { 0x04C4, "k" }, { 0x04C8, "h" },
-	{ 0x04CA, "h" }, { 0x04CE, "m" }, { 0x04D5, "ae" }, { 0x04FB, "f" },
-	{ 0x04FD, "x" }, { 0x04FF, "x" }, { 0x0503, "d" }, { 0x050B, "h" },
-	{ 0x050D, "g" }, { 0x050F, "t" }, { 0x051F, "k" }, { 0x0525, "n" },
-	{ 0x0527, "h" }, { 0x0529, "h" }, { 0x0582, "l" }, { 0x05D7, "n" },
-	{ 0x0966, "o" }, { 0x0968, "2" }, { 0x09E6, "o" }, { 0x09E8, "2" },
-	{ 0x09EA, "8" }, { 0x09ED, "q" }, { 0x0A66, "o" }, { 0x0A67, "q" },
-	{ 0x0A68, "2" }, { 0x0A6A, "8" }, { 0x0AE6, "o" }, { 0x0AE7, "q" },
-	{ 0x0AED, "9" }, { 0x0B30, "o" }, { 0x0B66, "o" }, { 0x0B68, "9" },
-	{ 0x0B6B, "8" }, { 0x0C68, "9" }, { 0x0CE6, "o" }, { 0x0CE9, "2" },
-	{ 0x0D1F, "s" }, { 0x0E01, "n" }, { 0x0E1A, "u" }, { 0x0E1E, "w" },
-	{ 0x0E1F, "w" }, { 0x0E23, "s" }, { 0x0E9A, "u" }, { 0x0E9E, "w" },
-	{ 0x0E9F, "w" }, { 0x0EA3, "s" }, { 0x0EAE, "s" }, { 0x1004, "c" },
-	{ 0x100C, "g" }, { 0x1042, "j" }, { 0x1054, "e" }, { 0x1D0B, "k" },
-	{ 0x1D1B, "t" }, { 0x2C68, "h" }, { 0x2C6A, "k" }, { 0x2C6C, "z" },
-	{ 0x2C71, "v" }, { 0x2C73, "w" }, { 0x2C74, "v" }, { 0x4E01, "t" },
-	{ 0x4E03, "t" }, { 0x4E05, "t" }, { 0x4E06, "t" }, { 0x4E2B, "y" },
-	{ 0x4E42, "x" }, { 0xA791, "n" }, { 0xA793, "e" },
+	{ 0x0251, "a" }, { 0x0259, "a" }, { 0x0262, "g" }, { 0x0274, "n" },
+	{ 0x027E, "r" }, { 0x0280, "r" }, { 0x0289, "u" }, { 0x028D, "m" },
+	{ 0x0299, "b" }, { 0x029C, "h" }, { 0x029D, "j" }, { 0x029F, "l" },
+	{ 0x03B8, "o" }, { 0x03BA, "k" }, { 0x03C0, "n" }, { 0x03C7, "x" },
+	{ 0x03C9, "w" }, { 0x0432, "b" }, { 0x043A, "k" }, { 0x043C, "m" },
+	{ 0x043D, "h" }, { 0x043F, "n" }, { 0x0442, "t" }, { 0x0448, "w" },
+	{ 0x0449, "w" }, { 0x044C, "b" }, { 0x0454, "e" }, { 0x045B, "h" },
+	{ 0x048D, "b" }, { 0x048F, "p" }, { 0x0491, "r" }, { 0x0493, "f" },
+	{ 0x049B, "k" }, { 0x049D, "k" }, { 0x049F, "k" }, { 0x04A1, "k" },
+	{ 0x04A3, "h" }, { 0x04A5, "h" }, { 0x04AB, "c" }, { 0x04AD, "t" },
+	{ 0x04B1, "y" }, { 0x04B3, "x" }, { 0x04BD, "e" }, { 0x04BF, "e" },
+	{ 0x04C4, "k" }, { 0x04C8, "h" }, { 0x04CA, "h" }, { 0x04CE, "m" },
+	{ 0x04D5, "ae" }, { 0x04FB, "f" }, { 0x04FD, "x" }, { 0x04FF, "x" },
+	{ 0x0503, "d" }, { 0x050B, "h" }, { 0x050D, "g" }, { 0x050F, "t" },
+	{ 0x051F, "k" }, { 0x0525, "n" }, { 0x0527, "h" }, { 0x0529, "h" },
+	{ 0x0582, "l" }, { 0x05D7, "n" }, { 0x0966, "o" }, { 0x0968, "2" },
+	{ 0x09E6, "o" }, { 0x09E8, "2" }, { 0x09EA, "8" }, { 0x09ED, "q" },
+	{ 0x0A66, "o" }, { 0x0A67, "q" }, { 0x0A68, "2" }, { 0x0A6A, "8" },
+	{ 0x0AE6, "o" }, { 0x0AE7, "q" }, { 0x0AED, "9" }, { 0x0B30, "o" },
+	{ 0x0B66, "o" }, { 0x0B68, "9" }, { 0x0B6B, "8" }, { 0x0C68, "9" },
+	{ 0x0CE6, "o" }, { 0x0CE9, "2" }, { 0x0D1F, "s" }, { 0x0E01, "n" },
+	{ 0x0E1A, "u" }, { 0x0E1E, "w" }, { 0x0E1F, "w" }, { 0x0E23, "s" },
+	{ 0x0E9A, "u" }, { 0x0E9E, "w" }, { 0x0E9F, "w" }, { 0x0EA3, "s" },
+	{ 0x0EAE, "s" }, { 0x1004, "c" }, { 0x100C, "g" }, { 0x1042, "j" },
+	{ 0x1054, "e" }, { 0x1D00, "a" }, { 0x1D05, "d" }, { 0x1D07, "e" },
+	{ 0x1D0A, "j" }, { 0x1D0B, "k" }, { 0x1D18, "p" }, { 0x1D1B, "t" },
+	{ 0x2C68, "h" }, { 0x2C6A, "k" }, { 0x2C6C, "z" }, { 0x2C71, "v" },
+	{ 0x2C73, "w" }, { 0x2C74, "v" }, { 0x4E01, "t" }, { 0x4E03, "t" },
+	{ 0x4E05, "t" }, { 0x4E06, "t" }, { 0x4E2B, "y" }, { 0x4E42, "x" },
+	{ 0xA730, "f" }, { 0xA791, "n" }, { 0xA793, "e" }, { 0xA7AF, "q" },
 };
 
 /* skeleton_extra_find - the supplementary mapping of cp, or NULL */
@@ -165,14 +168,39 @@ static size_t skeleton_icu(const struct skeleton *sk, UChar32 c, char *out, size
 	return skeleton_after(res, reslen, out, n, max);
 }
 
-/* skeleton_cp - the key of one code point (the live path) and its flags */
+/*
+ * skeleton_capital - the key of a capital read as a capital: Greek and
+ * Cyrillic capitals look like Latin ones their small forms do not resemble
+ * (Greek B, H, M are beta, eta, mu), so ICU's skeleton is asked before case
+ * folding. 0 when that gives no plain Latin letter or digit.
+ */
+static size_t skeleton_capital(const struct skeleton *sk, UChar32 c, char *out, size_t max)
+{
+	char one[SKELETON_CP_MAX];
+	size_t n = skeleton_icu(sk, c, one, 0, sizeof(one));
+
+	if (n == 0 || n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((one[i] >= 'a' && one[i] <= 'z') || (one[i] >= '0' && one[i] <= '9')))
+			return 0;
+	memcpy(out, one, n);
+	return n;
+}
+
+/*
+ * skeleton_cp - the key of one code point (the live path) and its flags.
+ * The compatibility decomposition (NFKD) comes first, as IDNA's mapping
+ * does for domains: full-width, mathematical, circled and other styled
+ * letters are the letters they show.
+ */
 static size_t skeleton_cp(const struct skeleton *sk, UChar32 c, char *out, size_t max,
 			  uint8_t *flags)
 {
 	UChar dec[32];
 	UErrorCode e = U_ZERO_ERROR;
 	int32_t declen;
-	size_t n = 0;
+	size_t n = 0, bases = 0;
 	int8_t type = u_charType(c);
 
 	*flags = 0;
@@ -180,8 +208,11 @@ static size_t skeleton_cp(const struct skeleton *sk, UChar32 c, char *out, size_
 		*flags = SK_IGNORABLE;
 		return 0;
 	}
+	if ((type == U_UPPERCASE_LETTER || type == U_TITLECASE_LETTER) && c >= 0x80 &&
+	    (n = skeleton_capital(sk, c, out, max)) > 0)
+		return n;
 	c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
-	declen = unorm2_getDecomposition(sk->nfd, c, dec, 32, &e);
+	declen = unorm2_getDecomposition(sk->nfkd, c, dec, 32, &e);
 	if (U_FAILURE(e) || declen < 0) {
 		declen = 0;
 		U16_APPEND_UNSAFE(dec, declen, c);
@@ -193,6 +224,8 @@ static size_t skeleton_cp(const struct skeleton *sk, UChar32 c, char *out, size_
 		U16_NEXT(dec, i, declen, d);
 		if (skeleton_is_mark(d))
 			continue;
+		bases++;
+		d = u_foldCase(d, U_FOLD_CASE_DEFAULT);
 		if ((extra = skeleton_extra_find(d)) != NULL) {
 			for (; *extra; extra++)
 				n = skeleton_icu(sk, (UChar32)*extra, out, n, max);
@@ -201,7 +234,8 @@ static size_t skeleton_cp(const struct skeleton *sk, UChar32 c, char *out, size_
 		}
 	}
 	/* Words are letters, digits and marks; a symbol counts only when it
-	 * reads as a letter (| is l); punctuation and spaces separate. */
+	 * reads as one letter (| is l, a circled A is a); punctuation, spaces
+	 * and symbols of several letters (TM) separate. */
 	switch (type) {
 	case U_UPPERCASE_LETTER: case U_LOWERCASE_LETTER: case U_TITLECASE_LETTER:
 	case U_MODIFIER_LETTER: case U_OTHER_LETTER: case U_DECIMAL_DIGIT_NUMBER:
@@ -213,7 +247,7 @@ static size_t skeleton_cp(const struct skeleton *sk, UChar32 c, char *out, size_
 		for (size_t i = 0; i < n; i++)
 			if (!((out[i] >= 'a' && out[i] <= 'z') || (out[i] >= '0' && out[i] <= '9')))
 				*flags = SK_SEPARATOR;
-		if (n == 0)
+		if (n == 0 || bases != 1)
 			*flags = SK_SEPARATOR;
 		break;
 	default:
@@ -259,7 +293,7 @@ struct skeleton *skeleton_new(char *err, size_t errlen)
 	struct skeleton *sk = xcalloc(1, sizeof(*sk));
 	UErrorCode e = U_ZERO_ERROR;
 
-	sk->nfd = unorm2_getNFDInstance(&e);
+	sk->nfkd = unorm2_getNFKDInstance(&e);
 	if (U_SUCCESS(e))
 		sk->sc = uspoof_open(&e);
 	if (U_SUCCESS(e))
@@ -306,7 +340,7 @@ static size_t skeleton_one(const struct skeleton *sk, UChar32 c, char *buf, cons
  * lookalikes (cl, vv) are left to typo.c: folding them here would glue
  * letters across words ("gouv" + "viamedis").
  */
-static size_t skeleton_pairs(char *s, size_t len)
+size_t skeleton_pairs(char *s, size_t len)
 {
 	size_t r = 0, w = 0;
 
@@ -363,6 +397,28 @@ int skeleton_key(const struct skeleton *sk, const char *utf8, size_t len,
 	n = skeleton_pairs(key, n);
 	key[n] = '\0';
 	return (int)n;
+}
+
+/*
+ * skeleton_fold_cp - the key of one code point of free text into key (at
+ * most SKELETON_CP_MAX bytes, no NUL) and what it is there: a letter (or
+ * digit), invisible, or a separator (key empty for both). A word's keys
+ * joined then go through skeleton_pairs, as skeleton_fold_text does.
+ */
+size_t skeleton_fold_cp(const struct skeleton *sk, uint32_t cp, char *key,
+			enum skeleton_class *cls)
+{
+	char buf[SKELETON_CP_MAX];
+	const char *k;
+	uint8_t flags;
+	size_t kl = skeleton_one(sk, cp > 0x10FFFF ? 0xFFFD : (UChar32)cp, buf, &k, &flags);
+
+	*cls = (flags & SK_IGNORABLE) ? SKELETON_INVISIBLE :
+	       (flags & SK_SEPARATOR) ? SKELETON_SEPARATOR : SKELETON_LETTER;
+	if (*cls != SKELETON_LETTER)
+		return 0;
+	memcpy(key, k, kl);
+	return kl;
 }
 
 /*

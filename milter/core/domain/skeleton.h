@@ -14,10 +14,19 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vbuf.h"
 
 #define SKELETON_KEY_MAX 1024	/* bytes of one key (UTF-8), NUL excluded */
+#define SKELETON_CP_MAX 24	/* bytes of the key of one code point */
+
+/* What a code point of free text is to a key. */
+enum skeleton_class {
+	SKELETON_LETTER,	/* a letter, digit or a symbol read as one */
+	SKELETON_INVISIBLE,	/* default ignorable: vanishes without a trace */
+	SKELETON_SEPARATOR	/* ends a word: spaces, punctuation */
+};
 
 struct skeleton;
 
@@ -37,6 +46,9 @@ int skeleton_key(const struct skeleton *sk, const char *utf8, size_t len,
 		 char *key, size_t keymax);
 bool skeleton_fold_text(const struct skeleton *sk, const char *utf8, size_t len,
 			struct vbuf *out);
+size_t skeleton_fold_cp(const struct skeleton *sk, uint32_t cp, char *key,
+			enum skeleton_class *cls);
+size_t skeleton_pairs(char *s, size_t len);
 bool skeleton_check_label(const struct skeleton *sk, const char *utf8, size_t len,
 			  struct skeleton_check *res);
 bool skeleton_is_ignorable(unsigned cp);

@@ -30,6 +30,8 @@ static const char *const reason_names[REASON_CODE_COUNT] = {
 	[REASON_LINK_LOOKALIKE] = "link-lookalike",
 	[REASON_LINK_MISMATCH] = "link-mismatch",
 	[REASON_LURE] = "lure",
+	[REASON_ADDRESS_CLAIM] = "address-claim",
+	[REASON_BODY_CLAIM] = "body-claim",
 };
 
 static const char *const where_names[WHERE_COUNT] = {

@@ -376,7 +376,7 @@ static void address_bare(struct address_list *l, struct header *h, const struct 
 static void address_finish(struct address_list *l, struct header *h, struct address_lexer *lx,
 			   struct address_seg *seg, size_t group_depth)
 {
-	size_t off[4] = { ADDRESS_NONE, ADDRESS_NONE, ADDRESS_NONE, ADDRESS_NONE };
+	size_t off[5] = { ADDRESS_NONE, ADDRESS_NONE, ADDRESS_NONE, ADDRESS_NONE, ADDRESS_NONE };
 	unsigned flags = seg->flags | lx->flags;
 
 	if (seg->ntok == 0 && !seg->any) {
@@ -410,6 +410,12 @@ static void address_finish(struct address_list *l, struct header *h, struct addr
 		off[0] = address_decode_name(l, h, &flags);
 		if (off[0] != ADDRESS_NONE)
 			flags |= ADDRESS_F_COMMENT_NAME;
+	} else if (l->comments.len) {
+		unsigned cflags = 0;	/* comments beside a name: kept, flags unchanged */
+
+		vbuf_reset(&l->name);
+		vbuf_add(&l->name, vbuf_str(&l->comments), l->comments.len);
+		off[4] = address_decode_name(l, h, &cflags);
 	}
 	if (group_depth) {
 		flags |= ADDRESS_F_GROUP;
@@ -440,6 +446,8 @@ static void address_group_start(struct address_list *l, struct header *h,
 	l->group_off = address_phrase(l, h, lx, 0, seg->ntok, &flags);
 	if (l->group_off == ADDRESS_NONE)
 		l->group_off = address_store(l, "", 0, &flags);
+	if (l->first_group_off == ADDRESS_NONE)
+		l->first_group_off = l->group_off;
 	memset(seg, 0, sizeof(*seg));
 	vbuf_reset(&l->scratch);
 	vbuf_reset(&l->comments);
@@ -516,15 +524,16 @@ static bool address_in_angle(struct address_list *l, struct address_seg *seg,
 static void address_fixup(struct address_list *l)
 {
 	for (size_t i = 0; i < l->count; i++) {
-		const char **f[4] = { &l->item[i].display, &l->item[i].local,
-				      &l->item[i].domain, &l->item[i].group };
+		const char **f[5] = { &l->item[i].display, &l->item[i].local,
+				      &l->item[i].domain, &l->item[i].group, &l->item[i].comment };
 
-		for (int k = 0; k < 4; k++) {
+		for (int k = 0; k < 5; k++) {
 			size_t o = l->off[i][k];
 
 			*f[k] = o == ADDRESS_NONE ? (k == 3 ? NULL : "") : l->text.data + o;
 		}
 	}
+	l->group = l->first_group_off == ADDRESS_NONE ? NULL : l->text.data + l->first_group_off;
 }
 
 /* The parse of one field: the lexer, the address being collected, the group nesting. */
@@ -619,7 +628,7 @@ void address_parse(struct address_list *l, struct header *h, const char *value, 
 
 	l->count = l->total = 0;
 	l->flags = l->lflags = 0;
-	l->group_off = ADDRESS_NONE;
+	l->group_off = l->first_group_off = ADDRESS_NONE;
 	vbuf_reset(&l->text);
 	vbuf_reset(&l->scratch);
 	vbuf_reset(&l->comments);

@@ -7,8 +7,9 @@
  *
  * Per address: the display name (decoded UTF-8), the local part and the
  * domain (as written, quotes removed, repaired to UTF-8; the domain engine
- * normalises the domain), the enclosing group's name, and flags saying what
- * was odd. Decisions where clients disagree, documented so the analysis can
+ * normalises the domain), the enclosing group's name, comments written
+ * beside a display name (decoded), and flags saying what was odd; per list,
+ * the name of its first group, even an empty one ("Viamedis:;"). Decisions where clients disagree, documented so the analysis can
  * treat the flag as the finding:
  * - "a@b@c": the domain is what follows the last '@' (ADDRESS_F_MULTI_AT);
  * - two <...> in one address: the first is the address (ADDRESS_F_EXTRA_ANGLE);
@@ -71,6 +72,7 @@ struct address {
 	const char *local;	/* "" when none */
 	const char *domain;	/* "" when none; a literal keeps its brackets */
 	const char *group;	/* enclosing group's name, NULL outside groups */
+	const char *comment;	/* comments beside a display name, decoded; "" when none */
 	unsigned flags;
 };
 
@@ -82,9 +84,10 @@ struct address_list {
 	unsigned flags;		/* union of the addresses' flags */
 	unsigned lflags;	/* ADDRESS_L_* */
 	struct address item[ADDRESS_MAX];
+	const char *group;	/* the first group's name, even an empty group's; NULL if none */
 	/* private */
-	size_t off[ADDRESS_MAX][4];
-	size_t group_off;
+	size_t off[ADDRESS_MAX][5];
+	size_t group_off, first_group_off;
 	struct vbuf text, scratch, comments, name, dec;
 	struct address_tok *tok;
 };

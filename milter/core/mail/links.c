@@ -391,7 +391,7 @@ static const struct html_attr *links_href(const struct html_attr *a, size_t n)
 static void links_tag(void *arg, const char *tag, bool end, const struct html_attr *a, size_t n)
 {
 	struct links *l = arg;
-	const struct html_attr *v, *alt;
+	const struct html_attr *v, *alt = NULL;
 	enum links_tag_kind kind = l->kind;
 
 	l->kind = LT_OTHER;
@@ -405,13 +405,17 @@ static void links_tag(void *arg, const char *tag, bool end, const struct html_at
 		links_break(l);
 	if (end)
 		return;
-	if (kind == LT_IMG && l->anchor) {
-		l->aimage = true;
-		if ((alt = html_attr(a, n, "alt")) != NULL) {
+	if (kind == LT_IMG && (alt = html_attr(a, n, "alt")) != NULL) {
+		if (l->sink.text)	/* shown where the image is not: read as text */
+			l->sink.text(l->sink.arg, alt->value, alt->value_len);
+		if (l->anchor) {
 			links_atext(l, alt->value, alt->value_len);
 			links_scan(l, alt->value, alt->value_len);
-			links_break(l);
 		}
+		links_break(l);
+	}
+	if (kind == LT_IMG && l->anchor) {
+		l->aimage = true;
 	} else if (kind == LT_AREA && (v = links_href(a, n)) != NULL) {
 		struct url shown;
 		const char *t = "";

@@ -13,8 +13,9 @@
  * of images inside it. Inline tags do not break words ("<b>viamedis</b>.fr"
  * reads viamedis.fr); block tags and <br> do.
  *
- * The visible text (plain parts as they are, HTML without markup) is also
- * handed to the sink for the analysis's own reading (lure vocabulary).
+ * The visible text (plain parts as they are, HTML without markup, images'
+ * alt text) is also handed to the sink for the analysis's own reading
+ * (brand names, lure vocabulary).
  *
  * Caps: LINKS_MAX links delivered per message; a link equal to one already
  * delivered (same source, host and shown name) is counted as a duplicate,

@@ -306,6 +306,67 @@ def main():
         [("From", "Service Partenaires <partenaires.tp@gmail.com>"), TO,
          ("Subject", "Viamedis : mettez à jour votre RIB sous 48h")],
         PHISH_RIB, mid="p26"))
+    # claims wherever a reader sees them (issue 13): one message per surface
+    w("claim-group.eml", message(
+        [("From", "Itelis: noreply@tp-notif.example;"), TO,
+         ("Subject", "Votre RIB")], PHISH_RIB, mid="q1"))
+    w("claim-comment-smallcaps.eml", message(
+        [("From", "Service partenaires <contact@tp-notif.example> (%s)" % enc_q("\u1d00\u1d04\u1d1b\u026a\u029f")),
+         TO, ("Subject", "Convention 2024")], PHISH_SHORT, mid="q2"))
+    w("claim-display-fullwidth.eml", message(
+        [("From", "%s <noreply@gestion-tp-pro.example>" % enc_b("\uff36\uff49\uff41\uff4d\uff45\uff44\uff49\uff53")),
+         TO, ("Subject", "Votre RIB")], PHISH_RIB, mid="q3"))
+    w("claim-display-glued.eml", message(
+        [("From", "ViamedisPro <noreply@gestion-tp-pro.example>"), TO,
+         ("Subject", "Convention 2024")], PHISH_SHORT, mid="q4"))
+    w("claim-sender-name.eml", message(
+        [("From", "Service des paiements <notification@tp-notif.example>"),
+         ("Sender", "Cetip <bounce@outlook.example>"), TO, ("Subject", "Convention 2024")],
+        PHISH_SHORT, mid="q5"))
+    w("claim-sender-domain.eml", message(
+        [("From", "Relations professionnels <noreply@tp-notif.example>"),
+         ("Sender", "%s <noreply@viamedis.fr>" % enc_q("Viamédis")), TO,
+         ("Subject", "Convention 2024")], PHISH_SHORT, mid="q6"))
+    w("claim-sender-signed.eml", sign(message(
+        [("From", "Cabinet Durand <secretariat@cabinet-durand.example>"),
+         ("Sender", "Viamedis <noreply@viamedis.fr>"), TO,
+         ("Subject", "Votre convention")], BRAND_BODY, mid="q7"), "viamedis"))
+    w("claim-local-part.eml", message(
+        [("From", "viamedis.support@outlook.example"), TO, ("Subject", "Votre RIB")],
+        PHISH_RIB, mid="q8"))
+    w("claim-quoted-local.eml", message(
+        [("From", "\"noreply@viamedis.fr\"@secure-portail.example"), TO,
+         ("Subject", "Convention 2024")], PHISH_SHORT, mid="q9"))
+    w("claim-reply-to-local.eml", message(
+        [("From", "Relations professionnels <service@secure-portail.example>"),
+         ("Reply-To", "harmoniemutuelle.paiements@outlook.example"), TO,
+         ("Subject", "Convention 2024")], PHISH_SHORT, mid="q10"))
+    w("claim-body-request.eml", message(
+        [("From", "Relations professionnels <service@secure-portail.example>"), TO,
+         ("Subject", "Votre dossier de paiement")],
+        "Madame, Monsieur,\n\nOptistya vous demande de transmettre votre RIB en r\u00e9ponse "
+        "\u00e0 ce message avant vendredi.\n\nLe service partenaires\n", mid="q11"))
+    w("claim-body-form.eml", message(
+        [("From", "Relations professionnels <notification@gestion-tp-pro.example>"), TO,
+         ("Subject", "Votre espace")],
+        "<html><body><h1>Harmonie&#32;Mutu&#101;lle</h1><p><img src=\"logo.png\" alt=\"Harmonie "
+        "Mutuelle\"></p><form action=\"https://gestion-tp-pro.example/login\" method=\"post\">"
+        "<p>Identifiant : <input type=\"text\" name=\"id\"></p><p>Mot de passe : <input "
+        "type=\"password\" name=\"mdp\"></p></form></body></html>\n",
+        "text/html; charset=utf-8", mid="q12"))
+    w("people-named-like-brands.eml", message(
+        [("From", "%s <amelie.picard@cabinet-picard.example>" % enc_q("Amélie Picard")),
+         ("Reply-To", "Agence ViaMedia <amiel.compta@cabinet-picard.example>"),
+         ("Sender", "Kalixa Amelis <secretariat@cabinet-picard.example>"), TO,
+         ("Subject", "Facture de mars")],
+        "Bonjour,\n\nVoici la facture de mars. Mon RIB est joint, merci de l'am\u00e9liorer "
+        "dans vos fiches.\n\nAm\u00e9lie\n", mid="q13"))
+    w("colleague-quotes-lookalike.eml", message(
+        [("From", "Didier Lejeune <cabinet@cabinet-lejeune.example>"), TO,
+         ("Subject", "Faux mail")],
+        "Bonjour,\n\nM\u00e9fie-toi : un faux message circule, l'adresse de l'exp\u00e9diteur se "
+        "termine par viamedis-securite.fr. Ils demandent le RIB et l'identifiant du portail, "
+        "sous 48 heures.\n\nDidier\n", mid="q14"))
     # an mbox: three messages, the third with an envelope sender imitating Viamedis
     parts = []
     for env, name in (("sophie@optique-martin.fr", "colleague-plain.eml"),

@@ -30,8 +30,9 @@ local cases = {
 	{ "bare CR in a quoted display name", "\"Viamedis\r" .. forged .. "\" <x@gmail.com>", "suspect" },
 	{ "bare LF in a quoted display name", "\"Viamedis\n" .. forged .. "\" <x@gmail.com>", "suspect" },
 	-- read as a group named "Viamedis" X-Vigie-Verdict (no MTA hands over such
-	-- a value: CR LF and a non-blank end the field); a group is bad-from
-	{ "CR LF that does not fold", "\"Viamedis\"\r\n" .. forged .. " <x@gmail.com>", "clean" },
+	-- a value: CR LF and a non-blank end the field); a group is bad-from, and
+	-- its name claims Viamedis: the verdict it deserves, not the forged one
+	{ "CR LF that does not fold", "\"Viamedis\"\r\n" .. forged .. " <x@gmail.com>", "impersonation" },
 	{ "a UTF-8 lookalike domain", "\"Service\" <paiement@viam\195\169dis.fr>", "impersonation" },
 	{ "a 700-byte display name, folded",
 	  "\"Viamedis " .. string.rep("Paiement\r\n ", 60) .. "\" <x@gmail.com>", "suspect" },
@@ -93,7 +94,7 @@ H.run(function()
 		if v:match("^(%a+)") ~= c[3] then
 			table.insert(bad, "verdict " .. v .. ", wanted " .. c[3])
 		end
-		if reasons:find("[\128-\255]") or (c[3] == "impersonation" and not reasons:find("xn%-%-viamdis%-eya%.fr")) then
+		if reasons:find("[\128-\255]") or (c[1]:find("lookalike domain") and not reasons:find("xn%-%-viamdis%-eya%.fr")) then
 			table.insert(bad, "domain not as an A-label: " .. reasons:sub(1, 200))
 		end
 		H.ok((r == SMFIR_CONTINUE or r == SMFIR_ACCEPT) and #bad == 0,
