@@ -45,7 +45,7 @@
 #define FILTER_NEED (SMFIF_ADDHDRS | SMFIF_CHGHDRS)
 #define FILTER_WANT (FILTER_NEED | SMFIF_QUARANTINE | SMFIF_SETSYMLIST)
 #define FILTER_NOSEND (SMFIP_NOHELO | SMFIP_NORCPT | SMFIP_NOUNKNOWN | SMFIP_NODATA)
-#define FILTER_NOREPLY (SMFIP_NR_HDR | SMFIP_NR_EOH)
+#define FILTER_NOREPLY (SMFIP_NR_HELO | SMFIP_NR_HDR | SMFIP_NR_EOH)
 
 /*
  * Set once before libmilter starts: the socket is TCP. Over TCP, Postfix's
@@ -108,9 +108,10 @@ static struct session *filter_session(SMFICTX *ctx)
  * filter_negotiate - ask for only what vigie uses, each flag guarded by
  * what the MTA offers: the header actions, quarantine, the macros it reads;
  * no HELO, RCPT, unknown-command or (on unix sockets) DATA events; no
- * replies to headers; byte-exact header values; skipping the body. RCPT is
- * asked for only with DomainPolicies, HELO only when SPF can run (SPFVerify
- * is not never): SPF checks the HELO name when the envelope sender is empty.
+ * replies to HELO and headers; byte-exact header values; skipping the body.
+ * RCPT is asked for only with DomainPolicies, HELO only when SPF can run
+ * (SPFVerify is not never): SPF checks the HELO name when the envelope
+ * sender is empty.
  */
 static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 				 unsigned long f2, unsigned long f3, unsigned long *pf0,
@@ -217,9 +218,10 @@ static sfsistat filter_helo(SMFICTX *ctx, char *helo)
 	struct session *s = filter_session(ctx);
 
 	if (s == NULL)
-		return SMFIS_TEMPFAIL;
+		return SMFIS_CONTINUE;	/* SPF then goes without it */
 	snprintf(s->helo, sizeof(s->helo), "%s", helo ? helo : "");
-	return SMFIS_CONTINUE;
+	/* no reply: the MTA sends MAIL at once, and both wait for one worker */
+	return filter_reply(s, SMFIP_NR_HELO);
 }
 
 /* filter_skip_reason - why this message is not analysed (and its kind), or NULL */
