@@ -65,7 +65,9 @@ struct conf {
 	char *nameservers;		/* Nameservers; NULL: resolv.conf */
 	unsigned dns_timeout;		/* DNSTimeout, seconds */
 	char *test_public_keys;		/* TestPublicKeys; NULL: DNS */
+	char *test_dns;			/* TestDNS; NULL: DNS */
 	enum message_dkim dkim_verify;	/* DKIMVerify */
+	enum message_spf spf_verify;	/* SPFVerify */
 	struct conf_policy policy;	/* SuspectAction, ImpersonationAction, SubjectTag */
 	char *reject_reply;		/* RejectReply (UTF-8, %b = brand) */
 	size_t max_body_scan;		/* MaxBodyScan, bytes */
@@ -89,6 +91,7 @@ void conf_free(struct conf *c);
 bool conf_set_socket(struct conf *c, const char *spec, struct vbuf *errors);
 const char *conf_action_name(enum conf_action a);
 const char *conf_dkim_name(enum message_dkim d);
+const char *conf_spf_name(enum message_spf s);
 const char *conf_facility_name(int facility);
 void conf_message_opts(const struct conf *c, struct message_opts *opts);
 

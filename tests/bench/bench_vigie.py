@@ -4,7 +4,8 @@
     tests/bench/bench_vigie.py [--connections 1,10,100] [--runs 5]
                                [--messages 2000] [--corpus 500] [--size 4096]
                                [--corpora mixed,signed,real] [--per-connection 1]
-                               [--socket unix|inet] [--peers opendkim,always,brands,null]
+                               [--socket unix|inet]
+                               [--peers opendkim,always,brands,dmarc,dmarc-brands,null]
                                [--no-log] [--keep DIR]
 
 Generates corpora with gencorpus.py (mixed: the mix unsigned; signed: the
@@ -14,7 +15,12 @@ message; real, asked with --corpora: the mix at its natural sizes, median
 connection count starts opendkim, vigie with DKIMVerify always, vigie with
 DKIMVerify brands (the default) and, asked with --peers, null:
 tests/bench/nullmilter, a libmilter filter that analyses nothing (what
-libmilter alone costs); warms each up and runs miltergen --runs times on
+libmilter alone costs), dmarc: vigie with DKIMVerify and SPFVerify always,
+so SPF and DMARC run on every message, and dmarc-brands: vigie's defaults
+(DKIM, SPF and DMARC on the platforms' own mail), both with the corpus'
+DNS in memory (TestDNS, tests/bench/benchzone.py: SPF records of one to
+five lookups, DMARC records, the DKIM keys), so that what is measured is
+the CPU of SPF and DMARC, not a name server's distance; warms each up and runs miltergen --runs times on
 each, alternating the peers run by run so that the noise of a shared
 machine falls on all of them alike. Prints for each peer msg/s,
 the milter's CPU ms per message, p50/p99 latency and peak RSS (min/median/
@@ -41,6 +47,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from opendkimpeer import OpenDKIM  # noqa: E402
+from benchzone import zone  # noqa: E402
 from taputil import GENCORPUS, MILTERGEN, PYTHON3, summary  # noqa: E402
 from vigiepeer import NullMilter, Vigie  # noqa: E402
 
@@ -49,6 +56,8 @@ PEERS = {
     "always": "vigie DKIMVerify always",
     "brands": "vigie DKIMVerify brands",
     "null": "nullmilter (no analysis)",
+    "dmarc": "vigie DKIM+SPF+DMARC always",
+    "dmarc-brands": "vigie DKIM+SPF+DMARC brands",
 }
 
 
@@ -71,6 +80,8 @@ def corpora(work, args):
         if not os.path.isdir(os.path.join(d, "messages")):
             subprocess.run([PYTHON3, GENCORPUS, "--count", str(args.corpus), "--keys", keys,
                             *opts(args), d], check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(d, "zone"), "w") as f:
+            f.write("\n".join(zone(d)) + "\n")
         out.append((name, os.path.join(d, "messages"), result))
     signer = [os.path.join(work, n, "test-keys") for n, _, _ in out]
     signer = [f for f in signer if os.path.exists(f)]
@@ -85,7 +96,7 @@ def base(kind):
     return kind[:-5] if kind.endswith("-inet") else kind
 
 
-def make_peer(kind, directory, keys, args, port):
+def make_peer(kind, directory, keys, args, port, msgdir):
     """An opendkim or vigie process for this round, not started."""
     tcp = args.socket == "inet" or kind.endswith("-inet")
     spec = f"inet:{port}@127.0.0.1" if tcp else None
@@ -94,6 +105,11 @@ def make_peer(kind, directory, keys, args, port):
         return OpenDKIM(directory, keys, socket_spec=spec)
     if kind == "null":
         return NullMilter(directory, socket_spec=spec, options=["-H", "2"])
+    if kind.startswith("dmarc"):
+        mode = "brands" if kind == "dmarc-brands" else "always"
+        z = os.path.join(os.path.dirname(msgdir), "zone")
+        return Vigie(directory, None, dkim=mode, socket_spec=spec, log=not args.no_log,
+                     extra=f"SPFVerify {mode}\nTestDNS {z}\n")
     return Vigie(directory, keys, dkim=kind, socket_spec=spec, log=not args.no_log)
 
 
@@ -111,6 +127,9 @@ def expects(kind, result):
         return ar
     if kind == "null":
         return ["-e", "X-Null-Milter"]
+    if kind == "dmarc":
+        # DMARC ran on every message: dmarc= after the DKIM result
+        return ["-e", "X-Vigie-Verdict", "-e", f"Authentication-Results:dkim={result}.*dmarc="]
     return ["-e", "X-Vigie-Verdict"] + (ar if kind == "always" else [])
 
 
@@ -165,7 +184,7 @@ def round_robin(kinds, work, keys, msgdir, conns, result, args, log, tag):
         for i, kind in enumerate(kinds):
             d = os.path.join(work, f"{tag}-{kind}")
             os.makedirs(d, exist_ok=True)
-            peers[kind] = make_peer(kind, d, keys, args, args.port + i)
+            peers[kind] = make_peer(kind, d, keys, args, args.port + i, msgdir)
             if not peers[kind].start():
                 sys.exit(f"{kind} did not start: " + peers[kind].logtext())
             one(peers[kind], kind, msgdir, conns, min(args.messages, 300), result, args, log)
