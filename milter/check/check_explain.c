@@ -128,12 +128,15 @@ static void explain_setup(FILE *out, const struct check_opts *o, const struct de
 		pf->verified ? "signature verified (BrandsKey)" : "signature not checked",
 		brands_count(detector_brands(det)));
 	fprintf(out, "  configuration: %s\n", c->path ? c->path : "built-in defaults (no --config)");
-	fprintf(out, "    SuspectAction %s, ImpersonationAction %s, DKIMVerify %s, AuthservID %s,"
-		" MaxBodyScan %zu, SubjectTag %s, Banner %s\n",
+	fprintf(out, "    SuspectAction %s, ImpersonationAction %s, DKIMVerify %s, SPFVerify %s,"
+		" AuthservID %s, MaxBodyScan %zu, SubjectTag %s, Banner %s\n",
 		conf_action_name(c->policy.suspect_action), conf_action_name(c->policy.impersonation_action),
-		conf_dkim_name(c->dkim_verify), c->authserv_id, c->max_body_scan,
-		c->policy.subject_tag ? c->policy.subject_tag : "(none)",
+		conf_dkim_name(c->dkim_verify), conf_spf_name(c->spf_verify), c->authserv_id,
+		c->max_body_scan, c->policy.subject_tag ? c->policy.subject_tag : "(none)",
 		conf_banner_name(c->policy.banner));
+	fprintf(out, "  DNS: %s\n", o->test_dns || c->test_dns ? "the TestDNS zone (no network)" :
+		o->test_keys || c->test_public_keys ? "none: DKIM keys from the key file, no SPF or DMARC" :
+		"the name servers (Nameservers, or resolv.conf)");
 }
 
 /* explain_headers - the key fields of the message, sanitised */
@@ -232,6 +235,18 @@ static void explain_dkim(FILE *out, const struct check_explain *x, const struct 
 		fputs("  ", out);
 		check_sig_line(out, message_sig(m, i));
 	}
+}
+
+/* explain_auth - SPF and DMARC, and what the client and envelope were */
+static void explain_auth(FILE *out, const struct check_explain *x, const struct message *m)
+{
+	fprintf(out, "== SPF (SPFVerify %s): ", conf_spf_name(x->o->conf->spf_verify));
+	check_spf_line(out, m);
+	fprintf(out, "  client %s, HELO %s; DNS lookups for this message: %u\n",
+		x->o->client_ip ? x->o->client_ip : "unknown (--client-ip)",
+		x->o->helo ? x->o->helo : "unknown (--helo)", message_dns_queries(m));
+	fputs("== DMARC: ", out);
+	check_dmarc_line(out, m);
 }
 
 /* explain_links - the links judged and the caps */
@@ -470,6 +485,7 @@ void check_explain_report(struct check_explain *x, const struct detector *det,
 	explain_from(out, m);
 	explain_findings(out, v);
 	explain_dkim(out, x, m);
+	explain_auth(out, x, m);
 	explain_links(out, m);
 	p = explain_policy(out, x->o, &analyse);
 	if (!analyse) {

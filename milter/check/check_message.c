@@ -6,8 +6,9 @@
  * and reported: one line per finding, or one JSON object per message.
  *
  * Touches: the files named, standard input, the output stream; DNS for
- * DKIM keys unless --test-keys. An unreadable file is reported and the run
- * goes on; the exit status is then 2.
+ * DKIM keys, SPF and DMARC unless --test-dns (or --test-keys alone: then
+ * no DNS at all). An unreadable file is reported and the run goes on; the
+ * exit status is then 2.
  */
 #include <config.h>
 
@@ -22,6 +23,7 @@
 #include "check_mode.h"
 #include "conf.h"
 #include "detector.h"
+#include "dns.h"
 #include "json.h"
 #include "message.h"
 #include "rawmsg.h"
@@ -85,6 +87,89 @@ static void check_json_sigs(struct json *j, const struct message *m)
 		json_object_end(j);
 	}
 	json_array_end(j);
+}
+
+/* check_json_spf - "spf": the SPF result the verdict used, and where it came from */
+static void check_json_spf(struct json *j, const struct message *m)
+{
+	const char *by = NULL;
+	const struct spfcheck_out *spf = message_spf_used(m, &by);
+	bool known = spf != NULL && (spf->evaluated || by != NULL);
+
+	json_key(j, "spf");
+	json_object_begin(j);
+	json_key(j, "result");
+	json_cstring(j, spf ? spfcheck_result_name(spf->result) : NULL);
+	json_key(j, "evaluated");
+	json_bool(j, known);
+	json_key(j, "identity");
+	json_cstring(j, !known || !spf->domain[0] ? NULL :
+		     spf->identity == SPFCHECK_HELO ? "helo" : "mailfrom");
+	json_key(j, "domain");
+	json_cstring(j, known && spf->domain[0] ? spf->domain : NULL);
+	json_key(j, "client_ip");
+	json_cstring(j, spf && spf->ip[0] ? spf->ip : NULL);
+	json_key(j, "reason");
+	json_cstring(j, spf == NULL ? "not checked (SPFVerify never, no trusted relay's spf=)" :
+		     spf->reason && spf->reason[0] ? spf->reason : NULL);
+	json_key(j, "trusted");
+	json_cstring(j, by);
+	json_object_end(j);
+}
+
+/* check_json_policy - a DMARC policy, or null */
+static void check_json_policy(struct json *j, const char *key, enum dmarccheck_policy p)
+{
+	json_key(j, key);
+	json_cstring(j, p == DMARCCHECK_P_ABSENT ? NULL : dmarccheck_policy_name(p));
+}
+
+/* check_json_dmarc - "dmarc": the result, the record's policy, the alignments */
+static void check_json_dmarc(struct json *j, const struct message *m)
+{
+	const struct dmarccheck_out *all = message_dmarc(m), *d = all->evaluated ? all : NULL;
+	enum dmarccheck_result tr;
+	const char *by = message_trusted_dmarc(m, &tr);
+	bool rec = d != NULL && (d->result == DMARCCHECK_PASS || d->result == DMARCCHECK_FAIL);
+
+	json_key(j, "dmarc");
+	json_object_begin(j);
+	json_key(j, "result");
+	json_cstring(j, d ? dmarccheck_result_name(d->result) : NULL);
+	json_key(j, "domain");
+	json_cstring(j, d ? d->from_domain : NULL);
+	json_key(j, "record_domain");
+	json_cstring(j, d && d->record_domain[0] ? d->record_domain : NULL);
+	check_json_policy(j, "p", d ? d->p : DMARCCHECK_P_ABSENT);
+	check_json_policy(j, "sp", d ? d->sp : DMARCCHECK_P_ABSENT);
+	json_key(j, "pct");
+	if (rec)
+		json_int(j, d->pct);
+	else
+		json_null(j);
+	check_json_policy(j, "policy", rec ? d->applied : DMARCCHECK_P_ABSENT);
+	json_key(j, "adkim");
+	json_cstring(j, rec ? (d->adkim_strict ? "s" : "r") : NULL);
+	json_key(j, "aspf");
+	json_cstring(j, rec ? (d->aspf_strict ? "s" : "r") : NULL);
+	json_key(j, "dkim_aligned");
+	json_bool(j, rec && d->dkim_aligned);
+	json_key(j, "spf_aligned");
+	json_bool(j, rec && d->spf_aligned);
+	json_key(j, "reason");
+	json_cstring(j, all->reason && all->reason[0] ? all->reason : NULL);
+	json_key(j, "trusted");
+	if (by == NULL) {
+		json_null(j);
+	} else {
+		json_object_begin(j);
+		json_key(j, "by");
+		json_cstring(j, by);
+		json_key(j, "result");
+		json_cstring(j, dmarccheck_result_name(tr));
+		json_object_end(j);
+	}
+	json_object_end(j);
 }
 
 /* check_json_links - "links": each link judged, with its finding */
@@ -182,6 +267,8 @@ static void check_message_json(struct check_run *r, const struct message *m)
 	json_cstring(&j, f->domain[0] ? f->domain : NULL);
 	json_object_end(&j);
 	check_json_sigs(&j, m);
+	check_json_spf(&j, m);
+	check_json_dmarc(&j, m);
 	check_json_links(&j, m);
 	check_json_caps(&j, m);
 	json_object_end(&j);
@@ -210,6 +297,60 @@ void check_sig_line(FILE *out, const struct message_sig *s)
 	if (s->trusted)
 		fprintf(out, ", passed at trusted %s", s->trusted);
 	fputc('\n', out);
+}
+
+/* check_spf_line - SPF on one line: the report's and --explain's */
+void check_spf_line(FILE *out, const struct message *m)
+{
+	const char *by = NULL;
+	const struct spfcheck_out *spf = message_spf_used(m, &by);
+
+	if (spf == NULL) {
+		fputs("not checked (SPFVerify never, no trusted relay's spf=)\n", out);
+		return;
+	}
+	fputs(spfcheck_result_name(spf->result), out);
+	if (!spf->evaluated && by == NULL) {
+		fprintf(out, " (not evaluated: %s%s)\n", spf->reason,
+			strcmp(spf->reason, "no client address") == 0 ? "; give --client-ip" : "");
+		return;
+	}
+	if (spf->domain[0])
+		fprintf(out, " (%s=%s", spf->identity == SPFCHECK_HELO ? "helo" : "mailfrom", spf->domain);
+	if (spf->ip[0])
+		fprintf(out, ", client %s", spf->ip);
+	if (spf->reason && spf->reason[0])
+		fprintf(out, ": %s", spf->reason);
+	fputs(spf->domain[0] ? ")" : "", out);
+	if (by)
+		fprintf(out, ", from trusted %s", by);
+	fputc('\n', out);
+}
+
+/* check_dmarc_line - DMARC on one line: the report's and --explain's */
+void check_dmarc_line(FILE *out, const struct message *m)
+{
+	const struct dmarccheck_out *d = message_dmarc(m);
+
+	if (!d->evaluated) {
+		fprintf(out, "not evaluated (%s)\n", d->reason);
+		return;
+	}
+	fprintf(out, "%s (header.from=%s", dmarccheck_result_name(d->result), d->from_domain);
+	if (d->result == DMARCCHECK_PASS || d->result == DMARCCHECK_FAIL) {
+		fprintf(out, ", p=%s", dmarccheck_policy_name(d->p));
+		if (d->from_org && d->sp)
+			fprintf(out, " sp=%s", dmarccheck_policy_name(d->sp));
+		if (d->from_org)
+			fprintf(out, " at %s", d->record_domain);
+		if (d->pct < 100)
+			fprintf(out, " pct=%d", d->pct);
+		fprintf(out, ", aligned pass: %s", d->dkim_aligned && d->spf_aligned ? "DKIM and SPF" :
+			d->dkim_aligned ? "DKIM" : d->spf_aligned ? "SPF" : "none");
+	}
+	if (d->reason && d->reason[0])
+		fprintf(out, ", %s", d->reason);
+	fputs(")\n", out);
 }
 
 /* check_message_text - the human report of a message */
@@ -248,6 +389,13 @@ static void check_message_text(struct check_run *r, const struct message *m)
 		fputs("  dkim: ", r->out);
 		check_sig_line(r->out, message_sig(m, i));
 	}
+	/* offline (test keys alone) neither runs: nothing to say */
+	if (dns_source(detector_dns(r->det)) != DNS_NONE) {
+		fputs("  spf: ", r->out);
+		check_spf_line(r->out, m);
+		fputs("  dmarc: ", r->out);
+		check_dmarc_line(r->out, m);
+	}
 	message_caps_text(m, &caps);
 	if (caps.len) {
 		fputs("  caps: ", r->out);
@@ -262,12 +410,15 @@ static void check_begin(void *arg, const char *envelope_from)
 {
 	struct check_run *r = arg;
 	struct message_opts mo;
+	const char *source = "the mbox From line";
 
-	/* vigie.conf's settings, but DKIM on every message (vigie-check(1));
-	 * --explain shows what the milter does, so it keeps DKIMVerify */
+	/* vigie.conf's settings, but DKIM and SPF on every message (vigie-check(1));
+	 * --explain shows what the milter does, so it keeps DKIMVerify and SPFVerify */
 	conf_message_opts(r->o->conf, &mo);
-	if (!r->o->explain)
+	if (!r->o->explain) {
 		mo.dkim = MESSAGE_DKIM_ALWAYS;
+		mo.spf = MESSAGE_SPF_ALWAYS;
+	}
 	if (r->o->explain) {
 		check_explain_free(r->explain);
 		r->explain = check_explain_new(r->o);
@@ -276,11 +427,16 @@ static void check_begin(void *arg, const char *envelope_from)
 	r->msg = message_new(r->det, &mo);
 	message_trust(r->msg, r->o->conf->trusted_authserv_ids);
 	r->count++;
+	message_client(r->msg, r->o->client_ip, r->o->helo);
+	if (r->o->mail_from) {
+		envelope_from = r->o->mail_from;
+		source = "--mail-from";
+	}
 	r->envelope = envelope_from != NULL;
 	if (envelope_from)
 		message_envelope_from(r->msg, envelope_from);
 	if (r->explain && envelope_from)
-		check_explain_envelope(r->explain, envelope_from, "the mbox From line");
+		check_explain_envelope(r->explain, envelope_from, source);
 }
 
 /* check_header - rawmsg: one field, as libmilter gives it */

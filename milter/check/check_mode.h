@@ -12,6 +12,7 @@
 struct conf;
 struct detector;
 struct json;
+struct message;
 struct message_sig;
 struct reason_list;
 struct verdict;
@@ -22,6 +23,10 @@ struct check_opts {
 	bool explain;		/* --explain: the long report, as the milter would act */
 	const char *brands;	/* --brands FILE */
 	const char *test_keys;	/* --test-keys FILE */
+	const char *test_dns;	/* --test-dns FILE */
+	const char *client_ip;	/* --client-ip ADDR, for SPF */
+	const char *helo;	/* --helo NAME */
+	const char *mail_from;	/* --mail-from ADDR: the envelope sender */
 	const char *config;	/* --config FILE */
 	const struct conf *conf;	/* vigie.conf as read, or the defaults */
 	const char **rcpts;	/* --rcpt ADDR...: envelope recipients, for DomainPolicies */
@@ -36,6 +41,8 @@ int check_domains(const struct detector *det, const struct check_opts *o, FILE *
 int check_messages(const struct detector *det, const struct check_opts *o, FILE *out);
 void check_text(FILE *out, const char *s, size_t len);
 void check_sig_line(FILE *out, const struct message_sig *s);
+void check_spf_line(FILE *out, const struct message *m);
+void check_dmarc_line(FILE *out, const struct message *m);
 void check_json_verdict(struct json *j, const struct verdict *v);
 void check_json_reasons(struct json *j, const struct reason_list *l);
 

@@ -4,13 +4,15 @@
  *
  * Touches: the files and standard input it is given, vigie.conf with
  * --config (the daemon's parser: same names, same defaults), the brand pack,
- * the public suffix list, the DKIM test keys or DNS; writes reports to standard output and errors to
+ * the public suffix list, the DKIM test keys, the TestDNS zone or DNS; writes reports to standard output and errors to
  * standard error. Exit status: 0 all clean, 1 some input suspect or an
  * impersonation, 2 usage, configuration or unreadable input.
  */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <getopt.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +25,10 @@
 /* usage - the synopsis of vigie-check(1) */
 static void usage(FILE *f)
 {
-	fputs("usage: vigie-check [--json] [--brands FILE] [--test-keys FILE] [--config FILE] FILE...\n"
-	      "       vigie-check --explain [--brands FILE] [--test-keys FILE] [--config FILE]\n"
-	      "                   [--rcpt ADDR]... FILE...\n"
+	fputs("usage: vigie-check [--json] [--brands FILE] [--test-keys FILE] [--test-dns FILE] [--config FILE]\n"
+	      "                   [--client-ip ADDR] [--helo NAME] [--mail-from ADDR] FILE...\n"
+	      "       vigie-check --explain [--brands FILE] [--test-keys FILE] [--test-dns FILE] [--config FILE]\n"
+	      "                   [--client-ip ADDR] [--helo NAME] [--mail-from ADDR] [--rcpt ADDR]... FILE...\n"
 	      "       vigie-check [--json] [--brands FILE] --domain DOMAIN...\n"
 	      "'-' reads standard input: a message, or one domain per line with --domain.\n"
 	      "Exit status: 0 all clean, 1 suspect or impersonation found, 2 error.\n", f);
@@ -38,6 +41,10 @@ static int check_args(int argc, char **argv, struct check_opts *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "brands", required_argument, NULL, 'b' },
 		{ "test-keys", required_argument, NULL, 'k' },
+		{ "test-dns", required_argument, NULL, 'z' },
+		{ "client-ip", required_argument, NULL, 'i' },
+		{ "helo", required_argument, NULL, 'H' },
+		{ "mail-from", required_argument, NULL, 'm' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "domain", no_argument, NULL, 'd' },
 		{ "explain", no_argument, NULL, 'e' },
@@ -55,6 +62,10 @@ static int check_args(int argc, char **argv, struct check_opts *o)
 		case 'j': o->json = true; break;
 		case 'b': o->brands = optarg; break;
 		case 'k': o->test_keys = optarg; break;
+		case 'z': o->test_dns = optarg; break;
+		case 'i': o->client_ip = optarg; break;
+		case 'H': o->helo = optarg; break;
+		case 'm': o->mail_from = optarg; break;
 		case 'c': o->config = optarg; break;
 		case 'd': o->domains = true; break;
 		case 'e': o->explain = true; break;
@@ -86,6 +97,15 @@ static int check_args(int argc, char **argv, struct check_opts *o)
 			" not with --json or --domain\n");
 		usage(stderr);
 		return 2;
+	}
+	if (o->client_ip != NULL) {
+		unsigned char a[16];
+
+		if (inet_pton(AF_INET, o->client_ip, a) != 1 && inet_pton(AF_INET6, o->client_ip, a) != 1) {
+			fprintf(stderr, "vigie-check: --client-ip %s: not an IPv4 or IPv6 address\n",
+				o->client_ip);
+			return 2;
+		}
 	}
 	o->args = argv + optind;
 	o->nargs = argc - optind;
@@ -135,6 +155,7 @@ int main(int argc, char **argv)
 	/* BrandsKey guards the configuration's own pack, as in the milter */
 	dopts.brands_key_file = o.brands ? NULL : conf->brands_key;
 	dopts.test_keys_file = o.test_keys ? o.test_keys : conf->test_public_keys;
+	dopts.test_dns_file = o.test_dns ? o.test_dns : conf->test_dns;
 	dopts.nameservers = conf->nameservers;
 	dopts.dns_timeout = conf->dns_timeout;
 	dopts.no_dkim = o.domains;

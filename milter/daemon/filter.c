@@ -7,11 +7,11 @@
  * session set with smfi_setpriv. A failure never loses mail: at worst the
  * message passes untouched or is deferred (tempfail) and the log says why.
  *
- * Path of a message: negotiate -> connect (PeerList) -> envfrom (skips,
- * message_new) -> envrcpt* (DomainPolicies only) -> header* -> eoh ->
- * body* (until the analysis has enough, or to the end while the body is kept
- * for the warning banner) -> eom (verdict, the recipients' policy, header
- * edits, banner, action, log line).
+ * Path of a message: negotiate -> connect (PeerList) -> helo (kept for SPF)
+ * -> envfrom (skips, message_new) -> envrcpt* (DomainPolicies only) ->
+ * header* -> eoh -> body* (until the analysis has enough, or to the end
+ * while the body is kept for the warning banner) -> eom (verdict, the
+ * recipients' policy, header edits, banner, action, log line).
  *
  * Every callback passes a gate (filter_enter): once vigie stops, none
  * starts, and filter_drain waits for those running to end, so that what
@@ -49,7 +49,7 @@
 #define FILTER_WANT (FILTER_NEED | SMFIF_QUARANTINE | SMFIF_SETSYMLIST)
 #define FILTER_REGISTER (FILTER_WANT | SMFIF_CHGBODY)	/* the body only for the banner */
 #define FILTER_NOSEND (SMFIP_NOHELO | SMFIP_NORCPT | SMFIP_NOUNKNOWN | SMFIP_NODATA)
-#define FILTER_NOREPLY (SMFIP_NR_HDR | SMFIP_NR_EOH)
+#define FILTER_NOREPLY (SMFIP_NR_HELO | SMFIP_NR_HDR | SMFIP_NR_EOH)
 
 /*
  * Set once before libmilter starts: the socket is TCP. Over TCP, Postfix's
@@ -123,7 +123,10 @@ static bool filter_banners(void)
  * what the MTA offers: the header actions, quarantine, the macros it reads,
  * changing the body when the configuration writes warning banners;
  * no HELO, RCPT, unknown-command or (on unix sockets) DATA events; no
- * replies to headers; byte-exact header values; skipping the body.
+ * replies to HELO and headers; byte-exact header values; skipping the body.
+ * RCPT is asked for only with DomainPolicies, HELO only when SPF can run
+ * (SPFVerify is not never): SPF checks the HELO name when the envelope
+ * sender is empty.
  */
 static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 				 unsigned long f2, unsigned long f3, unsigned long *pf0,
@@ -132,7 +135,7 @@ static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f
 	struct session *s = filter_session(ctx);
 	unsigned long steps;
 	struct runtime *rt;
-	bool rcpt;
+	bool rcpt, helo;
 
 	if (s == NULL)
 		return SMFIS_REJECT;
@@ -149,12 +152,18 @@ static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f
 	steps = f1 & (FILTER_NOSEND | FILTER_NOREPLY | SMFIP_SKIP | SMFIP_HDR_LEADSPC);
 	if (filter_tcp)
 		steps &= ~(unsigned long)SMFIP_NODATA;
-	/* recipients only matter to DomainPolicies: without it, no RCPT step */
+	/*
+	 * recipients only matter to DomainPolicies: without it, no RCPT step;
+	 * HELO only while SPF can run
+	 */
 	rt = runtime_acquire();
 	rcpt = rt != NULL && rt->conf->domain_policies != NULL;
+	helo = rt != NULL && rt->conf->spf_verify != MESSAGE_SPF_NEVER;
 	runtime_release(rt);
 	if (rcpt)
 		steps &= ~(unsigned long)SMFIP_NORCPT;
+	if (helo)
+		steps &= ~(unsigned long)SMFIP_NOHELO;
 	s->leadspc = (steps & SMFIP_HDR_LEADSPC) != 0;
 	s->can_skip = (steps & SMFIP_SKIP) != 0;
 	s->noreply = steps & FILTER_NOREPLY;
@@ -220,6 +229,18 @@ static sfsistat filter_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 	return SMFIS_CONTINUE;
 }
 
+/* filter_helo - the client's HELO/EHLO name, kept for SPF (a null sender's identity) */
+static sfsistat filter_helo(SMFICTX *ctx, char *helo)
+{
+	struct session *s = filter_session(ctx);
+
+	if (s == NULL)
+		return SMFIS_CONTINUE;	/* SPF then goes without it */
+	snprintf(s->helo, sizeof(s->helo), "%s", helo ? helo : "");
+	/* no reply: the MTA sends MAIL at once, and both wait for one worker */
+	return filter_reply(s, SMFIP_NR_HELO);
+}
+
 /* filter_skip_reason - why this message is not analysed (and its kind), or NULL */
 static const char *filter_skip_reason(SMFICTX *ctx, const struct session *s,
 				      const struct conf *conf, enum stats_skip *kind)
@@ -274,6 +295,7 @@ static sfsistat filter_envfrom(SMFICTX *ctx, char **argv)
 	opts.authserv_id = filter_authserv(s, s->rt->conf);
 	s->msg = message_new(s->rt->det, &opts);
 	message_trust(s->msg, s->rt->conf->trusted_authserv_ids);
+	message_client(s->msg, s->addr_len > 0 ? s->client : NULL, s->helo);
 	message_envelope_from(s->msg, argv[0] ? argv[0] : "");
 	if ((s->actions & SMFIF_CHGBODY) && conf_may_banner(s->rt->conf))
 		s->spool = spool_new(s->rt->conf->banner_memory, s->rt->conf->banner_max_size,
@@ -491,10 +513,12 @@ static void filter_log(const struct session *s, const struct verdict *v,
 	vbuf_free(&codes);
 }
 
-/* filter_count - the message's verdict, DKIM results, caps and action in the metrics */
+/* filter_count - the message's verdict, DKIM, SPF and DMARC results, caps and action in the metrics */
 static void filter_count(const struct session *s, const struct verdict *v,
 			 enum stats_action action)
 {
+	const struct spfcheck_out *spf = message_spf(s->msg);
+	const struct dmarccheck_out *dmarc = message_dmarc(s->msg);
 	enum stats_dkim r;
 
 	if (message_dkim_evaluated(s->msg)) {
@@ -508,6 +532,11 @@ static void filter_count(const struct session *s, const struct verdict *v,
 		if (message_sig_count(s->msg) == 0)
 			stats_dkim(STATS_DKIM_NONE);
 	}
+	if (spf != NULL && spf->evaluated)
+		stats_spf(spf->result);
+	if (dmarc->evaluated)
+		stats_dmarc(dmarc->result);
+	stats_dns(message_dns_queries(s->msg));
 	if (message_caps_hit(s->msg))
 		stats_capped();
 	stats_verdict(v, v->brand ? brand_ascii_name(v->brand) : NULL, action,
@@ -704,6 +733,7 @@ FILTER_GATED(filter_negotiate, SMFIS_REJECT,
 	     (ctx, f0, f1, f2, f3, pf0, pf1, pf2, pf3))
 FILTER_GATED(filter_connect, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *host, _SOCK_ADDR *sa),
 	     (ctx, host, sa))
+FILTER_GATED(filter_helo, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *helo), (ctx, helo))
 FILTER_GATED(filter_envfrom, SMFIS_TEMPFAIL, (SMFICTX *ctx, char **argv), (ctx, argv))
 FILTER_GATED(filter_envrcpt, SMFIS_TEMPFAIL, (SMFICTX *ctx, char **argv), (ctx, argv))
 FILTER_GATED(filter_header, SMFIS_TEMPFAIL, (SMFICTX *ctx, char *name, char *value),
@@ -723,6 +753,7 @@ bool filter_register(bool tcp)
 		.xxfi_version = SMFI_VERSION,
 		.xxfi_flags = FILTER_REGISTER,
 		.xxfi_connect = filter_connect_gated,
+		.xxfi_helo = filter_helo_gated,
 		.xxfi_envfrom = filter_envfrom_gated,
 		.xxfi_envrcpt = filter_envrcpt_gated,
 		.xxfi_header = filter_header_gated,

@@ -39,6 +39,7 @@ struct runtime *runtime_build(struct conf *conf, struct vbuf *errors)
 		.brands_file = conf->brands,
 		.brands_key_file = conf->brands_key,
 		.test_keys_file = conf->test_public_keys,
+		.test_dns_file = conf->test_dns,
 		.nameservers = conf->nameservers,
 		.dns_timeout = conf->dns_timeout,
 	};

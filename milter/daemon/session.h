@@ -19,6 +19,7 @@ struct spool;
 
 #define SESSION_ADDR_TEXT 64		/* "[2001:db8::1]" and the like */
 #define SESSION_QID_MAX 64		/* bytes of queue id kept */
+#define SESSION_HELO_MAX 255		/* bytes of the HELO name kept, for SPF */
 #define SESSION_NAME_MAX 256		/* bytes of the MTA's name (j) kept */
 
 struct session {
@@ -26,6 +27,7 @@ struct session {
 	uint8_t addr[16];		/* client address, v4-mapped unwrapped */
 	size_t addr_len;		/* 4, 16, or 0: not an IP client */
 	char client[SESSION_ADDR_TEXT];	/* for log lines */
+	char helo[SESSION_HELO_MAX + 1];	/* the HELO/EHLO name, "" if none seen */
 	unsigned long actions;		/* SMFIF_* the MTA granted */
 	bool leadspc;			/* header values keep their leading space */
 	bool can_skip;			/* the MTA understands SMFIS_SKIP */

@@ -52,6 +52,9 @@ static struct {
 	atomic_ulong reasons[REASON_CODE_COUNT];
 	atomic_ulong actions[STATS_ACTION_COUNT];
 	atomic_ulong dkim[STATS_DKIM_COUNT];
+	atomic_ulong spf[SPFCHECK_RESULT_COUNT];
+	atomic_ulong dmarc[DMARCCHECK_RESULT_COUNT];
+	atomic_ulong dns_queries;
 	atomic_ulong errors[STATS_ERR_COUNT];
 	atomic_ulong banners[STATS_BANNER_COUNT];
 	atomic_ulong reloads_ok;
@@ -219,6 +222,26 @@ void stats_dkim(enum stats_dkim result)
 		STATS_ADD(stats.dkim[result]);
 	if (result == STATS_DKIM_TEMPERROR)
 		STATS_ADD(stats.errors[STATS_ERR_DNS]);
+}
+
+/* stats_spf - one SPF result, per message SPF was evaluated for */
+void stats_spf(enum spfcheck_result result)
+{
+	if ((unsigned)result < SPFCHECK_RESULT_COUNT)
+		STATS_ADD(stats.spf[result]);
+}
+
+/* stats_dmarc - one DMARC result, per message DMARC was evaluated for */
+void stats_dmarc(enum dmarccheck_result result)
+{
+	if ((unsigned)result < DMARCCHECK_RESULT_COUNT)
+		STATS_ADD(stats.dmarc[result]);
+}
+
+/* stats_dns - the DNS lookups one message cost */
+void stats_dns(unsigned queries)
+{
+	atomic_fetch_add_explicit(&stats.dns_queries, queries, memory_order_relaxed);
 }
 
 /* stats_dkim_lookup - the result of an RFC 8601 name ("pass", "temperror"...) */
@@ -409,9 +432,14 @@ void stats_render(struct vbuf *out)
 {
 	static const char *const verdicts[] = { "clean", "suspect", "impersonation" };
 	const char *codes[REASON_CODE_COUNT];
+	const char *spf[SPFCHECK_RESULT_COUNT], *dmarc[DMARCCHECK_RESULT_COUNT];
 
 	for (unsigned i = 0; i < REASON_CODE_COUNT; i++)
 		codes[i] = reason_code_name((enum reason_code)i);
+	for (unsigned i = 0; i < SPFCHECK_RESULT_COUNT; i++)
+		spf[i] = spfcheck_result_name((enum spfcheck_result)i);
+	for (unsigned i = 0; i < DMARCCHECK_RESULT_COUNT; i++)
+		dmarc[i] = dmarccheck_result_name((enum dmarccheck_result)i);
 	stats_render_info(out);
 	stats_single(out, "vigie_connections_total", "MTA connections opened.",
 		     &stats.connections);
@@ -441,6 +469,15 @@ void stats_render(struct vbuf *out)
 	stats_family(out, "vigie_dkim_results_total",
 		     "DKIM results: one per signature verified, none for an unsigned message.",
 		     "result", stats_dkim_names, stats.dkim, STATS_DKIM_COUNT);
+	stats_family(out, "vigie_spf_results_total",
+		     "SPF results: one per message SPF was evaluated for (SPFVerify).",
+		     "result", spf, stats.spf, SPFCHECK_RESULT_COUNT);
+	stats_family(out, "vigie_dmarc_results_total",
+		     "DMARC results: one per message DMARC was evaluated for.",
+		     "result", dmarc, stats.dmarc, DMARCCHECK_RESULT_COUNT);
+	stats_single(out, "vigie_dns_queries_total",
+		     "DNS lookups made for analysed messages (DKIM keys, SPF, DMARC).",
+		     &stats.dns_queries);
 	stats_family(out, "vigie_actions_total",
 		     "What was done with analysed messages (tag: headers only).", "action",
 		     stats_action_names, stats.actions, STATS_ACTION_COUNT);

@@ -13,6 +13,8 @@
 
 #include <stdbool.h>
 
+#include "dmarccheck.h"
+#include "spfcheck.h"
 #include "vbuf.h"
 
 struct verdict;
@@ -98,6 +100,9 @@ void stats_capped(void);
 void stats_verdict(const struct verdict *v, const char *brand, enum stats_action action,
 		   double ms);
 void stats_dkim(enum stats_dkim result);
+void stats_spf(enum spfcheck_result result);
+void stats_dmarc(enum dmarccheck_result result);
+void stats_dns(unsigned queries);
 bool stats_dkim_lookup(const char *name, enum stats_dkim *out);
 void stats_error(enum stats_error e);
 void stats_banner(enum stats_banner b);

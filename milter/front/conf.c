@@ -2,7 +2,7 @@
  * conf - reading vigie.conf into a struct conf.
  *
  * Touches: reads the config file and the files its values name (datasets,
- * and checks that Brands and TestPublicKeys are readable); looks up the
+ * and checks that Brands, TestPublicKeys and TestDNS are readable); looks up the
  * host name for the default AuthservID. Never logs: every problem becomes
  * a "file:line: message" line in the caller's buffer, and a file with any
  * error gives no conf at all (the milter keeps the one it has).
@@ -44,6 +44,7 @@ static const char *const conf_action_names[] = { "tag", "quarantine", "reject", 
 static const char *const conf_dkim_names[] = { "never", "brands", "always", NULL };
 static const char *const conf_banner_names[] = { "none", "impersonation", "suspect", NULL };
 static const char *const conf_lang_names[] = { "fr", "en", NULL };
+static const char *const conf_spf_names[] = { "never", "brands", "always", NULL };
 
 /* conf_set_str - replace a string option */
 static void conf_set_str(char **field, const char *v)
@@ -195,6 +196,21 @@ static bool conf_dnstimeout(struct conf_ctx *x)
 static bool conf_testkeys(struct conf_ctx *x)
 {
 	return conf_readable(x, &x->c->test_public_keys);
+}
+
+static bool conf_testdns(struct conf_ctx *x)
+{
+	return conf_readable(x, &x->c->test_dns);
+}
+
+static bool conf_spf(struct conf_ctx *x)
+{
+	int i;
+
+	if (!confvalue_keyword(x->value, conf_spf_names, &i, &x->why))
+		return false;
+	x->c->spf_verify = (enum message_spf)i;
+	return true;
 }
 
 static bool conf_dkim(struct conf_ctx *x)
@@ -352,7 +368,9 @@ static const struct conf_option {
 	{ "Nameservers", conf_nameservers },
 	{ "DNSTimeout", conf_dnstimeout },
 	{ "TestPublicKeys", conf_testkeys },
+	{ "TestDNS", conf_testdns },
 	{ "DKIMVerify", conf_dkim },
+	{ "SPFVerify", conf_spf },
 	{ "SuspectAction", conf_suspect },
 	{ "ImpersonationAction", conf_impersonation },
 	{ "RejectReply", conf_reply },
@@ -406,6 +424,7 @@ struct conf *conf_defaults(void)
 	c->skip_authenticated = true;
 	c->dns_timeout = 5;
 	c->dkim_verify = MESSAGE_DKIM_BRANDS;
+	c->spf_verify = MESSAGE_SPF_BRANDS;
 	c->policy.suspect_action = CONF_ACTION_TAG;
 	c->policy.impersonation_action = CONF_ACTION_TAG;
 	c->reject_reply = xstrdup(CONF_DEFAULT_REPLY);
@@ -661,6 +680,7 @@ void conf_free(struct conf *c)
 	free(c->brands_key);
 	free(c->nameservers);
 	free(c->test_public_keys);
+	free(c->test_dns);
 	free(c->reject_reply);
 	free(c->policy.subject_tag);
 	free(c->stats_socket);
@@ -709,10 +729,17 @@ const char *conf_dkim_name(enum message_dkim d)
 	return (unsigned)d <= MESSAGE_DKIM_ALWAYS ? conf_dkim_names[d] : "?";
 }
 
+/* conf_spf_name - "never", "brands" or "always" */
+const char *conf_spf_name(enum message_spf s)
+{
+	return (unsigned)s <= MESSAGE_SPF_ALWAYS ? conf_spf_names[s] : "?";
+}
+
 /* conf_message_opts - what the message analysis takes from the configuration */
 void conf_message_opts(const struct conf *c, struct message_opts *opts)
 {
 	opts->max_body_scan = c->max_body_scan;
 	opts->dkim = c->dkim_verify;
 	opts->authserv_id = c->authserv_id;
+	opts->spf = c->spf_verify;
 }

@@ -77,7 +77,9 @@ struct conf {
 	char *nameservers;		/* Nameservers; NULL: resolv.conf */
 	unsigned dns_timeout;		/* DNSTimeout, seconds */
 	char *test_public_keys;		/* TestPublicKeys; NULL: DNS */
+	char *test_dns;			/* TestDNS; NULL: DNS */
 	enum message_dkim dkim_verify;	/* DKIMVerify */
+	enum message_spf spf_verify;	/* SPFVerify */
 	struct conf_policy policy;	/* SuspectAction, ImpersonationAction, SubjectTag */
 	char *reject_reply;		/* RejectReply (UTF-8, %b = brand) */
 	size_t max_body_scan;		/* MaxBodyScan, bytes */
@@ -109,6 +111,7 @@ const char *conf_banner_name(enum conf_banner b);
 const struct warning_template *conf_template(const struct conf *c);
 bool conf_may_banner(const struct conf *c);
 const char *conf_dkim_name(enum message_dkim d);
+const char *conf_spf_name(enum message_spf s);
 const char *conf_facility_name(int facility);
 void conf_message_opts(const struct conf *c, struct message_opts *opts);
 

@@ -53,6 +53,8 @@ struct warning_words {
 	const char *display_name_hidden;	/* display name, address */
 	const char *display_address;		/* address shown, address */
 	const char *unauthenticated;		/* domain */
+	const char *unauthenticated_unknown;	/* domain */
+	const char *unauthenticated_list;	/* domain */
 	const char *multiple_from;
 	const char *bad_from;
 	const char *link_mismatch;		/* shown, target */
@@ -105,8 +107,13 @@ static const struct warning_words warning_fr = {
 	" l'adresse r\xc3\xa9" "elle de l'exp\xc3\xa9" "diteur, %s.",
 	"Le nom affich\xc3\xa9 montre l'adresse %s, mais le message vient en r\xc3\xa9" "alit\xc3\xa9"
 	" de %s.",
-	"Le message dit venir de %s, mais il ne porte pas la signature \xc3\xa9lectronique (DKIM)"
-	" de ce domaine" NB ": l'adresse a pu \xc3\xaatre falsifi\xc3\xa9" "e.",
+	"Le message dit venir de %s, mais ce domaine ne l'authentifie pas (ni signature"
+	" \xc3\xa9lectronique, ni serveur d'envoi autoris\xc3\xa9)" NB ": l'adresse a pu \xc3\xaatre"
+	" falsifi\xc3\xa9" "e.",
+	"Le message dit venir de %s, mais son authentification n'a pas pu \xc3\xaatre"
+	" v\xc3\xa9rifi\xc3\xa9" "e (erreur DNS passag\xc3\xa8re).",
+	"Le message dit venir de %s et a \xc3\xa9t\xc3\xa9 modifi\xc3\xa9 par une liste de"
+	" diffusion" NB ": son authentification ne peut plus \xc3\xaatre v\xc3\xa9rifi\xc3\xa9" "e.",
 	"Le message indique plusieurs exp\xc3\xa9" "diteurs" NB ": votre messagerie n'en affiche"
 	" qu'un.",
 	"L'adresse de l'exp\xc3\xa9" "diteur est absente ou illisible.",
@@ -165,8 +172,12 @@ static const struct warning_words warning_en = {
 	"The name shown, \"%s\", is written with deceptive characters (invisible, or imitating"
 	" letters) and does not match the sender's real address, %s.",
 	"The name shown holds the address %s, but the message really comes from %s.",
-	"The message claims to come from %s but does not carry that domain's electronic"
-	" signature (DKIM): the address may be forged.",
+	"The message claims to come from %s, but that domain does not authenticate it (no"
+	" electronic signature, no authorised sending server): the address may be forged.",
+	"The message claims to come from %s, but its authentication could not be checked (a"
+	" passing DNS error).",
+	"The message claims to come from %s and was changed by a mailing list: its"
+	" authentication can no longer be checked.",
 	"The message names several senders: your mail program shows only one.",
 	"The sender's address is missing or unreadable.",
 	"A link shows %s but really leads to %s.",
@@ -743,7 +754,9 @@ static void warning_sentence(const struct warning_ctx *x, const struct reason *r
 			warning_show(&d, a, sizeof(a));
 		else
 			warning_clean(from->domain, strlen(from->domain), a, sizeof(a));
-		warning_say(out, outlen, w->unauthenticated, a[0] ? a : "?");
+		warning_say(out, outlen, strstr(r->detail, "authentication unknown") ?
+			    w->unauthenticated_unknown : strstr(r->detail, "mailing list") ?
+			    w->unauthenticated_list : w->unauthenticated, a[0] ? a : "?");
 		return;
 	}
 	case REASON_MULTIPLE_FROM:

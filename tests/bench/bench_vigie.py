@@ -4,7 +4,8 @@
     tests/bench/bench_vigie.py [--connections 1,10,100] [--runs 5]
                                [--messages 2000] [--corpus 500] [--size 4096]
                                [--corpora mixed,signed,real,legit] [--per-connection 1]
-                               [--socket unix|inet] [--peers opendkim,always,brands,null,banner,nobanner]
+                               [--socket unix|inet]
+                               [--peers opendkim,always,brands,dmarc,dmarc-brands,null,banner,nobanner]
                                [--no-log] [--keep DIR]
 
 Generates corpora with gencorpus.py (mixed: the mix unsigned; signed: the
@@ -14,10 +15,16 @@ message; real, asked with --corpora: the mix at its natural sizes, median
 phishing), then for each corpus and connection count starts opendkim, vigie
 with DKIMVerify always, vigie with DKIMVerify brands (the default) and,
 asked with --peers, null: tests/bench/nullmilter, a libmilter filter that
-analyses nothing (what libmilter alone costs), banner and nobanner: vigie
-(DKIMVerify brands) with Banner impersonation and with Banner none (what
-the warning banner costs: --peers nobanner,banner --corpora real,legit
---ratio-to nobanner); warms each up and runs miltergen --runs times on
+analyses nothing (what libmilter alone costs), dmarc: vigie with DKIMVerify
+and SPFVerify always, so SPF and DMARC run on every message, and
+dmarc-brands: vigie's defaults (DKIM, SPF and DMARC on the platforms' own
+mail), both with the corpus' DNS in memory (TestDNS,
+tests/bench/benchzone.py: SPF records of one to five lookups, DMARC records,
+the DKIM keys), so that what is measured is the CPU of SPF and DMARC, not a
+name server's distance, banner and nobanner: vigie (DKIMVerify brands) with
+Banner impersonation and with Banner none (what the warning banner costs:
+--peers nobanner,banner --corpora real,legit --ratio-to nobanner); warms
+each up and runs miltergen --runs times on
 each, alternating the peers run by run so that the noise of a shared
 machine falls on all of them alike. Prints for each peer msg/s,
 the milter's CPU ms per message, p50/p99 latency and peak RSS (min/median/
@@ -44,6 +51,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from opendkimpeer import OpenDKIM  # noqa: E402
+from benchzone import zone  # noqa: E402
 from taputil import GENCORPUS, MILTERGEN, PYTHON3, summary  # noqa: E402
 from vigiepeer import NullMilter, Vigie  # noqa: E402
 
@@ -54,6 +62,8 @@ PEERS = {
     "null": "nullmilter (no analysis)",
     "banner": "vigie brands, Banner impersonation",
     "nobanner": "vigie brands, Banner none",
+    "dmarc": "vigie DKIM+SPF+DMARC always",
+    "dmarc-brands": "vigie DKIM+SPF+DMARC brands",
 }
 
 
@@ -80,10 +90,18 @@ def corpora(work, args):
                             *opts(args), d], check=True, stdout=subprocess.DEVNULL)
             if name == "legit":
                 with open(os.path.join(d, "manifest.tsv")) as f:
-                    for row in list(f)[1:]:
-                        cols = row.split("\t")
-                        if cols[2] != "legit":
-                            os.unlink(os.path.join(d, cols[0]))
+                    rows = list(f)
+                keep = rows[:1]
+                for row in rows[1:]:
+                    cols = row.split("\t")
+                    if cols[2] != "legit":
+                        os.unlink(os.path.join(d, cols[0]))
+                    else:
+                        keep.append(row)
+                with open(os.path.join(d, "manifest.tsv"), "w") as f:
+                    f.writelines(keep)
+        with open(os.path.join(d, "zone"), "w") as f:
+            f.write("\n".join(zone(d)) + "\n")
         out.append((name, os.path.join(d, "messages"), result))
     signer = [os.path.join(work, n, "test-keys") for n, _, _ in out]
     signer = [f for f in signer if os.path.exists(f)]
@@ -98,7 +116,7 @@ def base(kind):
     return kind[:-5] if kind.endswith("-inet") else kind
 
 
-def make_peer(kind, directory, keys, args, port):
+def make_peer(kind, directory, keys, args, port, msgdir):
     """An opendkim or vigie process for this round, not started."""
     tcp = args.socket == "inet" or kind.endswith("-inet")
     spec = f"inet:{port}@127.0.0.1" if tcp else None
@@ -107,6 +125,11 @@ def make_peer(kind, directory, keys, args, port):
         return OpenDKIM(directory, keys, socket_spec=spec)
     if kind == "null":
         return NullMilter(directory, socket_spec=spec, options=["-H", "2"])
+    if kind.startswith("dmarc"):
+        mode = "brands" if kind == "dmarc-brands" else "always"
+        z = os.path.join(os.path.dirname(msgdir), "zone")
+        return Vigie(directory, None, dkim=mode, socket_spec=spec, log=not args.no_log,
+                     extra=f"SPFVerify {mode}\nTestDNS {z}\n")
     if kind in ("banner", "nobanner"):
         # the warning banner's cost: the same vigie, writing it or not
         return Vigie(directory, keys, dkim="brands", socket_spec=spec, log=not args.no_log,
@@ -129,6 +152,9 @@ def expects(kind, result):
         return ar
     if kind == "null":
         return ["-e", "X-Null-Milter"]
+    if kind == "dmarc":
+        # DMARC ran on every message: dmarc= after the DKIM result
+        return ["-e", "X-Vigie-Verdict", "-e", f"Authentication-Results:dkim={result}.*dmarc="]
     return ["-e", "X-Vigie-Verdict"] + (ar if kind == "always" else [])
 
 
@@ -183,7 +209,7 @@ def round_robin(kinds, work, keys, msgdir, conns, result, args, log, tag):
         for i, kind in enumerate(kinds):
             d = os.path.join(work, f"{tag}-{kind}")
             os.makedirs(d, exist_ok=True)
-            peers[kind] = make_peer(kind, d, keys, args, args.port + i)
+            peers[kind] = make_peer(kind, d, keys, args, args.port + i, msgdir)
             if not peers[kind].start():
                 sys.exit(f"{kind} did not start: " + peers[kind].logtext())
             one(peers[kind], kind, msgdir, conns, min(args.messages, 300), result, args, log)

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """test_benchscripts - the side-by-side benchmark scripts still run, on tiny
 loads: bench_vigie.py prints a line of figures for each peer (no errors, every
-header checked), bench_memory.py reports idle connections for both daemons,
+header checked, dmarc= from the peer running SPF and DMARC), bench_memory.py reports idle connections for both daemons,
 and nullmilter adds its header over a unix socket, with Nagle kept on, and
 with the DATA step dropped. Nothing here is timed: the figures are not
 asserted, only that the scripts measure. Prints TAP.
@@ -37,12 +37,13 @@ def main():
         os.chmod(tmp, 0o755)    # vigie reads its keys as nobody
         rc, out = script("bench_vigie.py", "--connections", "1", "--runs", "1", "--messages",
                          "20", "--corpus", "12", "--corpora", "mixed", "--peers",
-                         "opendkim,always,brands,null", "--keep", os.path.join(tmp, "v"))
+                         "opendkim,always,brands,dmarc,null", "--keep", os.path.join(tmp, "v"))
         lines = [l for l in out.splitlines() if l.startswith("mixed ")]
-        t.ok(rc == 0 and len(lines) == 4 and not any("errors" in l for l in lines),
-             "bench_vigie.py: a line of figures for each of 4 peers, no errors", out)
+        t.ok(rc == 0 and len(lines) == 5 and not any("errors" in l for l in lines),
+             "bench_vigie.py: a line of figures for each of 5 peers (SPF and DMARC on every"
+             " message for one), no errors", out)
         ratios = [l.split()[-2] for l in lines[1:]]
-        t.ok(len(ratios) == 3 and all(re.match(r"^[0-9.]+/[0-9.]+/[0-9.]+$", r) for r in ratios),
+        t.ok(len(ratios) == 4 and all(re.match(r"^[0-9.]+/[0-9.]+/[0-9.]+$", r) for r in ratios),
              "bench_vigie.py: every peer but opendkim has its throughput ratio to it", out)
 
         rc, out = script("bench_memory.py", "--idle", "20", "--loads", "idle", "--keep",

@@ -34,7 +34,7 @@ t "every option is in contrib/vigie.conf${missing_example:+ (missing:$missing_ex
 # the example's commented defaults, uncommented, are accepted; file options
 # and the account are left out (they name files and users of a real host)
 sed -n 's/^#\([A-Z][A-Za-z]*\)[[:space:]]/\1 /p' "$top_srcdir/contrib/vigie.conf" |
-	grep -Ev '^(Brands|BrandsKey|TestPublicKeys|UserID|TrustedAuthservIDs|DomainPolicies|BannerTemplate) ' > "$tmp/defaults.conf"
+	grep -Ev '^(Brands|BrandsKey|TestPublicKeys|TestDNS|UserID|TrustedAuthservIDs|DomainPolicies|BannerTemplate) ' > "$tmp/defaults.conf"
 "$vigie" -n -c "$tmp/defaults.conf" > "$tmp/out" 2>&1; rc=$?
 t "the defaults contrib/vigie.conf shows are valid ($(wc -l < "$tmp/defaults.conf") lines)" '[ $rc = 0 ]'
 [ $rc = 0 ] || sed 's/^/# /' "$tmp/out"

@@ -14,7 +14,8 @@ must give whatever the path (vigie-check FILE, the milter):
 
 Used by tests/hostile/hostile.py. Keys: signatures are made with the test
 keys of tests/data/messages/keys (dkimpy), and the name server hostile.py
-runs serves the key records named in KEY_RECORDS.
+runs serves the records named in KEY_RECORDS (keys, and the brand's DMARC
+record).
 """
 import base64
 import os
@@ -111,6 +112,9 @@ KEY_RECORDS = {
     "huge._domainkey.viamedis.fr": b"v=DKIM1; k=rsa; p=" + b"QUJD" * 4096,
     "long._domainkey.viamedis.fr": b"v=DKIM1; k=rsa; p=" + b"QUJD" * 750,
     "junk._domainkey.viamedis.fr": b"v=DKIM1; k=rsa; p=!!!this*is(not)base64%%%",
+    # the brand enforces DMARC, so a signature that fails is impersonation
+    # (vigie-scoring(7): without a record the table says suspect at most)
+    "_dmarc.viamedis.fr": b"v=DMARC1; p=reject",
 }
 
 MB = 1 << 20

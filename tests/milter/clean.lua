@@ -1,8 +1,9 @@
 -- clean.lua - a clean message gets only "X-Vigie-Verdict: clean ...": no
--- reasons, no removal, no action; vigie negotiates only what it uses and
--- stops reading the body once the analysis has enough (SMFIS_SKIP): past
--- MaxBodyScan the body is read for links only, until the link scan's own
--- caps are reached (LINKS_DEEP_MAX URLs), then skipped.
+-- reasons, no removal, no action; vigie negotiates only what it uses (HELO
+-- only while SPF can run) and stops reading the body once the analysis has
+-- enough (SMFIS_SKIP): past MaxBodyScan the body is read for links only,
+-- until the link scan's own caps are reached (LINKS_DEEP_MAX URLs), then
+-- skipped.
 local H = dofile(srcdir .. "/tests/milter/harness.lua")
 
 H.run(function()
@@ -11,9 +12,11 @@ H.run(function()
 
 	H.ok(mt.test_option(conn, SMFIP_HDR_LEADSPC), "asks for byte-exact header values (HDR_LEADSPC)")
 	H.ok(mt.test_option(conn, SMFIP_SKIP), "can skip the rest of the body (SKIP)")
-	H.ok(mt.test_option(conn, SMFIP_NOHELO) and mt.test_option(conn, SMFIP_NORCPT)
-		and mt.test_option(conn, SMFIP_NOUNKNOWN) and mt.test_option(conn, SMFIP_NODATA),
-		"turns off the HELO, RCPT, DATA and unknown-command steps")
+	H.ok(mt.test_option(conn, SMFIP_NORCPT) and mt.test_option(conn, SMFIP_NOUNKNOWN)
+		and mt.test_option(conn, SMFIP_NODATA),
+		"turns off the RCPT, DATA and unknown-command steps")
+	H.ok(not mt.test_option(conn, SMFIP_NOHELO),
+		"keeps HELO: SPF may run (SPFVerify brands) and checks HELO for a null sender")
 	H.ok(mt.test_option(conn, SMFIP_NR_HDR), "asks for no reply to each header (NR_HDR)")
 	H.ok(not mt.test_option(conn, SMFIP_NOBODY) and not mt.test_option(conn, SMFIP_NOHDRS),
 		"still receives headers and body")

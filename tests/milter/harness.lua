@@ -128,8 +128,18 @@ function H.alive(pid)
 	return state ~= nil and state ~= "Z"
 end
 
--- H.connect - a connection from an SMTP client at ip, with connect macros
-function H.connect(ip, macros)
+-- H.helo - HELO (helo, or "client.example") when vigie asks for it (SPF
+-- can run): sent as an MTA does, before MAIL FROM's macros, not by
+-- miltertest after them (which would drop them)
+function H.helo(conn, helo)
+	if not mt.test_option(conn, SMFIP_NOHELO) then
+		assert(mt.helo(conn, helo or "client.example") == nil, "helo")
+	end
+end
+
+-- H.connect - a connection from an SMTP client at ip, with connect macros,
+-- then HELO (H.helo) unless helo is false
+function H.connect(ip, macros, helo)
 	local conn = mt.connect("local:" .. H.socket, 100, 0.05)
 	assert(conn ~= nil, "cannot connect to " .. H.socket)
 	if macros ~= nil then
@@ -137,6 +147,9 @@ function H.connect(ip, macros)
 	end
 	local err = mt.conninfo(conn, "client.example", ip)
 	assert(err == nil, "conninfo: " .. tostring(err))
+	if helo ~= false then
+		H.helo(conn, helo)
+	end
 	return conn
 end
 

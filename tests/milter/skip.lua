@@ -6,8 +6,13 @@ local H = dofile(srcdir .. "/tests/milter/harness.lua")
 
 -- conn_reply - the filter's answer to the connection step
 local function conn_reply(ip, macros)
-	local conn = H.connect(ip, macros)
-	return conn, mt.getreply(conn)
+	local conn = H.connect(ip, macros, false)
+	local r = mt.getreply(conn)
+
+	if r == SMFIR_CONTINUE then
+		H.helo(conn)
+	end
+	return conn, r
 end
 
 H.run(function()

@@ -5,13 +5,13 @@ local H = dofile(srcdir .. "/tests/milter/harness.lua")
 
 H.run(function()
 	local sock = "inet:" .. port .. "@127.0.0.1"
-	H.start("Socket " .. sock .. "\n")
+	H.start("Socket " .. sock .. "\nSPFVerify never\n")
 	local conn = mt.connect(sock, 100, 0.05)
 	assert(conn ~= nil, "cannot connect to " .. sock)
 	assert(mt.conninfo(conn, "client.example", "192.0.2.8") == nil, "conninfo")
 	H.ok(not mt.test_option(conn, SMFIP_NODATA), "the DATA step stays on over TCP")
 	H.ok(mt.test_option(conn, SMFIP_NOHELO) and mt.test_option(conn, SMFIP_NORCPT),
-		"HELO and RCPT still off")
+		"HELO (SPFVerify never) and RCPT still off")
 	local r = H.send(conn, H.msg.impersonation())
 	H.ok(r == SMFIR_CONTINUE or r == SMFIR_ACCEPT, "a message passes over TCP")
 	local v = H.verdict(conn)

@@ -310,6 +310,76 @@ START_TEST(authres_result_names_round_trip)
 }
 END_TEST
 
+START_TEST(authres_render_spf_and_dmarc)
+{
+	struct vbuf out = VBUF_INIT(AUTHRES_VALUE_MAX);
+	struct dkimcheck_sig s = sig(DKIMCHECK_PASS, "", "esp.example", "k", "rsa-sha256", "");
+	struct spfcheck_out spf;
+	struct dmarccheck_out dmarc;
+	struct authres_results r = { true, &s, 1, &spf, &dmarc };
+
+	spfcheck_none(&spf, "");
+	spf.evaluated = true;
+	spf.result = SPFCHECK_PASS;
+	snprintf(spf.domain, sizeof(spf.domain), "bounce.esp.example");
+	dmarccheck_skip(&dmarc, "");
+	dmarc.evaluated = true;
+	dmarc.result = DMARCCHECK_FAIL;
+	dmarc.applied = DMARCCHECK_P_REJECT;
+	snprintf(dmarc.from_domain, sizeof(dmarc.from_domain), "viamedis.fr");
+	ck_assert(authres_render_all(&out, "mx", &r));
+	ck_assert_str_eq(vbuf_str(&out),
+			 "mx; dkim=pass header.d=esp.example header.s=k\n"
+			 "\theader.a=rsa-sha256; spf=pass smtp.mailfrom=bounce.esp.example;\n"
+			 "\tdmarc=fail header.from=viamedis.fr policy.dmarc=reject");
+	/* HELO, a temperror's reason; no DKIM evaluated; DMARC none with why */
+	vbuf_reset(&out);
+	spf.result = SPFCHECK_TEMPERROR;
+	spf.reason = "DNS timeout";
+	spf.identity = SPFCHECK_HELO;
+	snprintf(spf.domain, sizeof(spf.domain), "mx.esp.example");
+	dmarc.result = DMARCCHECK_NONE;
+	dmarc.reason = "no DMARC record";
+	r.dkim = false;
+	ck_assert(authres_render_all(&out, "mx", &r));
+	ck_assert_str_eq(vbuf_str(&out),
+			 "mx; spf=temperror reason=\"DNS timeout\"\n"
+			 "\tsmtp.helo=mx.esp.example; dmarc=none reason=\"no DMARC record\"\n"
+			 "\theader.from=viamedis.fr");
+	/* no signature: dkim=none, then the others */
+	vbuf_reset(&out);
+	r.dkim = true;
+	r.nsigs = 0;
+	r.dmarc = NULL;
+	ck_assert(authres_render_all(&out, "mx", &r));
+	ck_assert_str_eq(vbuf_str(&out),
+			 "mx; dkim=none; spf=temperror reason=\"DNS timeout\"\n"
+			 "\tsmtp.helo=mx.esp.example");
+	vbuf_free(&out);
+}
+END_TEST
+
+START_TEST(authres_parse_spf_and_dmarc)
+{
+	struct authres ar;
+	const char *v = "relay.example; dkim=pass header.d=viamedis.fr; spf=pass (sender ok)"
+			" smtp.mailfrom=bounce@Bounce.Viamedis.FR; spf=fail smtp.mailfrom=x.example;"
+			" dmarc=pass (p=reject) header.from=viamedis.fr";
+
+	ck_assert_int_eq(authres_parse(v, strlen(v), &ar), AUTHRES_OK);
+	ck_assert(ar.has_spf && ar.spf == SPFCHECK_PASS && !ar.spf_helo);
+	ck_assert_str_eq(ar.spf_domain, "bounce.viamedis.fr");
+	ck_assert(ar.has_dmarc && ar.dmarc == DMARCCHECK_PASS);
+	ck_assert_str_eq(ar.dmarc_from, "viamedis.fr");
+	ck_assert_uint_eq(ar.ndkim, 1);
+	v = "relay; spf=hardfail smtp.helo=mx.evil.example; dmarc=bogus header.from=x";
+	ck_assert_int_eq(authres_parse(v, strlen(v), &ar), AUTHRES_MALFORMED);
+	ck_assert(ar.has_spf && ar.spf == SPFCHECK_FAIL && ar.spf_helo);
+	ck_assert_str_eq(ar.spf_domain, "mx.evil.example");
+	ck_assert(!ar.has_dmarc);
+}
+END_TEST
+
 /* authres_suite - the cases of this file */
 static Suite *authres_suite(void)
 {
@@ -328,6 +398,8 @@ static Suite *authres_suite(void)
 	tcase_add_loop_test(tc, authres_is_from_table, 0, sizeof(ids) / sizeof(ids[0]));
 	tcase_add_test(tc, authres_round_trip);
 	tcase_add_test(tc, authres_result_names_round_trip);
+	tcase_add_test(tc, authres_render_spf_and_dmarc);
+	tcase_add_test(tc, authres_parse_spf_and_dmarc);
 	suite_add_tcase(s, tc);
 	return s;
 }

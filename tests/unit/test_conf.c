@@ -112,12 +112,14 @@ START_TEST(every_option_is_read)
 		 "Nameservers 127.0.0.1:5353, [::1]:53\n"
 		 "DNSTimeout 3\n"
 		 "TestPublicKeys %s\n"
+		 "TestDNS %s\n"
 		 "DKIMVerify always\n"
+		 "SPFVerify never\n"
 		 "SuspectAction quarantine\n"
 		 "ImpersonationAction reject\n"
 		 "RejectReply Non merci (%%b)\n"
 		 "SubjectTag [USURPATION ?]\n"
-		 "MaxBodyScan 1m\n", brands, keys);
+		 "MaxBodyScan 1m\n", brands, keys, keys);
 	c = parse_ok(text);
 	ck_assert_str_eq(c->socket, "inet:8891@127.0.0.1");
 	ck_assert_str_eq(c->user, "nobody");
@@ -138,6 +140,8 @@ START_TEST(every_option_is_read)
 	ck_assert_uint_eq(c->dns_timeout, 3);
 	ck_assert_str_eq(c->test_public_keys, keys);
 	ck_assert_int_eq(c->dkim_verify, MESSAGE_DKIM_ALWAYS);
+	ck_assert_str_eq(c->test_dns, keys);
+	ck_assert_int_eq(c->spf_verify, MESSAGE_SPF_NEVER);
 	ck_assert_int_eq(c->policy.suspect_action, CONF_ACTION_QUARANTINE);
 	ck_assert_int_eq(c->policy.impersonation_action, CONF_ACTION_REJECT);
 	ck_assert_str_eq(c->reject_reply, "Non merci (%b)");
@@ -215,6 +219,8 @@ static const struct {
 	{ "DNSTimeout 99999999999999999999", "t.conf:2: DNSTimeout: '99999999999999999999' is not a whole number from 1 to 60\n" },
 	{ "TestPublicKeys /nonexistent/keys", "t.conf:2: TestPublicKeys: cannot read /nonexistent/keys: No such file or directory\n" },
 	{ "DKIMVerify sometimes", "t.conf:2: DKIMVerify: 'sometimes' is not one of: brands always\n" },
+	{ "SPFVerify strict", "t.conf:2: SPFVerify: 'strict' is not one of: never brands always\n" },
+	{ "TestDNS /nonexistent/zone", "t.conf:2: TestDNS: cannot read /nonexistent/zone: No such file or directory\n" },
 	{ "SuspectAction discard", "t.conf:2: SuspectAction: 'discard' is not one of: tag quarantine reject\n" },
 	{ "ImpersonationAction bounce", "t.conf:2: ImpersonationAction: 'bounce' is not one of: tag quarantine reject\n" },
 	{ "RejectReply 100% sure", "t.conf:2: RejectReply: '%' must be followed by b (the brand) or %\n" },
@@ -398,12 +404,19 @@ END_TEST
 
 START_TEST(message_options_come_from_the_config)
 {
-	struct conf *c = parse_ok("MaxBodyScan 4k\nDKIMVerify always\nAuthservID mx.test\n");
+	struct conf *c = parse_ok("MaxBodyScan 4k\nDKIMVerify always\nAuthservID mx.test\n"
+				  "SPFVerify always\n");
+	struct conf *d = conf_defaults();
 	struct message_opts o;
 
 	conf_message_opts(c, &o);
 	ck_assert_uint_eq(o.max_body_scan, 4096);
 	ck_assert_int_eq(o.dkim, MESSAGE_DKIM_ALWAYS);
+	ck_assert_int_eq(o.spf, MESSAGE_SPF_ALWAYS);
+	ck_assert_int_eq(d->spf_verify, MESSAGE_SPF_BRANDS);
+	ck_assert_ptr_null(d->test_dns);
+	ck_assert_str_eq(conf_spf_name(MESSAGE_SPF_NEVER), "never");
+	conf_free(d);
 	ck_assert_str_eq(o.authserv_id, "mx.test");
 	ck_assert_str_eq(conf_action_name(CONF_ACTION_QUARANTINE), "quarantine");
 	ck_assert_str_eq(conf_dkim_name(MESSAGE_DKIM_BRANDS), "brands");

@@ -67,6 +67,9 @@ START_TEST(every_series_exists_at_zero)
 	ck_assert_double_eq(value(t, "vigie_verdicts_total{verdict=\"impersonation\"}"), 0);
 	ck_assert_double_eq(value(t, "vigie_reasons_total{code=\"link-mismatch\"}"), 0);
 	ck_assert_double_eq(value(t, "vigie_dkim_results_total{result=\"temperror\"}"), 0);
+	ck_assert_double_eq(value(t, "vigie_spf_results_total{result=\"softfail\"}"), 0);
+	ck_assert_double_eq(value(t, "vigie_dmarc_results_total{result=\"permerror\"}"), 0);
+	ck_assert_double_eq(value(t, "vigie_dns_queries_total"), 0);
 	ck_assert_double_eq(value(t, "vigie_actions_total{action=\"reject\"}"), 0);
 	ck_assert_double_eq(value(t, "vigie_messages_skipped_total{reason=\"authenticated\"}"), 0);
 	ck_assert_double_eq(value(t, "vigie_errors_total{kind=\"dns\"}"), 0);
@@ -123,6 +126,31 @@ START_TEST(dkim_results_and_dns_errors)
 	ck_assert_double_eq(value(t, "vigie_dkim_results_total{result=\"pass\"}"), 2);
 	ck_assert_double_eq(value(t, "vigie_dkim_results_total{result=\"temperror\"}"), 1);
 	ck_assert_double_eq(value(t, "vigie_errors_total{kind=\"dns\"}"), 1);
+	free(t);
+}
+END_TEST
+
+START_TEST(spf_dmarc_results_and_dns_queries)
+{
+	char *t;
+
+	stats_spf(SPFCHECK_PASS);
+	stats_spf(SPFCHECK_FAIL);
+	stats_spf(SPFCHECK_FAIL);
+	stats_spf(SPFCHECK_RESULT_COUNT);	/* out of range: not counted */
+	stats_dmarc(DMARCCHECK_FAIL);
+	stats_dmarc(DMARCCHECK_TEMPERROR);
+	stats_dns(3);
+	stats_dns(0);
+	stats_dns(4);
+	t = rendered();
+	ck_assert_double_eq(value(t, "vigie_spf_results_total{result=\"pass\"}"), 1);
+	ck_assert_double_eq(value(t, "vigie_spf_results_total{result=\"fail\"}"), 2);
+	ck_assert_double_eq(value(t, "vigie_spf_results_total{result=\"none\"}"), 0);
+	ck_assert_double_eq(value(t, "vigie_dmarc_results_total{result=\"fail\"}"), 1);
+	ck_assert_double_eq(value(t, "vigie_dmarc_results_total{result=\"temperror\"}"), 1);
+	ck_assert_double_eq(value(t, "vigie_dns_queries_total"), 7);
+	ck_assert_ptr_nonnull(strstr(t, "# TYPE vigie_spf_results_total counter\n"));
 	free(t);
 }
 END_TEST
@@ -389,6 +417,7 @@ static Suite *stats_suite(void)
 	tcase_add_test(tc, every_series_exists_at_zero);
 	tcase_add_test(tc, verdict_counts_kind_codes_brand_action_time);
 	tcase_add_test(tc, dkim_results_and_dns_errors);
+	tcase_add_test(tc, spf_dmarc_results_and_dns_queries);
 	tcase_add_test(tc, brand_labels_are_escaped_and_the_table_is_bounded);
 	tcase_add_test(tc, concurrent_updates_add_up_exactly);
 	tcase_add_test(tc, info_labels_follow_reloads);

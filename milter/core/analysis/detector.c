@@ -2,9 +2,10 @@
  * detector - what every check needs, loaded once: public suffix list,
  * confusable keys, brand pack. Shared read-only by every thread.
  *
- * Touches: reads the public suffix list, the brand pack file and the DKIM
- * test key file (or resolv.conf) at detector_new(); afterwards only the
- * DKIM library's key lookups reach the network. Failures to load come back as a
+ * Touches: reads the public suffix list (libpsl's, and its text for
+ * libopendmarc), the brand pack file, the DKIM test key file and the
+ * TestDNS zone (or resolv.conf) at detector_new(); afterwards only DNS
+ * lookups (DKIM keys, SPF, DMARC) reach the network. Failures to load come back as a
  * message in err; a missing system suffix list falls back to libpsl's
  * built-in copy.
  */
@@ -17,11 +18,14 @@
 #include "brands.h"
 #include "detector.h"
 #include "dkimcheck.h"
+#include "dmarccheck.h"
+#include "dns.h"
 #include "domain.h"
 #include "lexicon.h"
 #include "lookalike.h"
 #include "packfile.h"
 #include "skeleton.h"
+#include "spfcheck.h"
 #include "xalloc.h"
 
 extern const char brands_builtin_text[];
@@ -33,7 +37,10 @@ struct detector {
 	struct skeleton *sk;
 	struct brands *brands;
 	struct lexicon *lexicon;
-	struct dkimcheck_lib *dkim;	/* NULL with no_dkim */
+	struct dns *dns;		/* NULL with no_dkim */
+	struct dkimcheck_lib *dkim;	/* the same */
+	struct spfcheck_lib *spf;
+	struct dmarccheck_lib *dmarc;
 	struct packfile pack;		/* identity of the pack (its text is freed) */
 };
 
@@ -61,6 +68,28 @@ static psl_ctx_t *detector_load_psl(char *err, size_t errlen)
 #endif
 }
 
+/*
+ * detector_auth - DNS, then DKIM, SPF and DMARC over it. Test keys without
+ * TestDNS mean offline: no lookup at all (SPF none, DMARC not evaluated).
+ */
+static bool detector_auth(struct detector *det, char *err, size_t errlen)
+{
+	struct dns_opts dopts = {
+		.nameservers = det->opts.nameservers,
+		.timeout = det->opts.dns_timeout,
+		.zone_file = det->opts.test_dns_file,
+		.offline = det->opts.test_keys_file != NULL && det->opts.test_dns_file == NULL,
+	};
+	struct dkimcheck_opts dk = { .test_keys_file = det->opts.test_keys_file };
+
+	if ((det->dns = dns_new(&dopts, err, errlen)) == NULL)
+		return false;
+	dk.dns = det->dns;
+	return (det->dkim = dkimcheck_lib_new(&dk, err, errlen)) != NULL &&
+	       (det->spf = spfcheck_lib_new(det->dns, err, errlen)) != NULL &&
+	       (det->dmarc = dmarccheck_lib_new(det->dns, det->psl, err, errlen)) != NULL;
+}
+
 /* detector_new - load everything; NULL with a message in err */
 struct detector *detector_new(const struct detector_opts *opts, char *err, size_t errlen)
 {
@@ -71,6 +100,7 @@ struct detector *detector_new(const struct detector_opts *opts, char *err, size_
 		det->opts.brands_file = detector_dup(opts->brands_file);
 		det->opts.brands_key_file = detector_dup(opts->brands_key_file);
 		det->opts.test_keys_file = detector_dup(opts->test_keys_file);
+		det->opts.test_dns_file = detector_dup(opts->test_dns_file);
 		det->opts.nameservers = detector_dup(opts->nameservers);
 	}
 	if ((det->psl = detector_load_psl(err, errlen)) == NULL ||
@@ -96,17 +126,9 @@ struct detector *detector_new(const struct detector_opts *opts, char *err, size_
 		return NULL;
 	}
 	det->lexicon = lexicon_new(det->brands, det->sk);
-	if (!det->opts.no_dkim) {
-		struct dkimcheck_opts dk = {
-			.test_keys_file = det->opts.test_keys_file,
-			.nameservers = det->opts.nameservers,
-			.dns_timeout = det->opts.dns_timeout,
-		};
-
-		if ((det->dkim = dkimcheck_lib_new(&dk, err, errlen)) == NULL) {
-			detector_free(det);
-			return NULL;
-		}
+	if (!det->opts.no_dkim && !detector_auth(det, err, errlen)) {
+		detector_free(det);
+		return NULL;
 	}
 	return det;
 }
@@ -116,7 +138,10 @@ void detector_free(struct detector *det)
 {
 	if (det == NULL)
 		return;
+	dmarccheck_lib_free(det->dmarc);
+	spfcheck_lib_free(det->spf);
 	dkimcheck_lib_free(det->dkim);
+	dns_free(det->dns);
 	lexicon_free(det->lexicon);
 	brands_free(det->brands);
 	skeleton_free(det->sk);
@@ -126,6 +151,7 @@ void detector_free(struct detector *det)
 	free((char *)det->opts.brands_key_file);
 	packfile_drop_text(&det->pack);
 	free((char *)det->opts.test_keys_file);
+	free((char *)det->opts.test_dns_file);
 	free((char *)det->opts.nameservers);
 	free(det);
 }
@@ -164,6 +190,24 @@ const struct detector_opts *detector_opts(const struct detector *det)
 const struct dkimcheck_lib *detector_dkim(const struct detector *det)
 {
 	return det->dkim;
+}
+
+/* detector_spf - SPF over vigie's DNS (NULL with no_dkim) */
+const struct spfcheck_lib *detector_spf(const struct detector *det)
+{
+	return det->spf;
+}
+
+/* detector_dmarc - DMARC over vigie's DNS (NULL with no_dkim) */
+const struct dmarccheck_lib *detector_dmarc(const struct detector *det)
+{
+	return det->dmarc;
+}
+
+/* detector_dns - where DNS answers come from (NULL with no_dkim) */
+const struct dns *detector_dns(const struct detector *det)
+{
+	return det->dns;
 }
 
 /* detector_lexicon - brand names and lure words for free text */

@@ -1,8 +1,9 @@
 /*
  * detector - everything a check needs, loaded once: the brand pack and its
- * index, the public suffix list, the confusable data, the DKIM library
- * (keys from test_keys_file, or DNS through nameservers) and the lexicon
- * of brand names and lure words for free text. Immutable once built and shared by every thread; the
+ * index, the public suffix list, the confusable data, vigie's DNS (the
+ * name servers, the TestDNS zone, or none when test keys are given without
+ * it), the DKIM, SPF and DMARC libraries over it, and the lexicon of brand
+ * names and lure words for free text. Immutable once built and shared by every thread; the
  * milter builds a new one on reload and frees the old one when the last
  * message using it is done.
  */
@@ -19,6 +20,9 @@
 struct brand;
 struct brands;
 struct dkimcheck_lib;
+struct dmarccheck_lib;
+struct dns;
+struct spfcheck_lib;
 struct domain;
 struct lexicon;
 struct packfile;
@@ -28,10 +32,11 @@ struct detector_opts {
 	const char *brands_file;	/* brand pack; NULL: the built-in one */
 	const char *brands_key_file;	/* BrandsKey: brands_file must carry a valid
 					   brands_file.sig by this public key */
-	const char *test_keys_file;	/* DKIM keys from this file, not DNS */
+	const char *test_keys_file;	/* DKIM keys from this file first */
+	const char *test_dns_file;	/* TestDNS: every record from this file, no network */
 	const char *nameservers;	/* "addr[:port],..."; NULL: resolv.conf */
-	unsigned dns_timeout;		/* seconds per DKIM key lookup */
-	bool no_dkim;			/* build no DKIM library (vigie-check --domain) */
+	unsigned dns_timeout;		/* seconds per DNS lookup */
+	bool no_dkim;			/* build no DNS, DKIM, SPF, DMARC (vigie-check --domain) */
 };
 
 struct detector *detector_new(const struct detector_opts *opts, char *err, size_t errlen);
@@ -43,6 +48,9 @@ const struct detector_opts *detector_opts(const struct detector *det);
 /* what identifies the pack loaded: SHA-256, "# version:", signature checked */
 const struct packfile *detector_pack(const struct detector *det);
 const struct dkimcheck_lib *detector_dkim(const struct detector *det);
+const struct spfcheck_lib *detector_spf(const struct detector *det);
+const struct dmarccheck_lib *detector_dmarc(const struct detector *det);
+const struct dns *detector_dns(const struct detector *det);
 const struct lexicon *detector_lexicon(const struct detector *det);
 
 /*

@@ -10,7 +10,7 @@
  *
  * Touches: the memory of the message (bounded by the caps of message.h and
  * of each parser: one copy of the header for DKIM, capped at 512 KB) and,
- * through the DKIM library, DNS at the end of the message. Never fails:
+ * through DKIM, SPF and DMARC, DNS at the end of the message. Never fails:
  * hostile input gives findings or is counted in the caps.
  */
 #include <config.h>
@@ -19,7 +19,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "align.h"
 #include "brands.h"
 #include "detector.h"
 #include "lexicon.h"
@@ -54,6 +53,9 @@ struct message *message_new(const struct detector *det, const struct message_opt
 	m->brands = detector_brands(det);
 	m->max_scan = opts ? opts->max_body_scan : MESSAGE_SCAN_DEFAULT;
 	m->dkim_mode = opts ? opts->dkim : MESSAGE_DKIM_NEVER;
+	m->spf_mode = opts ? opts->spf : MESSAGE_SPF_NEVER;
+	dns_budget_init(&m->budget);
+	dmarccheck_skip(&m->dmarc, "the message has not ended");
 	for (size_t i = 0; id[i] && i < AUTHRES_ID_MAX; i++)
 		m->authserv_id[i] = id[i];
 	header_init(&m->hdr);
@@ -103,6 +105,7 @@ void message_free(struct message *m)
 	links_free(m->links);
 	dkimcheck_free(m->dk);
 	free(m->weak);
+	message_auth_free(m);
 	free(m->host);
 	free(m->link);
 	free(m->reads);
@@ -283,10 +286,13 @@ static void message_from_field(struct message *m, const char *value, size_t len)
 	}
 }
 
-/* message_addr_field - Sender, Return-Path: the domain of its first address */
+/*
+ * message_addr_field - Sender, Return-Path, MAIL FROM: the domain of its
+ * first address (and its local part into local, when given, for SPF)
+ */
 static void message_addr_field(struct message *m, const char *field, const char *value,
 			       size_t len, bool envelope, enum reason_where where,
-			       struct message_dom *d)
+			       struct message_dom *d, char *local)
 {
 	const struct address *a;
 
@@ -297,6 +303,8 @@ static void message_addr_field(struct message *m, const char *field, const char 
 	message_seen(m, field);
 	if (d->present || (a = message_first(&m->addrs)) == NULL || (a->flags & ADDRESS_F_LITERAL))
 		return;
+	if (local != NULL)
+		message_copy(local, SPFCHECK_LOCAL_MAX + 1, a->local);
 	message_dom_check(m, a->domain, strlen(a->domain), where, d, true);
 }
 
@@ -362,44 +370,23 @@ static void message_list_id(struct message *m, const char *value, size_t len)
 			*p = (char)(*p - 'A' + 'a');
 }
 
-/* message_is_trusted - an authserv-id the admin trusts, never our own */
-static const char *message_is_trusted(const struct message *m, const char *id)
-{
-	if (m->trusted == NULL || authres_id_equal(id, m->authserv_id))
-		return NULL;
-	for (char *const *t = m->trusted; *t; t++)
-		if (authres_id_equal(id, *t))
-			return *t;
-	return NULL;
-}
-
-/* message_authres_in - an incoming Authentication-Results: dkim=pass from a trusted relay */
-static void message_authres_in(struct message *m, const char *value, size_t len)
-{
-	struct authres ar;
-	const char *by;
-
-	if (m->trusted == NULL || authres_parse(value, len, &ar) == AUTHRES_NOID ||
-	    (by = message_is_trusted(m, ar.authserv_id)) == NULL)
-		return;
-	for (size_t i = 0; i < ar.ndkim && m->ntrusted < MESSAGE_TRUSTED_MAX; i++) {
-		if (ar.dkim[i].result != DKIMCHECK_PASS || !ar.dkim[i].domain[0])
-			continue;
-		message_copy(m->trusted_pass[m->ntrusted], sizeof(m->trusted_pass[0]),
-			     ar.dkim[i].domain);
-		for (char *p = m->trusted_pass[m->ntrusted]; *p; p++)
-			if (*p >= 'A' && *p <= 'Z')
-				*p = (char)(*p - 'A' + 'a');
-		m->trusted_by[m->ntrusted++] = by;
-	}
-}
-
-/* message_envelope_from - the SMTP MAIL FROM address ("<a@b>" or bare) */
+/* message_envelope_from - the SMTP MAIL FROM address ("<a@b>" or bare, "<>" the null sender) */
 void message_envelope_from(struct message *m, const char *addr)
 {
 	if (addr == NULL || m->envelope.present)
 		return;
-	message_addr_field(m, "envelope", addr, strlen(addr), true, WHERE_ENVELOPE, &m->envelope);
+	m->envelope_given = true;
+	message_addr_field(m, "envelope", addr, strlen(addr), true, WHERE_ENVELOPE, &m->envelope,
+			   m->envelope_local);
+}
+
+/* message_client - the SMTP client's address (text) and HELO name, for SPF */
+void message_client(struct message *m, const char *ip, const char *helo)
+{
+	if (ip != NULL)
+		message_copy(m->client_ip, sizeof(m->client_ip), ip);
+	if (helo != NULL)
+		reason_subject_copy(m->helo, sizeof(m->helo), helo, strlen(helo));
 }
 
 /* message_header - one field: value as received after the colon, folding kept */
@@ -414,6 +401,8 @@ void message_header(struct message *m, const char *name, const char *value)
 		dkimcheck_header(m->dk, name, value);
 	if (id == HEADER_OTHER && strcasecmp(name, "ARC-Seal") == 0)
 		m->arc = true;
+	if (id == HEADER_OTHER && strcasecmp(name, "Received") == 0)
+		message_auth_received(m);
 	if (!header_admit(&m->hdr, id, value, &len))
 		return;
 	switch (id) {
@@ -421,7 +410,7 @@ void message_header(struct message *m, const char *name, const char *value)
 		message_from_field(m, value, len);
 		break;
 	case HEADER_SENDER:
-		message_addr_field(m, "Sender", value, len, false, WHERE_SENDER, &m->sender);
+		message_addr_field(m, "Sender", value, len, false, WHERE_SENDER, &m->sender, NULL);
 		message_claims_sender(m, &m->addrs);
 		break;
 	case HEADER_REPLY_TO:
@@ -429,7 +418,7 @@ void message_header(struct message *m, const char *name, const char *value)
 		break;
 	case HEADER_RETURN_PATH:
 		message_addr_field(m, "Return-Path", value, len, true, WHERE_ENVELOPE,
-				   &m->return_path);
+				   &m->return_path, m->return_path_local);
 		break;
 	case HEADER_SUBJECT:
 		message_subject(m, value, len);
@@ -438,7 +427,7 @@ void message_header(struct message *m, const char *name, const char *value)
 		message_list_id(m, value, len);
 		break;
 	case HEADER_AUTHENTICATION_RESULTS:
-		message_authres_in(m, value, len);
+		message_auth_trusted(m, value, len);
 		break;
 	case HEADER_ARC_AUTHENTICATION_RESULTS:
 		m->arc = true;
@@ -454,15 +443,6 @@ void message_header(struct message *m, const char *name, const char *value)
 	default:
 		break;
 	}
-}
-
-/*
- * message_dkim_filter - whether a signature by d= can change the verdict:
- * one aligned with From, or with a brand's domain in Sender
- */
-static bool message_dkim_filter(void *ctx, const char *domain)
-{
-	return message_aligned(ctx, domain) || message_sender_aligned(ctx, domain);
 }
 
 /* message_eoh - end of the header: DKIM starts or is dropped, the body parser starts */
@@ -481,7 +461,9 @@ void message_eoh(struct message *m)
 		bool relaxed;
 
 		m->dkim_evaluated = true;
-		dkimcheck_filter(m->dk, message_dkim_filter, m);
+		/* the signatures that can change the verdict: aligned ones, a list's own */
+		dkimcheck_filter(m->dk, message_auth_dkim_wanted, m);
+		message_auth_eoh(m);
 		dkimcheck_eoh(m->dk);
 		if (dkimcheck_body_limit(m->dk, &limit, &relaxed)) {
 			dkimlen_init(&m->dlen, relaxed, limit);
@@ -567,7 +549,7 @@ bool message_body(struct message *m, const void *data, size_t len)
 	if (!m->eoh_done)
 		message_eoh(m);
 	if (len == 0)
-		return m->scan_more || m->dkim_more;
+		return m->scan_more || m->dkim_more || m->auth_body_more;
 	if (m->scan_more) {
 		m->scan_more = message_split(m, data, len);
 	} else {
@@ -576,7 +558,9 @@ bool message_body(struct message *m, const void *data, size_t len)
 	}
 	if (m->dkim_more)
 		m->dkim_more = dkimcheck_body(m->dk, data, len);
-	return m->scan_more || m->dkim_more;
+	if (m->auth_body_more)
+		m->auth_body_more = message_auth_body(m, data, len);
+	return m->scan_more || m->dkim_more || m->auth_body_more;
 }
 
 /* message_part_begin - mime's sink: a text part starts; the links read it */
@@ -643,6 +627,7 @@ void message_eom(struct message *m)
 	m->caps.links_unjudged += ls->dropped + ls->deep_dropped;
 	if (m->dk)
 		m->caps.dkim_unverified = dkimcheck_dropped(m->dk);
+	message_auth_eom(m);
 	message_judge(m);
 	m->caps.reasons_dropped = m->v.reasons.dropped;
 }
@@ -707,20 +692,27 @@ const struct detector *message_detector(const struct message *m)
 	return m->det;
 }
 
-/* message_authres - our Authentication-Results value, when DKIM was evaluated */
+/* message_authres - our Authentication-Results value, when something was checked */
 bool message_authres(const struct message *m, struct vbuf *value)
 {
 	struct dkimcheck_sig sigs[DKIMCHECK_MAX_SIGS];
-	size_t n = 0;
+	struct authres_results r = { m->dkim_evaluated, sigs, 0, NULL, NULL };
 
-	if (!m->eom_done || !m->dkim_evaluated)
+	if (!m->eom_done)
 		return false;
 	for (size_t i = 0; i < m->nsigs; i++)
 		if (m->sig[i].checked)
-			sigs[n++] = *m->sig[i].sig;
-	if (n == 0 && m->nsigs > 0)
-		return false;	/* signatures set aside unverified: nothing to report */
-	return authres_render(value, m->authserv_id, sigs, n);
+			sigs[r.nsigs++] = *m->sig[i].sig;
+	/* signatures set aside unverified: nothing to say of DKIM */
+	if (r.nsigs == 0 && m->nsigs > 0)
+		r.dkim = false;
+	if (m->spf_attempted && m->spf.evaluated)
+		r.spf = &m->spf;
+	if (m->dmarc.evaluated)
+		r.dmarc = &m->dmarc;
+	if (!r.dkim && r.spf == NULL && r.dmarc == NULL)
+		return false;
+	return authres_render_all(value, m->authserv_id, &r);
 }
 
 /* message_caps_hit - whether any cap left something out */

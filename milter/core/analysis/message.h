@@ -10,6 +10,7 @@
  * Order of calls: message_new; message_trust (TrustedAuthservIDs: a
  * NULL-terminated list that must outlive the message; default none),
  * optional and before the first field;
+ * message_client (the SMTP client's address and HELO name, for SPF) and
  * message_envelope_from (optional),
  * message_header for each field (value exactly as received after the colon,
  * folding kept, CRLF or LF), message_eoh, message_body for each chunk until
@@ -25,7 +26,9 @@
 #include <stddef.h>
 
 #include "dkimcheck.h"
+#include "dmarccheck.h"
 #include "linkfind.h"
+#include "spfcheck.h"
 #include "reason.h"
 #include "vbuf.h"
 
@@ -38,6 +41,13 @@ enum message_dkim {
 	MESSAGE_DKIM_ALWAYS		/* every message */
 };
 
+/* SPFVerify; 0 is never, so that callers that do not know SPF leave it off */
+enum message_spf {
+	MESSAGE_SPF_NEVER,		/* a relay's spf= (TrustedAuthservIDs) or nothing */
+	MESSAGE_SPF_BRANDS,		/* only when From or Sender is a brand domain */
+	MESSAGE_SPF_ALWAYS		/* every message */
+};
+
 /*
  * Every field is set by the callers (some leave the struct uninitialised
  * otherwise): options beyond these come through setters, with defaults.
@@ -46,6 +56,7 @@ struct message_opts {
 	size_t max_body_scan;		/* body bytes examined (MaxBodyScan); 0: none */
 	enum message_dkim dkim;		/* DKIMVerify */
 	const char *authserv_id;	/* AuthservID, for Authentication-Results; NULL: "localhost" */
+	enum message_spf spf;		/* SPFVerify */
 };
 
 #define MESSAGE_SCAN_DEFAULT (256u << 10)	/* MaxBodyScan of vigie.conf's defaults */
@@ -128,6 +139,7 @@ struct message *message_new(const struct detector *det, const struct message_opt
 void message_trust(struct message *m, char *const *authserv_ids);
 void message_observe(struct message *m, const struct message_observer *o);
 void message_envelope_from(struct message *m, const char *addr);
+void message_client(struct message *m, const char *ip, const char *helo);
 void message_header(struct message *m, const char *name, const char *value);
 void message_eoh(struct message *m);
 bool message_body(struct message *m, const void *data, size_t len);
@@ -149,5 +161,15 @@ bool message_caps_hit(const struct message *m);
 void message_caps_text(const struct message *m, struct vbuf *out);
 bool message_dkim_evaluated(const struct message *m);
 const struct detector *message_detector(const struct message *m);
+/* SPF as evaluated by vigie, NULL when it was not tried (SPFVerify, a trusted relay's spf=) */
+const struct spfcheck_out *message_spf(const struct message *m);
+/* DMARC: evaluated false when it was not, with the reason why */
+const struct dmarccheck_out *message_dmarc(const struct message *m);
+/* the SPF result the verdict used: vigie's, or a trusted relay's (*by set), or NULL */
+const struct spfcheck_out *message_spf_used(const struct message *m, const char **by);
+/* a trusted relay's dmarc= read (its authserv-id, NULL if none) */
+const char *message_trusted_dmarc(const struct message *m, enum dmarccheck_result *result);
+/* DNS lookups the message cost (DKIM keys, SPF, DMARC), the zone's included */
+unsigned message_dns_queries(const struct message *m);
 
 #endif

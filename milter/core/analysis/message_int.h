@@ -2,8 +2,10 @@
  * message_int - the state of one message's analysis, shared by its files:
  * message.c (feeding: fields, body; the readers), message_links.c (the
  * links of the body), message_claims.c (claims to be a brand, surface by
- * surface) and message_judge.c (the findings at the end), as Dovecot's
- * message-parser-private.h. Not an API: message.h is.
+ * surface), message_auth.c (DKIM, SPF, DMARC, trusted relays: whether
+ * From's brand domain is authenticated) and message_judge.c (the findings
+ * at the end), as Dovecot's message-parser-private.h. Not an API:
+ * message.h is.
  */
 #ifndef VIGIE_MESSAGE_INT_H
 #define VIGIE_MESSAGE_INT_H
@@ -14,14 +16,18 @@
 #include "address.h"
 #include "authres.h"
 #include "brands.h"
+#include "dkimbody.h"
 #include "dkimcheck.h"
 #include "dkimlen.h"
+#include "dmarccheck.h"
+#include "dns.h"
 #include "domain.h"
 #include "header.h"
 #include "lexicon.h"
 #include "links.h"
 #include "message.h"
 #include "mime.h"
+#include "spfcheck.h"
 #include "verdict.h"
 
 #define MESSAGE_FROM_JUDGED 4		/* addresses of one From field checked */
@@ -29,6 +35,56 @@
 #define MESSAGE_LISTID_MAX 255
 #define MESSAGE_CLAIMS_MAX 32		/* claims listed per message; the strongest is kept past it */
 #define MESSAGE_READS_MAX 16		/* names and local parts that claim a brand, kept */
+#define MESSAGE_BODYCHECK_MAX 4		/* brand signatures whose body is checked for a list footer */
+#define MESSAGE_HELO_MAX 255
+
+/* How far From's brand domain is authenticated: the rows of vigie-scoring(7). */
+enum message_auth {
+	AUTH_NONE,		/* From is no brand's domain */
+	AUTH_PASS,		/* a brand's domain, authenticated (DMARC pass, a pack signer, a trusted relay) */
+	AUTH_UNKNOWN,		/* a brand's domain; DKIM off, or a temperror where a pass could be */
+	AUTH_WEAK,		/* not authenticated, but the brand may send such mail: DMARC p=none or
+				   no record, or a mailing list changed it in transit */
+	AUTH_FAIL		/* not authenticated, under p=quarantine or p=reject (or no DMARC known) */
+};
+
+/* What DKIM says about the From domain. */
+struct message_dkimsum {
+	const struct dkimcheck_sig *pass;	/* an aligned pass (not t=y) */
+	const char *trusted;			/* a trusted relay's aligned pass */
+	const char *trusted_domain;
+	const struct dkimcheck_sig *testing;	/* an aligned pass with a t=y key */
+	const struct dkimcheck_sig *temperror;	/* an aligned temperror */
+	const struct dkimcheck_sig *bad;	/* an aligned failure of another kind */
+	const struct dkimcheck_sig *other;	/* a signature not aligned */
+	size_t count;
+};
+
+/* A trusted relay's results, read from the topmost block of Authentication-Results. */
+struct message_trusted {
+	enum { TRUST_BEFORE, TRUST_IN, TRUST_AFTER } block;	/* a Received field ends the block */
+	size_t ignored;			/* fields with a trusted id below the block */
+	bool has_spf;
+	struct spfcheck_out spf;	/* its spf= (evaluated, result, identity, domain) */
+	const char *spf_by;
+	bool has_dmarc;
+	enum dmarccheck_result dmarc;
+	char dmarc_from[DNSNAME_MAX + 1];
+	const char *dmarc_by;
+};
+
+/* The authentication of the message as message_auth.c concluded. */
+struct message_authsum {
+	enum message_auth state;
+	struct message_dkimsum dkim;
+	const struct spfcheck_out *spf;	/* the SPF result used (own or trusted), NULL if none */
+	const char *spf_by;		/* the trusted relay it comes from, or NULL */
+	bool spf_pass_aligned;		/* an SPF pass aligned with From */
+	bool dmarc_trusted_pass;	/* a trusted relay's dmarc=pass for From */
+	bool list;			/* a mailing list changed the brand's signed mail */
+	char list_signer[DNSNAME_MAX + 1];	/* the list's passing signature */
+	const char *list_change;	/* "a footer", "a Subject tag", both */
+};
 
 /* A domain carried by an address, as the domain engine saw it. */
 struct message_dom {
@@ -207,6 +263,24 @@ struct message {
 	struct message_sig sig[DKIMCHECK_MAX_SIGS];
 	size_t nsigs;
 
+	/* SPF, DMARC, trusted relays, the mailing-list rule (message_auth.c) */
+	enum message_spf spf_mode;
+	char client_ip[SPFCHECK_IP_MAX];
+	char helo[MESSAGE_HELO_MAX + 1];
+	bool envelope_given;		/* message_envelope_from was called, "<>" included */
+	char envelope_local[SPFCHECK_LOCAL_MAX + 1];
+	char return_path_local[SPFCHECK_LOCAL_MAX + 1];
+	struct dns_budget budget;	/* every DNS lookup of the message */
+	bool spf_attempted;
+	struct spfcheck_out spf;
+	struct dmarccheck_out dmarc;
+	struct message_trusted trust;
+	struct dkimcheck *dk_untagged;	/* DKIM again, the list's Subject tag taken off */
+	struct dkimbody *bodycheck[MESSAGE_BODYCHECK_MAX];
+	size_t nbodycheck;
+	bool auth_body_more;
+	struct message_authsum auth;
+
 	/* links */
 	struct message_host *host;	/* grown as links come, up to MESSAGE_HOSTS_MAX */
 	size_t nhosts, ahosts;
@@ -253,5 +327,15 @@ const struct message_claim_item *message_claim_surface(const struct message_clai
 void message_claims_headers(struct message *m, struct message_claim *c,
 			    const struct brand *authentic, bool list);
 void message_claims_body(struct message *m, struct message_claim *c, const struct brand *authentic);
+/* message_auth.c: what message.c calls at each step */
+void message_auth_trusted(struct message *m, const char *value, size_t len);
+void message_auth_received(struct message *m);
+bool message_auth_dkim_wanted(void *ctx, const char *domain);
+void message_auth_eoh(struct message *m);
+bool message_auth_body(struct message *m, const void *data, size_t len);
+void message_auth_eom(struct message *m);
+void message_auth_free(struct message *m);
+/* message_judge.c calls this for the brand-unauthenticated finding */
+void message_auth_finding(struct message *m);
 
 #endif

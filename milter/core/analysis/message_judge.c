@@ -6,10 +6,11 @@
  *
  * Touches: the message's verdict and reports only. The rules, their
  * strengths and why are in docs/vigie-scoring.7; in short:
- * - a brand's own domain in From is believed only with an aligned, passing
- *   DKIM signature (or a trusted relay's word for it); then findings that
+ * - a brand's own domain in From is believed only when message_auth.c says
+ *   so (DMARC pass, a pack signer, a trusted relay); then findings that
  *   merely restate that brand (its name in the display name, links whose
- *   text shows its domains) stay clean;
+ *   text shows its domains) stay clean; brand-unauthenticated weighs what
+ *   the brand's DMARC policy and the evidence say (message_auth_finding);
  * - a temperror or a verification turned off leaves authentication unknown:
  *   low strengths, never an impersonation on that alone;
  * - lure words weigh only next to a claim to be a brand, and how much
@@ -23,30 +24,10 @@
 #include <string.h>
 
 #include "address.h"
-#include "align.h"
 #include "brands.h"
 #include "detector.h"
 #include "message_int.h"
 #include "utf8.h"
-
-enum message_auth {
-	AUTH_NONE,		/* From is no brand's domain */
-	AUTH_PASS,		/* a brand's domain, authenticated */
-	AUTH_UNKNOWN,		/* a brand's domain; DKIM off or its key out of reach */
-	AUTH_FAIL		/* a brand's domain, not authenticated */
-};
-
-/* What DKIM says about the From domain. */
-struct message_dkimsum {
-	const struct dkimcheck_sig *pass;	/* an aligned pass (not t=y) */
-	const char *trusted;			/* a trusted relay's aligned pass */
-	const char *trusted_domain;
-	const struct dkimcheck_sig *testing;	/* an aligned pass with a t=y key */
-	const struct dkimcheck_sig *temperror;	/* an aligned temperror */
-	const struct dkimcheck_sig *bad;	/* an aligned failure of another kind */
-	const struct dkimcheck_sig *other;	/* a signature not aligned */
-	size_t count;
-};
 
 /* message_detail - a link's explanation, cut on a character boundary */
 void message_detail(char *dst, const char *fmt, ...)
@@ -59,64 +40,6 @@ void message_detail(char *dst, const char *fmt, ...)
 	va_end(ap);
 	if (n > REASON_DETAIL_MAX)
 		dst[REASON_DETAIL_MAX - utf8_partial_tail(dst, REASON_DETAIL_MAX)] = '\0';
-}
-
-/* message_aligned - d= is aligned with From, or signs for From's brand */
-bool message_aligned(const struct message *m, const char *domain)
-{
-	if (!m->from.parsed)
-		return false;
-	if (align_check(detector_psl(m->det), domain, m->from.ascii, ALIGN_RELAXED))
-		return true;
-	return m->from.owner && brand_authorised_signer(m->from.owner, domain);
-}
-
-/* message_trusted_for - the trusted relay that saw d= pass, or NULL */
-static const char *message_trusted_for(const struct message *m, const char *domain)
-{
-	for (size_t i = 0; i < m->ntrusted; i++)
-		if (strcmp(m->trusted_pass[i], domain) == 0)
-			return m->trusted_by[i];
-	return NULL;
-}
-
-/* message_dkim_sum - the signatures for the reports and what they say of From */
-static void message_dkim_sum(struct message *m, struct message_dkimsum *s)
-{
-	memset(s, 0, sizeof(*s));
-	for (size_t i = 0; m->dk && i < dkimcheck_count(m->dk) && i < DKIMCHECK_MAX_SIGS; i++) {
-		const struct dkimcheck_sig *sig = dkimcheck_sig(m->dk, i);
-		struct message_sig *ms = &m->sig[m->nsigs++];
-
-		ms->sig = sig;
-		ms->aligned = message_aligned(m, sig->domain);
-		ms->checked = !(sig->result == DKIMCHECK_NEUTRAL && !ms->aligned &&
-				sig->reason && strcmp(sig->reason, "not checked") == 0);
-		if (sig->result != DKIMCHECK_PASS)
-			ms->trusted = message_trusted_for(m, sig->domain);
-		if (!ms->aligned) {
-			s->other = s->other ? s->other : sig;
-			continue;
-		}
-		if (sig->result == DKIMCHECK_PASS && !sig->testing)
-			s->pass = s->pass ? s->pass : sig;
-		else if (sig->result == DKIMCHECK_PASS)
-			s->testing = s->testing ? s->testing : sig;
-		else if (ms->trusted && s->trusted == NULL) {
-			s->trusted = ms->trusted;
-			s->trusted_domain = sig->domain;
-		} else if (sig->result == DKIMCHECK_TEMPERROR)
-			s->temperror = s->temperror ? s->temperror : sig;
-		else
-			s->bad = s->bad ? s->bad : sig;
-	}
-	s->count = m->nsigs;
-	/* a trusted relay may vouch for a signature we no longer see */
-	for (size_t i = 0; s->trusted == NULL && i < m->ntrusted; i++)
-		if (message_aligned(m, m->trusted_pass[i])) {
-			s->trusted = m->trusted_by[i];
-			s->trusted_domain = m->trusted_pass[i];
-		}
 }
 
 /*
@@ -157,58 +80,6 @@ static void message_multiple_from(struct message *m)
 		reason_add(&m->v.reasons, REASON_MULTIPLE_FROM, WHERE_FROM, m->from_any_owner, 100, "",
 			   "%zu From fields: mail clients show one, a signature may cover another",
 			   fields);
-}
-
-/* message_auth_state - whether From's brand domain is authenticated */
-static enum message_auth message_auth_state(const struct message *m,
-					    const struct message_dkimsum *s)
-{
-	if (m->from_any_owner == NULL)
-		return AUTH_NONE;
-	if (m->hdr.seen[HEADER_FROM] != 1 || m->from_addresses != 1 || m->from.owner == NULL)
-		return AUTH_FAIL;
-	if (s->pass || s->trusted)
-		return AUTH_PASS;
-	if (!m->dkim_evaluated || (s->temperror && !s->bad))
-		return AUTH_UNKNOWN;
-	return AUTH_FAIL;
-}
-
-/* message_unauthenticated - brand-unauthenticated, with why */
-static void message_unauthenticated(struct message *m, const struct message_dkimsum *s,
-				    enum message_auth auth)
-{
-	const struct brand *b = m->from.owner ? m->from.owner : m->from_any_owner;
-	const char *d = m->from.parsed ? m->from.ascii : "";
-	const char *bn = brand_name(b);
-	struct reason_list *rl = &m->v.reasons;
-
-	if (auth == AUTH_PASS || auth == AUTH_NONE || !m->dkim_evaluated)
-		return;
-	if (m->hdr.seen[HEADER_FROM] != 1 || m->from_addresses != 1)
-		reason_add(rl, REASON_BRAND_UNAUTHENTICATED, WHERE_FROM, b, 100, d,
-			   "a domain of %s in a From that is not one address: no signature can vouch for it", bn);
-	else if (auth == AUTH_UNKNOWN)
-		reason_add(rl, REASON_BRAND_UNAUTHENTICATED, WHERE_FROM, b, 30, d,
-			   "the DKIM key of %s could not be fetched (temperror: %s): authentication unknown",
-			   s->temperror->domain, s->temperror->reason);
-	else if (s->bad)
-		reason_add(rl, REASON_BRAND_UNAUTHENTICATED, WHERE_FROM, b,
-			   s->bad->result == DKIMCHECK_FAIL ? 100 :
-			   s->bad->result == DKIMCHECK_POLICY ? 75 : 95, d,
-			   "the DKIM signature of %s does not pass (%s: %s)", s->bad->domain,
-			   dkimcheck_result_name(s->bad->result), s->bad->reason);
-	else if (s->testing)
-		reason_add(rl, REASON_BRAND_UNAUTHENTICATED, WHERE_FROM, b, 55, d,
-			   "the signature of %s passes with a key in testing mode (t=y), which RFC 6376 treats as unsigned",
-			   s->testing->domain);
-	else if (s->other)
-		reason_add(rl, REASON_BRAND_UNAUTHENTICATED, WHERE_FROM, b, 95, d,
-			   "no DKIM signature of %s: signed only by %s, which does not sign for it",
-			   bn, s->other->domain);
-	else
-		reason_add(rl, REASON_BRAND_UNAUTHENTICATED, WHERE_FROM, b, 90, d,
-			   "no DKIM signature: a domain of %s without authentication", bn);
 }
 
 /* message_list_sender - a mailing list sends this on an author's behalf */
@@ -330,7 +201,8 @@ static bool message_links_rule(struct message *m, const struct brand *authentic,
 			continue;	/* a redirector: its targets are judged instead */
 		if (s == authentic && !r->in_userinfo && !unsigned_part)
 			continue;	/* the brand's own mail: an ESP's tracking redirector */
-		int st = r->in_userinfo ? 100 : (auth == AUTH_UNKNOWN && s == m->from.owner) ? 40 : 100;
+		int st = r->in_userinfo ? 100 :
+			 ((auth == AUTH_UNKNOWN || auth == AUTH_WEAK) && s == m->from.owner) ? 40 : 100;
 
 		r->out.finding = true;
 		r->out.code = REASON_LINK_MISMATCH;
@@ -393,6 +265,16 @@ static void message_from_report(struct message *m)
 	m->from_out.addresses = m->from_addresses;
 }
 
+/* message_unauth_strength - the strength of From's brand-unauthenticated finding */
+static int message_unauth_strength(const struct message *m)
+{
+	for (size_t i = 0; i < m->v.reasons.count; i++)
+		if (m->v.reasons.item[i].code == REASON_BRAND_UNAUTHENTICATED &&
+		    m->v.reasons.item[i].where == WHERE_FROM)
+			return m->v.reasons.item[i].strength;
+	return 100;
+}
+
 /*
  * message_claims_gather - the claims the findings drawn so far make, and
  * the Subject's and the body's; the header names' are message_claims.c's,
@@ -404,9 +286,9 @@ static void message_claims_gather(struct message *m, struct message_claim *c,
 {
 	message_claim_add(c, inner, SURFACE_ADDRESS, WHERE_FROM, 3, 100,
 			  "address in the display name", authentic);
-	if (auth == AUTH_FAIL)
-		message_claim_add(c, m->from_any_owner, SURFACE_BRAND_DOMAIN, WHERE_FROM, 3, 100,
-				  "From domain, unauthenticated", NULL);
+	if (auth == AUTH_FAIL || auth == AUTH_WEAK)
+		message_claim_add(c, m->from_any_owner, SURFACE_BRAND_DOMAIN, WHERE_FROM, 3,
+				  message_unauth_strength(m), "From domain, unauthenticated", NULL);
 	if (m->body.brand_disguised)
 		message_claim_add(c, m->body.brand, SURFACE_BODY, WHERE_BODY, 3, 100,
 				  "body, in disguised letters", authentic);
@@ -466,7 +348,7 @@ void message_lookalike_claims(struct message_claim *c, const struct message *m,
 /* message_judge - every finding, then the verdict */
 void message_judge(struct message *m)
 {
-	struct message_dkimsum s;
+	const struct message_dkimsum *s = &m->auth.dkim;
 	struct message_claim c;
 	const struct brand *authentic, *inner;
 	enum message_auth auth;
@@ -474,12 +356,11 @@ void message_judge(struct message *m)
 
 	memset(&c, 0, sizeof(c));
 	message_from_report(m);
-	message_dkim_sum(m, &s);
 	message_multiple_from(m);
-	auth = message_auth_state(m, &s);
+	auth = m->auth.state;
 	authentic = auth == AUTH_PASS ? m->from.owner : NULL;
-	message_unauthenticated(m, &s, auth);
-	list = message_list_sender(m, &s);
+	message_auth_finding(m);
+	list = message_list_sender(m, s);
 	message_claims_headers(m, &c, authentic, list);
 	message_claims_body(m, &c, authentic);
 	inner = message_display_address(m, authentic);

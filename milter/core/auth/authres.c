@@ -1,5 +1,5 @@
 /*
- * authres - render vigie's Authentication-Results value.
+ * authres - render vigie's Authentication-Results value: dkim=, spf=, dmarc=.
  *
  * Touches: the buffer given. Each unit ("dkim=pass", "header.d=...") goes on
  * the current line or, past 78 columns, on a new one after "\n\t". Values are
@@ -102,15 +102,64 @@ static void authres_sig(struct authres_out *o, const struct dkimcheck_sig *s, bo
 		vbuf_free(&unit[i]);
 }
 
-/* authres_render - "<authserv-id>; dkim=... ..." for the signatures given */
-bool authres_render(struct vbuf *out, const char *authserv_id,
-		    const struct dkimcheck_sig *sigs, size_t nsigs)
+/* authres_units - units emitted in turn, ';' after the last when more results follow */
+static void authres_units(struct authres_out *o, struct vbuf *unit, size_t n, bool more)
+{
+	for (size_t i = 0; i < n; i++)
+		authres_emit(o, &unit[i], more && i + 1 == n ? ";" : "");
+}
+
+/* authres_spf - "spf=RESULT [reason=...] smtp.mailfrom=DOMAIN" (or smtp.helo) */
+static void authres_spf(struct authres_out *o, const struct spfcheck_out *spf, bool more)
+{
+	struct vbuf unit[3];
+	size_t n = 0;
+
+	for (size_t i = 0; i < 3; i++)
+		vbuf_init(&unit[i], AUTHRES_UNIT_MAX);
+	vbuf_adds(&unit[n], "spf=");
+	vbuf_adds(&unit[n++], spfcheck_result_name(spf->result));
+	if (spf->reason && spf->reason[0] &&
+	    (spf->result == SPFCHECK_TEMPERROR || spf->result == SPFCHECK_PERMERROR || !spf->evaluated))
+		authres_prop(&unit[n++], "reason", spf->reason, true);
+	if (spf->domain[0])
+		authres_prop(&unit[n++], spf->identity == SPFCHECK_HELO ? "smtp.helo" : "smtp.mailfrom",
+			     spf->domain, false);
+	authres_units(o, unit, n, more);
+	for (size_t i = 0; i < 3; i++)
+		vbuf_free(&unit[i]);
+}
+
+/* authres_dmarc - "dmarc=RESULT [reason=...] header.from=DOMAIN [policy.dmarc=P]" */
+static void authres_dmarc(struct authres_out *o, const struct dmarccheck_out *d, bool more)
+{
+	struct vbuf unit[4];
+	size_t n = 0;
+
+	for (size_t i = 0; i < 4; i++)
+		vbuf_init(&unit[i], AUTHRES_UNIT_MAX);
+	vbuf_adds(&unit[n], "dmarc=");
+	vbuf_adds(&unit[n++], dmarccheck_result_name(d->result));
+	if (d->reason && d->reason[0] && d->result != DMARCCHECK_PASS && d->result != DMARCCHECK_FAIL)
+		authres_prop(&unit[n++], "reason", d->reason, true);
+	authres_prop(&unit[n++], "header.from", d->from_domain, false);
+	if (d->result == DMARCCHECK_FAIL)
+		authres_prop(&unit[n++], "policy.dmarc", dmarccheck_policy_name(d->applied), false);
+	authres_units(o, unit, n, more);
+	for (size_t i = 0; i < 4; i++)
+		vbuf_free(&unit[i]);
+}
+
+/* authres_render_all - "<authserv-id>; dkim=...; spf=...; dmarc=..." */
+bool authres_render_all(struct vbuf *out, const char *authserv_id,
+			const struct authres_results *r)
 {
 	struct vbuf unit = VBUF_INIT(AUTHRES_ID_MAX * 2 + 3);
 	struct authres_out o = { out, AUTHRES_NAME_COLUMNS, true };
 	size_t start = out->len;
 	char id[AUTHRES_ID_MAX + 1];
 	size_t n = 0;
+	bool after_dkim = r->spf != NULL || r->dmarc != NULL;
 
 	for (; authserv_id[n] != '\0' && n < AUTHRES_ID_MAX; n++)
 		id[n] = authserv_id[n];
@@ -118,18 +167,31 @@ bool authres_render(struct vbuf *out, const char *authserv_id,
 	authres_value(&unit, id, false);
 	authres_emit(&o, &unit, ";");
 	vbuf_free(&unit);
-	if (nsigs == 0) {
+	if (r->dkim && r->nsigs == 0) {
 		struct vbuf none = VBUF_INIT(16);
 
 		vbuf_adds(&none, "dkim=none");
-		authres_emit(&o, &none, "");
+		authres_emit(&o, &none, after_dkim ? ";" : "");
 		vbuf_free(&none);
 	}
-	for (size_t i = 0; i < nsigs; i++)
-		authres_sig(&o, &sigs[i], i + 1 < nsigs);
+	for (size_t i = 0; r->dkim && i < r->nsigs; i++)
+		authres_sig(&o, &r->sigs[i], i + 1 < r->nsigs || after_dkim);
+	if (r->spf != NULL)
+		authres_spf(&o, r->spf, r->dmarc != NULL);
+	if (r->dmarc != NULL)
+		authres_dmarc(&o, r->dmarc, false);
 	if (out->len - start > AUTHRES_VALUE_MAX || out->overflow) {
 		vbuf_truncate(out, start);
 		return false;
 	}
 	return true;
+}
+
+/* authres_render - "<authserv-id>; dkim=... ..." for the signatures given */
+bool authres_render(struct vbuf *out, const char *authserv_id,
+		    const struct dkimcheck_sig *sigs, size_t nsigs)
+{
+	struct authres_results r = { true, sigs, nsigs, NULL, NULL };
+
+	return authres_render_all(out, authserv_id, &r);
 }

@@ -1,6 +1,7 @@
 /*
  * authres_parse - read an incoming Authentication-Results value (RFC 8601) as
- * hostile text: its authserv-id and its dkim= results.
+ * hostile text: its authserv-id, its dkim= results, its first spf= and
+ * dmarc= results.
  *
  * Touches: nothing but the structures given. A small lexer yields RFC 2045
  * tokens, quoted strings and the specials ; = / @, skipping comments (nested,
@@ -223,8 +224,54 @@ static bool arparse_pvalue(struct arparse *l, char *dst, size_t size, bool *mail
 	return true;
 }
 
+/* the methods read; the others are skipped */
+enum arparse_method {
+	ARPARSE_OTHER,
+	ARPARSE_DKIM,
+	ARPARSE_SPF,
+	ARPARSE_DMARC
+};
+
+/* one result being read */
+struct arparse_res {
+	enum arparse_method method;
+	struct authres_dkim dkim;
+	enum spfcheck_result spf;
+	enum dmarccheck_result dmarc;
+	char domain[DNSNAME_MAX + 1];	/* spf: smtp.mailfrom/helo; dmarc: header.from */
+	bool helo;
+};
+
+/* arparse_keep_prop - a property of the result being read */
+static void arparse_keep_prop(struct arparse_res *r, const char *name, const char *value,
+			      bool mailbox)
+{
+	if (r->method == ARPARSE_DKIM) {
+		struct authres_dkim *d = &r->dkim;
+
+		if (strcasecmp(name, "header.d") == 0 ||
+		    (strcasecmp(name, "header.i") == 0 && mailbox)) {
+			if (strcasecmp(name, "header.d") == 0 || d->domain[0] == '\0')
+				arparse_domain(d->domain, sizeof(d->domain), value);
+		} else if (strcasecmp(name, "header.s") == 0) {
+			arparse_safe(d->selector, sizeof(d->selector), value);
+		} else if (strcasecmp(name, "header.b") == 0) {
+			arparse_safe(d->b, sizeof(d->b), value);
+		}
+	} else if (r->method == ARPARSE_SPF) {
+		bool helo = strcasecmp(name, "smtp.helo") == 0;
+
+		if ((helo || strcasecmp(name, "smtp.mailfrom") == 0) && r->domain[0] == '\0') {
+			arparse_domain(r->domain, sizeof(r->domain), value);
+			r->helo = helo;
+		}
+	} else if (r->method == ARPARSE_DMARC && strcasecmp(name, "header.from") == 0) {
+		arparse_domain(r->domain, sizeof(r->domain), value);
+	}
+}
+
 /* arparse_prop - one "ptype.property=value" or "reason=value" of a result */
-static bool arparse_prop(struct arparse *l, struct authres_dkim *d)
+static bool arparse_prop(struct arparse *l, struct arparse_res *r)
 {
 	char name[64], value[ARPARSE_TEXT_MAX + 1];
 	bool mailbox;
@@ -236,16 +283,7 @@ static bool arparse_prop(struct arparse *l, struct authres_dkim *d)
 		return false;
 	if (!arparse_pvalue(l, value, sizeof(value), &mailbox))
 		return false;
-	if (d == NULL)
-		return true;
-	if (strcasecmp(name, "header.d") == 0 || (strcasecmp(name, "header.i") == 0 && mailbox)) {
-		if (strcasecmp(name, "header.d") == 0 || d->domain[0] == '\0')
-			arparse_domain(d->domain, sizeof(d->domain), value);
-	} else if (strcasecmp(name, "header.s") == 0) {
-		arparse_safe(d->selector, sizeof(d->selector), value);
-	} else if (strcasecmp(name, "header.b") == 0) {
-		arparse_safe(d->b, sizeof(d->b), value);
-	}
+	arparse_keep_prop(r, name, value, mailbox);
 	return true;
 }
 
@@ -258,11 +296,13 @@ static void arparse_skip(struct arparse *l, struct authres *ar)
 }
 
 /* arparse_method - "method[/version]=result"; false if unreadable */
-static bool arparse_method(struct arparse *l, bool *dkim)
+static bool arparse_method(struct arparse *l, enum arparse_method *m)
 {
 	if (arparse_next(l) != ARPARSE_TOKEN)
 		return false;
-	*dkim = strcasecmp(l->text, "dkim") == 0;
+	*m = strcasecmp(l->text, "dkim") == 0 ? ARPARSE_DKIM :
+	     strcasecmp(l->text, "spf") == 0 ? ARPARSE_SPF :
+	     strcasecmp(l->text, "dmarc") == 0 ? ARPARSE_DMARC : ARPARSE_OTHER;
 	if (arparse_next(l) == ARPARSE_SPECIAL && l->text[0] == '/') {
 		if (arparse_next(l) != ARPARSE_TOKEN)
 			return false;
@@ -271,29 +311,72 @@ static bool arparse_method(struct arparse *l, bool *dkim)
 	return arparse_is(l, "=") && arparse_next(l) == ARPARSE_TOKEN;
 }
 
+/* arparse_result - the result word of the method being read; false if unknown */
+static bool arparse_result(const struct arparse *l, struct arparse_res *r)
+{
+	switch (r->method) {
+	case ARPARSE_DKIM:
+		return dkimcheck_result_lookup(l->text, l->len, &r->dkim.result);
+	case ARPARSE_SPF:
+		/* RFC 7001's "hardfail" is fail */
+		if (l->len == 8 && strcasecmp(l->text, "hardfail") == 0) {
+			r->spf = SPFCHECK_FAIL;
+			return true;
+		}
+		return spfcheck_result_lookup(l->text, l->len, &r->spf);
+	case ARPARSE_DMARC:
+		return dmarccheck_result_lookup(l->text, l->len, &r->dmarc);
+	default:
+		return true;
+	}
+}
+
+/* arparse_store - a result read in full, kept in ar */
+static void arparse_store(struct authres *ar, const struct arparse_res *r)
+{
+	switch (r->method) {
+	case ARPARSE_DKIM:
+		if (ar->ndkim < AUTHRES_MAX_DKIM)
+			ar->dkim[ar->ndkim++] = r->dkim;
+		else
+			ar->dropped++;
+		break;
+	case ARPARSE_SPF:
+		if (!ar->has_spf) {
+			ar->has_spf = true;
+			ar->spf = r->spf;
+			ar->spf_helo = r->helo;
+			memcpy(ar->spf_domain, r->domain, sizeof(ar->spf_domain));
+		}
+		break;
+	case ARPARSE_DMARC:
+		if (!ar->has_dmarc) {
+			ar->has_dmarc = true;
+			ar->dmarc = r->dmarc;
+			memcpy(ar->dmarc_from, r->domain, sizeof(ar->dmarc_from));
+		}
+		break;
+	default:
+		break;
+	}
+}
+
 /* arparse_resinfo - one result and its properties, the ';' already read */
 static void arparse_resinfo(struct arparse *l, struct authres *ar)
 {
-	struct authres_dkim d;
-	bool dkim = false;
+	struct arparse_res r;
 
-	memset(&d, 0, sizeof(d));
-	if (!arparse_method(l, &dkim) ||
-	    (dkim && !dkimcheck_result_lookup(l->text, l->len, &d.result))) {
+	memset(&r, 0, sizeof(r));
+	if (!arparse_method(l, &r.method) || !arparse_result(l, &r)) {
 		arparse_skip(l, ar);
 		return;
 	}
 	while (arparse_next(l) != ARPARSE_END && !arparse_is(l, ";"))
-		if (!arparse_prop(l, dkim ? &d : NULL)) {
+		if (!arparse_prop(l, &r)) {
 			arparse_skip(l, ar);
 			return;
 		}
-	if (!dkim)
-		return;
-	if (ar->ndkim < AUTHRES_MAX_DKIM)
-		ar->dkim[ar->ndkim++] = d;
-	else
-		ar->dropped++;
+	arparse_store(ar, &r);
 }
 
 /* arparse_none - "; none" ends the value; if not, nothing is consumed */

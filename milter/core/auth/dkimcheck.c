@@ -1,10 +1,11 @@
 /*
  * dkimcheck - one DKIM_LIB for the process, one libopendkim handle per signed
- * message, and key lookups answered by vigie: from a key file in memory, or
- * from DNS through resolver.c within the message's budget.
+ * message, and key lookups answered by vigie: from a key file in memory,
+ * then through dns.h (the resolver or the TestDNS zone) within the
+ * message's budget.
  *
- * Touches: the key file when the library is built; the network, through the
- * resolver, during dkimcheck_eom. Process-wide state: the key cache
+ * Touches: the key file when the library is built; the network, through
+ * dns.h, during dkimcheck_eom. Process-wide state: the key cache
  * (keycache.c) replaces OpenSSL's d2i_PUBKEY_bio for the whole process
  * (docs/security.md says why and what would break it); a thread-local
  * pointer set around dkim_eoh/dkim_eom tells it which cache to use. The
@@ -30,6 +31,8 @@
 
 #include "dkimcheck.h"
 #include "dkimsig.h"
+#include "dns.h"
+#include "dnsanswer.h"
 #include "keycache.h"
 #include "keyfile.h"
 #include "resolver.h"
@@ -38,13 +41,13 @@
 
 #define DKIMCHECK_KEYNAME_MAX 320	/* selector, "._domainkey.", domain */
 #define DKIMCHECK_BODY_PIECE 8192	/* body bytes converted at a time */
-#define DKIMCHECK_DNS_BUDGET 2		/* DNS time per message, in DNSTimeouts */
 #define DKIMCHECK_HNAMES_MAX 64		/* names of h= tags tracked; past it every field goes */
 
 struct dkimcheck_lib {
 	DKIM_LIB *dkim;
-	struct keyfile *keys;		/* one of keys and resolver */
-	struct resolver *resolver;
+	struct keyfile *keys;		/* keys from a file first, else dns */
+	const struct dns *dns;		/* NULL: no key outside the file */
+	struct dns *own_dns;		/* built from the options when none was given */
 	struct keycache *keycache;	/* keys decoded once (keycache.h) */
 };
 
@@ -72,7 +75,8 @@ struct dkimcheck {
 	bool prev_cr;			/* the body so far ends with CR */
 	bool run_over;			/* a body run went past DKIMCHECK_RUN_MAX */
 	size_t run;			/* bytes of the run the body so far ends with */
-	int64_t dns_deadline;		/* 0 until the first DNS lookup */
+	struct dns_budget own_budget;	/* when the caller gives none */
+	struct dns_budget *budget;	/* the message's DNS budget */
 	dkimcheck_filter_fn filter;	/* NULL: every signature is checked */
 	void *filter_ctx;
 	struct dkimcheck_lookup lookup[DKIMCHECK_MAX_SIGS];
@@ -140,46 +144,48 @@ static const struct dkimcheck_lookup *dkimcheck_earlier(const struct dkimcheck *
 static void dkimcheck_dns(struct dkimcheck *v, struct dkimcheck_lookup *lk, u_char *buf,
 			  size_t buflen)
 {
-	const struct resolver *r = v->lib->resolver;
-	int64_t now = resolver_now_ms(), timeout = (int64_t)resolver_timeout(r) * 1000;
-	unsigned records = 0;
-	bool budget_bound;
+	struct dnsanswer *a = xmalloc(sizeof(*a));
+	enum resolver_status st = dns_lookup(v->lib->dns, v->budget, lk->name, DNS_T_TXT, a);
 
-	if (v->dns_deadline == 0)
-		v->dns_deadline = now + timeout * DKIMCHECK_DNS_BUDGET;
-	budget_bound = now + timeout > v->dns_deadline;
-	enum resolver_status st = resolver_txt(r, lk->name, v->dns_deadline, (char *)buf, buflen,
-					       &records);
-
+	if (st == RESOLVER_OK && a->rr[0].len >= buflen)
+		st = RESOLVER_TOOLONG;
 	switch (st) {
 	case RESOLVER_OK:
-		if (records > 1) {
+		memcpy(buf, dnsanswer_text(a, 0), a->rr[0].len + 1);
+		if (a->n > 1) {
 			lk->error = DKIM_SIGERROR_MULTIREPLY;
 			lk->reason = "multiple key records";
 		}
-		return;
+		break;
 	case RESOLVER_NXDOMAIN:
 	case RESOLVER_NODATA:
 		lk->notfound = true;
-		return;
+		break;
 	case RESOLVER_TOOLONG:
 		lk->error = DKIM_SIGERROR_DNSSYNTAX;
 		lk->reason = "key record too long";
-		return;
+		break;
 	case RESOLVER_BADNAME:
 		lk->error = DKIM_SIGERROR_DNSSYNTAX;
 		lk->reason = "bad key name";
-		return;
+		break;
 	case RESOLVER_TIMEOUT:
 		lk->error = DKIM_SIGERROR_KEYFAIL;
-		lk->reason = budget_bound ? "DNS time of the message spent" : "DNS timeout";
-		return;
+		lk->reason = v->budget->spent ? "DNS time of the message spent" : "DNS timeout";
+		break;
 	default:
 		/* server failure or unreachable, truncated or malformed reply */
 		lk->error = DKIM_SIGERROR_KEYFAIL;
 		lk->reason = resolver_status_text(st);
-		return;
+		break;
 	}
+	free(a);
+}
+
+/* dkimcheck_keyfile - the key record of name in the TestPublicKeys file, or NULL */
+static const char *dkimcheck_keyfile(const struct dkimcheck_lib *lib, const char *name)
+{
+	return lib->keys != NULL ? keyfile_find(lib->keys, name) : NULL;
 }
 
 /* dkimcheck_key_lookup - libopendkim asks for the key of one signature */
@@ -189,6 +195,7 @@ static DKIM_CBSTAT dkimcheck_key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *b
 	const char *q = (const char *)dkim_sig_gettagvalue(sig, false, (u_char *)"q");
 	const struct dkimcheck_lookup *prior;
 	struct dkimcheck_lookup *lk;
+	const char *rec;
 	int n;
 
 	if (v == NULL || v->nlookups == DKIMCHECK_MAX_SIGS || buflen < 2)
@@ -209,17 +216,15 @@ static DKIM_CBSTAT dkimcheck_key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *b
 		lk->error = prior->error;
 		lk->notfound = prior->notfound;
 		lk->reason = prior->reason;
-	} else if (v->lib->keys != NULL) {
-		const char *rec = keyfile_find(v->lib->keys, lk->name);
-
+	} else if ((rec = dkimcheck_keyfile(v->lib, lk->name)) != NULL) {
 		lk->asked = true;
-		if (rec == NULL)
-			lk->notfound = true;
-		else
-			snprintf((char *)buf, buflen, "%s", rec);
-	} else {
+		snprintf((char *)buf, buflen, "%s", rec);
+	} else if (v->lib->dns != NULL && dns_source(v->lib->dns) != DNS_NONE) {
 		lk->asked = true;
 		dkimcheck_dns(v, lk, buf, buflen);
+	} else {
+		lk->asked = true;
+		lk->notfound = true;
 	}
 	if (lk->notfound)
 		return DKIM_CBSTAT_NOTFOUND;
@@ -254,13 +259,20 @@ struct dkimcheck_lib *dkimcheck_lib_new(const struct dkimcheck_opts *opts, char 
 	u_int flags = DKIM_LIBFLAGS_BADSIGHANDLES | DKIM_LIBFLAGS_DELAYSIGPROC;
 	u_int minbits = 1024;
 
-	if (opts->test_keys_file != NULL)
-		lib->keys = keyfile_load(opts->test_keys_file, err, errlen);
-	else
-		lib->resolver = resolver_new(opts->nameservers, opts->dns_timeout, err, errlen);
-	if (lib->keys == NULL && lib->resolver == NULL) {
+	if (opts->test_keys_file != NULL &&
+	    (lib->keys = keyfile_load(opts->test_keys_file, err, errlen)) == NULL) {
 		free(lib);
 		return NULL;
+	}
+	lib->dns = opts->dns;
+	if (lib->dns == NULL && lib->keys == NULL) {
+		struct dns_opts dopts = { opts->nameservers, opts->dns_timeout, NULL, false };
+
+		if ((lib->own_dns = dns_new(&dopts, err, errlen)) == NULL) {
+			free(lib);
+			return NULL;
+		}
+		lib->dns = lib->own_dns;
 	}
 	lib->keycache = keycache_new();
 	lib->dkim = dkim_init(NULL, NULL);
@@ -285,8 +297,7 @@ void dkimcheck_lib_free(struct dkimcheck_lib *lib)
 		dkim_close(lib->dkim);
 	keyfile_free(lib->keys);
 	keycache_free(lib->keycache);
-	if (lib->resolver != NULL)
-		resolver_free(lib->resolver);
+	dns_free(lib->own_dns);
 	free(lib);
 }
 
@@ -302,9 +313,17 @@ struct dkimcheck *dkimcheck_new(const struct dkimcheck_lib *lib)
 	struct dkimcheck *v = xcalloc(1, sizeof(*v));
 
 	v->lib = lib;
+	dns_budget_init(&v->own_budget);
+	v->budget = &v->own_budget;
 	vbuf_init(&v->fields, DKIMCHECK_HEADER_MAX);
 	vbuf_init(&v->scratch, 2 * DKIMCHECK_BODY_PIECE);
 	return v;
+}
+
+/* dkimcheck_budget - the message's DNS budget, shared with its other lookups */
+void dkimcheck_budget(struct dkimcheck *v, struct dns_budget *b)
+{
+	v->budget = b ? b : &v->own_budget;
 }
 
 /* dkimcheck_filter - check only the signatures fn accepts; before the end of headers */
@@ -366,6 +385,69 @@ void dkimcheck_header(struct dkimcheck *v, const char *name, const char *value)
 	vbuf_addc(&v->fields, '\0');
 	if (sigfield)
 		v->nsigfields++;
+}
+
+/* dkimcheck_sigfields - the DKIM-Signature values kept, until the end of headers */
+size_t dkimcheck_sigfields(const struct dkimcheck *v, const char **values, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t off = 0; off < v->fields.len && n < max && !v->eoh;) {
+		const char *field = v->fields.data + off;
+		size_t len = strlen(field);
+
+		if (len > 15 && strncasecmp(field, "DKIM-Signature:", 15) == 0)
+			values[n++] = field + 15;
+		off += len + 1;
+	}
+	return n;
+}
+
+/* dkimcheck_field - the value of the first field called name, until the end of headers */
+const char *dkimcheck_field(const struct dkimcheck *v, const char *name)
+{
+	size_t nlen = strlen(name);
+
+	for (size_t off = 0; off < v->fields.len && !v->eoh;) {
+		const char *field = v->fields.data + off;
+		size_t len = strlen(field);
+
+		if (len > nlen && field[nlen] == ':' && strncasecmp(field, name, nlen) == 0)
+			return field + nlen + 1;
+		off += len + 1;
+	}
+	return NULL;
+}
+
+/* dkimcheck_fork - the same verification, the first field called name given value */
+struct dkimcheck *dkimcheck_fork(const struct dkimcheck *v, const char *name, const char *value)
+{
+	struct dkimcheck *f = dkimcheck_new(v->lib);
+	size_t nlen = strlen(name);
+	bool done = false;
+
+	f->filter = v->filter;
+	f->filter_ctx = v->filter_ctx;
+	f->budget = v->budget == &v->own_budget ? &f->own_budget : v->budget;
+	f->overflow = v->overflow;
+	f->dropped = v->dropped;
+	for (size_t off = 0; off < v->fields.len && !v->eoh;) {
+		const char *field = v->fields.data + off;
+		size_t len = strlen(field);
+
+		if (!done && len > nlen && field[nlen] == ':' && strncasecmp(field, name, nlen) == 0) {
+			done = true;
+			vbuf_add(&f->fields, field, nlen + 1);
+			dkimcheck_crlf(&f->fields, value, strlen(value), &(bool){ false });
+		} else {
+			vbuf_add(&f->fields, field, len);
+		}
+		vbuf_addc(&f->fields, '\0');
+		off += len + 1;
+	}
+	f->nfields = v->nfields;
+	f->nsigfields = v->nsigfields;
+	return f;
 }
 
 /* the field names some signature covers (pointers into the kept fields) */

@@ -13,8 +13,10 @@
  * rest are counted, not verified); a DKIM-Signature field over
  * DKIMCHECK_SIGFIELD_MAX bytes is counted with them. Headers over
  * DKIMCHECK_HEADER_MAX bytes or DKIMCHECK_MAX_FIELDS fields leave every
- * signature "neutral". Key lookups of one message share a DNS budget of twice
- * DNSTimeout; each lookup is bounded by DNSTimeout.
+ * signature "neutral". Key lookups of one message share its DNS budget
+ * (dns.h: twice DNSTimeout with its other lookups); each lookup is bounded
+ * by DNSTimeout. Keys come from the TestPublicKeys file when one is given,
+ * else through the struct dns (live, or the TestDNS zone).
  */
 #ifndef VIGIE_DKIMCHECK_H
 #define VIGIE_DKIMCHECK_H
@@ -69,16 +71,21 @@ struct dkimcheck_sig {
 	long long length;		/* l=: canonical body bytes signed; -1 when all */
 	char hfields[DKIMCHECK_HFIELDS_MAX + 1];	/* h=, lower case, ':' between names */
 	bool hfields_cut;		/* h= was longer: what it covers is not known */
+	bool header_ok;			/* the signature over the header verified */
+	bool body_changed;		/* the body hash did not match */
 };
 
 struct dkimcheck_opts {
-	const char *test_keys_file;	/* keys from this file instead of DNS */
-	const char *nameservers;	/* "addr[:port],..."; NULL: resolv.conf */
+	const char *test_keys_file;	/* keys from this file first */
+	const struct dns *dns;		/* the others from there (dns.h); must outlive the lib */
+	const char *nameservers;	/* no dns and no key file: a resolver of its own */
 	unsigned dns_timeout;		/* seconds per key lookup; 0: 5 */
 };
 
 struct dkimcheck_lib;
 struct dkimcheck;
+struct dns;
+struct dns_budget;
 
 struct dkimcheck_lib *dkimcheck_lib_new(const struct dkimcheck_opts *opts,
 					char *err, size_t errlen);
@@ -96,7 +103,17 @@ typedef bool (*dkimcheck_filter_fn)(void *ctx, const char *domain);
 
 struct dkimcheck *dkimcheck_new(const struct dkimcheck_lib *lib);
 void dkimcheck_filter(struct dkimcheck *v, dkimcheck_filter_fn fn, void *ctx);
+void dkimcheck_budget(struct dkimcheck *v, struct dns_budget *b);
 void dkimcheck_header(struct dkimcheck *v, const char *name, const char *value);
+/*
+ * Before the end of headers: the DKIM-Signature values kept (pointers valid
+ * until dkimcheck_eoh), and a second verification of the same message with
+ * the first field of one name given another value (a mailing list's Subject
+ * tag taken off); the body must then be fed to both.
+ */
+size_t dkimcheck_sigfields(const struct dkimcheck *v, const char **values, size_t max);
+const char *dkimcheck_field(const struct dkimcheck *v, const char *name);
+struct dkimcheck *dkimcheck_fork(const struct dkimcheck *v, const char *name, const char *value);
 void dkimcheck_eoh(struct dkimcheck *v);
 /* After the end of headers: the l= the body hash stops at, if every signature checked has one. */
 bool dkimcheck_body_limit(const struct dkimcheck *v, unsigned long long *limit, bool *relaxed);

@@ -187,6 +187,8 @@ void dkimsig_fill(DKIM_SIGINFO *sig, const char *lookup_reason, struct dkimcheck
 	out->testing = (flags & DKIM_SIGFLAG_TESTKEY) != 0;
 	out->length = dkimsig_length((const char *)dkim_sig_gettagvalue(sig, false, (u_char *)"l"));
 	dkimsig_hfields(out, (const char *)dkim_sig_gettagvalue(sig, false, (u_char *)"h"));
+	out->header_ok = (flags & DKIM_SIGFLAG_PROCESSED) && (flags & DKIM_SIGFLAG_PASSED);
+	out->body_changed = dkim_sig_getbh(sig) == DKIM_SIGBH_MISMATCH;
 
 	if (err == DKIM_SIGERROR_OK || err == DKIM_SIGERROR_UNKNOWN) {
 		dkimsig_flags(sig, out);

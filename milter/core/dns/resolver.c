@@ -1,14 +1,15 @@
 /*
- * resolver - TXT lookups with glibc's res_nsend on a resolver state owned by
- * each query, against the nameservers given (or those of resolv.conf, read
- * once when the resolver is built).
+ * resolver - DNS lookups (TXT, A, AAAA, MX, PTR) with glibc's res_nsend on a
+ * resolver state owned by each query, against the nameservers given (or
+ * those of resolv.conf, read once when the resolver is built).
  *
- * Touches: the network (UDP to the nameservers); /etc/resolv.conf. The
- * servers are asked one after the other, each within its share of what is
- * left of the lookup's time, so a lookup never outlasts the timeout nor the
- * caller's deadline. Replies are asked for with EDNS0 (1232 bytes) and a
- * truncated one is an error rather than a retry over TCP: glibc's TCP path
- * has no timeout on connect or read. Failures are statuses, never crashes.
+ * Touches: the network (UDP, and TCP after a truncated reply, to the
+ * nameservers); /etc/resolv.conf. The servers are asked one after the
+ * other, each within its share of what is left of the lookup's time, so a
+ * lookup never outlasts the timeout nor the caller's deadline. Replies are
+ * asked for with EDNS0 (1232 bytes); a truncated one is asked again over
+ * TCP by vigie's own code (glibc's TCP path has no timeout on connect or
+ * read), within the same share. Failures are statuses, never crashes.
  * An IPv6 server is read from and written to glibc's private
  * _u._ext.nsaddrs (there is no public interface for it): docs/security.md
  * says what would break it and which test notices.
@@ -24,15 +25,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "dnsanswer.h"
 #include "dnsname.h"
 #include "resolver.h"
 #include "xalloc.h"
 
 #define RESOLVER_EDNS_SIZE 1232		/* avoids IP fragmentation (DNS flag day 2020) */
 #define RESOLVER_PACKET 4096
+#define RESOLVER_TCP_PACKET 65535	/* the most a TCP reply can say it holds */
 #define RESOLVER_SLACK_MS 20		/* a wait may end this much past its deadline */
 
 struct resolver {
@@ -266,15 +271,14 @@ static int resolver_use_server(struct __res_state *st, const struct sockaddr_sto
 	return 0;
 }
 
-/* resolver_ask - one query to one server, waiting at most seconds */
-static enum resolver_status resolver_ask(const struct sockaddr_storage *ss, const char *name,
-					 int seconds, unsigned char *ans, int *anslen)
+/* resolver_ask - one query to one server over UDP, waiting at most seconds */
+static enum resolver_status resolver_ask(const struct sockaddr_storage *ss, const unsigned char *q,
+					 int qlen, int seconds, unsigned char *ans, int *anslen)
 {
 	struct __res_state st;
-	unsigned char q[512];
 	enum resolver_status status = RESOLVER_OK;
 	int64_t start = resolver_now_ms();
-	int qlen, n;
+	int n;
 
 	memset(&st, 0, sizeof(st));
 	if (res_ninit(&st) != 0) {
@@ -288,13 +292,6 @@ static enum resolver_status resolver_ask(const struct sockaddr_storage *ss, cons
 	if (resolver_use_server(&st, ss) < 0) {
 		res_nclose(&st);
 		return RESOLVER_UNREACHABLE;
-	}
-	qlen = res_nmkquery(&st, QUERY, name, C_IN, T_TXT, NULL, 0, NULL, q, sizeof(q));
-	if (qlen > 0)
-		qlen = resolver_add_edns(q, qlen, sizeof(q));
-	if (qlen <= 0) {
-		res_nclose(&st);
-		return RESOLVER_BADNAME;
 	}
 	errno = 0;
 	n = res_nsend(&st, q, qlen, ans, RESOLVER_PACKET);
@@ -313,82 +310,152 @@ static enum resolver_status resolver_ask(const struct sockaddr_storage *ss, cons
 	return status;
 }
 
-/* resolver_copy_txt - the character-strings of one TXT rdata, joined */
-static enum resolver_status resolver_copy_txt(const unsigned char *rd, size_t rdlen,
-					      char *out, size_t outsize)
+/* resolver_query - the query for name and type, with EDNS0; its length, or -1 */
+static int resolver_query(const char *name, int type, unsigned char *q, int qsize)
 {
-	size_t used = 0, i = 0;
+	struct __res_state st;
+	int qlen;
 
-	while (i < rdlen) {
-		size_t n = rd[i++];
-
-		if (n > rdlen - i)
-			return RESOLVER_BADREPLY;
-		if (memchr(rd + i, '\0', n) != NULL)
-			return RESOLVER_BADREPLY;
-		if (n >= outsize - used)
-			return RESOLVER_TOOLONG;
-		memcpy(out + used, rd + i, n);
-		used += n;
-		i += n;
+	memset(&st, 0, sizeof(st));
+	if (res_ninit(&st) != 0) {
+		res_nclose(&st);
+		return -1;
 	}
-	out[used] = '\0';
+	qlen = res_nmkquery(&st, QUERY, name, C_IN, type, NULL, 0, NULL, q, qsize);
+	res_nclose(&st);
+	return qlen > 0 ? resolver_add_edns(q, qlen, qsize) : -1;
+}
+
+/* resolver_wait - poll fd for events until end (monotonic ms); false on timeout */
+static bool resolver_wait(int fd, short events, int64_t end)
+{
+	for (;;) {
+		struct pollfd p = { fd, events, 0 };
+		int64_t left = end - resolver_now_ms();
+		int n;
+
+		if (left <= 0)
+			return false;
+		n = poll(&p, 1, (int)left);
+		if (n > 0)
+			return true;
+		if (n == 0 || errno != EINTR)
+			return false;
+	}
+}
+
+/* resolver_io - all of len bytes written (write) or read, before end */
+static enum resolver_status resolver_io(int fd, unsigned char *buf, size_t len, bool write,
+					int64_t end)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n;
+
+		if (!resolver_wait(fd, write ? POLLOUT : POLLIN, end))
+			return RESOLVER_TIMEOUT;
+		n = write ? send(fd, buf + done, len - done, MSG_NOSIGNAL)
+			  : recv(fd, buf + done, len - done, 0);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return RESOLVER_TRUNCATED;
+		done += (size_t)n;
+	}
 	return RESOLVER_OK;
 }
 
-/* resolver_reply - read a reply: its status and its first TXT record */
-enum resolver_status resolver_reply(const unsigned char *ans, int len, char *out,
-				    size_t outsize, unsigned *records)
+/*
+ * resolver_tcp - the query again over TCP (RFC 7766) after a truncated UDP
+ * reply: a non-blocking socket, every step bounded by end. A TCP failure
+ * other than the clock leaves the answer truncated.
+ */
+static enum resolver_status resolver_tcp(const struct sockaddr_storage *ss, const unsigned char *q,
+					 int qlen, int64_t end, unsigned char *ans, int *anslen)
 {
-	ns_msg msg;
-	ns_rr rr;
-	enum resolver_status status = RESOLVER_NODATA;
-	int count;
+	socklen_t sslen = ss->ss_family == AF_INET ? sizeof(struct sockaddr_in)
+						   : sizeof(struct sockaddr_in6);
+	unsigned char len2[2] = { (unsigned char)(qlen >> 8), (unsigned char)qlen };
+	enum resolver_status st = RESOLVER_TRUNCATED;
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int soerr = 0;
+	socklen_t soerrlen = sizeof(soerr);
+	size_t n;
 
-	if (ns_initparse(ans, len, &msg) < 0)
-		return RESOLVER_BADREPLY;
-	if (ns_msg_getflag(msg, ns_f_tc))
+	if (fd < 0)
 		return RESOLVER_TRUNCATED;
-	switch (ns_msg_getflag(msg, ns_f_rcode)) {
-	case ns_r_noerror:
-		break;
-	case ns_r_nxdomain:
-		return RESOLVER_NXDOMAIN;
-	default:
-		return RESOLVER_SERVFAIL;
+	if (connect(fd, (const struct sockaddr *)ss, sslen) < 0) {
+		if (errno != EINPROGRESS)
+			goto out;
+		if (!resolver_wait(fd, POLLOUT, end)) {
+			st = RESOLVER_TIMEOUT;
+			goto out;
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &soerrlen) < 0 || soerr != 0)
+			goto out;
 	}
-	count = ns_msg_count(msg, ns_s_an);
-	for (int i = 0; i < count; i++) {
-		if (ns_parserr(&msg, ns_s_an, i, &rr) < 0)
-			return RESOLVER_BADREPLY;
-		/* a CNAME chain is followed by the server: its TXT records come along */
-		if (ns_rr_type(rr) != ns_t_txt || ns_rr_class(rr) != ns_c_in)
-			continue;
-		if (++*records == 1)
-			status = resolver_copy_txt(ns_rr_rdata(rr), ns_rr_rdlen(rr), out, outsize);
+	if ((st = resolver_io(fd, len2, 2, true, end)) != RESOLVER_OK ||
+	    (st = resolver_io(fd, (unsigned char *)q, (size_t)qlen, true, end)) != RESOLVER_OK ||
+	    (st = resolver_io(fd, len2, 2, false, end)) != RESOLVER_OK)
+		goto out;
+	n = (size_t)len2[0] << 8 | len2[1];
+	if (n < HFIXEDSZ) {
+		st = RESOLVER_BADREPLY;
+		goto out;
 	}
-	return status;
+	if ((st = resolver_io(fd, ans, n, false, end)) == RESOLVER_OK)
+		*anslen = (int)n;
+out:
+	close(fd);
+	return st;
 }
 
-/* resolver_txt - the first TXT record of name, its count in *records */
-enum resolver_status resolver_txt(const struct resolver *r, const char *name,
-				  int64_t deadline_ms, char *out, size_t outsize,
-				  unsigned *records)
+/* resolver_from - one server's answer within seconds: UDP, then TCP if truncated */
+static enum resolver_status resolver_from(const struct sockaddr_storage *ss, const unsigned char *q,
+					  int qlen, int type, int seconds, int64_t end,
+					  unsigned char *tcpbuf, struct dnsanswer *a)
 {
 	unsigned char ans[RESOLVER_PACKET];
+	int anslen = 0;
+	int64_t share_end = resolver_now_ms() + (int64_t)seconds * 1000;
+	enum resolver_status s = resolver_ask(ss, q, qlen, seconds, ans, &anslen);
+
+	if (s != RESOLVER_OK)
+		return s;
+	s = dnsanswer_parse(a, type, ans, anslen);
+	if (s != RESOLVER_TRUNCATED)
+		return s;
+	if (share_end > end)
+		share_end = end;
+	if ((s = resolver_tcp(ss, q, qlen, share_end, tcpbuf, &anslen)) != RESOLVER_OK)
+		return a->status = s;
+	/* a reply truncated even over TCP stays truncated: no third try */
+	return dnsanswer_parse(a, type, tcpbuf, anslen);
+}
+
+/*
+ * resolver_lookup - the records of one type for name, into a: the servers
+ * in turn, each within its share of the time left before the timeout or
+ * the caller's deadline (deadline_ms, 0 for none).
+ */
+enum resolver_status resolver_lookup(const struct resolver *r, const char *name, int type,
+				     int64_t deadline_ms, struct dnsanswer *a)
+{
+	unsigned char q[512], *tcpbuf = NULL;
 	enum resolver_status status = RESOLVER_TIMEOUT;
 	int64_t now = resolver_now_ms(), end = now + (int64_t)r->timeout * 1000;
+	int qlen;
 
-	*records = 0;
-	if (outsize == 0 || !dnsname_ok(name, strlen(name)))
-		return RESOLVER_BADNAME;
-	out[0] = '\0';
+	dnsanswer_init(a, type);
+	if (!dnsname_ok(name, strlen(name)) || (qlen = resolver_query(name, type, q, sizeof(q))) < 0)
+		return a->status = RESOLVER_BADNAME;
 	if (deadline_ms > 0 && deadline_ms < end)
 		end = deadline_ms;
 	for (size_t i = 0; i < r->nservers; i++) {
 		int64_t left = end - now;
 		int64_t share = left / (int64_t)(r->nservers - i);
-		int anslen = 0, seconds;
+		int seconds;
 		enum resolver_status s;
 
 		/*
@@ -399,18 +466,68 @@ enum resolver_status resolver_txt(const struct resolver *r, const char *name,
 		if (left + RESOLVER_SLACK_MS < 1000)
 			break;
 		seconds = share + RESOLVER_SLACK_MS >= 1000 ? (int)((share + RESOLVER_SLACK_MS) / 1000) : 1;
-		s = resolver_ask(&r->server[i], name, seconds, ans, &anslen);
+		if (tcpbuf == NULL)
+			tcpbuf = xmalloc(RESOLVER_TCP_PACKET);
+		s = resolver_from(&r->server[i], q, qlen, type, seconds, end, tcpbuf, a);
 		now = resolver_now_ms();
-		if (s == RESOLVER_OK)
-			s = resolver_reply(ans, anslen, out, outsize, records);
 		if (s == RESOLVER_OK || s == RESOLVER_NXDOMAIN || s == RESOLVER_NODATA ||
-		    s == RESOLVER_TOOLONG || s == RESOLVER_BADNAME)
-			return s;
+		    s == RESOLVER_TOOLONG || s == RESOLVER_BADNAME) {
+			free(tcpbuf);
+			return a->status = s;
+		}
 		/* another server may do better; keep the most telling failure */
 		if (status == RESOLVER_TIMEOUT || s != RESOLVER_UNREACHABLE)
 			status = s;
 	}
-	return status;
+	free(tcpbuf);
+	dnsanswer_init(a, type);
+	return a->status = status;
+}
+
+/* resolver_first - the first TXT record of an answer into out; TOOLONG if it does not fit */
+static enum resolver_status resolver_first(const struct dnsanswer *a, char *out, size_t outsize,
+					   unsigned *records)
+{
+	*records = (unsigned)a->n;
+	if (a->status != RESOLVER_OK)
+		return a->status;
+	if (a->rr[0].len >= outsize)
+		return RESOLVER_TOOLONG;
+	memcpy(out, dnsanswer_text(a, 0), a->rr[0].len + 1);
+	return RESOLVER_OK;
+}
+
+/* resolver_reply - read a reply: its status and its first TXT record */
+enum resolver_status resolver_reply(const unsigned char *ans, int len, char *out,
+				    size_t outsize, unsigned *records)
+{
+	struct dnsanswer *a = xmalloc(sizeof(*a));
+	enum resolver_status st;
+
+	*records = 0;
+	dnsanswer_parse(a, DNS_T_TXT, ans, len);
+	st = resolver_first(a, out, outsize, records);
+	free(a);
+	return st;
+}
+
+/* resolver_txt - the first TXT record of name, its count in *records */
+enum resolver_status resolver_txt(const struct resolver *r, const char *name,
+				  int64_t deadline_ms, char *out, size_t outsize,
+				  unsigned *records)
+{
+	struct dnsanswer *a;
+	enum resolver_status st;
+
+	*records = 0;
+	if (outsize == 0 || !dnsname_ok(name, strlen(name)))
+		return RESOLVER_BADNAME;
+	out[0] = '\0';
+	a = xmalloc(sizeof(*a));
+	resolver_lookup(r, name, DNS_T_TXT, deadline_ms, a);
+	st = resolver_first(a, out, outsize, records);
+	free(a);
+	return st;
 }
 
 /* resolver_status_text - a few words for logs and Authentication-Results */
@@ -422,7 +539,7 @@ const char *resolver_status_text(enum resolver_status status)
 	case RESOLVER_NXDOMAIN:
 		return "no such name";
 	case RESOLVER_NODATA:
-		return "no TXT record";
+		return "no record of the type asked";
 	case RESOLVER_SERVFAIL:
 		return "DNS server failure";
 	case RESOLVER_UNREACHABLE:

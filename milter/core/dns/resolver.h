@@ -1,5 +1,5 @@
 /*
- * resolver - TXT lookups through nameservers vigie chooses, with a deadline.
+ * resolver - DNS lookups through nameservers vigie chooses, with a deadline.
  *
  * Built once from the Nameservers and DNSTimeout options, then shared by every
  * thread: a resolver is immutable and each query runs on its own resolver
@@ -16,25 +16,29 @@
 #define RESOLVER_TIMEOUT_MAX 60
 
 enum resolver_status {
-	RESOLVER_OK,		/* at least one TXT record */
+	RESOLVER_OK,		/* at least one record of the type asked */
 	RESOLVER_NXDOMAIN,	/* the name does not exist */
-	RESOLVER_NODATA,	/* the name exists, without a TXT record */
+	RESOLVER_NODATA,	/* the name exists, without a record of the type */
 	RESOLVER_SERVFAIL,	/* every server failed or refused */
 	RESOLVER_UNREACHABLE,	/* no server could be reached */
 	RESOLVER_TIMEOUT,	/* no answer before the deadline */
-	RESOLVER_TRUNCATED,	/* the answer does not fit a UDP reply */
+	RESOLVER_TRUNCATED,	/* the answer did not fit a UDP reply and TCP failed */
 	RESOLVER_BADREPLY,	/* malformed answer or record */
 	RESOLVER_BADNAME,	/* not a name that can be asked */
-	RESOLVER_TOOLONG	/* the record does not fit the caller's buffer */
+	RESOLVER_TOOLONG	/* the records do not fit the caller's buffer */
 };
 
 struct resolver;
+struct dnsanswer;
 
 struct resolver *resolver_new(const char *nameservers, unsigned timeout,
 			      char *err, size_t errlen);
 void resolver_free(struct resolver *r);
 unsigned resolver_timeout(const struct resolver *r);
 size_t resolver_servers(const struct resolver *r);
+/* the records of one type (dnsanswer.h) for name, before deadline_ms (0: none) */
+enum resolver_status resolver_lookup(const struct resolver *r, const char *name, int type,
+				     int64_t deadline_ms, struct dnsanswer *a);
 enum resolver_status resolver_txt(const struct resolver *r, const char *name,
 				  int64_t deadline_ms, char *out, size_t outsize,
 				  unsigned *records);
