@@ -32,6 +32,7 @@ local expect = {
 	["list-tampered.eml"] = { "spf=pass", "dmarc=fail" },
 	["trusted-relay.eml"] = { nil, "dmarc=pass" },
 	["trusted-below.eml"] = { nil, "dmarc=fail" },
+	["trusted-below-only.eml"] = { "spf=fail", "dmarc=fail" },
 }
 
 -- parse - a message file as header fields (folding kept) and a CRLF body

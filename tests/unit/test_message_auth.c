@@ -186,6 +186,8 @@ static const struct {
 	  NULL, "dmarc=pass", false, true },
 	{ "trusted-below.eml", "192.0.2.254", "relay.syndicat.example", "bounce@viamedis.fr", 90,
 	  VERDICT_IMPERSONATION, NULL, "dmarc=fail", false, true },
+	{ "trusted-below-only.eml", "198.51.100.254", "relay.syndicat.example", "bounce@viamedis.fr", 90,
+	  VERDICT_IMPERSONATION, "spf=fail", "dmarc=fail", false, true },
 };
 
 START_TEST(each_row_of_the_verdict_table)

@@ -402,7 +402,7 @@ void message_header(struct message *m, const char *name, const char *value)
 	if (id == HEADER_OTHER && strcasecmp(name, "ARC-Seal") == 0)
 		m->arc = true;
 	if (id == HEADER_OTHER && strcasecmp(name, "Received") == 0)
-		message_auth_received(m);
+		message_auth_received(m, value, strlen(value));
 	if (!header_admit(&m->hdr, id, value, &len))
 		return;
 	switch (id) {

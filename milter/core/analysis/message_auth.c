@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "align.h"
 #include "brands.h"
@@ -74,11 +75,44 @@ static const char *message_is_trusted(const struct message *m, const char *id)
 	return NULL;
 }
 
-/* message_auth_received - a Received field: it ends the trusted block, if one began */
-void message_auth_received(struct message *m)
+/* message_received_by - the host after "by" in a Received field, into host ("" if none) */
+static void message_received_by(const char *v, size_t len, char *host, size_t size)
 {
+	size_t i = 0, n = 0;
+
+	host[0] = '\0';
+	for (; i + 4 <= len; i++)
+		if ((i == 0 || v[i - 1] == ' ' || v[i - 1] == '\t' || v[i - 1] == '\n' ||
+		     v[i - 1] == ')') && strncasecmp(v + i, "by", 2) == 0 &&
+		    (v[i + 2] == ' ' || v[i + 2] == '\t' || v[i + 2] == '\n' || v[i + 2] == '\r'))
+			break;
+	if (i + 4 > len)
+		return;
+	for (i += 3; i < len && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n'); i++)
+		;
+	while (i < len && n + 1 < size && v[i] != ' ' && v[i] != '\t' && v[i] != '\r' &&
+	       v[i] != '\n' && v[i] != ';' && v[i] != '(')
+		host[n++] = v[i++];
+	host[n] = '\0';
+}
+
+/*
+ * message_auth_received - a Received field: it ends the trusted block, if
+ * one began; one written by a trusted relay ("by" its authserv-id) means
+ * that relay's results, if any, came above it: what follows is from outside
+ */
+void message_auth_received(struct message *m, const char *value, size_t len)
+{
+	char host[DNSNAME_MAX + 1];
+	const char *by;
+
 	if (m->trust.block == TRUST_IN)
 		m->trust.block = TRUST_AFTER;
+	if (m->trusted == NULL || m->trust.passed != NULL)
+		return;
+	message_received_by(value, len, host, sizeof(host));
+	if (host[0] && (by = message_is_trusted(m, host)) != NULL)
+		m->trust.passed = by;
 }
 
 /* message_trusted_dkim - the dkim=pass results of a trusted field */
@@ -106,7 +140,7 @@ void message_auth_trusted(struct message *m, const char *value, size_t len)
 	if (m->trusted == NULL || authres_parse(value, len, &ar) == AUTHRES_NOID ||
 	    (by = message_is_trusted(m, ar.authserv_id)) == NULL)
 		return;
-	if (m->trust.block == TRUST_AFTER) {
+	if (m->trust.block == TRUST_AFTER || m->trust.passed == by) {
 		m->trust.ignored++;
 		return;
 	}

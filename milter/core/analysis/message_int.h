@@ -64,6 +64,8 @@ struct message_dkimsum {
 struct message_trusted {
 	enum { TRUST_BEFORE, TRUST_IN, TRUST_AFTER } block;	/* a Received field ends the block */
 	size_t ignored;			/* fields with a trusted id below the block */
+	const char *passed;		/* a trusted relay whose own Received came already:
+					   its fields below it came from outside */
 	bool has_spf;
 	struct spfcheck_out spf;	/* its spf= (evaluated, result, identity, domain) */
 	const char *spf_by;
@@ -329,7 +331,7 @@ void message_claims_headers(struct message *m, struct message_claim *c,
 void message_claims_body(struct message *m, struct message_claim *c, const struct brand *authentic);
 /* message_auth.c: what message.c calls at each step */
 void message_auth_trusted(struct message *m, const char *value, size_t len);
-void message_auth_received(struct message *m);
+void message_auth_received(struct message *m, const char *value, size_t len);
 bool message_auth_dkim_wanted(void *ctx, const char *domain);
 void message_auth_eoh(struct message *m);
 bool message_auth_body(struct message *m, const void *data, size_t len);

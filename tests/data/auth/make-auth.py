@@ -239,6 +239,14 @@ def main():
                                    "spf=pass smtp.mailfrom=bounce.viamedis.fr;\r\n\tdmarc=pass header.from=viamedis.fr"))
     w("trusted-below.eml", trusted(brand("a20", via), "spf=fail smtp.mailfrom=viamedis.fr",
                                    "dkim=pass header.d=viamedis.fr; dmarc=pass header.from=viamedis.fr"))
+    # the relay added nothing: the only field with its id sits below its own Received
+    w("trusted-below-only.eml", (
+        "Received: from relay.syndicat.example (relay.syndicat.example [192.0.2.254])\r\n"
+        "\tby mx.test; %s\r\n"
+        "Received: from mx.sender.example (mx.sender.example [198.18.0.9])\r\n"
+        "\tby relay.syndicat.example; %s\r\n"
+        "Authentication-Results: relay.syndicat.example; dkim=pass header.d=viamedis.fr;\r\n"
+        "\tdmarc=pass header.from=viamedis.fr\r\n" % (DATE, DATE)).encode() + brand("a21", via))
 
 
 if __name__ == "__main__":
