@@ -29,6 +29,8 @@ bed_begin() {
 	VIGIE=${VIGIE_E2E_BIN:-$top_builddir/milter/vigie}
 	[ -x "$VIGIE" ] || bed_skip "no vigie binary built"
 	WORK=$(mktemp -d /tmp/vigie-bed.XXXXXX) || exit 1
+	# the DNS of the vigie instances that have none of their own (bed_vigie)
+	echo "# no records: every lookup finds nothing" > "$WORK/empty.zone"
 	chmod 755 "$WORK"
 	SINK=$WORK/sink RUN=$WORK/run
 	mkdir -p "$SINK" "$RUN" "$WORK/msg"
@@ -101,6 +103,9 @@ bed_listening() { grep -q ":$(printf '%04X' "$1") 00000000:0000 0A" /proc/net/tc
 bed_vigie() {
 	bed_spool="BannerSpool $WORK/$1.spool"
 	case "$2" in *BannerSpool*) bed_spool= ;; esac
+	# DNS never from the network: an empty zone unless the test gives its own
+	bed_dns="TestDNS $WORK/empty.zone"
+	case "$2" in *TestDNS*|*Nameservers*|*TestPublicKeys*) bed_dns= ;; esac
 	cat > "$WORK/$1.conf" <<EOF
 Socket local:$RUN/$1.sock
 PidFile $RUN/$1.pid
@@ -108,6 +113,7 @@ Syslog no
 AuthservID mx.bed.test
 InternalHosts none
 $bed_spool
+$bed_dns
 $2
 EOF
 	bed_vigie_start "$1"

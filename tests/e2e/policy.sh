@@ -36,6 +36,7 @@ Syslog no
 AuthservID mx.bed.test
 DomainPolicies $WORK/policies.conf
 StatsSocket inet:$STATS@127.0.0.1
+TestDNS $WORK/empty.zone
 EOF2
 chmod 644 "$WORK/policies.conf" "$WORK/pol.conf"
 bed_vigie_start pol

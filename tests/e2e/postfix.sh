@@ -34,6 +34,7 @@ vigie=${VIGIE_E2E_BIN:-$top_builddir/milter/vigie}
 [ -x "$vigie" ] || skip "no vigie binary built"
 
 WORK=$(mktemp -d /tmp/vigie-e2e.XXXXXX) || exit 1
+echo "# no records: DNS never from the network" > "$WORK/empty.zone"
 chmod 755 "$WORK"
 CONF=$WORK/conf Q=$WORK/queue DATA=$WORK/data SINK=$WORK/sink RUN=$WORK/run
 mkdir -p "$CONF" "$Q" "$DATA" "$SINK" "$RUN" "$WORK/msg"
@@ -75,6 +76,7 @@ PidFile $RUN/$1.pid
 Syslog no
 AuthservID mx.e2e.test
 InternalHosts none
+TestDNS $WORK/empty.zone
 $2
 EOF
 	"$vigie" -f -c "$WORK/$1.conf" 2>"$WORK/$1.log" &

@@ -68,8 +68,8 @@ printf '*  SubjectTag="[USURPATION ?]"\nreject.example  ImpersonationAction=reje
 	> "$WORK/policies.conf"
 chmod 644 "$WORK/policies.conf"
 # no AuthservID: Authentication-Results must carry Sendmail's own name (j)
-printf 'Socket local:%s\nPidFile %s\nSyslog no\nInternalHosts none\nDKIMVerify always\nDomainPolicies %s\n' \
-	"$RUN/sm.sock" "$RUN/sm.pid" "$WORK/policies.conf" > "$WORK/sm.conf"
+printf 'Socket local:%s\nPidFile %s\nSyslog no\nInternalHosts none\nDKIMVerify always\nDomainPolicies %s\nTestDNS %s\n' \
+	"$RUN/sm.sock" "$RUN/sm.pid" "$WORK/policies.conf" "$WORK/empty.zone" > "$WORK/sm.conf"
 bed_vigie_start sm
 LOG=$WORK/sm.log
 

@@ -65,11 +65,18 @@ end
 -- H.config - vigie.conf for the test: private socket, log and PID file,
 -- nothing skipped unless the test says so, no warning banner unless the
 -- test asks for one (miltertest cannot read a new body over 1 KB; banner.lua
--- tests it), then the test's own lines (an option the test sets replaces
--- the harness's)
+-- tests it), DNS from an empty zone file (never the network: SPF and DMARC
+-- of a brand's domain say none), then the test's own lines (an option the
+-- test sets replaces the harness's)
 function H.config(extra)
 	extra = extra or ""
 	local lines = { "# written by tests/milter/harness.lua" }
+	local dns = ("\n" .. extra):lower()
+	if not (dns:find("\ntestdns%s") or dns:find("\nnameservers%s") or
+		dns:find("\ntestpublickeys%s")) then
+		H.write(tmp .. "/empty.zone", "# no records: every lookup finds nothing\n")
+		extra = "TestDNS " .. tmp .. "/empty.zone\n" .. extra
+	end
 	for _, d in ipairs({
 		{ "Socket", "local:" .. H.socket },
 		{ "PidFile", H.pidfile },

@@ -99,7 +99,9 @@ def main():
     conf = os.path.join(tmp, "vigie.conf")
     with open(conf, "w") as f:
         f.write(f"Socket local:{tmp}/vigie.sock\nPidFile {tmp}/vigie.pid\nSyslog no\n"
-                f"StatsSocket local:{sock}\nUMask 000\n")
+                f"StatsSocket local:{sock}\nUMask 000\nTestDNS {tmp}/empty.zone\n")
+    with open(os.path.join(tmp, "empty.zone"), "w") as f:
+        f.write("# no records: DNS never from the network\n")
     if os.geteuid() == 0:
         shutil.chown(tmp, "nobody")
     proc = subprocess.Popen([VIGIE, "-f", "-c", conf], stderr=subprocess.DEVNULL)
