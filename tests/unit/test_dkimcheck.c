@@ -708,6 +708,32 @@ START_TEST(no_from_header_fails)
 }
 END_TEST
 
+START_TEST(a_signature_naming_every_field_and_more_is_judged_safely)
+{
+	char *msg = xstrdup(rfc), *h = strstr(msg, "h=from : to :\r\n subject : date : message-id : from : subject : date;");
+	const char *names = "h=from:to:subject:date:message-id:dkim-signature:dkim-signature:x-more:x-more;";
+	size_t len = strlen(msg), old = strlen("h=from : to :\r\n subject : date : message-id : from : subject : date;");
+	struct vbuf edited = VBUF_INIT(1 << 16);
+	struct dkimcheck *v;
+
+	/* every field given to libopendkim is named, then two names more */
+	ck_assert_ptr_nonnull(h);
+	vbuf_add(&edited, msg, (size_t)(h - msg));
+	vbuf_add(&edited, names, strlen(names));
+	vbuf_add(&edited, h + old, len - (size_t)(h - msg) - old);
+	for (size_t chunk = 0; chunk < 3; chunk++) {
+		v = dkimcheck_new(lib);
+		msgfeed(v, vbuf_str(&edited), edited.len, chunk);
+		ck_assert_uint_eq(dkimcheck_count(v), 2);
+		ck_assert_int_ne(dkimcheck_sig(v, 0)->result, DKIMCHECK_PASS);
+		ck_assert_int_eq(dkimcheck_sig(v, 1)->result, DKIMCHECK_PASS);
+		dkimcheck_free(v);
+	}
+	vbuf_free(&edited);
+	free(msg);
+}
+END_TEST
+
 START_TEST(calls_out_of_order_are_harmless)
 {
 	struct dkimcheck *v = dkimcheck_new(lib);
@@ -794,6 +820,7 @@ static Suite *dkimcheck_suite(void)
 	tcase_add_test(tc, many_covered_names_give_every_field);
 	tcase_add_test(tc, filter_sets_aside_signatures_that_cannot_matter);
 	tcase_add_test(tc, no_from_header_fails);
+	tcase_add_test(tc, a_signature_naming_every_field_and_more_is_judged_safely);
 	tcase_add_test(tc, calls_out_of_order_are_harmless);
 	tcase_add_test(tc, library_errors_are_reported);
 	suite_add_tcase(s, tc);

@@ -458,6 +458,7 @@ struct dkimcheck_hset {
 	} name[DKIMCHECK_HNAMES_MAX];
 	size_t n;
 	bool all;		/* too many names to track: give every field */
+	size_t most;		/* the most names one h= tag lists */
 };
 
 /* dkimcheck_fws - past folding white space */
@@ -494,7 +495,7 @@ static void dkimcheck_hlist(struct dkimcheck_hset *set, const char *value)
 {
 	const char *end = value + strlen(value);
 
-	for (const char *p = value; p < end && !set->all;) {
+	for (const char *p = value; p < end;) {
 		const char *semi = memchr(p, ';', (size_t)(end - p));
 		const char *tag_end = semi ? semi : end;
 		const char *q = dkimcheck_fws(p, tag_end);
@@ -502,13 +503,18 @@ static void dkimcheck_hlist(struct dkimcheck_hset *set, const char *value)
 		if (q < tag_end && (*q == 'h' || *q == 'H') &&
 		    (q = dkimcheck_fws(q + 1, tag_end)) < tag_end &&
 		    *q == '=') {
-			for (const char *n = q + 1; n <= tag_end;) {
+			size_t names = 0;
+
+			for (const char *n = q + 1; n <= tag_end; names++) {
 				const char *colon = memchr(n, ':', (size_t)(tag_end - n));
 				const char *stop = colon ? colon : tag_end;
 
-				dkimcheck_hname(set, n, stop);
+				if (!set->all)
+					dkimcheck_hname(set, n, stop);
 				n = stop + 1;
 			}
+			if (names > set->most)
+				set->most = names;
 		}
 		p = tag_end + 1;
 	}
@@ -540,7 +546,8 @@ static void dkimcheck_covered(const struct dkimcheck *v, struct dkimcheck_hset *
 {
 	set->n = 0;
 	set->all = false;
-	for (size_t off = 0; off < v->fields.len && !set->all;) {
+	set->most = 0;
+	for (size_t off = 0; off < v->fields.len;) {
 		const char *field = v->fields.data + off;
 		size_t len = strlen(field);
 
@@ -550,10 +557,32 @@ static void dkimcheck_covered(const struct dkimcheck *v, struct dkimcheck_hset *
 	}
 }
 
+/*
+ * dkimcheck_pad - as many fields as the longest h= lists names, counting the
+ * given ones. libopendkim 2.11 picks a signature's fields into an array of
+ * one slot per field it was given and, once every field is picked, writes
+ * one slot further for each name h= still lists (dkim_canon_selecthdrs): a
+ * signature naming every field and one more corrupts the heap. The padding
+ * fields are named "Vigie Pad", which no h= can name (libopendkim takes the
+ * white space out of tag values), so they change no hash. h= is cut at
+ * DKIM_MAXHEADER bytes there, so it never names more than half that.
+ */
+static void dkimcheck_pad(DKIM *dkim, size_t given, size_t names)
+{
+	static const char pad[] = "Vigie Pad: -";
+
+	if (names > DKIM_MAXHEADER / 2 + 1)
+		names = DKIM_MAXHEADER / 2 + 1;
+	for (; given < names; given++)
+		if (dkim_header(dkim, (u_char *)pad, sizeof(pad) - 1) != DKIM_STAT_OK)
+			return;
+}
+
 /* dkimcheck_eoh - end of headers: hand a signed message to libopendkim */
 void dkimcheck_eoh(struct dkimcheck *v)
 {
 	struct dkimcheck_hset set;
+	size_t given = 0;
 	DKIM_STAT st;
 
 	if (v->eoh)
@@ -570,10 +599,12 @@ void dkimcheck_eoh(struct dkimcheck *v)
 		char *field = v->fields.data + off;
 		size_t len = strlen(field);
 
-		if (len > 0 && dkimcheck_wanted(&set, field))
-			(void)dkim_header(v->dkim, (u_char *)field, len);
+		if (len > 0 && dkimcheck_wanted(&set, field) &&
+		    dkim_header(v->dkim, (u_char *)field, len) == DKIM_STAT_OK)
+			given++;
 		off += len + 1;
 	}
+	dkimcheck_pad(v->dkim, given, set.most);
 	vbuf_free(&v->fields);
 	keycache_enter(v->lib->keycache);
 	st = dkim_eoh(v->dkim);
