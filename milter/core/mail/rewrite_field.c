@@ -184,7 +184,7 @@ static void rw_field_out(struct vbuf *out, const char *f, size_t len, const char
  */
 void rw_emit_head(struct rewrite *rw, const struct rewrite_target *t)
 {
-	const char *h = rw->head.data ? rw->head.data : "", *eol = rw->crlf ? "\r\n" : "\n";
+	const char *h = rw->head.data ? rw->head.data : "", *eol = rw_crlf(rw) ? "\r\n" : "\n";
 	size_t len = rw->head.len, blank = len >= 2 && h[len - 2] == '\r' ? 2 : 1;
 	bool cte_change = t->cte_out != t->cte_in;
 	const char *cte = cte_change ? rw_cte_name(t->cte_out) : NULL;
