@@ -392,3 +392,33 @@ void content_disposition(struct content *c, const char *value, size_t len)
 	tl = content_token(&lx, &t);
 	c->attachment = tl == 10 && strncasecmp(t, "attachment", 10) == 0;
 }
+
+/*
+ * content_field - one whole field of an entity's header section ("Name:
+ * value", folded or not): the Content-* ones are read; says which it was.
+ */
+enum content_field content_field(struct content *c, const char *f, size_t len)
+{
+	const char *colon = memchr(f, ':', len);
+	size_t nlen, vlen;
+
+	if (colon == NULL)
+		return CONTENT_FIELD_OTHER;
+	nlen = (size_t)(colon - f);
+	while (nlen && (f[nlen - 1] == ' ' || f[nlen - 1] == '\t'))
+		nlen--;
+	vlen = len - (size_t)(colon + 1 - f);
+	if (nlen == 12 && strncasecmp(f, "content-type", 12) == 0) {
+		content_type(c, colon + 1, vlen);
+		return CONTENT_FIELD_TYPE;
+	}
+	if (nlen == 25 && strncasecmp(f, "content-transfer-encoding", 25) == 0) {
+		content_encoding(c, colon + 1, vlen);
+		return CONTENT_FIELD_CTE;
+	}
+	if (nlen == 19 && strncasecmp(f, "content-disposition", 19) == 0) {
+		content_disposition(c, colon + 1, vlen);
+		return CONTENT_FIELD_DISPOSITION;
+	}
+	return CONTENT_FIELD_OTHER;
+}

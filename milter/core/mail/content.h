@@ -46,7 +46,15 @@ struct content {
 	unsigned flags;
 };
 
+enum content_field {
+	CONTENT_FIELD_OTHER,		/* another field, or a line without a colon */
+	CONTENT_FIELD_TYPE,
+	CONTENT_FIELD_CTE,
+	CONTENT_FIELD_DISPOSITION
+};
+
 void content_init(struct content *c, bool digest);
+enum content_field content_field(struct content *c, const char *f, size_t len);
 void content_type(struct content *c, const char *value, size_t len);
 void content_encoding(struct content *c, const char *value, size_t len);
 void content_disposition(struct content *c, const char *value, size_t len);

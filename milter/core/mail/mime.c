@@ -12,7 +12,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "mime.h"
 #include "mimescan.h"
@@ -279,25 +278,13 @@ static void mime_entity(struct mime *m)
 /* mime_field - a complete part header field: the Content-* ones matter */
 static void mime_field(struct mime *m)
 {
-	const char *f = vbuf_str(&m->field), *colon = memchr(f, ':', m->field.len);
-	size_t nlen, vlen;
-
-	if (colon == NULL)
+	if (memchr(vbuf_str(&m->field), ':', m->field.len) == NULL)
 		return;
-	nlen = (size_t)(colon - f);
-	while (nlen && (f[nlen - 1] == ' ' || f[nlen - 1] == '\t'))
-		nlen--;
-	vlen = m->field.len - (size_t)(colon + 1 - f);
 	if (++m->nfields > MIME_FIELDS_MAX) {
 		m->st.flags |= MIME_F_HEADER;
 		return;
 	}
-	if (nlen == 12 && strncasecmp(f, "content-type", 12) == 0)
-		content_type(&m->content, colon + 1, vlen);
-	else if (nlen == 25 && strncasecmp(f, "content-transfer-encoding", 25) == 0)
-		content_encoding(&m->content, colon + 1, vlen);
-	else if (nlen == 19 && strncasecmp(f, "content-disposition", 19) == 0)
-		content_disposition(&m->content, colon + 1, vlen);
+	content_field(&m->content, m->field.data, m->field.len);
 }
 
 /* mime_head_end - a part's header section ended: its last field, then what its body is */

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "rewrite_int.h"
 #include "xalloc.h"
@@ -311,29 +310,21 @@ static void rw_scan_content(void *arg, const char *p, size_t n)
 /* rw_field - one field of the header block (offset and length in head): the Content-* ones matter */
 static void rw_field(struct rewrite *rw, size_t off, size_t len)
 {
-	const char *f = rw->head.data + off, *colon = memchr(f, ':', len);
-	size_t nlen, vlen;
-
-	if (colon == NULL)
-		return;
-	nlen = (size_t)(colon - f);
-	while (nlen && (f[nlen - 1] == ' ' || f[nlen - 1] == '\t'))
-		nlen--;
-	vlen = len - (size_t)(colon + 1 - f);
-	if (nlen == 12 && strncasecmp(f, "content-type", 12) == 0) {
+	switch (content_field(&rw->content, rw->head.data + off, len)) {
+	case CONTENT_FIELD_TYPE:
 		if (rw->ct_len == 0) {
 			rw->ct_off = off;
 			rw->ct_len = len;
 		}
-		content_type(&rw->content, colon + 1, vlen);
-	} else if (nlen == 25 && strncasecmp(f, "content-transfer-encoding", 25) == 0) {
+		break;
+	case CONTENT_FIELD_CTE:
 		if (rw->cte_len == 0) {
 			rw->cte_off = off;
 			rw->cte_len = len;
 		}
-		content_encoding(&rw->content, colon + 1, vlen);
-	} else if (nlen == 19 && strncasecmp(f, "content-disposition", 19) == 0) {
-		content_disposition(&rw->content, colon + 1, vlen);
+		break;
+	default:
+		break;
 	}
 }
 
