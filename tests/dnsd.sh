@@ -1,6 +1,7 @@
 # dnsd.sh - what the tests that run their own name servers share (sourced,
 # POSIX sh). Servers go in the background: the caller adds $! to the pids it
 # stops.
+#   dnsd_cleanup            the exit trap: stops the servers of $pids, removes $tmp
 #   dnsd_netns SCRIPT       run SCRIPT again in a network namespace of its own
 #                           (only loopback, up); returns when none can be made
 #   free_port               a UDP port nobody uses on 127.0.0.1
@@ -11,6 +12,12 @@
 #                           dnsmasq on 127.0.0.1:PORT serving tests/data/auth/zone
 #                           (its SERVFAIL records forwarded to FAILPORT, its
 #                           silent ones to SILENTPORT); DIR holds its conf and errors
+
+dnsd_cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	for p in $pids; do wait "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
 
 # dnsd_netns - re-exec SCRIPT under unshare -n (then -rn: as an unprivileged user)
 dnsd_netns() {

@@ -20,12 +20,7 @@ verify="$top_builddir/tests/dkim/dkimverify"
 dnsmasq=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
 tmp=$(mktemp -d --suffix=.tmp "$top_builddir/tests/dkim/dns.XXXXXX") || exit 1
 pids=
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	for p in $pids; do wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
+trap dnsd_cleanup EXIT INT TERM
 
 if ! "$PYTHON3" "$top_srcdir/tests/dkim/mksigned.py" "$tmp" 2>"$tmp/mksigned.err"; then
 	echo "Bail out! cannot sign test messages: $(tail -n 1 "$tmp/mksigned.err")"

@@ -28,12 +28,7 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/vigie-authdns.XXXXXX") || exit 1
 pids=
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	for p in $pids; do wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
+trap dnsd_cleanup EXIT INT TERM
 [ "$(id -u)" = 0 ] && chown nobody "$tmp"
 
 port=$(free_port) fail=$(free_port) silent=$(free_port)
