@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "confvalue.h"
 #include "hostlist.h"
+#include "lines.h"
 #include "policy.h"
 #include "xalloc.h"
 
@@ -518,29 +519,24 @@ int conf_lines(const char *text, size_t len, const char *origin, struct vbuf *er
 	       conf_line_fn *fn, void *ctx)
 {
 	char buf[CONF_LINE_MAX + 1];
-	unsigned line = 0;
+	struct lines it;
+	const char *s;
+	size_t n;
 	int bad = 0;
-	size_t pos = 0;
 
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		pos = 3;
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-
-		line++;
+	lines_init(&it, text, len, true);
+	while (lines_next(&it, &s, &n)) {
 		if (n > CONF_LINE_MAX) {
-			conf_error(errors, origin, line, "line longer than %d bytes", CONF_LINE_MAX);
+			conf_error(errors, origin, it.no, "line longer than %d bytes", CONF_LINE_MAX);
 			bad++;
-		} else if (memchr(text + pos, '\0', n) != NULL) {
-			conf_error(errors, origin, line, "NUL byte in line");
+		} else if (memchr(s, '\0', n) != NULL) {
+			conf_error(errors, origin, it.no, "NUL byte in line");
 			bad++;
 		} else {
-			memcpy(buf, text + pos, n);
+			memcpy(buf, s, n);
 			buf[n] = '\0';
-			bad += fn(ctx, buf, line);
+			bad += fn(ctx, buf, it.no);
 		}
-		pos += n + 1;
 	}
 	return bad;
 }

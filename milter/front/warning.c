@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lines.h"
 #include "rewrite.h"
 #include "utf8.h"
 #include "warning.h"
@@ -216,15 +217,15 @@ struct warning_template *warning_template_parse(const char *text, size_t len,
 	struct vbuf sec[2] = { VBUF_INIT(WARNING_TEMPLATE_MAX + 1), VBUF_INIT(WARNING_TEMPLATE_MAX + 1) };
 	int cur = -1;
 	bool ok = true, seen[2] = { false, false };
-	size_t pos = 0;
+	struct lines it;
+	const char *s;
+	size_t n;
 	struct warning_template *t = NULL;
 
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos, k = n;
-		const char *s = text + pos;
+	lines_init(&it, text, len, false);
+	while (lines_next(&it, &s, &n)) {
+		size_t k = n;
 
-		pos += n + (nl != NULL);
 		while (k > 0 && (s[k - 1] == '\r' || s[k - 1] == ' ' || s[k - 1] == '\t'))
 			k--;
 		if ((k == 6 && memcmp(s, "[text]", 6) == 0) || (k == 6 && memcmp(s, "[html]", 6) == 0)) {

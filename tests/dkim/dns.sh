@@ -9,43 +9,23 @@
 set -u
 : "${top_srcdir:=.}" "${top_builddir:=.}" "${PYTHON3:=/usr/bin/python3}"
 
+. "$top_srcdir/tests/dnsd.sh"
+
 # Run again inside a network namespace of our own: nothing else listens there.
 if [ -z "${VIGIE_DNS_NETNS:-}" ]; then
-	for flags in -n -rn; do
-		if unshare $flags true 2>/dev/null; then
-			VIGIE_DNS_NETNS=1 exec unshare $flags sh -c \
-				'ip link set lo up 2>/dev/null; exec sh "$0"' "$0"
-		fi
-	done
-	VIGIE_DNS_NETNS=0
+	dnsd_netns "$0" || VIGIE_DNS_NETNS=0
 fi
 
 verify="$top_builddir/tests/dkim/dkimverify"
 dnsmasq=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
 tmp=$(mktemp -d --suffix=.tmp "$top_builddir/tests/dkim/dns.XXXXXX") || exit 1
 pids=
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	for p in $pids; do wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
+trap dnsd_cleanup EXIT INT TERM
 
 if ! "$PYTHON3" "$top_srcdir/tests/dkim/mksigned.py" "$tmp" 2>"$tmp/mksigned.err"; then
 	echo "Bail out! cannot sign test messages: $(tail -n 1 "$tmp/mksigned.err")"
 	exit 1
 fi
-
-# free_port - a UDP port nobody uses (in our own namespace, any will do)
-free_port() {
-	"$PYTHON3" -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# listening PORT - whether a UDP socket is bound to PORT
-listening() {
-	hex=$(printf '%04X' "$1")
-	grep -q ":$hex " /proc/net/udp /proc/net/udp6 2>/dev/null
-}
 
 ipv6=no
 grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null && ipv6=yes
@@ -72,10 +52,7 @@ time.sleep(120)' "$dead" &
 pids="$pids $!"
 closed=$(free_port)
 
-for i in $(seq 50); do
-	listening "$port" && listening "$dead" && break
-	sleep 0.1
-done
+dnsd_wait 5 "$port" "$dead"
 if ! listening "$port"; then
 	echo "Bail out! dnsmasq did not start: $(head -n 3 "$tmp/dnsmasq.err")"
 	exit 1

@@ -19,6 +19,7 @@ if [ -z "${VIGIE_BED_NETNS:-}" ] && [ "$(id -u)" = 0 ] && unshare -n -m true 2>/
 	exec unshare -n -m env VIGIE_BED_NETNS=1 VIGIE_DMARC_MNTNS=1 bash "$0" "$@"
 fi
 . "$top_srcdir/tests/e2e/bed.sh"
+. "$top_srcdir/tests/dnsd.sh"
 bed_begin "$0" "$@"
 [ -n "${VIGIE_DMARC_MNTNS:-}" ] || bed_skip "needs network and mount namespaces (unshare -n -m)"
 [ -x "$top_builddir/milter/vigie" ] || bed_skip "milter/vigie is not built"
@@ -39,19 +40,11 @@ dmarc-two-records.eml none fail RFC-7489-6.6.3:several-records-mean-no-DMARC,-no
 for ip in 192.0.2.10 192.0.2.11 192.0.2.25 192.0.2.80 192.0.2.254 198.18.0.5 203.0.113.7 203.0.113.200; do
 	ip addr add "$ip/32" dev lo || { echo "Bail out! cannot add $ip to lo"; exit 1; }
 done
-"$PYTHON3" -c 'import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-while True:
-    q, peer = s.recvfrom(4096)
-    if len(q) >= 12:
-        s.sendto(q[:2] + bytes([0x81, 0x82]) + q[4:6] + bytes(6) + q[12:], peer)' "$FAIL" &
+dnsd_servfail "$FAIL"
 BED_PIDS="$BED_PIDS $!"
-"$PYTHON3" "$DATA/zone2dnsmasq.py" "$DATA/zone" "$FAIL" "$FAIL" > "$WORK/dnsmasq.conf"
-"$dnsmasq" --no-daemon --conf-file="$WORK/dnsmasq.conf" --no-resolv --no-hosts \
-	--bind-interfaces --listen-address=127.0.0.1 --port=53 2>"$WORK/dnsmasq.err" &
+dnsd_auth_zone "$WORK" 53 "$FAIL" "$FAIL"
 BED_PIDS="$BED_PIDS $!"
-wait_for 10 'grep -q ":0035 " /proc/net/udp' ||
+dnsd_wait 10 53 ||
 	{ echo "Bail out! dnsmasq did not start: $(head -3 "$WORK/dnsmasq.err")"; exit 1; }
 echo "nameserver 127.0.0.1" > "$WORK/resolv.conf"
 mount --bind "$WORK/resolv.conf" /etc/resolv.conf || { echo "Bail out! cannot bind-mount resolv.conf"; exit 1; }

@@ -18,28 +18,15 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tap  # noqa: E402
+from tap import ok  # noqa: E402
+
 SRC = os.environ.get("top_srcdir", os.getcwd())
 BUILD = os.environ.get("top_builddir", os.getcwd())
 VIGIE = os.environ.get("VIGIE", os.path.join(BUILD, "milter", "vigie"))
 DASH = os.path.join(SRC, "contrib", "grafana-vigie.json")
 RULES = os.path.join(SRC, "contrib", "vigie-alerts.yml")
-
-n = 0
-failed = 0
-
-
-def ok(cond, what, diag=(), skip=None):
-    global n, failed
-    n += 1
-    if skip:
-        print(f"ok {n} - {what} # SKIP {skip}")
-        return True
-    print(("ok" if cond else "not ok") + f" {n} - {what}")
-    if not cond:
-        failed += 1
-        for line in list(diag)[:15]:
-            print("# " + str(line))
-    return cond
 
 
 def scrape(sock):
@@ -70,8 +57,7 @@ def main():
         dash = json.loads(dash_text)
     except ValueError as e:
         ok(False, "contrib/grafana-vigie.json is JSON", [e])
-        print(f"1..{n}")
-        return 1
+        return tap.plan()
     panels = dash.get("panels", [])
     ids = [p.get("id") for p in panels]
     ok(len(panels) >= 12 and len(set(ids)) == len(ids),
@@ -141,8 +127,7 @@ def main():
            (out.stdout + out.stderr).splitlines())
     else:
         ok(True, "promtool check rules", skip="promtool is not installed (Debian package prometheus)")
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return tap.plan()
 
 
 if __name__ == "__main__":

@@ -21,27 +21,16 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tap  # noqa: E402
+from tap import ok  # noqa: E402
+
 BUILD = os.environ.get("top_builddir", os.getcwd())
 SRC = os.environ.get("top_srcdir", os.getcwd())
 VIGIE = os.environ.get("VIGIE", os.path.join(BUILD, "milter", "vigie"))
 VIGIE_CHECK = os.environ.get("VIGIE_CHECK", os.path.join(BUILD, "milter", "vigie-check"))
 MILTERGEN = os.path.join(BUILD, "contrib", "miltergen", "miltergen")
 KEYS = os.path.join(SRC, "tests", "data", "messages", "keys", "test-keys")
-
-n = 0
-failed = 0
-
-
-def ok(cond, what, diag=()):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + f" {n} - {what}")
-    if not cond:
-        failed += 1
-        for line in list(diag)[:20]:
-            print("# " + str(line))
-    sys.stdout.flush()
-    return cond
 
 
 CONFIGS = {
@@ -198,8 +187,7 @@ def main():
             run(tmp, msgs, files, label, extra)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return tap.plan()
 
 
 def run(tmp, msgs, files, label, extra):

@@ -21,23 +21,13 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tap  # noqa: E402
+from tap import ok  # noqa: E402
+
 SRC = os.environ.get("top_srcdir", os.getcwd())
 BUILD = os.environ.get("top_builddir", os.getcwd())
 GUIDES = [os.path.join(SRC, "docs", g) for g in ("guide-fr.md", "guide-en.md")]
-
-n = 0
-failed = 0
-
-
-def ok(cond, what, diag=()):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + f" {n} - {what}")
-    if not cond:
-        failed += 1
-        for line in list(diag)[:15]:
-            print("# " + str(line))
-    return cond
 
 
 def blocks(path):
@@ -221,8 +211,7 @@ def main():
                unknown)
         else:
             ok(True, f"{name}: postconf is not installed # SKIP")
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return tap.plan()
 
 
 if __name__ == "__main__":

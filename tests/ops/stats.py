@@ -24,6 +24,10 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import tap  # noqa: E402
+from tap import ok  # noqa: E402
+
 BUILD = os.environ.get("top_builddir", os.getcwd())
 SRC = os.environ.get("top_srcdir", os.getcwd())
 VIGIE = os.environ.get("VIGIE", os.path.join(BUILD, "milter", "vigie"))
@@ -31,21 +35,6 @@ VIGIE_CHECK = os.environ.get("VIGIE_CHECK", os.path.join(BUILD, "milter", "vigie
 MILTERGEN = os.path.join(BUILD, "contrib", "miltergen", "miltergen")
 KEYS = os.path.join(SRC, "tests", "data", "dkim", "rfc8463.keys")
 SIGNED = os.path.join(SRC, "tests", "data", "dkim", "rfc8463.eml")
-
-n = 0
-failed = 0
-
-
-def ok(cond, what, diag=""):
-    global n, failed
-    n += 1
-    print(("ok" if cond else "not ok") + f" {n} - {what}")
-    if not cond:
-        failed += 1
-        for line in str(diag).splitlines()[-20:]:
-            print("# " + line)
-    sys.stdout.flush()
-    return cond
 
 
 MESSAGES = {
@@ -235,13 +224,12 @@ def main():
         except OSError:
             closed = True
         ok(closed, "the metrics port is closed once vigie stopped")
-        if failed:
+        if tap.failed:
             print("# vigie log:")
             for line in v.logtext().splitlines()[-30:]:
                 print("# " + line)
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return tap.plan()
 
 
 def run(v, port):

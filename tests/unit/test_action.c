@@ -12,27 +12,11 @@
 
 #include "action.h"
 #include "conf.h"
-#include "detector.h"
+#include "fixture.h"
 #include "edit.h"
 #include "message.h"
 #include "tap.h"
 
-static struct detector *det;
-
-/* setup - a detector with the built-in brand pack, no DKIM keys */
-static void setup(void)
-{
-	struct detector_opts o = { 0 };
-	char err[512];
-
-	det = detector_new(&o, err, sizeof(err));
-	ck_assert_msg(det != NULL, "%s", err);
-}
-
-static void teardown(void)
-{
-	detector_free(det);
-}
 
 /* A message fed as the milter feeds it: its edit bookkeeping too. */
 struct fed {
@@ -175,7 +159,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("action");
 	TCase *tc = tcase_create("action");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_add_test(tc, reject_makes_no_edit_and_names_the_brand);
 	tcase_add_test(tc, tag_deletes_forged_fields_and_adds_ours);
 	tcase_add_test(tc, clean_message_gets_its_verdict_and_no_tag);

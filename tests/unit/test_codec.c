@@ -147,6 +147,22 @@ START_TEST(utf8_repair_and_partial_tails)
 }
 END_TEST
 
+/* a string into a fixed buffer: whole when it fits, else cut before the character that does not */
+START_TEST(utf8_copy_cuts_on_characters)
+{
+	char buf[5];
+
+	utf8_copy(buf, sizeof(buf), "abcd");
+	ck_assert_str_eq(buf, "abcd");
+	utf8_copy(buf, sizeof(buf), "abc\xc3\xa9");
+	ck_assert_str_eq(buf, "abc");
+	utf8_copy(buf, sizeof(buf), "ab\xc3\xa9z");
+	ck_assert_str_eq(buf, "ab\xc3\xa9");
+	utf8_copy(buf, sizeof(buf), NULL);
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
 static const struct {
 	const char *charset;
 	const char *in;
@@ -220,6 +236,7 @@ int main(void)
 	tcase_add_loop_test(tc, base64_decodes_at_any_cut, 0, NELEM(b64_cases));
 	tcase_add_loop_test(tc, utf8_decode_is_strict, 0, NELEM(decode_cases));
 	tcase_add_test(tc, utf8_repair_and_partial_tails);
+	tcase_add_test(tc, utf8_copy_cuts_on_characters);
 	tcase_add_loop_test(tc, charset_stream_at_any_cut, 0, NELEM(stream_cases));
 	tcase_add_test(tc, charset_open_budget);
 	suite_add_tcase(s, tc);

@@ -10,88 +10,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "detector.h"
-#include "message.h"
-#include "rawmsg.h"
+#include "fixture.h"
 #include "tap.h"
 #include "vbuf.h"
 #include "verdict.h"
 
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-static struct detector *det;
+static const struct message_opts never = { MESSAGE_SCAN_DEFAULT, MESSAGE_DKIM_NEVER, "mx.test" };
 
-/* setup - a detector with the built-in pack, no DKIM keys */
-static void setup(void)
-{
-	char err[512];
-
-	det = detector_new(NULL, err, sizeof(err));
-	ck_assert_msg(det != NULL, "%s", err);
-}
-
-/* teardown - release it */
-static void teardown(void)
-{
-	detector_free(det);
-}
-
-/* rawmsg's calls, as the milter makes them */
-static void feed_begin(void *arg, const char *env)
-{
-	static const struct message_opts o = { MESSAGE_SCAN_DEFAULT, MESSAGE_DKIM_NEVER, "mx.test" };
-	struct message **m = arg;
-
-	*m = message_new(det, &o);
-	if (env)
-		message_envelope_from(*m, env);
-}
-
-static void feed_header(void *arg, const char *n, const char *v)
-{
-	message_header(*(struct message **)arg, n, v);
-}
-
-static void feed_eoh(void *arg)
-{
-	message_eoh(*(struct message **)arg);
-}
-
-static void feed_body(void *arg, const char *d, size_t n)
-{
-	message_body(*(struct message **)arg, d, n);
-}
-
-static void feed_end(void *arg)
-{
-	message_eom(*(struct message **)arg);
-}
-
-/* analyse - a raw message, whole */
+/* analyse - a raw message, whole, without DKIM */
 static struct message *analyse(const char *raw, size_t len)
 {
-	struct message *m = NULL;
-	struct rawmsg_sink s = { feed_begin, feed_header, feed_eoh, feed_body, feed_end, &m };
-	struct rawmsg *r = rawmsg_new(false, &s);
-
-	rawmsg_feed(r, raw, len);
-	rawmsg_finish(r);
-	rawmsg_free(r);
-	ck_assert_ptr_nonnull(m);
-	return m;
-}
-
-/* codes - "code@where:weighs," for each finding: weighs is 0 or 1 */
-static void codes(const struct verdict *v, char *out, size_t size)
-{
-	size_t n = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < v->reasons.count && n < size; i++)
-		n += (size_t)snprintf(out + n, size - n, "%s%s@%s:%d", i ? "," : "",
-				      reason_code_name(v->reasons.item[i].code),
-				      reason_where_name(v->reasons.item[i].where),
-				      v->reasons.item[i].strength > 0);
+	return fixture_analyse(raw, len, 0, &never, NULL, NULL);
 }
 
 #define TO "To: opticien@optique-martin.fr\n"
@@ -177,7 +108,7 @@ START_TEST(context_rules)
 	const struct verdict *v = message_verdict(m);
 	char got[1024];
 
-	codes(v, got, sizeof(got));
+	fixture_codes(v, got, sizeof(got), true);
 	ck_assert_msg(strcmp(got, cases[_i].codes) == 0 && v->kind == cases[_i].kind,
 		      "%s: got '%s' %s (score %d), want '%s' %s", cases[_i].what, got,
 		      verdict_kind_name(v->kind), v->score, cases[_i].codes,
@@ -215,7 +146,7 @@ static Suite *context_suite(void)
 	Suite *s = suite_create("context");
 	TCase *tc = tcase_create("context");
 
-	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_add_loop_test(tc, context_rules, 0, NELEM(cases));
 	tcase_add_test(tc, padding_hides_no_link);
 	suite_add_tcase(s, tc);

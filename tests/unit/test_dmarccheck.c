@@ -8,15 +8,14 @@
  */
 #include <config.h>
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dmarccheck.h"
 #include "dns.h"
 #include "tap.h"
+#include "testzone.h"
 
 static const char zone[] =
 	"_dmarc.reject.test TXT \"v=DMARC1; p=reject\"\n"
@@ -44,24 +43,15 @@ static const char zone[] =
 static struct dns *dns;
 static struct dmarccheck_lib *lib;
 static psl_ctx_t *psl;
-static char zonefile[64];
 
 /* setup - the zone, the DNS over it, DMARC */
 static void setup(void)
 {
 	char err[256] = "";
-	struct dns_opts o = { NULL, 0, zonefile, false };
-	FILE *f;
-	int fd;
 
-	snprintf(zonefile, sizeof(zonefile), "/tmp/test_dmarccheck.XXXXXX");
-	if ((fd = mkstemp(zonefile)) < 0 || (f = fdopen(fd, "w")) == NULL)
-		exit(1);
-	fputs(zone, f);
-	fclose(f);
 	psl = psl_latest(NULL);
-	dns = dns_new(&o, err, sizeof(err));
-	lib = dns ? dmarccheck_lib_new(dns, psl, err, sizeof(err)) : NULL;
+	dns = testzone_dns("test_dmarccheck", zone, NULL);
+	lib = dmarccheck_lib_new(dns, psl, err, sizeof(err));
 	if (lib == NULL) {
 		fprintf(stderr, "test_dmarccheck: %s\n", err);
 		exit(1);
@@ -74,7 +64,7 @@ static void teardown(void)
 	dmarccheck_lib_free(lib);
 	dns_free(dns);
 	psl_free(psl);
-	unlink(zonefile);
+	testzone_remove();
 }
 
 static const struct {
@@ -250,18 +240,7 @@ static void *dmarc_thread(void *arg)
 
 START_TEST(dmarc_sixteen_threads_agree)
 {
-	pthread_t t[16];
-	long total = 0;
-
-	for (int i = 0; i < 16; i++)
-		ck_assert_int_eq(pthread_create(&t[i], NULL, dmarc_thread, NULL), 0);
-	for (int i = 0; i < 16; i++) {
-		void *bad;
-
-		pthread_join(t[i], &bad);
-		total += (long)bad;
-	}
-	ck_assert_int_eq(total, 0);
+	ck_assert_int_eq(testzone_threads(dmarc_thread), 0);
 }
 END_TEST
 

@@ -9,28 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "detector.h"
+#include "fixture.h"
 #include "lexicon.h"
 #include "tap.h"
 #include "vbuf.h"
 
-static struct detector *det;
-
-/* setup - the default pack and its lexicon */
-static void setup(void)
-{
-	struct detector_opts o = { 0 };
-	char err[512];
-
-	det = detector_new(&o, err, sizeof(err));
-	ck_assert_msg(det != NULL, "%s", err);
-}
-
-/* teardown - release it */
-static void teardown(void)
-{
-	detector_free(det);
-}
 
 /* hit - record "KIND:phrase[flags];" */
 static void hit(void *ctx, const struct lexicon_entry *e, unsigned flags)
@@ -119,7 +102,7 @@ static Suite *lexicon_suite(void)
 	Suite *s = suite_create("lexicon");
 	TCase *tc = tcase_create("lexicon");
 
-	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_add_loop_test(tc, lexicon_reads_each_text, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, lexicon_break_ends_a_negation);
 	suite_add_tcase(s, tc);

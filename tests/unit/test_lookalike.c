@@ -9,28 +9,12 @@
 #include <string.h>
 
 #include "brands.h"
-#include "detector.h"
+#include "fixture.h"
 #include "domain.h"
 #include "lookalike.h"
 #include "tap.h"
 #include "verdict.h"
 
-static struct detector *det;
-
-/* setup - a detector with the built-in pack */
-static void setup(void)
-{
-	char err[512];
-
-	det = detector_new(NULL, err, sizeof(err));
-	ck_assert_msg(det != NULL, "%s", err);
-}
-
-/* teardown - release it */
-static void teardown(void)
-{
-	detector_free(det);
-}
 
 /* codes - the codes found for a name, space-separated in list order */
 static const struct brand *codes(const char *name, char *out, size_t outlen,
@@ -381,7 +365,7 @@ static Suite *lookalike_suite(void)
 	Suite *s = suite_create("lookalike");
 	TCase *tc = tcase_create("lookalike");
 
-	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, fixture_setup, fixture_teardown);
 	tcase_add_test(tc, lookalike_codes_table);
 	tcase_add_test(tc, lookalike_explains_itself);
 	tcase_add_test(tc, lookalike_strong_and_weak);

@@ -12,123 +12,18 @@
 #include <string.h>
 
 #include "brands.h"
-#include "detector.h"
+#include "fixture.h"
 #include "links.h"
-#include "message.h"
 #include "message_int.h"
-#include "rawmsg.h"
 #include "tap.h"
 #include "verdict.h"
-
-static struct detector *det;		/* keys of tests/data/messages */
-static char corpus[4096];
-
-/* setup - a detector with the corpus's DKIM keys */
-static void setup(void)
-{
-	const char *src = getenv("top_srcdir");
-	struct detector_opts o = { 0 };
-	char keys[4200], err[512];
-
-	snprintf(corpus, sizeof(corpus), "%s/tests/data/messages", src ? src : ".");
-	snprintf(keys, sizeof(keys), "%s/keys/test-keys", corpus);
-	o.test_keys_file = keys;
-	det = detector_new(&o, err, sizeof(err));
-	ck_assert_msg(det != NULL, "%s", err);
-}
-
-/* teardown - release it */
-static void teardown(void)
-{
-	detector_free(det);
-}
-
-struct feed {
-	struct message *m;
-	const struct message_opts *opts;
-	char *const *trusted;
-	bool body_false;	/* message_body said false at least once */
-	size_t body_calls_after_false;
-};
-
-/* feed_begin .. feed_end - rawmsg's calls, as the milter makes them */
-static void feed_begin(void *arg, const char *env)
-{
-	struct feed *f = arg;
-
-	f->m = message_new(det, f->opts);
-	message_trust(f->m, f->trusted);
-	if (env)
-		message_envelope_from(f->m, env);
-}
-
-static void feed_header(void *arg, const char *n, const char *v)
-{
-	message_header(((struct feed *)arg)->m, n, v);
-}
-
-static void feed_eoh(void *arg)
-{
-	message_eoh(((struct feed *)arg)->m);
-}
-
-static void feed_body(void *arg, const char *d, size_t n)
-{
-	struct feed *f = arg;
-
-	if (f->body_false)
-		f->body_calls_after_false++;
-	if (!message_body(f->m, d, n))
-		f->body_false = true;
-}
-
-static void feed_end(void *arg)
-{
-	message_eom(((struct feed *)arg)->m);
-}
-
-/* analyse - a raw message through rawmsg in chunks of `chunk` bytes (0: whole) */
-static struct message *analyse_with(const char *raw, size_t len, size_t chunk,
-				    const struct message_opts *opts, char *const *trusted,
-				    struct feed *out)
-{
-	struct feed f = { NULL, opts, trusted, false, 0 };
-	struct rawmsg_sink s = { feed_begin, feed_header, feed_eoh, feed_body, feed_end, &f };
-	struct rawmsg *r = rawmsg_new(false, &s);
-
-	if (chunk == 0)
-		chunk = len ? len : 1;
-	for (size_t i = 0; i < len; i += chunk)
-		rawmsg_feed(r, raw + i, len - i < chunk ? len - i : chunk);
-	rawmsg_finish(r);
-	rawmsg_free(r);
-	if (f.m == NULL) {	/* nothing at all: an empty message */
-		feed_begin(&f, NULL);
-		message_eom(f.m);
-	}
-	if (out)
-		*out = f;
-	return f.m;
-}
 
 static const struct message_opts always = { MESSAGE_SCAN_DEFAULT, MESSAGE_DKIM_ALWAYS, "mx.test" };
 
 /* analyse - whole, DKIM on every message */
 static struct message *analyse(const char *raw)
 {
-	return analyse_with(raw, strlen(raw), 0, &always, NULL, NULL);
-}
-
-/* codes - the findings as "code@where,..." in order */
-static void codes(const struct verdict *v, char *out, size_t size)
-{
-	size_t n = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < v->reasons.count && n < size; i++)
-		n += (size_t)snprintf(out + n, size - n, "%s%s@%s", i ? "," : "",
-				      reason_code_name(v->reasons.item[i].code),
-				      reason_where_name(v->reasons.item[i].where));
+	return fixture_analyse(raw, strlen(raw), 0, &always, NULL, NULL);
 }
 
 /* read_file - a corpus file into memory */
@@ -235,7 +130,7 @@ START_TEST(identity_rules)
 
 	snprintf(raw, sizeof(raw), "%s%s", identity[_i].header, BODY);
 	m = analyse(raw);
-	codes(message_verdict(m), got, sizeof(got));
+	fixture_codes(message_verdict(m), got, sizeof(got), false);
 	ck_assert_msg(strcmp(got, identity[_i].codes) == 0 &&
 		      message_verdict(m)->kind == identity[_i].kind,
 		      "%s: got '%s' %s (score %d), want '%s' %s", identity[_i].what, got,
@@ -372,7 +267,7 @@ START_TEST(claim_surfaces)
 	char got[2048];
 	struct message *m = analyse(surfaces[_i].raw);
 
-	codes(message_verdict(m), got, sizeof(got));
+	fixture_codes(message_verdict(m), got, sizeof(got), false);
 	ck_assert_msg(strcmp(got, surfaces[_i].codes) == 0 &&
 		      message_verdict(m)->kind == surfaces[_i].kind,
 		      "%s: got '%s' %s (score %d), want '%s' %s", surfaces[_i].what, got,
@@ -474,9 +369,9 @@ START_TEST(chunk_independence)
 	char *raw = read_file(chunked[_i], &len);
 
 	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
-		struct message *m = analyse_with(raw, len, sizes[k], &always, NULL, NULL);
+		struct message *m = fixture_analyse(raw, len, sizes[k], &always, NULL, NULL);
 
-		codes(message_verdict(m), got, sizeof(got));
+		fixture_codes(message_verdict(m), got, sizeof(got), false);
 		if (k == 0) {
 			snprintf(first, sizeof(first), "%s", got);
 			score = message_verdict(m)->score;
@@ -520,7 +415,7 @@ START_TEST(authres_rendering)
 		      "a signature set aside is not reported as verified: %s", vbuf_str(&v));
 	message_free(m);
 
-	m = analyse_with(raw, len, 0, &never, NULL, NULL);
+	m = fixture_analyse(raw, len, 0, &never, NULL, NULL);
 	ck_assert(!message_authres(m, &v) && !message_dkim_evaluated(m));
 	message_free(m);
 	free(raw);
@@ -534,13 +429,13 @@ START_TEST(dkim_brands_mode)
 	static const struct message_opts brands = { MESSAGE_SCAN_DEFAULT, MESSAGE_DKIM_BRANDS, "mx.test" };
 	size_t len;
 	char *raw = read_file("from-lookalike-signed.eml", &len);
-	struct message *m = analyse_with(raw, len, 0, &brands, NULL, NULL);
+	struct message *m = fixture_analyse(raw, len, 0, &brands, NULL, NULL);
 
 	ck_assert(!message_dkim_evaluated(m) && message_sig_count(m) == 0);
 	message_free(m);
 	free(raw);
 	raw = read_file("brand-signed.eml", &len);
-	m = analyse_with(raw, len, 0, &brands, NULL, NULL);
+	m = fixture_analyse(raw, len, 0, &brands, NULL, NULL);
 	ck_assert(message_dkim_evaluated(m) && message_sig_count(m) == 1);
 	ck_assert_int_eq(message_verdict(m)->kind, VERDICT_CLEAN);
 	message_free(m);
@@ -560,20 +455,20 @@ START_TEST(trusted_relays)
 
 	snprintf(with, len + 512, "Authentication-Results: relay.example; dkim=pass "
 		 "header.d=viamedis.fr header.s=s2024\r\n%s", raw);
-	m = analyse_with(with, strlen(with), 0, &always, trusted, NULL);
+	m = fixture_analyse(with, strlen(with), 0, &always, trusted, NULL);
 	ck_assert_msg(message_verdict(m)->kind == VERDICT_CLEAN, "score %d",
 		      message_verdict(m)->score);
 	ck_assert(message_sig_count(m) == 1 && message_sig(m, 0)->trusted != NULL &&
 		  strcmp(message_sig(m, 0)->trusted, "relay.example") == 0);
 	message_free(m);
 	/* not trusted: hostile, ignored */
-	m = analyse_with(with, strlen(with), 0, &always, NULL, NULL);
+	m = fixture_analyse(with, strlen(with), 0, &always, NULL, NULL);
 	ck_assert_int_eq(message_verdict(m)->kind, VERDICT_IMPERSONATION);
 	message_free(m);
 	/* our own authserv-id is never believed, even when listed */
 	snprintf(with, len + 512, "Authentication-Results: mx.test; dkim=pass "
 		 "header.d=viamedis.fr\r\n%s", raw);
-	m = analyse_with(with, strlen(with), 0, &always, trusted, NULL);
+	m = fixture_analyse(with, strlen(with), 0, &always, trusted, NULL);
 	ck_assert_int_eq(message_verdict(m)->kind, VERDICT_IMPERSONATION);
 	message_free(m);
 	free(with);
@@ -622,7 +517,7 @@ START_TEST(caps_body_scan)
 {
 	static const struct message_opts small = { 1024, MESSAGE_DKIM_NEVER, "mx.test" };
 	struct vbuf raw = VBUF_INIT(1 << 20), text = VBUF_INIT(4096);
-	struct feed f;
+	struct fixture_feed f;
 	struct message *m;
 	const struct message_link *l;
 
@@ -630,7 +525,7 @@ START_TEST(caps_body_scan)
 	for (int i = 0; i < 100; i++)
 		vbuf_adds(&raw, "Rien a signaler dans ce paragraphe de remplissage.\n");
 	vbuf_adds(&raw, "Mettez a jour votre RIB : https://espace-viamedis.fr/connexion\n");
-	m = analyse_with(raw.data, raw.len, 512, &small, NULL, &f);
+	m = fixture_analyse(raw.data, raw.len, 512, &small, NULL, &f);
 	ck_assert(!f.body_false);
 	ck_assert(message_caps(m)->body_unscanned > 0 && message_caps_hit(m));
 	ck_assert_uint_eq(message_caps(m)->body_unlinked, 0);
@@ -651,7 +546,7 @@ START_TEST(caps_body_scan)
 	for (int i = 0; i < 12 * LINKS_DEEP_MAX; i++)	/* past a 64 KB chunk */
 		vbuf_printf(&raw, "https://site%d.example/\n", i);
 	vbuf_adds(&raw, "https://espace-viamedis.fr/connexion\n");
-	m = analyse_with(raw.data, raw.len, 512, &small, NULL, &f);
+	m = fixture_analyse(raw.data, raw.len, 512, &small, NULL, &f);
 	ck_assert(f.body_false);
 	ck_assert_uint_gt(message_caps(m)->body_unlinked, 0);
 	ck_assert_uint_gt(message_caps(m)->links_unjudged, 0);
@@ -744,7 +639,7 @@ static Suite *message_suite(void)
 	Suite *s = suite_create("message");
 	TCase *tc = tcase_create("message");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, fixture_setup_keys, fixture_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, identity_rules, 0, sizeof(identity) / sizeof(identity[0]));
 	tcase_add_test(tc, every_form_claims);

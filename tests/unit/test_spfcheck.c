@@ -8,15 +8,14 @@
  */
 #include <config.h>
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dns.h"
 #include "spfcheck.h"
 #include "tap.h"
+#include "testzone.h"
 
 static const char zone[] =
 	"# results\n"
@@ -78,28 +77,23 @@ static const char zone[] =
 
 static struct dns *dns;
 static struct spfcheck_lib *lib;
-static char zonefile[64];
+
+/* more_records - eleven MX records, eleven hosts elsewhere */
+static void more_records(FILE *f)
+{
+	for (int i = 1; i <= 11; i++) {
+		fprintf(f, "mxmany.test MX %d m%d.mxmany.test\n", i, i);
+		fprintf(f, "x%d.test A 198.51.100.%d\n", i, i);
+	}
+}
 
 /* setup - the zone in a file, the DNS over it, the evaluator */
 static void setup(void)
 {
 	char err[256] = "";
-	struct dns_opts o = { NULL, 0, zonefile, false };
-	FILE *f;
-	int fd;
 
-	snprintf(zonefile, sizeof(zonefile), "/tmp/test_spfcheck.XXXXXX");
-	if ((fd = mkstemp(zonefile)) < 0 || (f = fdopen(fd, "w")) == NULL)
-		exit(1);
-	fputs(zone, f);
-	/* eleven MX records, eleven hosts elsewhere */
-	for (int i = 1; i <= 11; i++) {
-		fprintf(f, "mxmany.test MX %d m%d.mxmany.test\n", i, i);
-		fprintf(f, "x%d.test A 198.51.100.%d\n", i, i);
-	}
-	fclose(f);
-	dns = dns_new(&o, err, sizeof(err));
-	lib = dns ? spfcheck_lib_new(dns, err, sizeof(err)) : NULL;
+	dns = testzone_dns("test_spfcheck", zone, more_records);
+	lib = spfcheck_lib_new(dns, err, sizeof(err));
 	if (lib == NULL) {
 		fprintf(stderr, "test_spfcheck: %s\n", err);
 		exit(1);
@@ -111,7 +105,7 @@ static void teardown(void)
 {
 	spfcheck_lib_free(lib);
 	dns_free(dns);
-	unlink(zonefile);
+	testzone_remove();
 }
 
 static const struct {
@@ -276,18 +270,7 @@ static void *spf_thread(void *arg)
 
 START_TEST(spf_sixteen_threads_agree)
 {
-	pthread_t t[16];
-	long total = 0;
-
-	for (int i = 0; i < 16; i++)
-		pthread_create(&t[i], NULL, spf_thread, NULL);
-	for (int i = 0; i < 16; i++) {
-		void *bad;
-
-		pthread_join(t[i], &bad);
-		total += (long)bad;
-	}
-	ck_assert_int_eq(total, 0);
+	ck_assert_int_eq(testzone_threads(spf_thread), 0);
 }
 END_TEST
 

@@ -1,5 +1,5 @@
 /*
- * test_util - the capped buffer and the findings list.
+ * test_util - the capped buffer, a text's lines and the findings list.
  */
 #include <config.h>
 
@@ -11,9 +11,50 @@
 
 #include "dnsname.h"
 #include "hmap.h"
+#include "lines.h"
 #include "reason.h"
 #include "tap.h"
 #include "vbuf.h"
+
+/* lines_join - the lines of a text, each followed by '|' */
+static void lines_join(const char *text, size_t len, bool bom, char *out, size_t size)
+{
+	struct lines it;
+	const char *s;
+	size_t n, o = 0;
+
+	lines_init(&it, text, len, bom);
+	while (lines_next(&it, &s, &n) && o + n + 1 < size) {
+		memcpy(out + o, s, n);
+		o += n;
+		out[o++] = '|';
+	}
+	out[o] = '\0';
+}
+
+/* a line ends at LF (a CR stays), the last may lack it, a byte order mark goes where allowed */
+START_TEST(lines_split_at_lf)
+{
+	static const struct {
+		const char *text;
+		bool bom;
+		const char *want;
+	} c[] = {
+		{ "", true, "" },
+		{ "a", false, "a|" },
+		{ "a\n", false, "a|" },
+		{ "a\r\n\nb", false, "a\r||b|" },
+		{ "\xef\xbb\xbf" "a\n", true, "a|" },
+		{ "\xef\xbb\xbf" "a\n", false, "\xef\xbb\xbf" "a|" },
+	};
+	char out[64];
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		lines_join(c[i].text, strlen(c[i].text), c[i].bom, out, sizeof(out));
+		ck_assert_str_eq(out, c[i].want);
+	}
+}
+END_TEST
 
 START_TEST(vbuf_keeps_what_fits_and_flags_overflow)
 {
@@ -274,6 +315,7 @@ static Suite *util_suite(void)
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("util");
 
+	tcase_add_test(tc, lines_split_at_lf);
 	tcase_add_test(tc, vbuf_keeps_what_fits_and_flags_overflow);
 	tcase_add_test(tc, vbuf_printf_grows_past_the_stack_buffer);
 	tcase_add_test(tc, vbuf_printf_cut_at_cap);

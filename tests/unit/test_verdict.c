@@ -7,28 +7,18 @@
 #include <string.h>
 
 #include "brands.h"
-#include "detector.h"
+#include "fixture.h"
 #include "tap.h"
 #include "verdict.h"
 
-static struct detector *det;
 static const struct brand *viamedis, *ameli;
 
 /* setup - brands to point findings at */
 static void setup(void)
 {
-	char err[512];
-
-	det = detector_new(NULL, err, sizeof(err));
-	ck_assert_msg(det != NULL, "%s", err);
+	fixture_setup();
 	viamedis = brands_owner(detector_brands(det), "viamedis.fr");
 	ameli = brands_owner(detector_brands(det), "ameli.fr");
-}
-
-/* teardown - release it */
-static void teardown(void)
-{
-	detector_free(det);
 }
 
 struct finding {
@@ -238,7 +228,7 @@ static Suite *verdict_suite(void)
 	Suite *s = suite_create("verdict");
 	TCase *tc = tcase_create("verdict");
 
-	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, setup, fixture_teardown);
 	tcase_add_test(tc, verdict_scores_table);
 	tcase_add_test(tc, verdict_policy_is_one_table);
 	tcase_add_test(tc, verdict_headers_render_as_designed);

@@ -17,8 +17,8 @@
 
 #include "action.h"
 #include "conf.h"
-#include "detector.h"
 #include "edit.h"
+#include "fixture.h"
 #include "message.h"
 #include "rawmsg.h"
 #include "rewrite.h"
@@ -26,29 +26,6 @@
 #include "utf8.h"
 #include "verdict.h"
 #include "warning.h"
-
-static struct detector *det;		/* keys of tests/data/messages */
-static char corpus[4096];
-
-/* setup - a detector with the corpus's DKIM keys */
-static void setup(void)
-{
-	const char *src = getenv("top_srcdir");
-	struct detector_opts o = { 0 };
-	char keys[4200], err[512];
-
-	snprintf(corpus, sizeof(corpus), "%s/tests/data/messages", src ? src : ".");
-	snprintf(keys, sizeof(keys), "%s/keys/test-keys", corpus);
-	o.test_keys_file = keys;
-	det = detector_new(&o, err, sizeof(err));
-	ck_assert_msg(det != NULL, "%s", err);
-}
-
-/* teardown - release it */
-static void teardown(void)
-{
-	detector_free(det);
-}
 
 /* A message read as vigie-check reads it. */
 struct fed {
@@ -402,7 +379,7 @@ static Suite *warning_suite(void)
 	Suite *s = suite_create("warning");
 	TCase *tc = tcase_create("warning");
 
-	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, fixture_setup_keys, fixture_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, every_reason_code_has_its_own_sentence);
 	tcase_add_test(tc, the_letter_substituted_is_named);

@@ -23,23 +23,13 @@
 #include "detector.h"
 #include "lexicon.h"
 #include "message_int.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 static void message_part_begin(void *arg, const struct mime_part *part);
 static void message_part_text(void *arg, const struct mime_part *part, const char *s, size_t n);
 static void message_part_end(void *arg, const struct mime_part *part);
 static void message_body_text(void *arg, const char *s, size_t n);
-
-/* message_copy - a string into a fixed buffer, cut to fit */
-static void message_copy(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
 
 /* message_new - an analysis with nothing seen */
 struct message *message_new(const struct detector *det, const struct message_opts *opts)
@@ -137,7 +127,7 @@ void message_dom_check(struct message *m, const char *name, size_t len,
 	}
 	d->parsed = true;
 	memcpy(d->ascii, dom.ascii, dom.ascii_len + 1);
-	message_copy(d->registrable, sizeof(d->registrable), dom.registrable);
+	utf8_copy(d->registrable, sizeof(d->registrable), dom.registrable);
 	d->owner = brands_owner(m->brands, dom.ascii);
 	d->strength = -1;
 	for (size_t i = 0; i < found.count; i++) {
@@ -148,7 +138,7 @@ void message_dom_check(struct message *m, const char *name, size_t len,
 			d->imitated = r->brand ? r->brand : br;
 			d->code = r->code;
 			d->strength = r->strength;
-			message_copy(d->detail, sizeof(d->detail), r->detail);
+			utf8_copy(d->detail, sizeof(d->detail), r->detail);
 		}
 	}
 	d->weak = found.count > 0 && !strong;
@@ -273,15 +263,15 @@ static void message_from_field(struct message *m, const char *value, size_t len)
 	const struct address *a = &l->item[0];
 
 	m->from_usable = l->total == 1 && address_usable(a) && !(l->lflags & ADDRESS_L_GROUP);
-	message_copy(m->from_display, sizeof(m->from_display), a->display);
+	utf8_copy(m->from_display, sizeof(m->from_display), a->display);
 	m->from_display_flags = a->flags;
 	if (a->local[0] || a->domain[0]) {
 		size_t n = strlen(a->local);
 
-		message_copy(m->from_address, sizeof(m->from_address), a->local);
+		utf8_copy(m->from_address, sizeof(m->from_address), a->local);
 		if (a->domain[0] && n + 1 < sizeof(m->from_address)) {
 			m->from_address[n] = '@';
-			message_copy(m->from_address + n + 1, sizeof(m->from_address) - n - 1, a->domain);
+			utf8_copy(m->from_address + n + 1, sizeof(m->from_address) - n - 1, a->domain);
 		}
 	}
 }
@@ -304,7 +294,7 @@ static void message_addr_field(struct message *m, const char *field, const char 
 	if (d->present || (a = message_first(&m->addrs)) == NULL || (a->flags & ADDRESS_F_LITERAL))
 		return;
 	if (local != NULL)
-		message_copy(local, SPFCHECK_LOCAL_MAX + 1, a->local);
+		utf8_copy(local, SPFCHECK_LOCAL_MAX + 1, a->local);
 	message_dom_check(m, a->domain, strlen(a->domain), where, d, true);
 }
 
@@ -384,7 +374,7 @@ void message_envelope_from(struct message *m, const char *addr)
 void message_client(struct message *m, const char *ip, const char *helo)
 {
 	if (ip != NULL)
-		message_copy(m->client_ip, sizeof(m->client_ip), ip);
+		utf8_copy(m->client_ip, sizeof(m->client_ip), ip);
 	if (helo != NULL)
 		reason_subject_copy(m->helo, sizeof(m->helo), helo, strlen(helo));
 }

@@ -32,17 +32,6 @@
 #include "utf8.h"
 #include "xalloc.h"
 
-/* message_claims_copy - a string into a fixed buffer, cut to fit (on a character) */
-static void message_claims_copy(char *dst, size_t size, const char *src)
-{
-	size_t n = src ? strlen(src) : 0;
-
-	if (n >= size)
-		n = size - 1 - utf8_partial_tail(src, size - 1);
-	memcpy(dst, src ? src : "", n);
-	dst[n] = '\0';
-}
-
 /* message_claims_keep - a reading that found something, kept for the end */
 static struct message_read *message_claims_keep(struct message *m, enum message_surface s,
 						enum reason_where where,
@@ -59,8 +48,8 @@ static struct message_read *message_claims_keep(struct message *m, enum message_
 	r->surface = s;
 	r->where = where;
 	r->dom = dom;
-	message_claims_copy(r->text, sizeof(r->text), text);
-	message_claims_copy(r->local, sizeof(r->local), local);
+	utf8_copy(r->text, sizeof(r->text), text);
+	utf8_copy(r->local, sizeof(r->local), local);
 	return r;
 }
 
@@ -98,7 +87,7 @@ static void message_claims_local_read(struct message *m, const char *local,
 		if ((d.owner || d.imitated) &&
 		    (r = message_claims_keep(m, SURFACE_ADDRESS, where, dom, "", local)) != NULL) {
 			r->inner = d;
-			message_claims_copy(r->text, sizeof(r->text) < sp.local_len + sp.domain_len + 2 ?
+			utf8_copy(r->text, sizeof(r->text) < sp.local_len + sp.domain_len + 2 ?
 					    sizeof(r->text) : sp.local_len + sp.domain_len + 2,
 					    local + sp.local);
 		}

@@ -17,6 +17,7 @@
 #include "domain.h"
 #include "detector.h"
 #include "message_int.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 /* message_host_get - the judged host of a URL, judged now if new; NULL past the cap */
@@ -90,17 +91,6 @@ static bool message_mention(const struct link *l)
 	return l->source == LINK_BARE && memchr(l->url, '/', l->url_len) == NULL;
 }
 
-/* message_copy_text - a string into a fixed buffer, cut to fit */
-static void message_copy_text(char *out, size_t size, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(out, s, n);
-	out[n] = '\0';
-}
-
 /* message_link_seen - links.c's sink: one link, kept for judging at the end */
 void message_link_seen(void *arg, const struct link *l)
 {
@@ -156,7 +146,7 @@ void message_link_seen(void *arg, const struct link *l)
 	r->unsigned_part = m->unsigned_on;
 	r->has_targets = (l->flags & LINK_F_TARGETS) != 0;
 	if (l->via)
-		message_copy_text(r->out.via, sizeof(r->out.via), l->via);
+		utf8_copy(r->out.via, sizeof(r->out.via), l->via);
 	memcpy(r->shows_domain, shows, strlen(shows) + 1);
 	r->out.source = l->source;
 	message_copy_host(r->out.host, h);

@@ -22,6 +22,7 @@
 
 #include "dnsanswer.h"
 #include "dnsname.h"
+#include "lines.h"
 #include "testdns.h"
 #include "vbuf.h"
 #include "xalloc.h"
@@ -363,22 +364,17 @@ struct testdns *testdns_parse(const char *text, size_t len, const char *origin,
 {
 	struct testdns *z = xcalloc(1, sizeof(*z));
 	struct testdns_line l = { text, text, origin, 0, err, errlen };
-	size_t pos = 0;
+	struct lines it;
+	size_t n;
 
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		pos = 3;
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-
-		l.p = text + pos;
+	lines_init(&it, text, len, true);
+	while (lines_next(&it, &l.p, &n)) {
 		l.end = l.p + n;
-		l.lineno++;
+		l.lineno = it.no;
 		if (testdns_line(z, &l) < 0) {
 			testdns_free(z);
 			return NULL;
 		}
-		pos += n + 1;
 	}
 	if (z->n > 0)
 		qsort(z->rr, z->n, sizeof(*z->rr), testdns_cmp);

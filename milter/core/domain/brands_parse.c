@@ -22,6 +22,7 @@
 #include "brands_int.h"
 #include "domain.h"
 #include "hmap.h"
+#include "lines.h"
 #include "skeleton.h"
 #include "utf8.h"
 #include "vbuf.h"
@@ -591,26 +592,25 @@ struct brands *brands_parse(const char *text, size_t len, const char *origin,
 	struct brands *b = xcalloc(1, sizeof(*b));
 	struct brands_parser p = { b, origin, psl, 0, NULL, err, errlen, 0 };
 	char *line = xmalloc(BRANDS_LINE_MAX + 2);
-	size_t pos = 0;
+	struct lines it;
+	const char *s;
+	size_t n;
 	bool ok = true;
 
 	b->origin = xstrdup(origin);
 	b->sk = sk;
 	if (errlen > 0)
 		err[0] = '\0';
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-
-		p.line++;
+	lines_init(&it, text, len, false);
+	while (lines_next(&it, &s, &n)) {
+		p.line = it.no;
 		if (n > BRANDS_LINE_MAX) {
 			ok = brands_error(&p, "line longer than %u bytes", BRANDS_LINE_MAX);
 		} else {
-			memcpy(line, text + pos, n);
+			memcpy(line, s, n);
 			if (!brands_line(&p, line, n))
 				ok = false;
 		}
-		pos += n + 1;
 	}
 	free(line);
 	/* the whole-pack checks only on a pack whose lines all read */

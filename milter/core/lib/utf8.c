@@ -211,6 +211,17 @@ void utf8_cut(struct vbuf *b, size_t start)
 		vbuf_truncate(b, b->len - utf8_partial_tail(b->data + start, b->len - start));
 }
 
+/* utf8_copy - a string (NULL: none) into dst of size bytes, cut to fit on a character boundary */
+void utf8_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+
+	if (n >= size)
+		n = size - 1 - utf8_partial_tail(src, size - 1);
+	memcpy(dst, src ? src : "", n);
+	dst[n] = '\0';
+}
+
 /* utf8_is_space - white space a reader sees as a word break (ASCII and Unicode Zs, line breaks) */
 bool utf8_is_space(uint32_t cp)
 {

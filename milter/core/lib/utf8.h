@@ -41,6 +41,7 @@ size_t utf8_partial_tail(const char *s, size_t len);
 uint32_t utf8_cp1252(unsigned char byte);
 bool utf8_repair(struct vbuf *out, const char *s, size_t len);
 void utf8_cut(struct vbuf *b, size_t start);
+void utf8_copy(char *dst, size_t size, const char *src);
 bool utf8_is_space(uint32_t cp);
 
 #endif

@@ -42,17 +42,17 @@ bool content_is(const struct content *c, const char *type, const char *subtype)
 	return strcmp(c->type, type) == 0 && (subtype == NULL || strcmp(c->subtype, subtype) == 0);
 }
 
-/* content_cfws - skip white space, line breaks and (nested) comments */
-static void content_cfws(struct content_lexer *lx)
+/* content_cfws_end - where white space, line breaks and (nested) comments from i end (at most n) */
+size_t content_cfws_end(const char *s, size_t n, size_t i)
 {
 	size_t depth = 0;
 
-	while (lx->pos < lx->len) {
-		char c = lx->s[lx->pos];
+	for (; i < n; i++) {
+		char c = s[i];
 
 		if (depth) {
 			if (c == '\\')
-				lx->pos++;
+				i++;
 			else if (c == '(')
 				depth++;
 			else if (c == ')')
@@ -60,10 +60,10 @@ static void content_cfws(struct content_lexer *lx)
 		} else if (c == '(') {
 			depth = 1;
 		} else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-			return;
+			return i;
 		}
-		lx->pos++;
 	}
+	return n;
 }
 
 /* content_is_token - a byte of an RFC 2045 token (8-bit bytes tolerated) */
@@ -72,13 +72,26 @@ static bool content_is_token(unsigned char c)
 	return c > ' ' && c != 0x7f && !strchr("()<>@,;:\\\"/[]?=", c);
 }
 
+/* content_token_end - where an RFC 2045 token from i ends */
+size_t content_token_end(const char *s, size_t n, size_t i)
+{
+	while (i < n && content_is_token((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+/* content_cfws - skip white space, line breaks and comments at the cursor */
+static void content_cfws(struct content_lexer *lx)
+{
+	lx->pos = content_cfws_end(lx->s, lx->len, lx->pos);
+}
+
 /* content_token - a token at the cursor; its length (0: none) */
 static size_t content_token(struct content_lexer *lx, const char **tok)
 {
 	size_t start = lx->pos;
 
-	while (lx->pos < lx->len && content_is_token((unsigned char)lx->s[lx->pos]))
-		lx->pos++;
+	lx->pos = content_token_end(lx->s, lx->len, lx->pos);
 	*tok = lx->s + start;
 	return lx->pos - start;
 }
@@ -378,4 +391,34 @@ void content_disposition(struct content *c, const char *value, size_t len)
 	content_cfws(&lx);
 	tl = content_token(&lx, &t);
 	c->attachment = tl == 10 && strncasecmp(t, "attachment", 10) == 0;
+}
+
+/*
+ * content_field - one whole field of an entity's header section ("Name:
+ * value", folded or not): the Content-* ones are read; says which it was.
+ */
+enum content_field content_field(struct content *c, const char *f, size_t len)
+{
+	const char *colon = memchr(f, ':', len);
+	size_t nlen, vlen;
+
+	if (colon == NULL)
+		return CONTENT_FIELD_OTHER;
+	nlen = (size_t)(colon - f);
+	while (nlen && (f[nlen - 1] == ' ' || f[nlen - 1] == '\t'))
+		nlen--;
+	vlen = len - (size_t)(colon + 1 - f);
+	if (nlen == 12 && strncasecmp(f, "content-type", 12) == 0) {
+		content_type(c, colon + 1, vlen);
+		return CONTENT_FIELD_TYPE;
+	}
+	if (nlen == 25 && strncasecmp(f, "content-transfer-encoding", 25) == 0) {
+		content_encoding(c, colon + 1, vlen);
+		return CONTENT_FIELD_CTE;
+	}
+	if (nlen == 19 && strncasecmp(f, "content-disposition", 19) == 0) {
+		content_disposition(c, colon + 1, vlen);
+		return CONTENT_FIELD_DISPOSITION;
+	}
+	return CONTENT_FIELD_OTHER;
 }

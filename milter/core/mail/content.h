@@ -46,10 +46,21 @@ struct content {
 	unsigned flags;
 };
 
+enum content_field {
+	CONTENT_FIELD_OTHER,		/* another field, or a line without a colon */
+	CONTENT_FIELD_TYPE,
+	CONTENT_FIELD_CTE,
+	CONTENT_FIELD_DISPOSITION
+};
+
 void content_init(struct content *c, bool digest);
+enum content_field content_field(struct content *c, const char *f, size_t len);
 void content_type(struct content *c, const char *value, size_t len);
 void content_encoding(struct content *c, const char *value, size_t len);
 void content_disposition(struct content *c, const char *value, size_t len);
 bool content_is(const struct content *c, const char *type, const char *subtype);
+/* The lexical rules of these values, for their editor (rewrite_field.c). */
+size_t content_cfws_end(const char *s, size_t n, size_t i);
+size_t content_token_end(const char *s, size_t n, size_t i);
 
 #endif

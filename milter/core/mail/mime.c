@@ -4,35 +4,31 @@
  * Touches: its own buffers and the sink it was given. Never fails: broken
  * structure is read the way mail clients read it and flagged in the stats.
  *
- * The body is cut into lines on the fly. A line is buffered only when it has
- * to be looked at whole: header lines, and lines starting with '-' while a
- * multipart is open (they may be boundaries, and are given up as content once
- * too long to be one). Everything else streams through the decoders without
- * a copy per line, so a 5 MB line costs what 5 MB of short lines do.
+ * Lines, boundaries and part header lines are mimescan's (the rewriter reads
+ * them the same way); content streams through the decoders without a copy
+ * per line.
  */
 #include <config.h>
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "mime.h"
+#include "mimescan.h"
 #include "utf8.h"
 #include "xalloc.h"
 
-/* The longest line that can still be a boundary: "--", boundary, "--", padding. */
-#define MIME_BLINE_MAX (2 + CONTENT_BOUNDARY_MAX + 2 + 128)
 #define MIME_DEC 4096		/* decoded bytes staged per step */
 #define MIME_FLUSH 16384	/* text handed to the sink from this size on */
 #define MIME_OUT_MAX (8 * MIME_DEC + MIME_FLUSH)
 
-enum mime_state { MS_HEADERS, MS_BODY, MS_SKIP, MS_DONE };
-enum mime_mode { MM_START, MM_LINE, MM_CONTENT };
+_Static_assert(MIME_DEPTH_MAX == MIMESCAN_LEVELS_MAX, "one nesting cap");
 
+/* While the scanner reads a header section, the state is MS_SKIP. */
+enum mime_state { MS_BODY, MS_SKIP, MS_DONE };
+
+/* What mime keeps of an open multipart (its boundary is the scanner's, same level). */
 struct mime_level {
-	char boundary[CONTENT_BOUNDARY_MAX + 1];
-	size_t blen;
-	bool closed;		/* close delimiter seen: what follows is epilogue */
 	bool digest;
 	unsigned depth;		/* depth of the multipart entity */
 };
@@ -42,22 +38,17 @@ struct mime {
 	size_t max_scan;
 	struct mime_stats st;
 	struct charset cs;
+	struct mimescan scan;
 	struct mime_level level[MIME_DEPTH_MAX];
-	unsigned nlevels;
 
 	enum mime_state state;
-	enum mime_mode mode;
 	struct content content;		/* the current entity */
 	unsigned depth;
 	unsigned nfields;
 	bool deliver;			/* the current body goes to the sink */
 	struct mime_part part;
 
-	struct vbuf line;		/* a line being looked at whole */
 	struct vbuf field;		/* a part header field being collected */
-	char eol[2];			/* line break held back: it may belong to a boundary */
-	size_t eol_len;
-	bool held_cr;			/* content ended on '\r': maybe half a line break */
 
 	struct base64 b64;
 	struct qp qp;
@@ -66,15 +57,19 @@ struct mime {
 	struct vbuf out;
 };
 
+static void mime_scan_content(void *arg, const char *p, size_t n);
+static void mime_scan_line(void *arg, const struct mimescan_line *l);
+
 /* mime_new - a parser reading at most max_scan body bytes per message */
 struct mime *mime_new(size_t max_scan, const struct mime_sink *sink)
 {
 	struct mime *m = xcalloc(1, sizeof(*m));
+	struct mimescan_sink scan = { mime_scan_content, mime_scan_line, m };
 
 	m->sink = *sink;
 	m->max_scan = max_scan;
 	charset_init(&m->cs, MIME_PARTS_MAX);
-	vbuf_init(&m->line, MIME_LINE_MAX);
+	mimescan_init(&m->scan, MIME_LINE_MAX, &scan);
 	vbuf_init(&m->field, MIME_LINE_MAX);
 	vbuf_init(&m->out, MIME_OUT_MAX);
 	return m;
@@ -86,7 +81,7 @@ void mime_free(struct mime *m)
 	if (m == NULL)
 		return;
 	charset_free(&m->cs);
-	vbuf_free(&m->line);
+	mimescan_free(&m->scan);
 	vbuf_free(&m->field);
 	vbuf_free(&m->out);
 	free(m);
@@ -158,19 +153,13 @@ static void mime_decode(struct mime *m, const char *p, size_t n)
 	}
 }
 
-/* mime_content - bytes of the current body (decoded if delivered, else ignored) */
-static void mime_content(struct mime *m, const char *p, size_t n)
+/* mime_scan_content - bytes of the current body (decoded if delivered, else ignored) */
+static void mime_scan_content(void *arg, const char *p, size_t n)
 {
-	if (m->deliver && n)
-		mime_decode(m, p, n);
-}
+	struct mime *m = arg;
 
-/* mime_release_eol - a held line break turned out to be content */
-static void mime_release_eol(struct mime *m)
-{
-	if (m->eol_len)
-		mime_content(m, m->eol, m->eol_len);
-	m->eol_len = 0;
+	if (m->deliver)
+		mime_decode(m, p, n);
 }
 
 /* mime_part_end - the current body ends: flush decoders, tell the sink */
@@ -179,8 +168,6 @@ static void mime_part_end(struct mime *m)
 	char tail[QP_WS_MAX + 8];
 	size_t n;
 
-	m->eol_len = 0;
-	m->held_cr = false;
 	if (!m->deliver)
 		return;
 	if (m->content.cte == CONTENT_CTE_BASE64) {
@@ -245,6 +232,7 @@ static void mime_entity(struct mime *m)
 {
 	struct content *c = &m->content;
 	enum mime_kind kind;
+	int k;
 
 	m->state = MS_SKIP;
 	if (c->cte == CONTENT_CTE_UNKNOWN)
@@ -254,16 +242,12 @@ static void mime_entity(struct mime *m)
 			m->st.flags |= MIME_F_NO_BOUNDARY;
 			m->state = MS_BODY;
 			mime_deliver(m, MIME_PLAIN);
-		} else if (m->nlevels == MIME_DEPTH_MAX || m->depth + 1 >= MIME_DEPTH_MAX) {
+		} else if (m->depth + 1 >= MIME_DEPTH_MAX ||
+			   (k = mimescan_push(&m->scan, c->boundary, c->boundary_len)) < 0) {
 			m->st.flags |= MIME_F_DEPTH;
 		} else {
-			struct mime_level *lv = &m->level[m->nlevels++];
-
-			memcpy(lv->boundary, c->boundary, c->boundary_len);
-			lv->blen = c->boundary_len;
-			lv->closed = false;
-			lv->digest = strcmp(c->subtype, "digest") == 0;
-			lv->depth = m->depth;
+			m->level[k].digest = strcmp(c->subtype, "digest") == 0;
+			m->level[k].depth = m->depth;
 		}
 		return;
 	}
@@ -282,7 +266,7 @@ static void mime_entity(struct mime *m)
 			m->st.depth_max = m->depth;
 		content_init(c, false);
 		m->nfields = 0;
-		m->state = MS_HEADERS;
+		mimescan_headers(&m->scan, true);
 		return;
 	}
 	if (mime_text_kind(c, &kind)) {
@@ -294,112 +278,37 @@ static void mime_entity(struct mime *m)
 /* mime_field - a complete part header field: the Content-* ones matter */
 static void mime_field(struct mime *m)
 {
-	const char *f = vbuf_str(&m->field), *colon = memchr(f, ':', m->field.len);
-	size_t nlen, vlen;
-
-	if (colon == NULL)
+	if (memchr(vbuf_str(&m->field), ':', m->field.len) == NULL)
 		return;
-	nlen = (size_t)(colon - f);
-	while (nlen && (f[nlen - 1] == ' ' || f[nlen - 1] == '\t'))
-		nlen--;
-	vlen = m->field.len - (size_t)(colon + 1 - f);
 	if (++m->nfields > MIME_FIELDS_MAX) {
 		m->st.flags |= MIME_F_HEADER;
 		return;
 	}
-	if (nlen == 12 && strncasecmp(f, "content-type", 12) == 0)
-		content_type(&m->content, colon + 1, vlen);
-	else if (nlen == 25 && strncasecmp(f, "content-transfer-encoding", 25) == 0)
-		content_encoding(&m->content, colon + 1, vlen);
-	else if (nlen == 19 && strncasecmp(f, "content-disposition", 19) == 0)
-		content_disposition(&m->content, colon + 1, vlen);
+	content_field(&m->content, m->field.data, m->field.len);
 }
 
-/* mime_is_field_start - whether a header line starts a field ("name:") */
-static bool mime_is_field_start(const char *s, size_t len)
+/* mime_head_end - a part's header section ended: its last field, then what its body is */
+static void mime_head_end(struct mime *m)
 {
-	size_t i = 0;
-
-	while (i < len && (unsigned char)s[i] > ' ' && s[i] != ':' && s[i] != 0x7f)
-		i++;
-	while (i < len && (s[i] == ' ' || s[i] == '\t'))
-		i++;		/* obsolete white space before the colon */
-	return i > 0 && i < len && s[i] == ':' && (unsigned char)s[0] > ' ';
-}
-
-/*
- * mime_header_line - one line of an entity's header section; false when it
- * is not a header line, which ends the section and is itself body.
- */
-static bool mime_header_line(struct mime *m, const char *s, size_t len)
-{
-	if (len == 0) {
-		mime_field(m);
-		vbuf_reset(&m->field);
-		mime_entity(m);
-		return true;
-	}
-	if ((s[0] == ' ' || s[0] == '\t') && m->field.len) {
-		if (!vbuf_add(&m->field, s, len))
-			m->st.flags |= MIME_F_HEADER;
-		return true;
-	}
-	if (!mime_is_field_start(s, len)) {
-		mime_field(m);
-		vbuf_reset(&m->field);
-		mime_entity(m);
-		return false;
-	}
 	mime_field(m);
 	vbuf_reset(&m->field);
-	if (!vbuf_add(&m->field, s, len))
-		m->st.flags |= MIME_F_HEADER;
-	return true;
+	mime_entity(m);
 }
 
-/*
- * mime_boundary - the open multipart whose boundary line this is, innermost
- * first, or -1; *close says it was the close delimiter.
- */
-static int mime_boundary(const struct mime *m, const char *s, size_t len, bool *close)
+/* mime_at_boundary - a boundary line: end what is open inside its multipart, start what follows */
+static void mime_at_boundary(struct mime *m, const struct mimescan_line *l)
 {
-	if (len < 3 || s[0] != '-' || s[1] != '-')
-		return -1;
-	for (int k = (int)m->nlevels - 1; k >= 0; k--) {
-		const struct mime_level *lv = &m->level[k];
-		size_t i;
+	const struct mime_level *lv = &m->level[l->level];
 
-		if (lv->closed || len - 2 < lv->blen || memcmp(s + 2, lv->boundary, lv->blen) != 0)
-			continue;
-		i = 2 + lv->blen;
-		*close = i + 1 < len && s[i] == '-' && s[i + 1] == '-';
-		if (*close)
-			i += 2;
-		while (i < len && (s[i] == ' ' || s[i] == '\t'))
-			i++;
-		if (i == len)
-			return k;
-	}
-	return -1;
-}
-
-/* mime_at_boundary - a boundary of level k: end what is open inside it, start what follows */
-static void mime_at_boundary(struct mime *m, int k, bool close)
-{
-	struct mime_level *lv = &m->level[k];
-
-	if (m->state == MS_HEADERS)
-		mime_header_line(m, "", 0);	/* headers cut short: an empty body */
+	if (l->in_headers)
+		mime_head_end(m);	/* headers cut short: an empty body */
 	mime_part_end(m);
-	for (unsigned i = (unsigned)k + 1; i < m->nlevels; i++)
-		if (!m->level[i].closed)
-			m->st.flags |= MIME_F_UNCLOSED;
-	m->nlevels = (unsigned)k + 1;
+	if (mimescan_unclosed(&m->scan, l->level + 1))
+		m->st.flags |= MIME_F_UNCLOSED;
 	m->state = MS_SKIP;
-	if (close) {
-		lv->closed = true;
+	mimescan_headers(&m->scan, false);	/* nor those of a message/rfc822 cut short */
+	if (l->kind == MIMESCAN_CLOSE)
 		return;
-	}
 	if (m->st.parts >= MIME_PARTS_MAX) {
 		m->st.flags |= MIME_F_PARTS;
 		return;
@@ -412,147 +321,32 @@ static void mime_at_boundary(struct mime *m, int k, bool close)
 	content_init(&m->content, lv->digest);
 	m->nfields = 0;
 	vbuf_reset(&m->field);
-	m->state = MS_HEADERS;
+	mimescan_headers(&m->scan, true);
 }
 
-/* mime_line - a line looked at whole (without its line break eol) */
-static void mime_line(struct mime *m, const char *s, size_t len, const char *eol, size_t eol_len)
+/* mime_scan_line - a line the scanner looked at whole: a boundary, or a line of part headers */
+static void mime_scan_line(void *arg, const struct mimescan_line *l)
 {
-	bool close;
-	int k = m->nlevels ? mime_boundary(m, s, len, &close) : -1;
+	struct mime *m = arg;
 
-	if (k >= 0) {
-		m->eol_len = 0;		/* the line break before a boundary is the boundary's */
-		mime_at_boundary(m, k, close);
-		return;
-	}
-	if (m->state == MS_HEADERS) {
-		if (mime_header_line(m, s, len))
-			return;
-		/* not a header line: it is the first line of the body */
-	} else {
-		mime_release_eol(m);
-	}
-	mime_content(m, s, len);
-	memcpy(m->eol, eol, eol_len);
-	m->eol_len = eol_len;
-}
-
-/* mime_line_end - split a buffered line from its line break */
-static void mime_line_done(struct mime *m)
-{
-	size_t len = m->line.len;
-	const char *s = vbuf_str(&m->line), *eol = "\n";
-	size_t eol_len = 1;
-
-	if (len && s[len - 1] == '\n')
-		len--;
-	if (len && s[len - 1] == '\r') {
-		len--;
-		eol = "\r\n";
-		eol_len = 2;
-	}
-	mime_line(m, s, len, eol, eol_len);
-	vbuf_reset(&m->line);
-	m->mode = MM_START;
-}
-
-/* mime_feed_line - buffer a line to look at it whole; returns the bytes used */
-static size_t mime_feed_line(struct mime *m, const char *p, size_t n)
-{
-	const char *nl = memchr(p, '\n', n);
-	size_t take = nl ? (size_t)(nl - p) + 1 : n;
-
-	if (m->state != MS_HEADERS && m->line.len + take > MIME_BLINE_MAX) {
-		/* too long for a boundary: it was content all along */
-		mime_release_eol(m);
-		mime_content(m, m->line.data, m->line.len);
-		vbuf_reset(&m->line);
-		m->mode = MM_CONTENT;
-		return 0;
-	}
-	if (!vbuf_add(&m->line, p, take))
+	if (l->cut)
 		m->st.flags |= MIME_F_HEADER;
-	if (nl)
-		mime_line_done(m);
-	return take;
-}
-
-/* mime_feed_content - stream content up to the end of the line; returns the bytes used */
-static size_t mime_feed_content(struct mime *m, const char *p, size_t n)
-{
-	const char *nl;
-	size_t k;
-
-	if (m->held_cr) {
-		m->held_cr = false;
-		if (p[0] == '\n') {
-			memcpy(m->eol, "\r\n", 2);
-			m->eol_len = 2;
-			m->mode = MM_START;
-			return 1;
-		}
-		mime_content(m, "\r", 1);
-	}
-	nl = memchr(p, '\n', n);
-	if (nl == NULL) {
-		k = n;
-		if (p[n - 1] == '\r') {
-			k--;
-			m->held_cr = true;	/* maybe the first half of a line break */
-		}
-		mime_content(m, p, k);
-		return n;
-	}
-	/*
-	 * Lines that cannot be boundaries (no multipart open, or not starting
-	 * with '-') go through in one run; only the last line break is held.
-	 */
-	while (nl + 1 < p + n && (m->nlevels == 0 || nl[1] != '-')) {
-		const char *next = memchr(nl + 1, '\n', (size_t)(p + n - nl - 1));
-
-		if (next == NULL)
-			break;
-		nl = next;
-	}
-	k = (size_t)(nl - p);
-	if (k && p[k - 1] == '\r') {
-		mime_content(m, p, k - 1);
-		memcpy(m->eol, "\r\n", 2);
-		m->eol_len = 2;
-	} else {
-		mime_content(m, p, k);
-		m->eol[0] = '\n';
-		m->eol_len = 1;
-	}
-	m->mode = MM_START;
-	return k + 1;
-}
-
-/* mime_feed - parse n body bytes */
-static void mime_feed(struct mime *m, const char *p, size_t n)
-{
-	while (n) {
-		size_t used;
-
-		switch (m->mode) {
-		case MM_START:
-			if (m->state == MS_HEADERS || (m->nlevels && p[0] == '-')) {
-				m->mode = MM_LINE;
-			} else {
-				mime_release_eol(m);
-				m->mode = MM_CONTENT;
-			}
-			continue;
-		case MM_LINE:
-			used = mime_feed_line(m, p, n);
-			break;
-		default:
-			used = mime_feed_content(m, p, n);
-			break;
-		}
-		p += used;
-		n -= used;
+	switch (l->kind) {
+	case MIMESCAN_BOUNDARY:
+	case MIMESCAN_CLOSE:
+		mime_at_boundary(m, l);
+		break;
+	case MIMESCAN_FIELD:
+		mime_field(m);
+		vbuf_reset(&m->field);
+		/* fall through */
+	case MIMESCAN_FOLD:
+		if (!vbuf_add(&m->field, l->s, l->len))
+			m->st.flags |= MIME_F_HEADER;
+		break;
+	default:		/* the section's end, or its first body line */
+		mime_head_end(m);
+		break;
 	}
 }
 
@@ -562,16 +356,12 @@ void mime_begin(struct mime *m, const char *ctype, size_t ctype_len,
 {
 	memset(&m->st, 0, sizeof(m->st));
 	charset_reset(&m->cs);
-	vbuf_reset(&m->line);
+	mimescan_reset(&m->scan);
 	vbuf_reset(&m->field);
 	vbuf_reset(&m->out);
-	m->nlevels = 0;
 	m->depth = 0;
 	m->nfields = 0;
 	m->deliver = false;
-	m->mode = MM_START;
-	m->eol_len = 0;
-	m->held_cr = false;
 	memset(&m->part, 0, sizeof(m->part));
 	m->st.parts = 1;
 	content_init(&m->content, false);
@@ -596,12 +386,12 @@ bool mime_body(struct mime *m, const void *data, size_t len)
 	room = m->max_scan - m->st.scanned;
 	if (len < room) {
 		m->st.scanned += len;
-		mime_feed(m, data, len);
+		mimescan_feed(&m->scan, data, len);
 		return true;
 	}
 	m->st.scanned += room;
 	m->st.unscanned += len - room;
-	mime_feed(m, data, room);
+	mimescan_feed(&m->scan, data, room);
 	mime_end(m);
 	if (m->st.unscanned)
 		m->st.flags |= MIME_F_SCAN_CAP;
@@ -614,18 +404,11 @@ void mime_end(struct mime *m)
 {
 	if (m->state == MS_DONE)
 		return;
-	if (m->mode == MM_LINE && m->line.len)
-		mime_line_done(m);	/* a last line without its line break */
-	if (m->held_cr) {
-		m->held_cr = false;
-		mime_content(m, "\r", 1);
-	}
-	if (m->state == MS_HEADERS)
-		mime_header_line(m, "", 0);
+	mimescan_end(&m->scan);	/* the last line, a held CR; a held line break is dropped */
+	if (mimescan_in_headers(&m->scan))
+		mime_head_end(m);
 	mime_part_end(m);
-	for (unsigned i = 0; i < m->nlevels; i++)
-		if (!m->level[i].closed)
-			m->st.flags |= MIME_F_UNCLOSED;
-	m->nlevels = 0;
+	if (mimescan_unclosed(&m->scan, 0))
+		m->st.flags |= MIME_F_UNCLOSED;
 	m->state = MS_DONE;
 }

@@ -8,12 +8,11 @@
  * Structure: multipart of any subtype nested up to MIME_DEPTH_MAX (a deeper
  * entity is skipped), message/rfc822 and message/global read as nested
  * messages, at most MIME_PARTS_MAX entities (later ones are skipped);
- * preambles, epilogues and other types are skipped without decoding. A
- * boundary line is "--boundary", optionally "--", then only white space, as
- * RFC 2046 and CPython have it; a boundary of an enclosing multipart also
- * ends the inner ones. A multipart without a usable boundary is read as
- * text/plain. Part headers: a line that is not a field ends them (the line is
- * body), as in CPython; at most MIME_FIELDS_MAX fields of MIME_LINE_MAX bytes.
+ * preambles, epilogues and other types are skipped without decoding. Lines,
+ * boundary lines and part header lines are read as mimescan.h says (RFC 2046,
+ * as CPython reads them), as the rewriter reads them. A multipart without a
+ * usable boundary is read as text/plain. Part headers: at most
+ * MIME_FIELDS_MAX fields of MIME_LINE_MAX bytes.
  *
  * Decoding: base64 and quoted-printable (base64.h, qp.h: garbage never stops
  * them), then the charset to UTF-8 (charset.h). Text reaches the sink in

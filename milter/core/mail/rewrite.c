@@ -6,21 +6,23 @@
  * Touches: its own buffers, ICU converters (rewrite_part.c) and the output
  * callback. Never fails on bad input: the plan says why the body stays.
  *
- * The body is cut into lines on the fly, as mime.c does: a line is looked
- * at whole only in a part's header block and when it starts with '-' while
- * a multipart is open (it may be a boundary; too long to be one, it is
- * content). The line break before a boundary belongs to the boundary: it is
- * held back and is never a target's text.
+ * Lines, boundaries and header lines are mimescan's, as for mime.c: the
+ * line break before a boundary belongs to the boundary and is never a
+ * target's text.
  */
 #include <config.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "rewrite_int.h"
 #include "xalloc.h"
+
+_Static_assert(REWRITE_DEPTH_MAX == MIMESCAN_LEVELS_MAX, "one nesting cap");
+
+static void rw_scan_content(void *arg, const char *p, size_t n);
+static void rw_scan_line(void *arg, const struct mimescan_line *l);
 
 static const char *const rewrite_status_names[REWRITE_STATUS_COUNT] = {
 	"changed", "no-text", "signed", "malformed", "encoding", "limit", "output",
@@ -36,10 +38,11 @@ const char *rewrite_status_name(enum rewrite_status st)
 struct rewrite *rewrite_new(void)
 {
 	struct rewrite *rw = xcalloc(1, sizeof(*rw));
+	struct mimescan_sink scan = { rw_scan_content, rw_scan_line, rw };
 
 	charset_init(&rw->cs, 64);
 	vbuf_init(&rw->head, REWRITE_HEADER_MAX);
-	vbuf_init(&rw->line, RW_LINE_MAX + 1);
+	mimescan_init(&rw->scan, REWRITE_HEADER_MAX, &scan);
 	vbuf_init(&rw->conv, RW_CONV_MAX);
 	return rw;
 }
@@ -63,7 +66,7 @@ void rewrite_free(struct rewrite *rw)
 	rewrite_plan_free(&rw->plan);
 	charset_free(&rw->cs);
 	vbuf_free(&rw->head);
-	vbuf_free(&rw->line);
+	mimescan_free(&rw->scan);
 	vbuf_free(&rw->conv);
 	free(rw->enc);
 	free(rw->obuf);
@@ -82,6 +85,7 @@ void rw_fail(struct rewrite *rw, enum rewrite_status st, const char *fmt, ...)
 	vsnprintf(rw->plan.why, sizeof(rw->plan.why), fmt, ap);
 	va_end(ap);
 	rw->state = RW_STOPPED;
+	mimescan_stop(&rw->scan);
 }
 
 /* rw_flush - hand the output buffer to the callback */
@@ -109,6 +113,24 @@ void rw_out(struct rewrite *rw, const char *p, size_t n)
 		if (rw->olen == REWRITE_OUT_CHUNK)
 			rw_flush(rw);
 	}
+}
+
+/* rw_crlf - whether the body's line breaks are CRLF (the emit pass has it from the plan) */
+bool rw_crlf(const struct rewrite *rw)
+{
+	bool crlf;
+
+	if (rw->emit)
+		return rw->follow->crlf;
+	return mimescan_crlf(&rw->scan, &crlf) ? crlf : true;
+}
+
+/* rw_out_eol - a line break of the body's kind (emit pass only) */
+void rw_out_eol(struct rewrite *rw)
+{
+	bool crlf = rw_crlf(rw);
+
+	rw_out(rw, crlf ? "\r\n" : "\n", crlf ? 2 : 1);
 }
 
 /* rw_is - whether an entity is type/subtype (subtype NULL: any) */
@@ -141,7 +163,7 @@ static bool rw_readable(const struct content *c)
 /* rw_child_candidate - whether the entity begun in the innermost multipart may hold a target */
 static bool rw_child_candidate(struct rewrite *rw, const struct content *c)
 {
-	struct rw_level *lv = &rw->level[rw->nlevels - 1];
+	struct rw_level *lv = &rw->level[rw->scan.nlevels - 1];
 
 	switch (lv->sel) {
 	case RW_SEL_ALL:
@@ -158,14 +180,16 @@ static bool rw_child_candidate(struct rewrite *rw, const struct content *c)
 	}
 }
 
-/* rw_push - a multipart entity opens a level */
-static void rw_push(struct rewrite *rw, const struct content *c, bool candidate)
+/* rw_push - a multipart entity opens a level; false when too deep */
+static bool rw_push(struct rewrite *rw, const struct content *c, bool candidate)
 {
-	struct rw_level *lv = &rw->level[rw->nlevels++];
+	int k = mimescan_push(&rw->scan, c->boundary, c->boundary_len);
+	struct rw_level *lv;
 
+	if (k < 0)
+		return false;
+	lv = &rw->level[k];
 	memset(lv, 0, sizeof(*lv));
-	memcpy(lv->boundary, c->boundary, c->boundary_len);
-	lv->blen = c->boundary_len;
 	lv->digest = strcmp(c->subtype, "digest") == 0;
 	if (!candidate)
 		lv->sel = RW_SEL_NONE;
@@ -175,6 +199,7 @@ static void rw_push(struct rewrite *rw, const struct content *c, bool candidate)
 		lv->sel = RW_SEL_FIRST;
 	else
 		lv->sel = RW_SEL_FIRST_READABLE;
+	return true;
 }
 
 /* rw_target_begin - the current entity gets the banner: check it, start its text */
@@ -248,12 +273,10 @@ static void rw_entity(struct rewrite *rw, const char *cte, size_t cte_len)
 			if (cand)
 				rw_fail(rw, REWRITE_SKIP_MALFORMED, "multipart/%s without a usable boundary",
 					c->subtype);
-		} else if (rw->nlevels == REWRITE_DEPTH_MAX) {
+		} else if (!rw_push(rw, c, cand)) {
 			if (cand)
 				rw_fail(rw, REWRITE_SKIP_LIMIT, "multiparts nested deeper than %d",
 					REWRITE_DEPTH_MAX);
-		} else {
-			rw_push(rw, c, cand);
 		}
 		if (cand && rw->head_cut)
 			rw_fail(rw, REWRITE_SKIP_MALFORMED, "multipart/%s: header block without its empty line",
@@ -273,51 +296,35 @@ static void rw_target_end(struct rewrite *rw)
 	rw->target = false;
 }
 
-/* rw_content - bytes of the current entity's body */
-static void rw_content(struct rewrite *rw, const char *p, size_t n)
+/* rw_scan_content - bytes of the current entity's body */
+static void rw_scan_content(void *arg, const char *p, size_t n)
 {
-	if (n == 0)
-		return;
+	struct rewrite *rw = arg;
+
 	if (rw->target)
 		rw_part_feed(rw, p, n);
 	else
 		rw_out(rw, p, n);
 }
 
-/* rw_release_eol - a held line break turned out to be content */
-static void rw_release_eol(struct rewrite *rw)
-{
-	if (rw->eol_len)
-		rw_content(rw, rw->eol, rw->eol_len);
-	rw->eol_len = 0;
-}
-
 /* rw_field - one field of the header block (offset and length in head): the Content-* ones matter */
 static void rw_field(struct rewrite *rw, size_t off, size_t len)
 {
-	const char *f = rw->head.data + off, *colon = memchr(f, ':', len);
-	size_t nlen, vlen;
-
-	if (colon == NULL)
-		return;
-	nlen = (size_t)(colon - f);
-	while (nlen && (f[nlen - 1] == ' ' || f[nlen - 1] == '\t'))
-		nlen--;
-	vlen = len - (size_t)(colon + 1 - f);
-	if (nlen == 12 && strncasecmp(f, "content-type", 12) == 0) {
+	switch (content_field(&rw->content, rw->head.data + off, len)) {
+	case CONTENT_FIELD_TYPE:
 		if (rw->ct_len == 0) {
 			rw->ct_off = off;
 			rw->ct_len = len;
 		}
-		content_type(&rw->content, colon + 1, vlen);
-	} else if (nlen == 25 && strncasecmp(f, "content-transfer-encoding", 25) == 0) {
+		break;
+	case CONTENT_FIELD_CTE:
 		if (rw->cte_len == 0) {
 			rw->cte_off = off;
 			rw->cte_len = len;
 		}
-		content_encoding(&rw->content, colon + 1, vlen);
-	} else if (nlen == 19 && strncasecmp(f, "content-disposition", 19) == 0) {
-		content_disposition(&rw->content, colon + 1, vlen);
+		break;
+	default:
+		break;
 	}
 }
 
@@ -366,46 +373,8 @@ static void rw_head_done(struct rewrite *rw, size_t end)
 		rw_out(rw, rw->head.data, end);
 }
 
-/* rw_is_field_start - whether a header line starts a field ("name:") */
-static bool rw_is_field_start(const char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len && (unsigned char)s[i] > ' ' && s[i] != ':' && s[i] != 0x7f)
-		i++;
-	while (i < len && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	return i > 0 && i < len && s[i] == ':' && (unsigned char)s[0] > ' ';
-}
-
-/*
- * rw_boundary - the open multipart whose boundary line this is, innermost
- * first, or -1; *close says it was the close delimiter (as mime.c reads them).
- */
-int rw_boundary(const struct rewrite *rw, const char *s, size_t len, bool *close)
-{
-	if (len < 3 || s[0] != '-' || s[1] != '-')
-		return -1;
-	for (int k = (int)rw->nlevels - 1; k >= 0; k--) {
-		const struct rw_level *lv = &rw->level[k];
-		size_t i;
-
-		if (lv->closed || len - 2 < lv->blen || memcmp(s + 2, lv->boundary, lv->blen) != 0)
-			continue;
-		i = 2 + lv->blen;
-		*close = i + 1 < len && s[i] == '-' && s[i + 1] == '-';
-		if (*close)
-			i += 2;
-		while (i < len && (s[i] == ' ' || s[i] == '\t'))
-			i++;
-		if (i == len)
-			return k;
-	}
-	return -1;
-}
-
 /* rw_new_part - a boundary of level k opened a part: its header block comes */
-static void rw_new_part(struct rewrite *rw, int k)
+static void rw_new_part(struct rewrite *rw, unsigned k)
 {
 	struct rw_level *lv = &rw->level[k];
 
@@ -417,19 +386,19 @@ static void rw_new_part(struct rewrite *rw, int k)
 	lv->children++;
 	content_init(&rw->content, lv->digest);
 	vbuf_reset(&rw->head);
-	rw->head_line = 0;
 	rw->head_cut = false;
 	rw->ct_len = rw->cte_len = 0;
-	rw->state = RW_HEADERS;
+	mimescan_headers(&rw->scan, true);
 }
 
-/* rw_at_boundary - a boundary line of level k (s: the line with its line break) */
-static void rw_at_boundary(struct rewrite *rw, int k, bool close, const char *s, size_t n)
+/* rw_at_boundary - a boundary line: its line break and itself go out as they came */
+static void rw_at_boundary(struct rewrite *rw, const struct mimescan_line *l)
 {
 	bool was_target;
 
-	if (rw->state == RW_HEADERS) {
+	if (l->in_headers) {
 		/* a header block cut short: the part has no body */
+		rw->head_cut = true;
 		rw_head_done(rw, rw->head.len);
 		if (rw->state == RW_STOPPED)
 			return;
@@ -444,229 +413,49 @@ static void rw_at_boundary(struct rewrite *rw, int k, bool close, const char *s,
 	 * it gets one, or the banner's last line break would become the
 	 * boundary's on the next reading.
 	 */
-	if (was_target && rw->eol_len == 0)
-		rw_out(rw, rw->crlf ? "\r\n" : "\n", rw->crlf ? 2 : 1);
-	rw_out(rw, rw->eol, rw->eol_len);
-	rw->eol_len = 0;
-	rw_out(rw, s, n);
-	rw->nlevels = (unsigned)k + 1;
-	rw->state = RW_BODY;
-	if (close)
-		rw->level[k].closed = true;
-	else
-		rw_new_part(rw, k);
+	if (was_target && l->held_len == 0)
+		rw_out_eol(rw);
+	rw_out(rw, l->held, l->held_len);
+	rw_out(rw, l->s, l->n);
+	if (l->kind == MIMESCAN_BOUNDARY)
+		rw_new_part(rw, l->level);
 }
 
-/* rw_note_eol - learn the body's line breaks from its first one */
-static void rw_note_eol(struct rewrite *rw, const char *nl, const char *start)
+/* rw_scan_line - a line the scanner looked at whole: a boundary, or a line of a part's header block */
+static void rw_scan_line(void *arg, const struct mimescan_line *l)
 {
-	if (!rw->crlf_known) {
-		rw->crlf_known = true;
-		rw->crlf = nl > start && nl[-1] == '\r';
-	}
-}
+	struct rewrite *rw = arg;
+	bool boundary = l->kind == MIMESCAN_BOUNDARY || l->kind == MIMESCAN_CLOSE;
 
-/* rw_head_line - one complete line of a header block, now at head[head_line..] */
-static void rw_head_line(struct rewrite *rw)
-{
-	const char *s = rw->head.data + rw->head_line;
-	size_t n = rw->head.len - rw->head_line, len = n;
-	bool close;
-	int k;
-
-	if (len && s[len - 1] == '\n')
-		len--;
-	if (len && s[len - 1] == '\r')
-		len--;
-	k = rw_boundary(rw, s, len, &close);
-	if (k >= 0) {
-		/* the line is not the header block's, which ends without its empty line */
-		char *copy = xmalloc(n);
-
-		memcpy(copy, s, n);
-		vbuf_truncate(&rw->head, rw->head_line);
-		rw->head_cut = true;
-		rw_at_boundary(rw, k, close, copy, n);
-		free(copy);
-		return;
-	}
-	if (len == 0) {
-		rw_head_done(rw, rw->head.len);
-		return;
-	}
-	if ((s[0] == ' ' || s[0] == '\t') && rw->head_line > 0) {
-		rw->head_line = rw->head.len;
-		return;
-	}
-	if (!rw_is_field_start(s, len)) {
-		/* not a field: the header block ended without its empty line; this is body */
-		char *copy = xmalloc(n);
-
-		memcpy(copy, s, n);
-		vbuf_truncate(&rw->head, rw->head_line);
-		rw->head_cut = true;
-		rw_head_done(rw, rw->head.len);
-		if (rw->state != RW_STOPPED)
-			rw_content(rw, copy, n);
-		free(copy);
-		return;
-	}
-	rw->head_line = rw->head.len;
-}
-
-/* rw_feed_head - bytes of a header block; returns the bytes used */
-static size_t rw_feed_head(struct rewrite *rw, const char *p, size_t n)
-{
-	const char *nl = memchr(p, '\n', n);
-	size_t take = nl ? (size_t)(nl - p) + 1 : n;
-
-	if (!vbuf_add(&rw->head, p, take)) {
+	if ((!boundary || l->in_headers) && (l->cut || rw->head.len + l->n > REWRITE_HEADER_MAX)) {
 		rw_fail(rw, REWRITE_SKIP_LIMIT, "a part's header block over %u bytes",
 			REWRITE_HEADER_MAX);
-		return n;
+		return;
 	}
-	if (nl) {
-		rw_note_eol(rw, rw->head.data + rw->head.len - 1, rw->head.data + rw->head_line);
-		rw_head_line(rw);
-		rw->mode = RW_START;
+	switch (l->kind) {
+	case MIMESCAN_BOUNDARY:
+	case MIMESCAN_CLOSE:
+		rw_at_boundary(rw, l);
+		break;
+	case MIMESCAN_BODY:
+		/* the header block ended without its empty line: the line is body */
+		rw->head_cut = true;
+		rw_head_done(rw, rw->head.len);
+		break;
+	case MIMESCAN_END:
+		vbuf_add(&rw->head, l->s, l->n);
+		rw_head_done(rw, rw->head.len);
+		break;
+	default:
+		vbuf_add(&rw->head, l->s, l->n);
+		break;
 	}
-	return take;
-}
-
-/* rw_line_done - a buffered body line (line break included) is complete */
-static void rw_line_done(struct rewrite *rw)
-{
-	const char *s = rw->line.data;
-	size_t n = rw->line.len, len = n;
-	const char *eol = "";
-	size_t eol_len = 0;
-	bool close;
-	int k;
-
-	if (len && s[len - 1] == '\n') {
-		len--;
-		eol = "\n";
-		eol_len = 1;
-		if (len && s[len - 1] == '\r') {
-			len--;
-			eol = "\r\n";
-			eol_len = 2;
-		}
-	}
-	k = rw_boundary(rw, s, len, &close);
-	if (k >= 0) {
-		rw_at_boundary(rw, k, close, s, n);
-	} else {
-		rw_release_eol(rw);
-		rw_content(rw, s, len);
-		memcpy(rw->eol, eol, eol_len);
-		rw->eol_len = eol_len;
-	}
-	vbuf_reset(&rw->line);
-	rw->mode = RW_START;
-}
-
-/* rw_feed_line - buffer a body line that may be a boundary; returns the bytes used */
-static size_t rw_feed_line(struct rewrite *rw, const char *p, size_t n)
-{
-	const char *nl = memchr(p, '\n', n);
-	size_t take = nl ? (size_t)(nl - p) + 1 : n;
-
-	if (rw->line.len + take > RW_LINE_MAX) {
-		/* too long for a boundary: it was content all along */
-		rw_release_eol(rw);
-		rw_content(rw, rw->line.data, rw->line.len);
-		vbuf_reset(&rw->line);
-		rw->mode = RW_CONTENT;
-		return 0;
-	}
-	vbuf_add(&rw->line, p, take);
-	if (nl) {
-		rw_note_eol(rw, rw->line.data + rw->line.len - 1, rw->line.data);
-		rw_line_done(rw);
-	}
-	return take;
-}
-
-/* rw_feed_content - stream content up to a line start that may matter; returns the bytes used */
-static size_t rw_feed_content(struct rewrite *rw, const char *p, size_t n)
-{
-	const char *nl;
-	size_t k;
-
-	if (rw->held_cr) {
-		rw->held_cr = false;
-		if (p[0] == '\n') {
-			memcpy(rw->eol, "\r\n", 2);
-			rw->eol_len = 2;
-			rw->mode = RW_START;
-			return 1;
-		}
-		rw_content(rw, "\r", 1);
-	}
-	nl = memchr(p, '\n', n);
-	if (nl == NULL) {
-		k = n;
-		if (p[n - 1] == '\r') {
-			k--;
-			rw->held_cr = true;	/* maybe the first half of a line break */
-		}
-		rw_content(rw, p, k);
-		return n;
-	}
-	rw_note_eol(rw, nl, p);
-	/* lines that cannot be boundaries go through in one run; only the last break is held */
-	while (nl + 1 < p + n && (rw->nlevels == 0 || nl[1] != '-')) {
-		const char *next = memchr(nl + 1, '\n', (size_t)(p + n - nl - 1));
-
-		if (next == NULL)
-			break;
-		nl = next;
-	}
-	k = (size_t)(nl - p);
-	if (k && p[k - 1] == '\r') {
-		rw_content(rw, p, k - 1);
-		memcpy(rw->eol, "\r\n", 2);
-		rw->eol_len = 2;
-	} else {
-		rw_content(rw, p, k);
-		rw->eol[0] = '\n';
-		rw->eol_len = 1;
-	}
-	rw->mode = RW_START;
-	return k + 1;
 }
 
 /* rewrite_body - the next chunk of the body; false once the pass has stopped */
 bool rewrite_body(struct rewrite *rw, const void *data, size_t len)
 {
-	const char *p = data;
-
-	while (len > 0 && rw->state != RW_STOPPED) {
-		size_t used;
-
-		switch (rw->mode) {
-		case RW_START:
-			if (rw->state == RW_HEADERS) {
-				rw->mode = RW_LINE;
-			} else if (rw->nlevels && p[0] == '-') {
-				rw->mode = RW_LINE;
-			} else {
-				rw_release_eol(rw);
-				rw->mode = RW_CONTENT;
-			}
-			continue;
-		case RW_LINE:
-			used = rw->state == RW_HEADERS ? rw_feed_head(rw, p, len)
-						       : rw_feed_line(rw, p, len);
-			break;
-		default:
-			used = rw_feed_content(rw, p, len);
-			break;
-		}
-		p += used;
-		len -= used;
-	}
+	mimescan_feed(&rw->scan, data, len);
 	return rw->state != RW_STOPPED;
 }
 
@@ -681,17 +470,10 @@ static void rw_begin(struct rewrite *rw, const struct rewrite_banner *b,
 	rw->top = *top;
 	rw->status = REWRITE_CHANGE;
 	charset_reset(&rw->cs);
-	rw->nlevels = 0;
-	rw->mode = RW_START;
+	mimescan_reset(&rw->scan);
 	rw->entities = 1;
 	rw->followed = 0;
-	/* the emit pass writes its lines with the body's breaks, known from the plan pass */
-	rw->crlf = rw->emit ? rw->follow->crlf : true;
-	rw->crlf_known = rw->emit;
 	vbuf_reset(&rw->head);
-	vbuf_reset(&rw->line);
-	rw->eol_len = 0;
-	rw->held_cr = false;
 	rw->olen = 0;
 	rw->head_cut = false;
 	content_init(&rw->content, false);
@@ -740,22 +522,22 @@ void rewrite_emit_begin(struct rewrite *rw, const struct rewrite_banner *b,
 /* rw_finish - the body is complete: close what is open */
 static void rw_finish(struct rewrite *rw)
 {
+	unsigned entities = rw->entities;
+
 	if (rw->state == RW_STOPPED)
 		return;
-	if (rw->state == RW_HEADERS) {
+	mimescan_end(&rw->scan);	/* the last line, a held CR */
+	if (rw->state == RW_STOPPED)
+		return;
+	/* a part that the last line (a boundary without its line break) begins is not read */
+	if (mimescan_in_headers(&rw->scan) && rw->entities == entities) {
 		/* the body ends inside a header block: it never got its empty line */
 		rw->head_cut = true;
 		rw_head_done(rw, rw->head.len);
-	} else if (rw->mode == RW_LINE && rw->line.len) {
-		rw_line_done(rw);	/* a last line without its line break */
+		if (rw->state == RW_STOPPED)
+			return;
 	}
-	if (rw->state == RW_STOPPED)
-		return;
-	if (rw->held_cr) {
-		rw->held_cr = false;
-		rw_content(rw, "\r", 1);
-	}
-	rw_release_eol(rw);
+	mimescan_release(&rw->scan);
 	rw_target_end(rw);
 }
 
@@ -767,7 +549,7 @@ static void rw_plan_done(struct rewrite *rw)
 	if (rw->status == REWRITE_CHANGE && p->ntargets == 0)
 		rw_fail(rw, REWRITE_SKIP_NO_TEXT, "no text part a reader sees");
 	p->status = rw->status;
-	p->crlf = rw->crlf;
+	p->crlf = rw_crlf(rw);
 	if (p->status != REWRITE_CHANGE)
 		return;
 	for (size_t i = 0; i < p->ntargets; i++) {

@@ -4,8 +4,8 @@
  * and transfer encoding, where the banner goes in HTML, and an earlier
  * banner found where the new one goes.
  *
- * Touches: the buffers it is given. Header values are read as content.c
- * reads them (comments, quoted strings); a value whose charset is given in
+ * Touches: the buffers it is given. Header values are read with content.c's
+ * rules (comments, tokens, quoted strings); a value whose charset is given in
  * RFC 2231 form is not edited (the caller refuses the part).
  */
 #include <config.h>
@@ -16,39 +16,6 @@
 #include <strings.h>
 
 #include "rewrite_int.h"
-
-/* rw_cfws - skip white space, line breaks and (nested) comments from i */
-static size_t rw_cfws(const char *s, size_t n, size_t i)
-{
-	size_t depth = 0;
-
-	for (; i < n; i++) {
-		char c = s[i];
-
-		if (depth) {
-			if (c == '\\')
-				i++;
-			else if (c == '(')
-				depth++;
-			else if (c == ')')
-				depth--;
-		} else if (c == '(') {
-			depth = 1;
-		} else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-			return i;
-		}
-	}
-	return n;
-}
-
-/* rw_token_end - the end of a token (RFC 2045) from i */
-static size_t rw_token_end(const char *s, size_t n, size_t i)
-{
-	while (i < n && (unsigned char)s[i] > ' ' && s[i] != 0x7f &&
-	       !strchr("()<>@,;:\\\"/[]?=", s[i]))
-		i++;
-	return i;
-}
 
 /* rw_value_end - the end of a parameter value (quoted string or token-ish run) from i */
 static size_t rw_value_end(const char *s, size_t n, size_t i)
@@ -71,7 +38,7 @@ static size_t rw_next_semicolon(const char *s, size_t n, size_t i)
 		if (s[i] == '"') {
 			i = rw_value_end(s, n, i);
 		} else if (s[i] == '(') {
-			i = rw_cfws(s, n, i);
+			i = content_cfws_end(s, n, i);
 		} else {
 			i++;
 		}
@@ -89,17 +56,17 @@ bool rw_set_charset(const char *value, size_t len, struct vbuf *out)
 	size_t i = rw_next_semicolon(value, len, 0), end = len;
 
 	while (i < len) {
-		size_t name = rw_cfws(value, len, i + 1), nend = rw_token_end(value, len, name);
-		size_t v, vend;
+		size_t name = content_cfws_end(value, len, i + 1);
+		size_t nend = content_token_end(value, len, name), v, vend;
 
 		i = nend;
 		if (nend - name >= 8 && strncasecmp(value + name, "charset*", 8) == 0)
 			return false;
 		if (nend - name == 7 && strncasecmp(value + name, "charset", 7) == 0) {
-			size_t eq = rw_cfws(value, len, nend);
+			size_t eq = content_cfws_end(value, len, nend);
 
 			if (eq < len && value[eq] == '=') {
-				v = rw_cfws(value, len, eq + 1);
+				v = content_cfws_end(value, len, eq + 1);
 				vend = rw_value_end(value, len, v);
 				/* no value at all: it goes right after '=', not past the line break */
 				if (v == len || value[v] == ';')
@@ -148,7 +115,7 @@ bool rw_relabel_ok(const char *value, size_t len)
 /* rw_cte_is_8bit - whether a Content-Transfer-Encoding value says 8bit or binary */
 bool rw_cte_is_8bit(const char *value, size_t len)
 {
-	size_t i = rw_cfws(value, len, 0), e = rw_token_end(value, len, i);
+	size_t i = content_cfws_end(value, len, 0), e = content_token_end(value, len, i);
 
 	return (e - i == 4 && strncasecmp(value + i, "8bit", 4) == 0) ||
 	       (e - i == 6 && strncasecmp(value + i, "binary", 6) == 0);
@@ -184,7 +151,7 @@ static void rw_field_out(struct vbuf *out, const char *f, size_t len, const char
  */
 void rw_emit_head(struct rewrite *rw, const struct rewrite_target *t)
 {
-	const char *h = rw->head.data ? rw->head.data : "", *eol = rw->crlf ? "\r\n" : "\n";
+	const char *h = rw->head.data ? rw->head.data : "", *eol = rw_crlf(rw) ? "\r\n" : "\n";
 	size_t len = rw->head.len, blank = len >= 2 && h[len - 2] == '\r' ? 2 : 1;
 	bool cte_change = t->cte_out != t->cte_in;
 	const char *cte = cte_change ? rw_cte_name(t->cte_out) : NULL;

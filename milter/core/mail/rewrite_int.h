@@ -13,13 +13,12 @@
 #include "base64.h"
 #include "charset.h"
 #include "content.h"
+#include "mimescan.h"
 #include "qp.h"
 #include "qpenc.h"
 #include "rewrite.h"
 #include "vbuf.h"
 
-/* The longest line that can still be a boundary: "--", boundary, "--", padding. */
-#define RW_LINE_MAX (2 + CONTENT_BOUNDARY_MAX + 2 + 128)
 #define RW_STEP 4096		/* raw bytes of a target decoded per step */
 #define RW_CONV_MAX (64u << 10)	/* converted bytes of one step */
 #define RW_LINE_LIMIT 998	/* octets of a line, line break excluded (RFC 5322) */
@@ -32,18 +31,16 @@ enum rw_select {
 	RW_SEL_FIRST_READABLE	/* the first readable child: mixed and the others */
 };
 
+/* What the rewriter keeps of an open multipart (its boundary is the scanner's, same level). */
 struct rw_level {
-	char boundary[CONTENT_BOUNDARY_MAX + 1];
-	size_t blen;
-	bool closed;		/* close delimiter seen: what follows is epilogue */
 	bool digest;
 	enum rw_select sel;
 	bool chosen;		/* RW_SEL_FIRST_READABLE: the child was found */
 	unsigned children;	/* children begun */
 };
 
-enum rw_state { RW_HEADERS, RW_BODY, RW_STOPPED };
-enum rw_mode { RW_START, RW_LINE, RW_CONTENT };
+/* While the scanner reads a part's header block, the state is RW_BODY. */
+enum rw_state { RW_BODY, RW_STOPPED };
 enum rw_conv { RW_CONV_NONE, RW_CONV_REPAIR, RW_CONV_ICU };
 
 /* The target in progress. */
@@ -83,26 +80,19 @@ struct rewrite {
 	enum rewrite_status status;
 	struct charset cs;
 
+	struct mimescan scan;		/* lines, boundaries, header lines */
 	struct rw_level level[REWRITE_DEPTH_MAX];
-	unsigned nlevels;
 	enum rw_state state;
-	enum rw_mode mode;
 	struct content content;		/* the current entity */
 	unsigned entities;		/* begun; the current one is entities - 1 */
 	bool candidate;			/* the current entity may hold a target */
 	bool target;			/* the current entity is one */
 	unsigned followed;		/* emit pass: targets of the plan met */
-	bool crlf, crlf_known;		/* the body's line breaks */
 
 	struct vbuf head;		/* the current part's header block */
-	size_t head_line;		/* where its line in progress starts */
 	bool head_cut;			/* it ended on a line that is not a field */
 	size_t ct_off, ct_len;		/* its Content-Type field (len 0: none) */
 	size_t cte_off, cte_len;	/* its Content-Transfer-Encoding field */
-	struct vbuf line;		/* a body line that may be a boundary */
-	char eol[2];			/* line break held back: it may belong to a boundary */
-	size_t eol_len;
-	bool held_cr;
 
 	struct rw_part part;
 	struct vbuf conv;		/* converted text of one step */
@@ -115,7 +105,8 @@ struct rewrite {
 void rw_fail(struct rewrite *rw, enum rewrite_status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void rw_out(struct rewrite *rw, const char *p, size_t n);
-int rw_boundary(const struct rewrite *rw, const char *s, size_t len, bool *close);
+bool rw_crlf(const struct rewrite *rw);
+void rw_out_eol(struct rewrite *rw);
 
 /* rewrite_part.c */
 void rw_part_begin(struct rewrite *rw, const char *cte_value, size_t cte_len);

@@ -198,12 +198,12 @@ void rw_part_begin(struct rewrite *rw, const char *cte, size_t cte_len)
 	if (rw->emit) {
 		rw_part_follow(pt, t, cnv, known);
 		rw_part_banner(rw, pt, cnv, t->crlf);
-		qpenc_init(&pt->qe, rw->crlf);
-		b64enc_init(&pt->be, rw->crlf);
+		qpenc_init(&pt->qe, rw_crlf(rw));
+		b64enc_init(&pt->be, rw_crlf(rw));
 	} else {
 		vbuf_init(&pt->scan, REWRITE_SCAN_MAX + REWRITE_BANNER_MAX);
 		rw_part_charset(rw, pt, t, cnv, known);
-		rw_part_banner(rw, pt, cnv, rw->crlf);
+		rw_part_banner(rw, pt, cnv, rw_crlf(rw));
 	}
 	if (pt->conv != RW_CONV_NONE) {
 		charset_stream_begin(&pt->cst, &rw->cs,
@@ -407,7 +407,7 @@ static bool rw_part_boundary(const struct rewrite *rw, const struct vbuf *b)
 
 		if (len && s[len - 1] == '\r')
 			len--;
-		if (rw_boundary(rw, s, len, &close) >= 0)
+		if (mimescan_boundary(&rw->scan, s, len, &close) >= 0)
 			return true;
 		if (nl == NULL)
 			break;
@@ -445,7 +445,7 @@ static void rw_part_decided(struct rewrite *rw)
 			" be given charset=utf-8", t->html ? "html" : "plain", t->entity);
 		return;
 	}
-	t->crlf = pt->eol_known ? pt->crlf : rw->crlf;
+	t->crlf = pt->eol_known ? pt->crlf : rw_crlf(rw);
 	if (t->html)
 		t->insert_at = rw_html_insert_point(s, window);
 	else
@@ -505,7 +505,7 @@ void rw_part_end(struct rewrite *rw)
 		rw_out(rw, rw->enc, o);
 		/* the message itself: no boundary's line break follows */
 		if (pt->t->entity == 0)
-			rw_out(rw, rw->crlf ? "\r\n" : "\n", rw->crlf ? 2 : 1);
+			rw_out_eol(rw);
 	}
 	rw_part_free(pt);
 }
