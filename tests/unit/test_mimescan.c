@@ -133,6 +133,8 @@ static const struct {
 	  "--b\nnot a field\nrest\n", "{B0||--b\n}{Y|not a field\n}not a field\nrest\n" },
 	{ "a folded line with no field before it is body", "b", true,
 	  "--b\n\tx\n", "{B0||--b\n}{Y|\tx\n}\tx\n" },
+	{ "a CR ending the body in a header section does not end it", "b", true,
+	  "--b\nA: 1\n\r", "{B0||--b\n}{F|A: 1\n}{O|\r}" },
 	{ "a boundary cuts a header section short", "b", true,
 	  "--b\nA: 1\n--b--\n", "{B0||--b\n}{F|A: 1\n}{C0h||--b--\n}" },
 };
@@ -192,16 +194,21 @@ START_TEST(scan_first_line_break)
 		{ "", "crlf\r\nlf\n", true, true },
 		{ "b", "--b\r\nlf\n", true, true },
 		{ "b", "--b\nx\r\n", true, false },
+		{ "b", "content\r\n--b\n", true, true },
+		{ "", "\r\n\n", true, true },
 	};
 	struct rec r;
 
 	rec_init(&r, 64, false, false);
 	for (int i = 0; i < NELEM(b); i++) {
-		bool crlf, known;
+		for (size_t chunk = 1; chunk <= strlen(b[i].body); chunk++) {
+			bool crlf, known;
 
-		rec_run(&r, b[i].body, 1 << 20, b[i].levels);
-		known = mimescan_crlf(&r.sc, &crlf);
-		ck_assert_msg(known == b[i].known && (!known || crlf == b[i].crlf), "%s", b[i].body);
+			rec_run(&r, b[i].body, chunk, b[i].levels);
+			known = mimescan_crlf(&r.sc, &crlf);
+			ck_assert_msg(known == b[i].known && (!known || crlf == b[i].crlf),
+				      "%s, chunks of %zu", b[i].body, chunk);
+		}
 	}
 	rec_free(&r);
 }

@@ -145,12 +145,12 @@ void mimescan_release(struct mimescan *sc)
 	sc->eol_len = 0;
 }
 
-/* mimescan_note_eol - learn the body's line breaks from its first one (nl in start..) */
-static void mimescan_note_eol(struct mimescan *sc, const char *nl, const char *start)
+/* mimescan_note_eol - learn the body's line breaks from its first one */
+static void mimescan_note_eol(struct mimescan *sc, bool crlf)
 {
 	if (!sc->eol_known) {
 		sc->eol_known = true;
-		sc->crlf = nl > start && nl[-1] == '\r';
+		sc->crlf = crlf;
 	}
 }
 
@@ -206,6 +206,9 @@ static void mimescan_line(struct mimescan *sc, const char *s, size_t len, size_t
 	}
 	if (sc->headers) {
 		l.kind = mimescan_head_kind(sc, s, len);
+		/* a CR the end of the body cut from its LF does not end the section */
+		if (l.kind == MIMESCAN_END && eol[eol_len - 1] != '\n')
+			l.kind = MIMESCAN_FOLD;
 		if (l.kind == MIMESCAN_FIELD)
 			sc->field = true;
 		else if (l.kind == MIMESCAN_END || l.kind == MIMESCAN_BODY)
@@ -260,7 +263,8 @@ static size_t mimescan_feed_line(struct mimescan *sc, const char *p, size_t n)
 	vbuf_add(&sc->line, p, take);
 	if (nl) {
 		if (!sc->line.overflow)
-			mimescan_note_eol(sc, sc->line.data + sc->line.len - 1, sc->line.data);
+			mimescan_note_eol(sc, sc->line.len > 1 &&
+					  sc->line.data[sc->line.len - 2] == '\r');
 		mimescan_line_done(sc);
 	}
 	return take;
@@ -275,6 +279,8 @@ static size_t mimescan_feed_content(struct mimescan *sc, const char *p, size_t n
 	if (sc->held_cr) {
 		sc->held_cr = false;
 		if (p[0] == '\n') {
+			/* a CRLF split between two reads: the same line break as whole */
+			mimescan_note_eol(sc, true);
 			mimescan_hold(sc, "\r\n", 2);
 			sc->mode = MIMESCAN_START;
 			return 1;
@@ -291,7 +297,7 @@ static size_t mimescan_feed_content(struct mimescan *sc, const char *p, size_t n
 		mimescan_content(sc, p, k);
 		return n;
 	}
-	mimescan_note_eol(sc, nl, p);
+	mimescan_note_eol(sc, nl > p && nl[-1] == '\r');
 	/*
 	 * Lines that cannot be boundaries (no multipart open, or not starting
 	 * with '-') go through in one run; only the last line break is held.
