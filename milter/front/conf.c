@@ -314,7 +314,7 @@ static bool conf_bannertpl(struct conf_ctx *x)
 		char *save = NULL;
 
 		for (char *l = strtok_r(errors.data, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-			vbuf_printf(x->errors, "%s:%u: BannerTemplate: %s\n", x->origin, x->line, l);
+			confvalue_error(x->errors, x->origin, x->line, "BannerTemplate: %s", l);
 		vbuf_free(&errors);
 		return false;
 	}
@@ -448,20 +448,6 @@ static int conf_find(const char *name, size_t len)
 	return -1;
 }
 
-/* conf_error - one "origin:line: message" error line, within CONF_ERRORS_MAX */
-void conf_error(struct vbuf *errors, const char *origin, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errors->len >= CONF_ERRORS_MAX)
-		return;
-	vbuf_printf(errors, "%s:%u: ", origin, line);
-	va_start(ap, fmt);
-	vbuf_vprintf(errors, fmt, ap);
-	va_end(ap);
-	vbuf_addc(errors, '\n');
-}
-
 /* conf_line - one line: blank, comment, or "Name value"; returns 1 on error */
 static int conf_line(struct conf *c, char *s, const char *origin, unsigned line,
 		     unsigned *seen, struct vbuf *errors)
@@ -486,21 +472,21 @@ static int conf_line(struct conf *c, char *s, const char *origin, unsigned line,
 	nlen = strcspn(s, " \t");
 	if ((i = conf_find(s, nlen)) < 0) {
 		s[nlen] = '\0';
-		conf_error(errors, origin, line, "unknown option '%.64s'", s);
+		confvalue_error(errors, origin, line, "unknown option '%.64s'", s);
 		return 1;
 	}
 	x.value = s + nlen + strspn(s + nlen, " \t");
 	if (*x.value == '\0') {
-		conf_error(errors, origin, line, "%s needs a value", conf_options[i].name);
+		confvalue_error(errors, origin, line, "%s needs a value", conf_options[i].name);
 		bad = 1;
 	} else if (seen[i] != 0) {
-		conf_error(errors, origin, line, "%s is already set on line %u",
+		confvalue_error(errors, origin, line, "%s is already set on line %u",
 			   conf_options[i].name, seen[i]);
 		bad = 1;
 	} else if (!conf_options[i].set(&x)) {
 		/* an empty why: the setter reported its errors itself */
 		if (x.why.len > 0)
-			conf_error(errors, origin, line, "%s: %s", conf_options[i].name,
+			confvalue_error(errors, origin, line, "%s: %s", conf_options[i].name,
 				   vbuf_str(&x.why));
 		bad = 1;
 	}
@@ -527,10 +513,10 @@ int conf_lines(const char *text, size_t len, const char *origin, struct vbuf *er
 	lines_init(&it, text, len, true);
 	while (lines_next(&it, &s, &n)) {
 		if (n > CONF_LINE_MAX) {
-			conf_error(errors, origin, it.no, "line longer than %d bytes", CONF_LINE_MAX);
+			confvalue_error(errors, origin, it.no, "line longer than %d bytes", CONF_LINE_MAX);
 			bad++;
 		} else if (memchr(s, '\0', n) != NULL) {
-			conf_error(errors, origin, it.no, "NUL byte in line");
+			confvalue_error(errors, origin, it.no, "NUL byte in line");
 			bad++;
 		} else {
 			memcpy(buf, s, n);

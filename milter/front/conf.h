@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "confvalue.h"
 #include "message.h"
 #include "vbuf.h"
 #include "warning.h"
@@ -26,7 +27,6 @@ struct policy_table;
 #define CONF_LINE_MAX 4096		/* bytes of one line */
 #define CONF_REPLY_MAX 400		/* bytes of RejectReply */
 #define CONF_TAG_MAX 64			/* bytes of SubjectTag */
-#define CONF_ERRORS_MAX 65536		/* bytes of error text kept */
 
 /* Which verdicts get the warning banner in their text (Banner). */
 enum conf_banner {
@@ -99,8 +99,6 @@ typedef int conf_line_fn(void *ctx, char *line, unsigned lineno);
 struct conf *conf_defaults(void);
 int conf_lines(const char *text, size_t len, const char *origin, struct vbuf *errors,
 	       conf_line_fn *fn, void *ctx);
-void conf_error(struct vbuf *errors, const char *origin, unsigned line, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 int conf_parse(struct conf *c, const char *text, size_t len, const char *origin,
 	       struct vbuf *errors);
 struct conf *conf_load(const char *path, bool must_exist, struct vbuf *errors);

@@ -12,7 +12,9 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -424,4 +426,24 @@ void confvalue_strv_free(char **v)
 	for (char **p = v; *p != NULL; p++)
 		free(*p);
 	free(v);
+}
+
+/*
+ * confvalue_error - one "origin:line: message" error line, whole or not at
+ * all: past CONF_ERRORS_MAX bytes of errors the others are dropped (a file
+ * of thousands of bad tokens says enough with the first ones)
+ */
+void confvalue_error(struct vbuf *errors, const char *origin, unsigned line, const char *fmt, ...)
+{
+	struct vbuf l = VBUF_INIT(CONF_ERRORS_MAX);
+	va_list ap;
+
+	vbuf_printf(&l, "%s:%u: ", origin, line);
+	va_start(ap, fmt);
+	vbuf_vprintf(&l, fmt, ap);
+	va_end(ap);
+	vbuf_addc(&l, '\n');
+	if (!l.overflow && errors->len + l.len <= CONF_ERRORS_MAX)
+		vbuf_add(errors, l.data, l.len);
+	vbuf_free(&l);
 }

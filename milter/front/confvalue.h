@@ -11,6 +11,8 @@
 
 #include "vbuf.h"
 
+#define CONF_ERRORS_MAX 65536		/* bytes of error text kept (whole lines) */
+
 bool confvalue_bool(const char *v, bool *out, struct vbuf *why);
 bool confvalue_uint(const char *v, unsigned min, unsigned max, unsigned *out,
 		    struct vbuf *why);
@@ -28,5 +30,7 @@ bool confvalue_reply(const char *v, size_t max, struct vbuf *why);
 bool confvalue_text(const char *v, size_t max, struct vbuf *why);
 char *confvalue_path(const char *v, const char *basedir);
 void confvalue_strv_free(char **v);
+void confvalue_error(struct vbuf *errors, const char *origin, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 #endif

@@ -136,7 +136,7 @@ bool hostlist_add(struct hostlist *hl, const char *entry, struct vbuf *why)
 static void hostlist_error(struct vbuf *errors, const char *origin, unsigned line,
 			   const char *msg)
 {
-	vbuf_printf(errors, "%s:%u: %s\n", origin, line, msg);
+	confvalue_error(errors, origin, line, "%s", msg);
 }
 
 /* hostlist_token - add one token; returns 1 on error, 0 if it went in */

@@ -159,12 +159,12 @@ static bool policy_line(struct policy_table *t, char *s, const char *origin, uns
 	if (*rest != '\0')
 		*rest++ = '\0';
 	if (!policy_key_ok(key)) {
-		conf_error(errors, origin, line, "'%.64s' is not a domain, .domain or *"
+		confvalue_error(errors, origin, line, "'%.64s' is not a domain, .domain or *"
 			     " (lower case, A-labels for international names)", key);
 		return false;
 	}
 	if (hmap_get(&t->index, key, strlen(key), &found)) {
-		conf_error(errors, origin, line, "%s is already set on line %u", key,
+		confvalue_error(errors, origin, line, "%s is already set on line %u", key,
 			     t->entry[found].line);
 		return false;
 	}
@@ -174,18 +174,18 @@ static bool policy_line(struct policy_table *t, char *s, const char *origin, uns
 	while ((name = policy_next(&rest, &value, &bad)) != NULL) {
 		vbuf_reset(&why);
 		if (!policy_setting(&e, name, value, &why)) {
-			conf_error(errors, origin, line, "%s: %s", name, vbuf_str(&why));
+			confvalue_error(errors, origin, line, "%s: %s", name, vbuf_str(&why));
 			ok = false;
 		}
 	}
 	vbuf_free(&why);
 	if (bad) {
-		conf_error(errors, origin, line, "settings are Name=value, comma-separated"
+		confvalue_error(errors, origin, line, "settings are Name=value, comma-separated"
 			     " (quote a value that holds a comma)");
 		ok = false;
 	}
 	if (ok && t->count >= POLICY_ENTRIES_MAX) {
-		conf_error(errors, origin, line, "more than %d entries", POLICY_ENTRIES_MAX);
+		confvalue_error(errors, origin, line, "more than %d entries", POLICY_ENTRIES_MAX);
 		ok = false;
 	}
 	if (!ok) {

@@ -261,6 +261,27 @@ START_TEST(all_errors_reported_in_one_pass)
 }
 END_TEST
 
+START_TEST(errors_past_the_cap_are_dropped_whole)
+{
+	struct vbuf errs = VBUF_INIT(CONF_ERRORS_MAX), text = VBUF_INIT(CONF_LINE_MAX);
+	const char *p;
+
+	/* a line of two thousand bad hosts: more error text than is kept */
+	vbuf_adds(&text, "InternalHosts");
+	for (int i = 0; i < 2000; i++)
+		vbuf_adds(&text, " /");
+	ck_assert_ptr_null(parse(vbuf_str(&text), &errs));
+	ck_assert(!errs.overflow);
+	ck_assert_uint_gt(errs.len, CONF_ERRORS_MAX / 2);
+	ck_assert_uint_le(errs.len, CONF_ERRORS_MAX);
+	for (p = vbuf_str(&errs); *p; p = strchr(p, '\n') + 1)
+		ck_assert_msg(strncmp(p, "t.conf:1: InternalHosts: ", 25) == 0 && strchr(p, '\n'),
+			      "a cut line: %.80s", p);
+	vbuf_free(&text);
+	vbuf_free(&errs);
+}
+END_TEST
+
 START_TEST(hostile_lines_are_errors_not_crashes)
 {
 	struct vbuf errs = VBUF_INIT(CONF_ERRORS_MAX);
@@ -436,6 +457,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, booleans_by_first_letter, 0, sizeof(booleans) / sizeof(booleans[0]));
 	tcase_add_loop_test(tc, each_error_names_file_and_line, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, all_errors_reported_in_one_pass);
+	tcase_add_test(tc, errors_past_the_cap_are_dropped_whole);
 	tcase_add_test(tc, hostile_lines_are_errors_not_crashes);
 	tcase_add_test(tc, load_missing_default_is_defaults_missing_given_is_error);
 	tcase_add_test(tc, load_takes_relative_paths_from_the_file_directory);
