@@ -85,6 +85,8 @@ static void rec_free(struct rec *r)
 	vbuf_free(&r->out);
 }
 
+#define X64 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+
 static const struct {
 	const char *name;
 	const char *levels;	/* one-letter boundaries of the open multiparts, outermost first */
@@ -117,6 +119,8 @@ static const struct {
 	  "                                                                        "
 	  "                                                                        "
 	  "                                                                        \nx" },
+	{ "a CR ending a line too long to be a boundary is still half a line break", "b", false,
+	  "-" X64 X64 X64 X64 "\r\n--b\n", "-" X64 X64 X64 X64 "{B0|\r\n|--b\n}" },
 	{ "a lone CR is content", "b", false,
 	  "a\rb\n--b\r\r\n", "a\rb\n--b\r\r\n" },
 	{ "a CR ending the body in content is content", "", false, "a\r", "a\r" },

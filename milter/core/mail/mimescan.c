@@ -254,8 +254,14 @@ static size_t mimescan_feed_line(struct mimescan *sc, const char *p, size_t n)
 
 	if (!sc->headers && sc->line.len + take > MIMESCAN_BLINE_MAX) {
 		/* too long for a boundary: it was content all along */
+		size_t k = sc->line.len;
+
 		mimescan_release(sc);
-		mimescan_content(sc, sc->line.data, sc->line.len);
+		if (k && sc->line.data[k - 1] == '\r') {
+			k--;
+			sc->held_cr = true;	/* maybe the first half of a line break */
+		}
+		mimescan_content(sc, sc->line.data, k);
 		vbuf_reset(&sc->line);
 		sc->mode = MIMESCAN_CONTENT;
 		return 0;

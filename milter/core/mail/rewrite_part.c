@@ -268,10 +268,11 @@ static void rw_part_edit(struct rewrite *rw, const char *q, size_t m)
 /* rw_part_look - plan pass: keep the start, measure lines, note 8-bit bytes */
 static void rw_part_look(struct rw_part *pt, const char *q, size_t m)
 {
-	const char *end = q + m, *s = q;
+	const char *end, *s = q;
 
 	if (m == 0)
 		return;
+	end = q + m;
 	if (!pt->scan.overflow)
 		vbuf_add(&pt->scan, q, m);
 	if (!pt->any8bit && !rw_is_ascii(q, m))
