@@ -243,6 +243,8 @@ static void rw_part_edit(struct rewrite *rw, const char *q, size_t m)
 	const struct rewrite_target *t = pt->t;
 	size_t k;
 
+	if (q == NULL)
+		q = "";		/* an empty conversion's buffer: nothing to write, no pointer to move */
 	if (!pt->inserted) {
 		k = t->insert_at - pt->off < m ? t->insert_at - pt->off : m;
 		rw_part_encode(rw, q, k);
