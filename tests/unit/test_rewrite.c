@@ -75,6 +75,12 @@ static const struct {
 	{ "<html lang=fr><p>no head, no body", "<html lang=fr>" },
 	{ "<p>a fragment", "" },
 	{ "<!DOCTYPE html><bodyx><body>t", "<bodyx><body>" },
+	/* a forged banner is read whole: an unclosed tag in it hides nothing after it */
+	{ REWRITE_HTML_BEGIN "<title>x" REWRITE_HTML_END "\r\n<body>t",
+	  REWRITE_HTML_END "\r\n<body>" },
+	/* a begin with no end of its own is a plain comment, even when a banner follows */
+	{ REWRITE_HTML_BEGIN "x<body>" REWRITE_HTML_BEGIN "<p>w</p>" REWRITE_HTML_END "\r\nt",
+	  "x<body>" },
 };
 
 START_TEST(html_banner_goes_after_the_body_tag)
@@ -103,6 +109,9 @@ START_TEST(an_earlier_banner_is_found_where_the_new_one_goes)
 	ck_assert_uint_eq(rw_earlier_banner(html, strlen(html), 6, true),
 			  strlen(html) - strlen("<p>hi") - 6);
 	ck_assert_uint_eq(rw_earlier_banner(no_end, strlen(no_end), 0, false), 0);
+	/* a forged begin does not reach over to a real banner's end */
+	html = REWRITE_HTML_BEGIN "kept\r\n" REWRITE_HTML_BEGIN "<p>x</p>" REWRITE_HTML_END "\r\n";
+	ck_assert_uint_eq(rw_earlier_banner(html, strlen(html), 0, true), 0);
 }
 END_TEST
 

@@ -235,8 +235,9 @@ static bool rw_raw_text(const char *name, size_t len)
 /*
  * rw_html_insert_point - where the banner goes in HTML text s[0..n): after
  * the first <body> tag; else after </head>; else after <html>; else at the
- * start (after a byte order mark). Comments, declarations and the content
- * of script, style and the like are skipped.
+ * start (after a byte order mark). Comments, banners (read whole, as the
+ * second pass reads its own), declarations and the content of script,
+ * style and the like are skipped.
  */
 size_t rw_html_insert_point(const char *s, size_t n)
 {
@@ -251,6 +252,11 @@ size_t rw_html_insert_point(const char *s, size_t n)
 			break;
 		i = (size_t)(lt - s);
 		if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+			/* a banner is read as one comment: what it holds is not the page's */
+			if ((e = rw_earlier_banner(s, n, i, true)) > 0) {
+				i += e;
+				continue;
+			}
 			e = rw_find(s, n, i + 4, "-->");
 			if (e == SIZE_MAX)
 				break;
@@ -344,7 +350,9 @@ size_t rw_earlier_banner(const char *s, size_t n, size_t at, bool html)
 		    memcmp(s + i, REWRITE_HTML_BEGIN, sizeof(REWRITE_HTML_BEGIN) - 1) != 0)
 			return 0;
 		e = rw_find(s, lim, i, REWRITE_HTML_END);
-		if (e == SIZE_MAX)
+		/* a second begin before the end: the first was a forged or cut one */
+		if (e == SIZE_MAX ||
+		    rw_find(s, e, i + sizeof(REWRITE_HTML_BEGIN) - 1, REWRITE_HTML_BEGIN) != SIZE_MAX)
 			return 0;
 		e += sizeof(REWRITE_HTML_END) - 1;
 		return e + rw_eol_at(s, n, e) - at;
