@@ -130,6 +130,16 @@ static void mimescan_content(struct mimescan *sc, const char *p, size_t n)
 		sc->sink.content(sc->sink.arg, p, n);
 }
 
+/* mimescan_content_cr - content, but a CR at its end held: maybe the first half of a line break */
+static void mimescan_content_cr(struct mimescan *sc, const char *p, size_t n)
+{
+	if (n && p[n - 1] == '\r') {
+		n--;
+		sc->held_cr = true;
+	}
+	mimescan_content(sc, p, n);
+}
+
 /* mimescan_hold - hold back a line break: it may belong to a boundary */
 static void mimescan_hold(struct mimescan *sc, const char *eol, size_t len)
 {
@@ -254,14 +264,8 @@ static size_t mimescan_feed_line(struct mimescan *sc, const char *p, size_t n)
 
 	if (!sc->headers && sc->line.len + take > MIMESCAN_BLINE_MAX) {
 		/* too long for a boundary: it was content all along */
-		size_t k = sc->line.len;
-
 		mimescan_release(sc);
-		if (k && sc->line.data[k - 1] == '\r') {
-			k--;
-			sc->held_cr = true;	/* maybe the first half of a line break */
-		}
-		mimescan_content(sc, sc->line.data, k);
+		mimescan_content_cr(sc, sc->line.data, sc->line.len);
 		vbuf_reset(&sc->line);
 		sc->mode = MIMESCAN_CONTENT;
 		return 0;
@@ -295,12 +299,7 @@ static size_t mimescan_feed_content(struct mimescan *sc, const char *p, size_t n
 	}
 	nl = memchr(p, '\n', n);
 	if (nl == NULL) {
-		k = n;
-		if (p[n - 1] == '\r') {
-			k--;
-			sc->held_cr = true;	/* maybe the first half of a line break */
-		}
-		mimescan_content(sc, p, k);
+		mimescan_content_cr(sc, p, n);
 		return n;
 	}
 	mimescan_note_eol(sc, nl > p && nl[-1] == '\r');
