@@ -481,13 +481,13 @@ static int conf_line(struct conf *c, char *s, const char *origin, unsigned line,
 		bad = 1;
 	} else if (seen[i] != 0) {
 		confvalue_error(errors, origin, line, "%s is already set on line %u",
-			   conf_options[i].name, seen[i]);
+				conf_options[i].name, seen[i]);
 		bad = 1;
 	} else if (!conf_options[i].set(&x)) {
 		/* an empty why: the setter reported its errors itself */
 		if (x.why.len > 0)
 			confvalue_error(errors, origin, line, "%s: %s", conf_options[i].name,
-				   vbuf_str(&x.why));
+					vbuf_str(&x.why));
 		bad = 1;
 	}
 	seen[i] = line;

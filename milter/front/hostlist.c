@@ -132,13 +132,6 @@ bool hostlist_add(struct hostlist *hl, const char *entry, struct vbuf *why)
 	return true;
 }
 
-/* hostlist_error - append one "origin:line: message" error */
-static void hostlist_error(struct vbuf *errors, const char *origin, unsigned line,
-			   const char *msg)
-{
-	confvalue_error(errors, origin, line, "%s", msg);
-}
-
 /* hostlist_token - add one token; returns 1 on error, 0 if it went in */
 static int hostlist_token(struct hostlist *hl, const char *tok, const char *what,
 			  const char *origin, unsigned line, struct vbuf *errors)
@@ -149,7 +142,7 @@ static int hostlist_token(struct hostlist *hl, const char *tok, const char *what
 	if (what != NULL)
 		vbuf_printf(&why, "%s: ", what);
 	if (!hostlist_add(hl, tok, &why)) {
-		hostlist_error(errors, origin, line, vbuf_str(&why));
+		confvalue_error(errors, origin, line, "%s", vbuf_str(&why));
 		bad = 1;
 	}
 	vbuf_free(&why);
@@ -204,7 +197,7 @@ static int hostlist_file(struct hostlist *hl, const char *path, const char *what
 	int bad = 0;
 
 	if (text == NULL) {
-		hostlist_error(errors, origin, line, vbuf_str(&why));
+		confvalue_error(errors, origin, line, "%s", vbuf_str(&why));
 		vbuf_free(&why);
 		return 1;
 	}
@@ -218,14 +211,14 @@ static int hostlist_file(struct hostlist *hl, const char *path, const char *what
 		*end = '\0';
 		lineno++;
 		if (strlen(p) != (size_t)(end - p)) {
-			hostlist_error(errors, path, lineno, "NUL byte in line");
+			confvalue_error(errors, path, lineno, "NUL byte in line");
 			bad++;
 			continue;
 		}
 		if ((hash = strchr(p, '#')) != NULL)
 			*hash = '\0';
 		if (strstr(p, "file:") != NULL) {
-			hostlist_error(errors, path, lineno, "file: datasets do not nest");
+			confvalue_error(errors, path, lineno, "file: datasets do not nest");
 			bad++;
 			continue;
 		}
@@ -265,7 +258,7 @@ int hostlist_parse(struct hostlist *hl, const char *value, const char *basedir,
 
 			vbuf_printf(&why, "%s: unsupported dataset type '%.*s:' (use a list or file:)",
 				    what, (int)alpha, tok);
-			hostlist_error(errors, origin, line, vbuf_str(&why));
+			confvalue_error(errors, origin, line, "%s", vbuf_str(&why));
 			vbuf_free(&why);
 			bad++;
 		} else {

@@ -160,12 +160,12 @@ static bool policy_line(struct policy_table *t, char *s, const char *origin, uns
 		*rest++ = '\0';
 	if (!policy_key_ok(key)) {
 		confvalue_error(errors, origin, line, "'%.64s' is not a domain, .domain or *"
-			     " (lower case, A-labels for international names)", key);
+				" (lower case, A-labels for international names)", key);
 		return false;
 	}
 	if (hmap_get(&t->index, key, strlen(key), &found)) {
 		confvalue_error(errors, origin, line, "%s is already set on line %u", key,
-			     t->entry[found].line);
+				t->entry[found].line);
 		return false;
 	}
 	policy_copy(&e.policy, &t->base.policy);
@@ -181,7 +181,7 @@ static bool policy_line(struct policy_table *t, char *s, const char *origin, uns
 	vbuf_free(&why);
 	if (bad) {
 		confvalue_error(errors, origin, line, "settings are Name=value, comma-separated"
-			     " (quote a value that holds a comma)");
+				" (quote a value that holds a comma)");
 		ok = false;
 	}
 	if (ok && t->count >= POLICY_ENTRIES_MAX) {
