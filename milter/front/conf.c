@@ -42,10 +42,10 @@ struct conf_ctx {
 typedef bool (*conf_setter)(struct conf_ctx *x);
 
 static const char *const conf_action_names[] = { "tag", "quarantine", "reject", NULL };
-static const char *const conf_dkim_names[] = { "never", "brands", "always", NULL };
+/* DKIMVerify and SPFVerify: enum message_dkim and enum message_spf list them alike */
+static const char *const conf_verify_names[] = { "never", "brands", "always", NULL };
 static const char *const conf_banner_names[] = { "none", "impersonation", "suspect", NULL };
 static const char *const conf_lang_names[] = { "fr", "en", NULL };
-static const char *const conf_spf_names[] = { "never", "brands", "always", NULL };
 
 /* conf_set_str - replace a string option */
 static void conf_set_str(char **field, const char *v)
@@ -208,7 +208,7 @@ static bool conf_spf(struct conf_ctx *x)
 {
 	int i;
 
-	if (!confvalue_keyword(x->value, conf_spf_names, &i, &x->why))
+	if (!confvalue_keyword(x->value, conf_verify_names, &i, &x->why))
 		return false;
 	x->c->spf_verify = (enum message_spf)i;
 	return true;
@@ -219,31 +219,31 @@ static bool conf_dkim(struct conf_ctx *x)
 	int i;
 
 	/* "never" is the library's own setting, not one the milter offers */
-	if (!confvalue_keyword(x->value, conf_dkim_names + 1, &i, &x->why))
+	if (!confvalue_keyword(x->value, conf_verify_names + 1, &i, &x->why))
 		return false;
 	x->c->dkim_verify = (enum message_dkim)(i + 1);
 	return true;
 }
 
-/* conf_action - one of tag, quarantine, reject */
-static bool conf_action(struct conf_ctx *x, enum conf_action *field)
+/* conf_action_parse - one of tag, quarantine, reject (vigie.conf and DomainPolicies) */
+bool conf_action_parse(const char *v, enum conf_action *out, struct vbuf *why)
 {
 	int i;
 
-	if (!confvalue_keyword(x->value, conf_action_names, &i, &x->why))
+	if (!confvalue_keyword(v, conf_action_names, &i, why))
 		return false;
-	*field = (enum conf_action)i;
+	*out = (enum conf_action)i;
 	return true;
 }
 
 static bool conf_suspect(struct conf_ctx *x)
 {
-	return conf_action(x, &x->c->policy.suspect_action);
+	return conf_action_parse(x->value, &x->c->policy.suspect_action, &x->why);
 }
 
 static bool conf_impersonation(struct conf_ctx *x)
 {
-	return conf_action(x, &x->c->policy.impersonation_action);
+	return conf_action_parse(x->value, &x->c->policy.impersonation_action, &x->why);
 }
 
 static bool conf_reply(struct conf_ctx *x)
@@ -281,15 +281,20 @@ static bool conf_stats(struct conf_ctx *x)
 	return true;
 }
 
-/* conf_banner - which verdicts get the warning in their text */
-static bool conf_banner(struct conf_ctx *x)
+/* conf_banner_parse - which verdicts get the warning in their text (vigie.conf and DomainPolicies) */
+bool conf_banner_parse(const char *v, enum conf_banner *out, struct vbuf *why)
 {
 	int i;
 
-	if (!confvalue_keyword(x->value, conf_banner_names, &i, &x->why))
+	if (!confvalue_keyword(v, conf_banner_names, &i, why))
 		return false;
-	x->c->policy.banner = (enum conf_banner)i;
+	*out = (enum conf_banner)i;
 	return true;
+}
+
+static bool conf_banner(struct conf_ctx *x)
+{
+	return conf_banner_parse(x->value, &x->c->policy.banner, &x->why);
 }
 
 static bool conf_bannerlang(struct conf_ctx *x)
@@ -697,24 +702,20 @@ const struct warning_template *conf_template(const struct conf *c)
  */
 bool conf_may_banner(const struct conf *c)
 {
-	if (c->policy.banner != CONF_BANNER_NONE)
-		return true;
-	for (size_t i = 0; c->domain_policies && i < c->domain_policies->count; i++)
-		if (c->domain_policies->entry[i].policy.banner != CONF_BANNER_NONE)
-			return true;
-	return false;
+	return c->policy.banner != CONF_BANNER_NONE ||
+	       (c->domain_policies != NULL && c->domain_policies->any_banner);
 }
 
 /* conf_dkim_name - "never", "brands" or "always" */
 const char *conf_dkim_name(enum message_dkim d)
 {
-	return (unsigned)d <= MESSAGE_DKIM_ALWAYS ? conf_dkim_names[d] : "?";
+	return (unsigned)d <= MESSAGE_DKIM_ALWAYS ? conf_verify_names[d] : "?";
 }
 
 /* conf_spf_name - "never", "brands" or "always" */
 const char *conf_spf_name(enum message_spf s)
 {
-	return (unsigned)s <= MESSAGE_SPF_ALWAYS ? conf_spf_names[s] : "?";
+	return (unsigned)s <= MESSAGE_SPF_ALWAYS ? conf_verify_names[s] : "?";
 }
 
 /* conf_message_opts - what the message analysis takes from the configuration */

@@ -104,6 +104,8 @@ int conf_parse(struct conf *c, const char *text, size_t len, const char *origin,
 struct conf *conf_load(const char *path, bool must_exist, struct vbuf *errors);
 void conf_free(struct conf *c);
 bool conf_set_socket(struct conf *c, const char *spec, struct vbuf *errors);
+bool conf_action_parse(const char *v, enum conf_action *out, struct vbuf *why);
+bool conf_banner_parse(const char *v, enum conf_banner *out, struct vbuf *why);
 const char *conf_action_name(enum conf_action a);
 const char *conf_banner_name(enum conf_banner b);
 const struct warning_template *conf_template(const struct conf *c);

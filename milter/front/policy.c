@@ -25,9 +25,6 @@
 #include "policy.h"
 #include "xalloc.h"
 
-static const char *const policy_action_names[] = { "tag", "quarantine", "reject", NULL };
-static const char *const policy_banner_names[] = { "none", "impersonation", "suspect", NULL };
-
 /* policy_copy - a policy whose strings are its own */
 static void policy_copy(struct conf_policy *dst, const struct conf_policy *src)
 {
@@ -52,17 +49,10 @@ static bool policy_key_ok(const char *key)
 static bool policy_setting(struct policy_entry *e, const char *name, const char *value,
 			   struct vbuf *why)
 {
-	int i;
-
-	if (strcasecmp(name, "SuspectAction") == 0 || strcasecmp(name, "ImpersonationAction") == 0) {
-		if (!confvalue_keyword(value, policy_action_names, &i, why))
-			return false;
-		if (strcasecmp(name, "SuspectAction") == 0)
-			e->policy.suspect_action = (enum conf_action)i;
-		else
-			e->policy.impersonation_action = (enum conf_action)i;
-		return true;
-	}
+	if (strcasecmp(name, "SuspectAction") == 0)
+		return conf_action_parse(value, &e->policy.suspect_action, why);
+	if (strcasecmp(name, "ImpersonationAction") == 0)
+		return conf_action_parse(value, &e->policy.impersonation_action, why);
 	if (strcasecmp(name, "SubjectTag") == 0) {
 		free(e->policy.subject_tag);
 		e->policy.subject_tag = NULL;
@@ -73,12 +63,8 @@ static bool policy_setting(struct policy_entry *e, const char *name, const char 
 		e->policy.subject_tag = xstrdup(value);
 		return true;
 	}
-	if (strcasecmp(name, "Banner") == 0) {
-		if (!confvalue_keyword(value, policy_banner_names, &i, why))
-			return false;
-		e->policy.banner = (enum conf_banner)i;
-		return true;
-	}
+	if (strcasecmp(name, "Banner") == 0)
+		return conf_banner_parse(value, &e->policy.banner, why);
 	if (strcasecmp(name, "Analyse") == 0)
 		return confvalue_bool(value, &e->analyse, why);
 	vbuf_printf(why, "unknown setting '%.64s' (SuspectAction, ImpersonationAction,"
@@ -195,6 +181,7 @@ static bool policy_line(struct policy_table *t, char *s, const char *origin, uns
 	e.key = xstrdup(key);
 	t->entry = xreallocarray(t->entry, t->count + 1, sizeof(*t->entry));
 	t->entry[t->count] = e;
+	t->any_banner |= e.policy.banner != CONF_BANNER_NONE;
 	/* the key string stays put when the array moves: the index may point to it */
 	hmap_put(&t->index, t->entry[t->count].key, strlen(key), t->count);
 	t->count++;

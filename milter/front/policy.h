@@ -51,6 +51,7 @@ struct policy_table {
 	size_t count;
 	struct hmap index;		/* key -> entry */
 	struct policy_entry base;	/* vigie.conf's own, when no "*" */
+	bool any_banner;		/* some entry gives the warning banner */
 };
 
 /* one recipient domain of a message and the entry it fell under */
