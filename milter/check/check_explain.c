@@ -24,6 +24,7 @@
 #include "check_mode.h"
 #include "conf.h"
 #include "detector.h"
+#include "dns.h"
 #include "edit.h"
 #include "message.h"
 #include "packfile.h"
@@ -111,6 +112,19 @@ static void explain_value(FILE *out, const char *v)
 	free(flat);
 }
 
+/* explain_dns_source - where the analysis's DNS answers come from, in words */
+static const char *explain_dns_source(enum dns_source src)
+{
+	switch (src) {
+	case DNS_ZONE:
+		return "the TestDNS zone (no network)";
+	case DNS_NONE:
+		return "none: DKIM keys from the key file, no SPF or DMARC";
+	default:
+		return "the name servers (Nameservers, or resolv.conf)";
+	}
+}
+
 /* explain_setup - versions, brand pack and configuration */
 static void explain_setup(FILE *out, const struct check_opts *o, const struct detector *det)
 {
@@ -134,9 +148,7 @@ static void explain_setup(FILE *out, const struct check_opts *o, const struct de
 		conf_dkim_name(c->dkim_verify), conf_spf_name(c->spf_verify), c->authserv_id,
 		c->max_body_scan, c->policy.subject_tag ? c->policy.subject_tag : "(none)",
 		conf_banner_name(c->policy.banner));
-	fprintf(out, "  DNS: %s\n", o->test_dns || c->test_dns ? "the TestDNS zone (no network)" :
-		o->test_keys || c->test_public_keys ? "none: DKIM keys from the key file, no SPF or DMARC" :
-		"the name servers (Nameservers, or resolv.conf)");
+	fprintf(out, "  DNS: %s\n", explain_dns_source(dns_source(detector_dns(det))));
 }
 
 /* explain_headers - the key fields of the message, sanitised */
@@ -379,10 +391,14 @@ static void explain_action(FILE *out, const struct action *a, const struct verdi
 	}
 }
 
-/* check_explain_body - a body chunk, kept for the banner's plan (the milter keeps it too) */
+/*
+ * check_explain_body - a body chunk, kept for the banner's plan when a
+ * banner is possible at all (the milter keeps it then too)
+ */
 void check_explain_body(struct check_explain *x, const char *data, size_t len)
 {
-	vbuf_add(&x->body, data, len);
+	if (conf_may_banner(x->o->conf))
+		vbuf_add(&x->body, data, len);
 }
 
 /* explain_body - what the milter does to the body: the warning banner, or why not */

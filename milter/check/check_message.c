@@ -89,6 +89,15 @@ static void check_json_sigs(struct json *j, const struct message *m)
 	json_array_end(j);
 }
 
+/* what the report and the JSON say of SPF when no result was used */
+#define CHECK_SPF_UNCHECKED "not checked (SPFVerify never, no trusted relay's spf=)"
+
+/* check_spf_identity - which identity SPF judged: "helo" or "mailfrom" */
+static const char *check_spf_identity(const struct spfcheck_out *spf)
+{
+	return spf->identity == SPFCHECK_HELO ? "helo" : "mailfrom";
+}
+
 /* check_json_spf - "spf": the SPF result the verdict used, and where it came from */
 static void check_json_spf(struct json *j, const struct message *m)
 {
@@ -103,14 +112,13 @@ static void check_json_spf(struct json *j, const struct message *m)
 	json_key(j, "evaluated");
 	json_bool(j, known);
 	json_key(j, "identity");
-	json_cstring(j, !known || !spf->domain[0] ? NULL :
-		     spf->identity == SPFCHECK_HELO ? "helo" : "mailfrom");
+	json_cstring(j, !known || !spf->domain[0] ? NULL : check_spf_identity(spf));
 	json_key(j, "domain");
 	json_cstring(j, known && spf->domain[0] ? spf->domain : NULL);
 	json_key(j, "client_ip");
 	json_cstring(j, spf && spf->ip[0] ? spf->ip : NULL);
 	json_key(j, "reason");
-	json_cstring(j, spf == NULL ? "not checked (SPFVerify never, no trusted relay's spf=)" :
+	json_cstring(j, spf == NULL ? CHECK_SPF_UNCHECKED :
 		     spf->reason && spf->reason[0] ? spf->reason : NULL);
 	json_key(j, "trusted");
 	json_cstring(j, by);
@@ -306,7 +314,7 @@ void check_spf_line(FILE *out, const struct message *m)
 	const struct spfcheck_out *spf = message_spf_used(m, &by);
 
 	if (spf == NULL) {
-		fputs("not checked (SPFVerify never, no trusted relay's spf=)\n", out);
+		fputs(CHECK_SPF_UNCHECKED "\n", out);
 		return;
 	}
 	fputs(spfcheck_result_name(spf->result), out);
@@ -316,7 +324,7 @@ void check_spf_line(FILE *out, const struct message *m)
 		return;
 	}
 	if (spf->domain[0])
-		fprintf(out, " (%s=%s", spf->identity == SPFCHECK_HELO ? "helo" : "mailfrom", spf->domain);
+		fprintf(out, " (%s=%s", check_spf_identity(spf), spf->domain);
 	if (spf->ip[0])
 		fprintf(out, ", client %s", spf->ip);
 	if (spf->reason && spf->reason[0])
