@@ -18,7 +18,6 @@
 
 struct dns {
 	enum dns_source source;
-	unsigned timeout;		/* seconds */
 	struct resolver *resolver;	/* DNS_LIVE */
 	struct testdns *zone;		/* DNS_ZONE */
 };
@@ -28,7 +27,6 @@ struct dns *dns_new(const struct dns_opts *o, char *err, size_t errlen)
 {
 	struct dns *d = xcalloc(1, sizeof(*d));
 
-	d->timeout = o->timeout ? o->timeout : RESOLVER_TIMEOUT_DEFAULT;
 	if (o->zone_file != NULL) {
 		d->source = DNS_ZONE;
 		d->zone = testdns_load(o->zone_file, err, errlen);
@@ -38,8 +36,6 @@ struct dns *dns_new(const struct dns_opts *o, char *err, size_t errlen)
 	} else {
 		d->source = DNS_LIVE;
 		d->resolver = resolver_new(o->nameservers, o->timeout, err, errlen);
-		if (d->resolver != NULL)
-			d->timeout = resolver_timeout(d->resolver);
 	}
 	if (d->zone == NULL && d->resolver == NULL) {
 		free(d);
@@ -54,7 +50,6 @@ struct dns *dns_new_zone(struct testdns *z)
 	struct dns *d = xcalloc(1, sizeof(*d));
 
 	d->source = DNS_ZONE;
-	d->timeout = RESOLVER_TIMEOUT_DEFAULT;
 	d->zone = z;
 	return d;
 }
@@ -76,12 +71,6 @@ enum dns_source dns_source(const struct dns *d)
 	return d->source;
 }
 
-/* dns_timeout - seconds one lookup may take (DNSTimeout) */
-unsigned dns_timeout(const struct dns *d)
-{
-	return d->timeout;
-}
-
 /* dns_budget_init - a message that has asked nothing yet */
 void dns_budget_init(struct dns_budget *b)
 {
@@ -96,7 +85,7 @@ void dns_budget_init(struct dns_budget *b)
 static enum resolver_status dns_live(const struct dns *d, struct dns_budget *b, const char *name,
 				     int type, struct dnsanswer *a)
 {
-	int64_t now = resolver_now_ms(), timeout = (int64_t)d->timeout * 1000;
+	int64_t now = resolver_now_ms(), timeout = (int64_t)resolver_timeout(d->resolver) * 1000;
 	enum resolver_status st;
 
 	if (b->deadline == 0)

@@ -53,7 +53,6 @@ struct dns *dns_new(const struct dns_opts *o, char *err, size_t errlen);
 struct dns *dns_new_zone(struct testdns *z);
 void dns_free(struct dns *d);
 enum dns_source dns_source(const struct dns *d);
-unsigned dns_timeout(const struct dns *d);
 void dns_budget_init(struct dns_budget *b);
 enum resolver_status dns_lookup(const struct dns *d, struct dns_budget *b, const char *name,
 				int type, struct dnsanswer *a);
