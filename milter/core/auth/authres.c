@@ -79,6 +79,13 @@ static void authres_prop(struct vbuf *unit, const char *name, const char *value,
 	authres_value(unit, value, quote);
 }
 
+/* authres_units - units emitted in turn, ';' after the last when more results follow */
+static void authres_units(struct authres_out *o, struct vbuf *unit, size_t n, bool more)
+{
+	for (size_t i = 0; i < n; i++)
+		authres_emit(o, &unit[i], more && i + 1 == n ? ";" : "");
+}
+
 /* authres_sig - the units of one signature; ';' after the last when more follow */
 static void authres_sig(struct authres_out *o, const struct dkimcheck_sig *s, bool more)
 {
@@ -96,17 +103,9 @@ static void authres_sig(struct authres_out *o, const struct dkimcheck_sig *s, bo
 	for (size_t i = 0; i < 4; i++)
 		if (values[i][0] != '\0')
 			authres_prop(&unit[n++], names[i], values[i], false);
-	for (size_t i = 0; i < n; i++)
-		authres_emit(o, &unit[i], more && i + 1 == n ? ";" : "");
+	authres_units(o, unit, n, more);
 	for (size_t i = 0; i < 6; i++)
 		vbuf_free(&unit[i]);
-}
-
-/* authres_units - units emitted in turn, ';' after the last when more results follow */
-static void authres_units(struct authres_out *o, struct vbuf *unit, size_t n, bool more)
-{
-	for (size_t i = 0; i < n; i++)
-		authres_emit(o, &unit[i], more && i + 1 == n ? ";" : "");
 }
 
 /* authres_spf - "spf=RESULT [reason=...] smtp.mailfrom=DOMAIN" (or smtp.helo) */
