@@ -414,9 +414,9 @@ out:
 /* resolver_from - one server's answer within seconds: UDP, then TCP if truncated */
 static enum resolver_status resolver_from(const struct sockaddr_storage *ss, const unsigned char *q,
 					  int qlen, int type, int seconds, int64_t end,
-					  unsigned char *tcpbuf, struct dnsanswer *a)
+					  struct dnsanswer *a)
 {
-	unsigned char ans[RESOLVER_PACKET];
+	unsigned char ans[RESOLVER_PACKET], *tcpbuf;
 	int anslen = 0;
 	int64_t share_end = resolver_now_ms() + (int64_t)seconds * 1000;
 	enum resolver_status s = resolver_ask(ss, q, qlen, seconds, ans, &anslen);
@@ -428,10 +428,14 @@ static enum resolver_status resolver_from(const struct sockaddr_storage *ss, con
 		return s;
 	if (share_end > end)
 		share_end = end;
+	/* the 64 KB only for a truncated reply; truncated again over TCP: no third try */
+	tcpbuf = xmalloc(RESOLVER_TCP_PACKET);
 	if ((s = resolver_tcp(ss, q, qlen, share_end, tcpbuf, &anslen)) != RESOLVER_OK)
-		return a->status = s;
-	/* a reply truncated even over TCP stays truncated: no third try */
-	return dnsanswer_parse(a, type, tcpbuf, anslen);
+		a->status = s;
+	else
+		s = dnsanswer_parse(a, type, tcpbuf, anslen);
+	free(tcpbuf);
+	return s;
 }
 
 /*
@@ -442,7 +446,7 @@ static enum resolver_status resolver_from(const struct sockaddr_storage *ss, con
 enum resolver_status resolver_lookup(const struct resolver *r, const char *name, int type,
 				     int64_t deadline_ms, struct dnsanswer *a)
 {
-	unsigned char q[512], *tcpbuf = NULL;
+	unsigned char q[512];
 	enum resolver_status status = RESOLVER_TIMEOUT;
 	int64_t now = resolver_now_ms(), end = now + (int64_t)r->timeout * 1000;
 	int qlen;
@@ -466,20 +470,15 @@ enum resolver_status resolver_lookup(const struct resolver *r, const char *name,
 		if (left + RESOLVER_SLACK_MS < 1000)
 			break;
 		seconds = share + RESOLVER_SLACK_MS >= 1000 ? (int)((share + RESOLVER_SLACK_MS) / 1000) : 1;
-		if (tcpbuf == NULL)
-			tcpbuf = xmalloc(RESOLVER_TCP_PACKET);
-		s = resolver_from(&r->server[i], q, qlen, type, seconds, end, tcpbuf, a);
+		s = resolver_from(&r->server[i], q, qlen, type, seconds, end, a);
 		now = resolver_now_ms();
 		if (s == RESOLVER_OK || s == RESOLVER_NXDOMAIN || s == RESOLVER_NODATA ||
-		    s == RESOLVER_TOOLONG || s == RESOLVER_BADNAME) {
-			free(tcpbuf);
+		    s == RESOLVER_TOOLONG || s == RESOLVER_BADNAME)
 			return a->status = s;
-		}
 		/* another server may do better; keep the most telling failure */
 		if (status == RESOLVER_TIMEOUT || s != RESOLVER_UNREACHABLE)
 			status = s;
 	}
-	free(tcpbuf);
 	dnsanswer_init(a, type);
 	return a->status = status;
 }
