@@ -147,11 +147,10 @@ static void dkimcheck_dns(struct dkimcheck *v, struct dkimcheck_lookup *lk, u_ch
 	struct dnsanswer *a = xmalloc(sizeof(*a));
 	enum resolver_status st = dns_lookup(v->lib->dns, v->budget, lk->name, DNS_T_TXT, a);
 
-	if (st == RESOLVER_OK && a->rr[0].len >= buflen)
-		st = RESOLVER_TOOLONG;
+	if (st == RESOLVER_OK)
+		st = dnsanswer_first_text(a, (char *)buf, buflen);
 	switch (st) {
 	case RESOLVER_OK:
-		memcpy(buf, dnsanswer_text(a, 0), a->rr[0].len + 1);
 		if (a->n > 1) {
 			lk->error = DKIM_SIGERROR_MULTIREPLY;
 			lk->reason = "multiple key records";

@@ -175,6 +175,17 @@ const char *dnsanswer_text(const struct dnsanswer *a, size_t i)
 	return i < a->n ? a->data + a->rr[i].off : NULL;
 }
 
+/* dnsanswer_first_text - the first record as text into out; TOOLONG if it does not fit */
+enum resolver_status dnsanswer_first_text(const struct dnsanswer *a, char *out, size_t outsize)
+{
+	if (a->status != RESOLVER_OK)
+		return a->status;
+	if (a->rr[0].len >= outsize)
+		return RESOLVER_TOOLONG;
+	memcpy(out, dnsanswer_text(a, 0), a->rr[0].len + 1);
+	return RESOLVER_OK;
+}
+
 /* dnsanswer_addr - record i as address octets (A: 4, AAAA: 16), NULL past the end */
 const unsigned char *dnsanswer_addr(const struct dnsanswer *a, size_t i)
 {

@@ -54,6 +54,7 @@ bool dnsanswer_add(struct dnsanswer *a, const void *rdata, size_t len, uint16_t 
 enum resolver_status dnsanswer_parse(struct dnsanswer *a, int type, const unsigned char *msg,
 				     int len);
 const char *dnsanswer_text(const struct dnsanswer *a, size_t i);
+enum resolver_status dnsanswer_first_text(const struct dnsanswer *a, char *out, size_t outsize);
 const unsigned char *dnsanswer_addr(const struct dnsanswer *a, size_t i);
 const char *dnsanswer_type_name(int type);
 bool dnsanswer_type_lookup(const char *name, size_t len, int *type);

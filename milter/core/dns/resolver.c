@@ -483,19 +483,6 @@ enum resolver_status resolver_lookup(const struct resolver *r, const char *name,
 	return a->status = status;
 }
 
-/* resolver_first - the first TXT record of an answer into out; TOOLONG if it does not fit */
-static enum resolver_status resolver_first(const struct dnsanswer *a, char *out, size_t outsize,
-					   unsigned *records)
-{
-	*records = (unsigned)a->n;
-	if (a->status != RESOLVER_OK)
-		return a->status;
-	if (a->rr[0].len >= outsize)
-		return RESOLVER_TOOLONG;
-	memcpy(out, dnsanswer_text(a, 0), a->rr[0].len + 1);
-	return RESOLVER_OK;
-}
-
 /* resolver_reply - read a reply: its status and its first TXT record */
 enum resolver_status resolver_reply(const unsigned char *ans, int len, char *out,
 				    size_t outsize, unsigned *records)
@@ -503,9 +490,9 @@ enum resolver_status resolver_reply(const unsigned char *ans, int len, char *out
 	struct dnsanswer *a = xmalloc(sizeof(*a));
 	enum resolver_status st;
 
-	*records = 0;
 	dnsanswer_parse(a, DNS_T_TXT, ans, len);
-	st = resolver_first(a, out, outsize, records);
+	*records = (unsigned)a->n;
+	st = dnsanswer_first_text(a, out, outsize);
 	free(a);
 	return st;
 }
@@ -524,7 +511,8 @@ enum resolver_status resolver_txt(const struct resolver *r, const char *name,
 	out[0] = '\0';
 	a = xmalloc(sizeof(*a));
 	resolver_lookup(r, name, DNS_T_TXT, deadline_ms, a);
-	st = resolver_first(a, out, outsize, records);
+	*records = (unsigned)a->n;
+	st = dnsanswer_first_text(a, out, outsize);
 	free(a);
 	return st;
 }
