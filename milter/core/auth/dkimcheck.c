@@ -386,6 +386,14 @@ void dkimcheck_header(struct dkimcheck *v, const char *name, const char *value)
 		v->nsigfields++;
 }
 
+/* dkimcheck_named - the value of a kept field ("Name:value", len bytes) called name, or NULL */
+static const char *dkimcheck_named(const char *field, size_t len, const char *name, size_t nlen)
+{
+	if (len > nlen && field[nlen] == ':' && strncasecmp(field, name, nlen) == 0)
+		return field + nlen + 1;
+	return NULL;
+}
+
 /* dkimcheck_sigfields - the DKIM-Signature values kept, until the end of headers */
 size_t dkimcheck_sigfields(const struct dkimcheck *v, const char **values, size_t max)
 {
@@ -394,9 +402,10 @@ size_t dkimcheck_sigfields(const struct dkimcheck *v, const char **values, size_
 	for (size_t off = 0; off < v->fields.len && n < max && !v->eoh;) {
 		const char *field = v->fields.data + off;
 		size_t len = strlen(field);
+		const char *value = dkimcheck_named(field, len, "DKIM-Signature", 14);
 
-		if (len > 15 && strncasecmp(field, "DKIM-Signature:", 15) == 0)
-			values[n++] = field + 15;
+		if (value != NULL && *value != '\0')	/* an empty one is no signature */
+			values[n++] = value;
 		off += len + 1;
 	}
 	return n;
@@ -410,9 +419,10 @@ const char *dkimcheck_field(const struct dkimcheck *v, const char *name)
 	for (size_t off = 0; off < v->fields.len && !v->eoh;) {
 		const char *field = v->fields.data + off;
 		size_t len = strlen(field);
+		const char *value = dkimcheck_named(field, len, name, nlen);
 
-		if (len > nlen && field[nlen] == ':' && strncasecmp(field, name, nlen) == 0)
-			return field + nlen + 1;
+		if (value != NULL)
+			return value;
 		off += len + 1;
 	}
 	return NULL;
@@ -434,7 +444,7 @@ struct dkimcheck *dkimcheck_fork(const struct dkimcheck *v, const char *name, co
 		const char *field = v->fields.data + off;
 		size_t len = strlen(field);
 
-		if (!done && len > nlen && field[nlen] == ':' && strncasecmp(field, name, nlen) == 0) {
+		if (!done && dkimcheck_named(field, len, name, nlen) != NULL) {
 			done = true;
 			vbuf_add(&f->fields, field, nlen + 1);
 			dkimcheck_crlf(&f->fields, value, strlen(value), &(bool){ false });
@@ -549,9 +559,10 @@ static void dkimcheck_covered(const struct dkimcheck *v, struct dkimcheck_hset *
 	for (size_t off = 0; off < v->fields.len;) {
 		const char *field = v->fields.data + off;
 		size_t len = strlen(field);
+		const char *value = dkimcheck_named(field, len, "DKIM-Signature", 14);
 
-		if (len > 15 && strncasecmp(field, "DKIM-Signature:", 15) == 0)
-			dkimcheck_hlist(set, field + 15);
+		if (value != NULL)	/* an empty one lists nothing */
+			dkimcheck_hlist(set, value);
 		off += len + 1;
 	}
 }
