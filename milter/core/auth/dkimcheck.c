@@ -637,19 +637,17 @@ bool dkimcheck_body_limit(const struct dkimcheck *v, unsigned long long *limit, 
 	    dkim_getsiglist(v->dkim, &sigs, &nsigs) != DKIM_STAT_OK || sigs == NULL)
 		return false;
 	for (int i = 0; i < nsigs; i++) {
-		const char *l;
-		unsigned long long n = 0;
+		long long n;
 		dkim_canon_t hc = DKIM_CANON_UNKNOWN, bc = DKIM_CANON_UNKNOWN;
 
 		if (dkim_sig_getflags(sigs[i]) & DKIM_SIGFLAG_IGNORE)
 			continue;
-		if ((l = (const char *)dkim_sig_gettagvalue(sigs[i], false, (u_char *)"l")) == NULL)
+		n = dkimsig_length((const char *)dkim_sig_gettagvalue(sigs[i], false, (u_char *)"l"));
+		if (n < 0)
 			return false;
-		for (; *l >= '0' && *l <= '9' && n < (1ULL << 50); l++)
-			n = n * 10 + (unsigned)(*l - '0');
 		(void)dkim_sig_getcanons(sigs[i], &hc, &bc);
-		if (!any || n > *limit) {
-			*limit = n;
+		if (!any || (unsigned long long)n > *limit) {
+			*limit = (unsigned long long)n;
 			*relaxed = bc == DKIM_CANON_RELAXED;
 		}
 		any = true;

@@ -104,7 +104,7 @@ static void dkimsig_b(char *dst, size_t size, const char *b)
 }
 
 /* dkimsig_length - the value of l=, -1 when there is none (libopendkim checked its syntax) */
-static long long dkimsig_length(const char *l)
+long long dkimsig_length(const char *l)
 {
 	long long v = 0;
 

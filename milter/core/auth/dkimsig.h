@@ -12,5 +12,6 @@
 
 void dkimsig_fill(DKIM_SIGINFO *sig, const char *lookup_reason, struct dkimcheck_sig *out);
 void dkimsig_copy(char *dst, size_t size, const char *src, bool lower);
+long long dkimsig_length(const char *l);
 
 #endif
