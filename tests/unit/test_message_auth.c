@@ -229,6 +229,25 @@ START_TEST(each_row_of_the_verdict_table)
 }
 END_TEST
 
+/*
+ * the second verification (Subject tag taken off) checks only the brand's
+ * signature: the list's own key is fetched once, the brand's twice, then SPF
+ * and DMARC (the list's key fetched again made 6)
+ */
+START_TEST(untagged_verification_fetches_only_aligned_keys)
+{
+	struct feed f = { det, { MESSAGE_SCAN_DEFAULT, MESSAGE_DKIM_BRANDS, "mx.test", MESSAGE_SPF_BRANDS },
+			  "203.0.113.200", "lists.syndicat.example", "bounce@lists.syndicat.example",
+			  NULL, NULL };
+	struct message *m = analyse(&f, "list-relay.eml", 1 << 20);
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(message_dns_queries(m), 5);
+	ck_assert_int_eq(message_verdict(m)->kind, VERDICT_SUSPECT);
+	message_free(m);
+}
+END_TEST
+
 START_TEST(ordinary_mail_costs_no_dns_under_brands)
 {
 	struct feed f = { det, { MESSAGE_SCAN_DEFAULT, MESSAGE_DKIM_BRANDS, "mx.test", MESSAGE_SPF_BRANDS },
@@ -293,6 +312,7 @@ static Suite *message_auth_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, each_row_of_the_verdict_table, 0, sizeof(rows) / sizeof(rows[0]));
 	tcase_add_test(tc, ordinary_mail_costs_no_dns_under_brands);
+	tcase_add_test(tc, untagged_verification_fetches_only_aligned_keys);
 	tcase_add_test(tc, offline_keeps_the_enforced_strengths);
 	suite_add_tcase(s, tc);
 	return s;

@@ -165,6 +165,20 @@ void message_auth_trusted(struct message *m, const char *value, size_t len)
 	}
 }
 
+/*
+ * message_auth_untagged_wanted - the second verification's filter: of the
+ * signatures the first checks, those aligned with From, the only ones
+ * message_list_explained reads; aligned as message_dkim_sum decides it, on
+ * d= as the results report it
+ */
+static bool message_auth_untagged_wanted(void *ctx, const char *domain)
+{
+	char d[DNSNAME_MAX + 1];
+
+	dkimcheck_domain(d, sizeof(d), domain);
+	return message_auth_dkim_wanted(ctx, domain) && message_aligned(ctx, d);
+}
+
 /* message_untag - a Subject without a leading "[list] " tag into out; false if none */
 static bool message_untag(const char *value, char *out, size_t size)
 {
@@ -213,6 +227,7 @@ void message_auth_eoh(struct message *m)
 	subject = dkimcheck_field(m->dk, "Subject");
 	if (subject != NULL && message_untag(subject, untagged, sizeof(untagged))) {
 		m->dk_untagged = dkimcheck_fork(m->dk, "Subject", untagged);
+		dkimcheck_filter(m->dk_untagged, message_auth_untagged_wanted, m);
 		dkimcheck_eoh(m->dk_untagged);
 	}
 	m->auth_body_more = m->nbodycheck > 0 || m->dk_untagged != NULL;

@@ -319,6 +319,12 @@ struct dkimcheck *dkimcheck_new(const struct dkimcheck_lib *lib)
 	return v;
 }
 
+/* dkimcheck_domain - a filter's d= as a struct dkimcheck_sig reports it (dkimsig_copy) */
+void dkimcheck_domain(char *dst, size_t size, const char *d)
+{
+	dkimsig_copy(dst, size, d, true);
+}
+
 /* dkimcheck_budget - the message's DNS budget, shared with its other lookups */
 void dkimcheck_budget(struct dkimcheck *v, struct dns_budget *b)
 {

@@ -103,6 +103,7 @@ typedef bool (*dkimcheck_filter_fn)(void *ctx, const char *domain);
 
 struct dkimcheck *dkimcheck_new(const struct dkimcheck_lib *lib);
 void dkimcheck_filter(struct dkimcheck *v, dkimcheck_filter_fn fn, void *ctx);
+void dkimcheck_domain(char *dst, size_t size, const char *d);
 void dkimcheck_budget(struct dkimcheck *v, struct dns_budget *b);
 void dkimcheck_header(struct dkimcheck *v, const char *name, const char *value);
 /*
