@@ -25,9 +25,7 @@
 #include <string.h>
 
 #include "address.h"
-#include "align.h"
 #include "brands.h"
-#include "detector.h"
 #include "message_int.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -321,12 +319,7 @@ static void message_claims_reading(struct message *m, struct message_claim *c,
 /* message_sender_aligned - d= is aligned with a brand's domain in Sender, or signs for its brand */
 bool message_sender_aligned(const struct message *m, const char *domain)
 {
-	const struct message_dom *s = &m->sender;
-
-	if (!s->parsed || s->owner == NULL)
-		return false;
-	return align_check(detector_psl(m->det), domain, s->ascii, ALIGN_RELAXED) ||
-	       brand_authorised_signer(s->owner, domain);
+	return m->sender.owner != NULL && message_dom_aligned(m, &m->sender, domain);
 }
 
 /*

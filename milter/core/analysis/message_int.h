@@ -310,6 +310,7 @@ bool message_own_site(const struct message *m, const struct message_dom *d);
 void message_context(struct message *m, struct message_claim *c, const struct brand *authentic);
 void message_unsigned_body(struct message *m, const struct brand *authentic);
 void message_unsigned(struct message *m, const struct brand *authentic);
+bool message_dom_aligned(const struct message *m, const struct message_dom *d, const char *domain);
 bool message_aligned(const struct message *m, const char *domain);
 /* message_claims.c */
 void message_claims_from(struct message *m, const struct address_list *l);
