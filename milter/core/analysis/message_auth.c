@@ -526,8 +526,7 @@ static void message_finding_fail(struct message *m, const struct brand *b, const
 			 message_policy_text(m, pol, sizeof(pol)));
 	if (s->bad)
 		reason_add(rl, REASON_BRAND_UNAUTHENTICATED, WHERE_FROM, b,
-			   s->bad->result == DKIMCHECK_FAIL ? 100 :
-			   s->bad->result == DKIMCHECK_POLICY ? 75 : 95, d,
+			   message_bad_strength(s->bad), d,
 			   "the DKIM signature of %s does not pass (%s: %s)%s", s->bad->domain,
 			   dkimcheck_result_name(s->bad->result), s->bad->reason, tail);
 	else if (s->testing)

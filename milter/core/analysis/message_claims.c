@@ -360,7 +360,7 @@ static void message_claims_sender_domain(struct message *m, struct message_claim
 				  "Sender domain, authentication unknown", authentic);
 		return;
 	}
-	st = bad ? (bad->result == DKIMCHECK_FAIL ? 100 : bad->result == DKIMCHECK_POLICY ? 75 : 95) :
+	st = bad ? message_bad_strength(bad) :
 	     other ? 95 : 90;
 	if (bad)
 		reason_add(&m->v.reasons, REASON_BRAND_UNAUTHENTICATED, WHERE_SENDER, b, st, d,

@@ -341,4 +341,10 @@ void message_auth_free(struct message *m);
 /* message_judge.c calls this for the brand-unauthenticated finding */
 void message_auth_finding(struct message *m);
 
+/* message_bad_strength - how much an aligned DKIM signature that does not pass weighs */
+static inline int message_bad_strength(const struct dkimcheck_sig *bad)
+{
+	return bad->result == DKIMCHECK_FAIL ? 100 : bad->result == DKIMCHECK_POLICY ? 75 : 95;
+}
+
 #endif
