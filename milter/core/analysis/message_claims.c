@@ -337,8 +337,8 @@ static void message_claims_sender_domain(struct message *m, struct message_claim
 
 	if (b == NULL || b == authentic || b == m->from.owner || !m->dkim_evaluated)
 		return;
-	for (size_t i = 0; m->dk && i < dkimcheck_count(m->dk) && i < DKIMCHECK_MAX_SIGS; i++) {
-		const struct dkimcheck_sig *sig = dkimcheck_sig(m->dk, i);
+	for (size_t i = 0; i < m->nsigs; i++) {
+		const struct dkimcheck_sig *sig = m->sig[i].sig;
 
 		if (!message_sender_aligned(m, sig->domain))
 			other = other ? other : sig;
