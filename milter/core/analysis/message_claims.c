@@ -223,7 +223,7 @@ static const char *message_claims_glue(const struct brands_claim *c)
 /* message_claims_own - whether the address's domain is the brand's or signs for it */
 static bool message_claims_own(const struct brand *b, const struct message_dom *d)
 {
-	return d->parsed && (brand_owns(b, d->ascii) || brand_authorised_signer(b, d->ascii));
+	return d->parsed && brand_authorised_signer(b, d->ascii);
 }
 
 /* message_claims_display - From's display name (names a list relays weigh 35: the author's) */

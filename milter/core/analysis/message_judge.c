@@ -145,8 +145,7 @@ static void message_reply_to_rule(struct message *m, const struct message_claim 
 	for (size_t i = 0; i < m->nreply_to; i++) {
 		const struct message_dom *r = &m->reply_to[i];
 
-		if (!r->parsed || r == c->src || brand_owns(b, r->ascii) ||
-		    brand_authorised_signer(b, r->ascii))
+		if (!r->parsed || r == c->src || brand_authorised_signer(b, r->ascii))
 			continue;	/* the brand's, or the look-alike that makes the claim */
 		if (m->from.parsed && strcmp(r->registrable, m->from.registrable) == 0 &&
 		    m->from.owner != b)
@@ -196,8 +195,8 @@ static bool message_links_rule(struct message *m, const struct brand *authentic,
 			any = any || (x && st >= 50);
 			continue;
 		}
-		if (s == NULL || r->has_targets || (d->parsed && (brand_owns(s, d->ascii) ||
-								  brand_authorised_signer(s, d->ascii))))
+		if (s == NULL || r->has_targets ||
+		    (d->parsed && brand_authorised_signer(s, d->ascii)))
 			continue;	/* a redirector: its targets are judged instead */
 		if (s == authentic && !r->in_userinfo && !unsigned_part)
 			continue;	/* the brand's own mail: an ESP's tracking redirector */
