@@ -232,7 +232,6 @@ static void message_claims_display(struct message *m, struct message_claim *c,
 {
 	struct brands_claim bc;
 	size_t len = strlen(m->from_display);
-	bool disguised;
 
 	if (len == 0)
 		return;
@@ -251,15 +250,16 @@ static void message_claims_display(struct message *m, struct message_claim *c,
 	}
 	if (bc.brand == authentic)
 		return;
-	disguised = bc.disguised || (m->display.brand == bc.brand && m->display.brand_disguised);
+	/* a disguise seen in the whole name counts too, for the weight and message_claims_glue */
+	bc.disguised = bc.disguised || (m->display.brand == bc.brand && m->display.brand_disguised);
 	if (strcmp(bc.form, brand_name(bc.brand)) == 0)
 		bc.form = NULL;
-	reason_add(&m->v.reasons, REASON_DISPLAY_NAME, WHERE_FROM, bc.brand, disguised ? 100 : 90,
+	reason_add(&m->v.reasons, REASON_DISPLAY_NAME, WHERE_FROM, bc.brand, bc.disguised ? 100 : 90,
 		   m->from_display, "display name claims %s%s%s%s%s; the address is %s",
 		   brand_name(bc.brand), bc.form ? " (as \"" : "", bc.form ? bc.form : "",
-		   bc.form ? "\")" : "", disguised ? ", written with hidden or look-alike characters" :
-		   message_claims_glue(&bc), m->from_address[0] ? m->from_address : "missing");
-	message_claim_add(c, bc.brand, SURFACE_DISPLAY, WHERE_FROM, 3, disguised ? 100 : 90,
+		   bc.form ? "\")" : "", message_claims_glue(&bc),
+		   m->from_address[0] ? m->from_address : "missing");
+	message_claim_add(c, bc.brand, SURFACE_DISPLAY, WHERE_FROM, 3, bc.disguised ? 100 : 90,
 			  "display name", authentic);
 }
 
