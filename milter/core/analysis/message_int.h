@@ -305,7 +305,7 @@ void message_words_scan(struct message *m, struct message_words *w, const char *
 void message_judge(struct message *m);
 void message_detail(char *dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void message_lookalike_claims(struct message_claim *c, const struct message *m,
-			      const struct brand *authentic);
+			      const struct brand *authentic, bool corroborated);
 bool message_own_site(const struct message *m, const struct message_dom *d);
 void message_context(struct message *m, struct message_claim *c, const struct brand *authentic);
 void message_unsigned_body(struct message *m, const struct brand *authentic);

@@ -314,10 +314,11 @@ static void message_claims_gather(struct message *m, struct message_claim *c,
 
 /*
  * message_lookalike_claims - the address domains that imitate a brand claim
- * it; a weak lookalike only once corroborated (message_context.c)
+ * it; a weak lookalike only once corroborated (message_context.c), when
+ * called again with corroborated set: the others are listed already
  */
 void message_lookalike_claims(struct message_claim *c, const struct message *m,
-			      const struct brand *authentic)
+			      const struct brand *authentic, bool corroborated)
 {
 	const struct message_dom *d[] = { &m->from, &m->sender, &m->envelope, &m->return_path };
 	static const enum reason_where where[] = { WHERE_FROM, WHERE_SENDER, WHERE_ENVELOPE,
@@ -326,14 +327,15 @@ void message_lookalike_claims(struct message_claim *c, const struct message *m,
 					  "envelope domain look-alike", "Return-Path look-alike" };
 
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++)
-		if (!d[i]->weak || d[i]->corroborated)
+		if (corroborated ? d[i]->weak && d[i]->corroborated : !d[i]->weak)
 			message_claim_add(c, d[i]->imitated, SURFACE_LOOKALIKE, where[i], 3,
 					  d[i]->strength, by[i], authentic);
 	for (size_t i = 0; i < m->nreply_to; i++) {
 		int before = c->level;
 		struct message_claim_item *it;
 
-		if (m->reply_to[i].weak && !m->reply_to[i].corroborated)
+		if (corroborated ? !(m->reply_to[i].weak && m->reply_to[i].corroborated) :
+				   m->reply_to[i].weak)
 			continue;
 		it = message_claim_add(c, m->reply_to[i].imitated, SURFACE_LOOKALIKE, WHERE_REPLY_TO,
 				       3, m->reply_to[i].strength, "Reply-To look-alike", authentic);
@@ -367,7 +369,7 @@ void message_judge(struct message *m)
 	bad_links = message_links_rule(m, authentic, auth);
 	message_claims_gather(m, &c, auth, authentic, inner, bad_links);
 	/* strong address lookalikes claim now; weak ones once the context backs them */
-	message_lookalike_claims(&c, m, authentic);
+	message_lookalike_claims(&c, m, authentic, false);
 	message_context(m, &c, authentic);
 	message_from_count(m, c.brand);
 	message_reply_to_rule(m, &c, auth);
