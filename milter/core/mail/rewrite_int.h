@@ -55,7 +55,6 @@ struct rw_part {
 	struct vbuf scan;		/* the first bytes, where the banner goes */
 	size_t col, max_line;		/* line lengths, in octets */
 	bool any8bit;			/* in the text as it will be written */
-	bool raw8bit;			/* in the decoded text, before conversion */
 	bool conv_failed;
 	bool need_ascii;		/* an unknown charset relabelled: only if ASCII */
 	bool cte8;			/* labelled 8bit or binary (not 7bit) */

@@ -333,8 +333,6 @@ static void rw_part_text(struct rewrite *rw, const char *d, size_t n)
 
 	if (n == 0)
 		return;
-	if (!rw->emit && !pt->raw8bit && !rw_is_ascii(d, n))
-		pt->raw8bit = true;
 	if (pt->conv != RW_CONV_NONE) {
 		if (pt->conv_failed)
 			return;
@@ -457,7 +455,8 @@ static void rw_part_decided(struct rewrite *rw)
 			t->html ? "html" : "plain", t->entity, t->charset);
 		return;
 	}
-	if (pt->need_ascii && pt->raw8bit) {
+	/* need_ascii: no conversion, so the text looked at is the decoded text */
+	if (pt->need_ascii && pt->any8bit) {
 		rw_fail(rw, REWRITE_SKIP_ENCODING, "text/%s part %u: 8-bit text in an unknown charset %s",
 			t->html ? "html" : "plain", t->entity, t->charset);
 		return;
