@@ -84,8 +84,13 @@ void rw_fail(struct rewrite *rw, enum rewrite_status st, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(rw->plan.why, sizeof(rw->plan.why), fmt, ap);
 	va_end(ap);
-	rw->state = RW_STOPPED;
 	mimescan_stop(&rw->scan);
+}
+
+/* rw_stopped - whether the pass has stopped: rw_fail gave the first reason */
+static bool rw_stopped(const struct rewrite *rw)
+{
+	return rw->status != REWRITE_CHANGE;
 }
 
 /* rw_flush - hand the output buffer to the callback */
@@ -263,7 +268,6 @@ static void rw_entity(struct rewrite *rw, const char *cte, size_t cte_len)
 	bool cand = rw->candidate;
 
 	rw->target = false;
-	rw->state = RW_BODY;
 	if (cand && sealed != NULL) {
 		rw_fail(rw, REWRITE_SKIP_SIGNED, "%s", sealed);
 		return;
@@ -400,12 +404,12 @@ static void rw_at_boundary(struct rewrite *rw, const struct mimescan_line *l)
 		/* a header block cut short: the part has no body */
 		rw->head_cut = true;
 		rw_head_done(rw, rw->head.len);
-		if (rw->state == RW_STOPPED)
+		if (rw_stopped(rw))
 			return;
 	}
 	was_target = rw->target;
 	rw_target_end(rw);
-	if (rw->state == RW_STOPPED)
+	if (rw_stopped(rw))
 		return;
 	/*
 	 * The line break before the boundary is the boundary's. A target that
@@ -456,7 +460,7 @@ static void rw_scan_line(void *arg, const struct mimescan_line *l)
 bool rewrite_body(struct rewrite *rw, const void *data, size_t len)
 {
 	mimescan_feed(&rw->scan, data, len);
-	return rw->state != RW_STOPPED;
+	return !rw_stopped(rw);
 }
 
 /* rw_begin - a pass starts: the message itself is entity 0 */
@@ -482,7 +486,6 @@ static void rw_begin(struct rewrite *rw, const struct rewrite_banner *b,
 	if (top->cte)
 		content_encoding(&rw->content, top->cte, strlen(top->cte));
 	rw->candidate = rw_readable(&rw->content);
-	rw->state = RW_BODY;
 	if (top->nctype > 1 || top->ncte > 1) {
 		rw_fail(rw, REWRITE_SKIP_MALFORMED, "the message has %u Content-Type and %u"
 			" Content-Transfer-Encoding fields", top->nctype, top->ncte);
@@ -524,17 +527,17 @@ static void rw_finish(struct rewrite *rw)
 {
 	unsigned entities = rw->entities;
 
-	if (rw->state == RW_STOPPED)
+	if (rw_stopped(rw))
 		return;
 	mimescan_end(&rw->scan);	/* the last line, a held CR */
-	if (rw->state == RW_STOPPED)
+	if (rw_stopped(rw))
 		return;
 	/* a part that the last line (a boundary without its line break) begins is not read */
 	if (mimescan_in_headers(&rw->scan) && rw->entities == entities) {
 		/* the body ends inside a header block: it never got its empty line */
 		rw->head_cut = true;
 		rw_head_done(rw, rw->head.len);
-		if (rw->state == RW_STOPPED)
+		if (rw_stopped(rw))
 			return;
 	}
 	mimescan_release(&rw->scan);

@@ -39,8 +39,6 @@ struct rw_level {
 	unsigned children;	/* children begun */
 };
 
-/* While the scanner reads a part's header block, the state is RW_BODY. */
-enum rw_state { RW_BODY, RW_STOPPED };
 enum rw_conv { RW_CONV_NONE, RW_CONV_REPAIR, RW_CONV_ICU };
 
 /* The target in progress. */
@@ -81,7 +79,6 @@ struct rewrite {
 
 	struct mimescan scan;		/* lines, boundaries, header lines */
 	struct rw_level level[REWRITE_DEPTH_MAX];
-	enum rw_state state;
 	struct content content;		/* the current entity */
 	unsigned entities;		/* begun; the current one is entities - 1 */
 	bool candidate;			/* the current entity may hold a target */
