@@ -354,17 +354,16 @@ static void rw_head_fields(struct rewrite *rw, size_t end)
 }
 
 /*
- * rw_head_done - the header block head[0..end) is complete: the entity
- * begins. A target writes its block itself (rw_emit_head); any other entity's
- * goes out as it came.
+ * rw_head_done - the header block in head is complete: the entity begins.
+ * A target writes its block itself (rw_emit_head); any other entity's goes
+ * out as it came.
  */
-static void rw_head_done(struct rewrite *rw, size_t end)
+static void rw_head_done(struct rewrite *rw)
 {
 	const char *cte = NULL;
 	size_t cte_len = 0;
 
-	vbuf_truncate(&rw->head, end);
-	rw_head_fields(rw, end);
+	rw_head_fields(rw, rw->head.len);
 	rw->candidate = rw_child_candidate(rw, &rw->content);
 	if (rw->cte_len) {
 		const char *f = rw->head.data + rw->cte_off, *colon = memchr(f, ':', rw->cte_len);
@@ -374,7 +373,7 @@ static void rw_head_done(struct rewrite *rw, size_t end)
 	}
 	rw_entity(rw, cte, cte_len);
 	if (!rw->target)
-		rw_out(rw, rw->head.data, end);
+		rw_out(rw, rw->head.data, rw->head.len);
 }
 
 /* rw_new_part - a boundary of level k opened a part: its header block comes */
@@ -403,7 +402,7 @@ static void rw_at_boundary(struct rewrite *rw, const struct mimescan_line *l)
 	if (l->in_headers) {
 		/* a header block cut short: the part has no body */
 		rw->head_cut = true;
-		rw_head_done(rw, rw->head.len);
+		rw_head_done(rw);
 		if (rw_stopped(rw))
 			return;
 	}
@@ -444,11 +443,11 @@ static void rw_scan_line(void *arg, const struct mimescan_line *l)
 	case MIMESCAN_BODY:
 		/* the header block ended without its empty line: the line is body */
 		rw->head_cut = true;
-		rw_head_done(rw, rw->head.len);
+		rw_head_done(rw);
 		break;
 	case MIMESCAN_END:
 		vbuf_add(&rw->head, l->s, l->n);
-		rw_head_done(rw, rw->head.len);
+		rw_head_done(rw);
 		break;
 	default:
 		vbuf_add(&rw->head, l->s, l->n);
@@ -536,7 +535,7 @@ static void rw_finish(struct rewrite *rw)
 	if (mimescan_in_headers(&rw->scan) && rw->entities == entities) {
 		/* the body ends inside a header block: it never got its empty line */
 		rw->head_cut = true;
-		rw_head_done(rw, rw->head.len);
+		rw_head_done(rw);
 		if (rw_stopped(rw))
 			return;
 	}
