@@ -389,7 +389,7 @@ static sfsistat filter_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
 	struct session *s = smfi_getpriv(ctx);
 	struct timespec t0;
-	bool more;
+	bool kept, more;
 
 	if (s == NULL || s->msg == NULL)
 		return (s && s->can_skip) ? SMFIS_SKIP : SMFIS_CONTINUE;
@@ -397,9 +397,8 @@ static sfsistat filter_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	if (!s->body_done && !message_body(s->msg, chunk, len))
 		s->body_done = true;
 	/* past MaxBodyScan the analysis stops, the kept body goes on */
-	if (s->spool != NULL)
-		spool_add(s->spool, chunk, len);
-	more = !s->body_done || (s->spool != NULL && spool_state(s->spool) == SPOOL_OK);
+	kept = s->spool != NULL && spool_add(s->spool, chunk, len) == SPOOL_OK;
+	more = !s->body_done || kept;
 	session_busy_add(s, &t0);
 	return (!more && s->can_skip) ? SMFIS_SKIP : SMFIS_CONTINUE;
 }
