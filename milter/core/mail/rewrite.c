@@ -138,20 +138,15 @@ void rw_out_eol(struct rewrite *rw)
 	rw_out(rw, crlf ? "\r\n" : "\n", crlf ? 2 : 1);
 }
 
-/* rw_is - whether an entity is type/subtype (subtype NULL: any) */
-static bool rw_is(const struct content *c, const char *type, const char *subtype)
-{
-	return content_is(c, type, subtype);
-}
-
 /* rw_sealed - the name of a signed or encrypted type, or NULL */
 static const char *rw_sealed(const struct content *c)
 {
-	if (rw_is(c, "multipart", "signed"))
+	if (content_is(c, "multipart", "signed"))
 		return "multipart/signed";
-	if (rw_is(c, "multipart", "encrypted"))
+	if (content_is(c, "multipart", "encrypted"))
 		return "multipart/encrypted";
-	if (rw_is(c, "application", "pkcs7-mime") || rw_is(c, "application", "x-pkcs7-mime"))
+	if (content_is(c, "application", "pkcs7-mime") ||
+	    content_is(c, "application", "x-pkcs7-mime"))
 		return "application/pkcs7-mime";
 	return NULL;
 }
@@ -161,8 +156,8 @@ static bool rw_readable(const struct content *c)
 {
 	if (c->attachment)
 		return false;
-	return rw_is(c, "text", "plain") || rw_is(c, "text", "html") ||
-	       rw_is(c, "multipart", NULL) || rw_sealed(c) != NULL;
+	return content_is(c, "text", "plain") || content_is(c, "text", "html") ||
+	       content_is(c, "multipart", NULL) || rw_sealed(c) != NULL;
 }
 
 /* rw_child_candidate - whether the entity begun in the innermost multipart may hold a target */
@@ -272,7 +267,7 @@ static void rw_entity(struct rewrite *rw, const char *cte, size_t cte_len)
 		rw_fail(rw, REWRITE_SKIP_SIGNED, "%s", sealed);
 		return;
 	}
-	if (rw_is(c, "multipart", NULL)) {
+	if (content_is(c, "multipart", NULL)) {
 		if (c->boundary_len == 0) {
 			if (cand)
 				rw_fail(rw, REWRITE_SKIP_MALFORMED, "multipart/%s without a usable boundary",
@@ -287,7 +282,7 @@ static void rw_entity(struct rewrite *rw, const char *cte, size_t cte_len)
 				c->subtype);
 		return;
 	}
-	if (cand && (rw_is(c, "text", "plain") || rw_is(c, "text", "html")))
+	if (cand && (content_is(c, "text", "plain") || content_is(c, "text", "html")))
 		rw_target_begin(rw, cte, cte_len);
 }
 
