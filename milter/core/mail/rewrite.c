@@ -570,8 +570,7 @@ static void rw_plan_done(struct rewrite *rw)
 			p->top_ctype = v.data;
 		}
 		if (t->cte_out != t->cte_in)
-			p->top_cte = xstrdup(t->cte_out == CONTENT_CTE_BASE64 ? "base64" :
-					     "quoted-printable");
+			p->top_cte = xstrdup(rw_cte_name(t->cte_out));
 	}
 }
 

@@ -122,7 +122,7 @@ bool rw_cte_is_8bit(const char *value, size_t len)
 }
 
 /* rw_cte_name - the name of a transfer encoding vigie writes */
-static const char *rw_cte_name(enum content_cte cte)
+const char *rw_cte_name(enum content_cte cte)
 {
 	return cte == CONTENT_CTE_BASE64 ? "base64" : "quoted-printable";
 }

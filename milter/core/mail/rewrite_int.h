@@ -114,6 +114,7 @@ void rw_part_free(struct rw_part *pt);
 bool rw_set_charset(const char *value, size_t len, struct vbuf *out);
 bool rw_relabel_ok(const char *value, size_t len);
 bool rw_cte_is_8bit(const char *value, size_t len);
+const char *rw_cte_name(enum content_cte cte);
 void rw_emit_head(struct rewrite *rw, const struct rewrite_target *t);
 size_t rw_html_insert_point(const char *s, size_t n);
 size_t rw_earlier_banner(const char *s, size_t n, size_t at, bool html);
