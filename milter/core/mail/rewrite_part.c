@@ -418,7 +418,7 @@ static bool rw_part_relabel_ok(const struct rewrite *rw, const struct rewrite_ta
  */
 static bool rw_part_boundary(const struct rewrite *rw, const struct vbuf *b)
 {
-	const char *s = b->data ? b->data : "", *end = s + b->len;
+	const char *s = vbuf_str(b), *end = s + b->len;
 
 	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
@@ -442,7 +442,7 @@ static void rw_part_decided(struct rewrite *rw)
 	struct rw_part *pt = &rw->part;
 	struct rewrite_target *t = pt->t;
 	size_t window = pt->scan.len < REWRITE_SCAN_MAX ? pt->scan.len : REWRITE_SCAN_MAX;
-	const char *s = pt->scan.data ? pt->scan.data : "";
+	const char *s = vbuf_str(&pt->scan);
 	bool eightbit;
 
 	if (t->cte_in == CONTENT_CTE_BASE64 && (pt->b64.garbage || pt->b64.dropped)) {
@@ -475,10 +475,9 @@ static void rw_part_decided(struct rewrite *rw)
 	if (pt->col > pt->max_line)
 		pt->max_line = pt->col;
 	/* a template's lines count too: the text around them may be short */
-	if (rw_longest(pt->banner.data ? pt->banner.data : "", pt->banner.len) > pt->max_line)
+	if (rw_longest(vbuf_str(&pt->banner), pt->banner.len) > pt->max_line)
 		pt->max_line = rw_longest(pt->banner.data, pt->banner.len);
-	eightbit = pt->any8bit || !rw_is_ascii(pt->banner.data ? pt->banner.data : "",
-					       pt->banner.len);
+	eightbit = pt->any8bit || !rw_is_ascii(vbuf_str(&pt->banner), pt->banner.len);
 	if (t->cte_in != CONTENT_CTE_IDENTITY)
 		t->cte_out = t->cte_in;
 	else if (pt->max_line >= RW_LINE_LIMIT || (eightbit && !pt->cte8) ||
