@@ -441,7 +441,7 @@ static void rw_part_decided(struct rewrite *rw)
 {
 	struct rw_part *pt = &rw->part;
 	struct rewrite_target *t = pt->t;
-	size_t window = pt->scan.len < REWRITE_SCAN_MAX ? pt->scan.len : REWRITE_SCAN_MAX;
+	size_t window = pt->scan.len < REWRITE_SCAN_MAX ? pt->scan.len : REWRITE_SCAN_MAX, longest;
 	const char *s = vbuf_str(&pt->scan);
 	bool eightbit;
 
@@ -475,8 +475,9 @@ static void rw_part_decided(struct rewrite *rw)
 	if (pt->col > pt->max_line)
 		pt->max_line = pt->col;
 	/* a template's lines count too: the text around them may be short */
-	if (rw_longest(vbuf_str(&pt->banner), pt->banner.len) > pt->max_line)
-		pt->max_line = rw_longest(pt->banner.data, pt->banner.len);
+	longest = rw_longest(vbuf_str(&pt->banner), pt->banner.len);
+	if (longest > pt->max_line)
+		pt->max_line = longest;
 	eightbit = pt->any8bit || !rw_is_ascii(vbuf_str(&pt->banner), pt->banner.len);
 	if (t->cte_in != CONTENT_CTE_IDENTITY)
 		t->cte_out = t->cte_in;
