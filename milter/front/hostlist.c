@@ -20,6 +20,7 @@
 
 #include "confvalue.h"
 #include "hostlist.h"
+#include "lines.h"
 #include "xalloc.h"
 
 #define HOSTLIST_TOKEN_MAX 128		/* longest entry text accepted */
@@ -187,42 +188,38 @@ static int hostlist_file(struct hostlist *hl, const char *path, const char *what
 			 const char *origin, unsigned line, struct vbuf *errors)
 {
 	struct vbuf why = VBUF_INIT(512);
-	size_t len = 0;
+	struct lines it;
+	const char *s;
+	size_t len = 0, n;
 	char *text;
+	int bad = 0;
 
 	vbuf_printf(&why, "%s: ", what);
 	text = hostlist_read(path, &len, &why);
-	char *p, *end;
-	unsigned lineno = 0;
-	int bad = 0;
-
 	if (text == NULL) {
 		confvalue_error(errors, origin, line, "%s", vbuf_str(&why));
 		vbuf_free(&why);
 		return 1;
 	}
 	vbuf_free(&why);
-	for (p = text; p < text + len; p = end + 1) {
-		char *hash;
+	lines_init(&it, text, len, false);
+	while (lines_next(&it, &s, &n)) {
+		char *p = text + (s - text), *hash;
 
-		end = memchr(p, '\n', (size_t)(text + len - p));
-		if (end == NULL)
-			end = text + len;
-		*end = '\0';
-		lineno++;
-		if (strlen(p) != (size_t)(end - p)) {
-			confvalue_error(errors, path, lineno, "NUL byte in line");
+		p[n] = '\0';	/* the LF, or the terminating NUL of the last line */
+		if (strlen(p) != n) {
+			confvalue_error(errors, path, it.no, "NUL byte in line");
 			bad++;
 			continue;
 		}
 		if ((hash = strchr(p, '#')) != NULL)
 			*hash = '\0';
 		if (strstr(p, "file:") != NULL) {
-			confvalue_error(errors, path, lineno, "file: datasets do not nest");
+			confvalue_error(errors, path, it.no, "file: datasets do not nest");
 			bad++;
 			continue;
 		}
-		bad += hostlist_words(hl, p, path, lineno, errors);
+		bad += hostlist_words(hl, p, path, it.no, errors);
 	}
 	free(text);
 	return bad;

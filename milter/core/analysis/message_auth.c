@@ -30,14 +30,20 @@
 #include "detector.h"
 #include "message_int.h"
 
+/* message_dom_aligned - d= is aligned with the address's domain, or signs for its brand */
+bool message_dom_aligned(const struct message *m, const struct message_dom *d, const char *domain)
+{
+	if (!d->parsed)
+		return false;
+	if (align_check(detector_psl(m->det), domain, d->ascii, ALIGN_RELAXED))
+		return true;
+	return d->owner && brand_authorised_signer(d->owner, domain);
+}
+
 /* message_aligned - d= is aligned with From, or signs for From's brand */
 bool message_aligned(const struct message *m, const char *domain)
 {
-	if (!m->from.parsed)
-		return false;
-	if (align_check(detector_psl(m->det), domain, m->from.ascii, ALIGN_RELAXED))
-		return true;
-	return m->from.owner && brand_authorised_signer(m->from.owner, domain);
+	return message_dom_aligned(m, &m->from, domain);
 }
 
 /* message_list_aligned - d= is the mailing list's (its List-Id's domain) or the envelope's */
@@ -520,8 +526,7 @@ static void message_finding_fail(struct message *m, const struct brand *b, const
 			 message_policy_text(m, pol, sizeof(pol)));
 	if (s->bad)
 		reason_add(rl, REASON_BRAND_UNAUTHENTICATED, WHERE_FROM, b,
-			   s->bad->result == DKIMCHECK_FAIL ? 100 :
-			   s->bad->result == DKIMCHECK_POLICY ? 75 : 95, d,
+			   message_bad_strength(s->bad), d,
 			   "the DKIM signature of %s does not pass (%s: %s)%s", s->bad->domain,
 			   dkimcheck_result_name(s->bad->result), s->bad->reason, tail);
 	else if (s->testing)

@@ -25,9 +25,7 @@
 #include <string.h>
 
 #include "address.h"
-#include "align.h"
 #include "brands.h"
-#include "detector.h"
 #include "message_int.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -225,7 +223,7 @@ static const char *message_claims_glue(const struct brands_claim *c)
 /* message_claims_own - whether the address's domain is the brand's or signs for it */
 static bool message_claims_own(const struct brand *b, const struct message_dom *d)
 {
-	return d->parsed && (brand_owns(b, d->ascii) || brand_authorised_signer(b, d->ascii));
+	return d->parsed && brand_authorised_signer(b, d->ascii);
 }
 
 /* message_claims_display - From's display name (names a list relays weigh 35: the author's) */
@@ -234,7 +232,6 @@ static void message_claims_display(struct message *m, struct message_claim *c,
 {
 	struct brands_claim bc;
 	size_t len = strlen(m->from_display);
-	bool disguised;
 
 	if (len == 0)
 		return;
@@ -253,15 +250,16 @@ static void message_claims_display(struct message *m, struct message_claim *c,
 	}
 	if (bc.brand == authentic)
 		return;
-	disguised = bc.disguised || (m->display.brand == bc.brand && m->display.brand_disguised);
+	/* a disguise seen in the whole name counts too, for the weight and message_claims_glue */
+	bc.disguised = bc.disguised || (m->display.brand == bc.brand && m->display.brand_disguised);
 	if (strcmp(bc.form, brand_name(bc.brand)) == 0)
 		bc.form = NULL;
-	reason_add(&m->v.reasons, REASON_DISPLAY_NAME, WHERE_FROM, bc.brand, disguised ? 100 : 90,
+	reason_add(&m->v.reasons, REASON_DISPLAY_NAME, WHERE_FROM, bc.brand, bc.disguised ? 100 : 90,
 		   m->from_display, "display name claims %s%s%s%s%s; the address is %s",
 		   brand_name(bc.brand), bc.form ? " (as \"" : "", bc.form ? bc.form : "",
-		   bc.form ? "\")" : "", disguised ? ", written with hidden or look-alike characters" :
-		   message_claims_glue(&bc), m->from_address[0] ? m->from_address : "missing");
-	message_claim_add(c, bc.brand, SURFACE_DISPLAY, WHERE_FROM, 3, disguised ? 100 : 90,
+		   bc.form ? "\")" : "", message_claims_glue(&bc),
+		   m->from_address[0] ? m->from_address : "missing");
+	message_claim_add(c, bc.brand, SURFACE_DISPLAY, WHERE_FROM, 3, bc.disguised ? 100 : 90,
 			  "display name", authentic);
 }
 
@@ -321,12 +319,7 @@ static void message_claims_reading(struct message *m, struct message_claim *c,
 /* message_sender_aligned - d= is aligned with a brand's domain in Sender, or signs for its brand */
 bool message_sender_aligned(const struct message *m, const char *domain)
 {
-	const struct message_dom *s = &m->sender;
-
-	if (!s->parsed || s->owner == NULL)
-		return false;
-	return align_check(detector_psl(m->det), domain, s->ascii, ALIGN_RELAXED) ||
-	       brand_authorised_signer(s->owner, domain);
+	return m->sender.owner != NULL && message_dom_aligned(m, &m->sender, domain);
 }
 
 /*
@@ -344,8 +337,8 @@ static void message_claims_sender_domain(struct message *m, struct message_claim
 
 	if (b == NULL || b == authentic || b == m->from.owner || !m->dkim_evaluated)
 		return;
-	for (size_t i = 0; m->dk && i < dkimcheck_count(m->dk) && i < DKIMCHECK_MAX_SIGS; i++) {
-		const struct dkimcheck_sig *sig = dkimcheck_sig(m->dk, i);
+	for (size_t i = 0; i < m->nsigs; i++) {
+		const struct dkimcheck_sig *sig = m->sig[i].sig;
 
 		if (!message_sender_aligned(m, sig->domain))
 			other = other ? other : sig;
@@ -367,7 +360,7 @@ static void message_claims_sender_domain(struct message *m, struct message_claim
 				  "Sender domain, authentication unknown", authentic);
 		return;
 	}
-	st = bad ? (bad->result == DKIMCHECK_FAIL ? 100 : bad->result == DKIMCHECK_POLICY ? 75 : 95) :
+	st = bad ? message_bad_strength(bad) :
 	     other ? 95 : 90;
 	if (bad)
 		reason_add(&m->v.reasons, REASON_BRAND_UNAUTHENTICATED, WHERE_SENDER, b, st, d,

@@ -127,5 +127,5 @@ void message_context(struct message *m, struct message_claim *c, const struct br
 {
 	message_context_addresses(m, c, authentic);
 	message_context_links(m, c, authentic);
-	message_lookalike_claims(c, m, authentic);
+	message_lookalike_claims(c, m, authentic, true);
 }

@@ -305,11 +305,12 @@ void message_words_scan(struct message *m, struct message_words *w, const char *
 void message_judge(struct message *m);
 void message_detail(char *dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void message_lookalike_claims(struct message_claim *c, const struct message *m,
-			      const struct brand *authentic);
+			      const struct brand *authentic, bool corroborated);
 bool message_own_site(const struct message *m, const struct message_dom *d);
 void message_context(struct message *m, struct message_claim *c, const struct brand *authentic);
 void message_unsigned_body(struct message *m, const struct brand *authentic);
 void message_unsigned(struct message *m, const struct brand *authentic);
+bool message_dom_aligned(const struct message *m, const struct message_dom *d, const char *domain);
 bool message_aligned(const struct message *m, const char *domain);
 /* message_claims.c */
 void message_claims_from(struct message *m, const struct address_list *l);
@@ -339,5 +340,11 @@ void message_auth_eom(struct message *m);
 void message_auth_free(struct message *m);
 /* message_judge.c calls this for the brand-unauthenticated finding */
 void message_auth_finding(struct message *m);
+
+/* message_bad_strength - how much an aligned DKIM signature that does not pass weighs */
+static inline int message_bad_strength(const struct dkimcheck_sig *bad)
+{
+	return bad->result == DKIMCHECK_FAIL ? 100 : bad->result == DKIMCHECK_POLICY ? 75 : 95;
+}
 
 #endif

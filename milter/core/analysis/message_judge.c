@@ -145,8 +145,7 @@ static void message_reply_to_rule(struct message *m, const struct message_claim 
 	for (size_t i = 0; i < m->nreply_to; i++) {
 		const struct message_dom *r = &m->reply_to[i];
 
-		if (!r->parsed || r == c->src || brand_owns(b, r->ascii) ||
-		    brand_authorised_signer(b, r->ascii))
+		if (!r->parsed || r == c->src || brand_authorised_signer(b, r->ascii))
 			continue;	/* the brand's, or the look-alike that makes the claim */
 		if (m->from.parsed && strcmp(r->registrable, m->from.registrable) == 0 &&
 		    m->from.owner != b)
@@ -196,8 +195,8 @@ static bool message_links_rule(struct message *m, const struct brand *authentic,
 			any = any || (x && st >= 50);
 			continue;
 		}
-		if (s == NULL || r->has_targets || (d->parsed && (brand_owns(s, d->ascii) ||
-								  brand_authorised_signer(s, d->ascii))))
+		if (s == NULL || r->has_targets ||
+		    (d->parsed && brand_authorised_signer(s, d->ascii)))
 			continue;	/* a redirector: its targets are judged instead */
 		if (s == authentic && !r->in_userinfo && !unsigned_part)
 			continue;	/* the brand's own mail: an ESP's tracking redirector */
@@ -315,10 +314,11 @@ static void message_claims_gather(struct message *m, struct message_claim *c,
 
 /*
  * message_lookalike_claims - the address domains that imitate a brand claim
- * it; a weak lookalike only once corroborated (message_context.c)
+ * it; a weak lookalike only once corroborated (message_context.c), when
+ * called again with corroborated set: the others are listed already
  */
 void message_lookalike_claims(struct message_claim *c, const struct message *m,
-			      const struct brand *authentic)
+			      const struct brand *authentic, bool corroborated)
 {
 	const struct message_dom *d[] = { &m->from, &m->sender, &m->envelope, &m->return_path };
 	static const enum reason_where where[] = { WHERE_FROM, WHERE_SENDER, WHERE_ENVELOPE,
@@ -327,14 +327,15 @@ void message_lookalike_claims(struct message_claim *c, const struct message *m,
 					  "envelope domain look-alike", "Return-Path look-alike" };
 
 	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++)
-		if (!d[i]->weak || d[i]->corroborated)
+		if (corroborated ? d[i]->weak && d[i]->corroborated : !d[i]->weak)
 			message_claim_add(c, d[i]->imitated, SURFACE_LOOKALIKE, where[i], 3,
 					  d[i]->strength, by[i], authentic);
 	for (size_t i = 0; i < m->nreply_to; i++) {
 		int before = c->level;
 		struct message_claim_item *it;
 
-		if (m->reply_to[i].weak && !m->reply_to[i].corroborated)
+		if (corroborated ? !(m->reply_to[i].weak && m->reply_to[i].corroborated) :
+				   m->reply_to[i].weak)
 			continue;
 		it = message_claim_add(c, m->reply_to[i].imitated, SURFACE_LOOKALIKE, WHERE_REPLY_TO,
 				       3, m->reply_to[i].strength, "Reply-To look-alike", authentic);
@@ -368,7 +369,7 @@ void message_judge(struct message *m)
 	bad_links = message_links_rule(m, authentic, auth);
 	message_claims_gather(m, &c, auth, authentic, inner, bad_links);
 	/* strong address lookalikes claim now; weak ones once the context backs them */
-	message_lookalike_claims(&c, m, authentic);
+	message_lookalike_claims(&c, m, authentic, false);
 	message_context(m, &c, authentic);
 	message_from_count(m, c.brand);
 	message_reply_to_rule(m, &c, auth);

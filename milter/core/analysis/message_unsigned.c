@@ -79,9 +79,11 @@ void message_unsigned_body(struct message *m, const struct brand *authentic)
 {
 	struct message_cover cv;
 
+	m->unsigned_body = false;
+	if (authentic == NULL)
+		return;		/* no signature authenticates From's brand: nothing to cover */
 	message_cover(m, &cv);
-	m->unsigned_body = authentic != NULL && cv.any && !cv.body_all && m->dlen_on &&
-			   m->dlen.passed && m->unsigned_on;
+	m->unsigned_body = cv.any && !cv.body_all && m->dlen_on && m->dlen.passed && m->unsigned_on;
 }
 
 /* message_outside - a link host that is not the brand's */

@@ -68,7 +68,8 @@ struct brands_reading {
  * brands_visual - the text in the order a reader sees it, when that is not
  * the order it is stored in: "\u202Esidemaiv" (RIGHT-TO-LEFT OVERRIDE)
  * shows as "viamedis". ICU's bidi algorithm, controls removed. False (out
- * untouched) for text that reads as stored, or that ICU cannot take.
+ * untouched) for text that reads as stored, or that ICU cannot take. Asked
+ * only for text brands_rtl found right-to-left letters or controls in.
  */
 static bool brands_visual(const char *utf8, size_t len, struct vbuf *out)
 {
@@ -78,16 +79,13 @@ static bool brands_visual(const char *utf8, size_t len, struct vbuf *out)
 	UBiDi *bidi;
 	bool done = false;
 
-	for (size_t i = 0; i < len && !done; i++)
-		done = (unsigned char)utf8[i] >= 0x80;
-	if (!done || len > BRANDS_CLAIM_MAX)
+	if (len > BRANDS_CLAIM_MAX)	/* the int32_t lengths below rely on it */
 		return false;
 	u = xmalloc((len + 1) * sizeof(*u));
 	v = xmalloc((len + 1) * sizeof(*v));
 	u_strFromUTF8WithSub(u, (int32_t)len + 1, &n, utf8, (int32_t)len, 0xFFFD, NULL, &e);
 	bidi = ubidi_openSized(n, 0, &e);
 	ubidi_setPara(bidi, u, n, UBIDI_DEFAULT_LTR, NULL, &e);
-	done = false;
 	if (U_SUCCESS(e) && ubidi_getDirection(bidi) != UBIDI_LTR) {
 		vn = ubidi_writeReordered(bidi, v, (int32_t)len + 1, UBIDI_REMOVE_BIDI_CONTROLS, &e);
 		if (U_SUCCESS(e)) {

@@ -336,6 +336,12 @@ static bool lookalike_split(struct lookalike *c)
 	return false;
 }
 
+/* lookalike_ascii - whether label i is plain ASCII: its Unicode form is its A-label */
+static bool lookalike_ascii(const struct lookalike *c, unsigned i)
+{
+	return c->ulen[i] == c->alen[i] && memcmp(c->ulab[i], c->alab[i], c->alen[i]) == 0;
+}
+
 /* lookalike_keys - key every label from first to the registrable one */
 static void lookalike_keys(struct lookalike *c)
 {
@@ -366,7 +372,7 @@ static bool lookalike_other_script(struct lookalike *c, unsigned i, char *out, s
 {
 	struct skeleton_check chk;
 
-	if (c->ulen[i] == c->alen[i] && memcmp(c->ulab[i], c->alab[i], c->alen[i]) == 0)
+	if (lookalike_ascii(c, i))
 		return false;
 	if (!lookalike_check_label(c, i, &chk) || chk.single == NULL ||
 	    strcmp(chk.single, "Latin") == 0)
@@ -699,8 +705,7 @@ static bool lookalike_typo_word(struct lookalike *c, const struct lookalike_word
 {
 	size_t rs[LOOKALIKE_TOKENS], re[LOOKALIKE_TOKENS], rn = 0;
 	const char *raw = c->alab[w->li];
-	bool ascii = c->ulen[w->li] == c->alen[w->li] &&
-		     memcmp(c->ulab[w->li], raw, c->alen[w->li]) == 0;
+	bool ascii = lookalike_ascii(c, w->li);
 	char rest[256];
 
 	if (ascii)
@@ -913,7 +918,7 @@ static void lookalike_scripts(struct lookalike *c)
 	for (unsigned i = 0; i < c->n; i++) {
 		struct skeleton_check chk;
 		const struct brand *br = i >= c->first && i <= c->r ? c->label_brand[i] : NULL;
-		bool ascii = c->ulen[i] == c->alen[i] && memcmp(c->ulab[i], c->alab[i], c->alen[i]) == 0;
+		bool ascii = lookalike_ascii(c, i);
 
 		if (ascii || !lookalike_check_label(c, i, &chk))
 			continue;
@@ -985,8 +990,7 @@ const struct brand *lookalike_check(const struct brands *b, const struct domain 
 	lookalike_keys(&c);
 	if (!lookalike_exact(&c) && !lookalike_hyphens(&c)) {
 		struct lookalike_typo t;
-		bool ascii = c.ulen[c.r] == c.alen[c.r] &&
-			     memcmp(c.ulab[c.r], c.alab[c.r], c.alen[c.r]) == 0;
+		bool ascii = lookalike_ascii(&c, c.r);
 
 		if (c.key[c.r] && lookalike_typo(&c, c.key[c.r], c.klen[c.r],
 						 ascii ? c.alab[c.r] : NULL, c.alen[c.r], &t)) {

@@ -508,8 +508,7 @@ static void links_tag(void *arg, const char *tag, bool end, const struct html_at
 	if (end)
 		return;
 	if (kind == LT_IMG && (alt = html_attr(a, n, "alt")) != NULL) {
-		if (l->sink.text)	/* shown where the image is not: read as text */
-			l->sink.text(l->sink.arg, alt->value, alt->value_len);
+		links_say(l, alt->value, alt->value_len);	/* shown where the image is not */
 		if (l->anchor) {
 			links_atext(l, alt->value, alt->value_len);
 			links_scan(l, alt->value, alt->value_len, false);

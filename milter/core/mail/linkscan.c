@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "linkscan.h"
+#include "url.h"
 
 #define LS_DELIM 0x1	/* ends a URL */
 #define LS_LOOK 0x2	/* may start one: 'h' or 'w', any case */
@@ -49,12 +50,6 @@ static bool linkscan_word(char c)
 	       c == '.' || c == '-' || c == '/' || c == '_';
 }
 
-/* linkscan_lower - ASCII lower case */
-static char linkscan_lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
-}
-
 /*
  * linkscan_match - whether p[0..n) begins with a start: its length in *len
  * (LS_YES), a proper prefix of one that the piece cut (LS_PART), or none
@@ -67,7 +62,7 @@ static enum linkscan_match linkscan_match(const char *p, size_t n, size_t *len)
 		const char *w = linkscan_starts[k];
 		size_t wl = strlen(w), need = wl + 1, i = 0;
 
-		while (i < wl && i < n && linkscan_lower(p[i]) == w[i])
+		while (i < wl && i < n && url_lower(p[i]) == w[i])
 			i++;
 		if (i == wl && n >= need && !(linkscan_class[(unsigned char)p[wl]] & LS_DELIM)) {
 			*len = wl;

@@ -22,18 +22,6 @@ struct redirect_walk {
 
 static void redirect_scan(struct redirect_walk *w, const char *s, size_t n, unsigned depth);
 
-/* redirect_hex - the value of a hex digit, -1 if none */
-static int redirect_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* redirect_decode - %XX escapes of s[0..n) decoded into out (n bytes at most); the length */
 static size_t redirect_decode(const char *s, size_t n, char *out)
 {
@@ -42,8 +30,8 @@ static size_t redirect_decode(const char *s, size_t n, char *out)
 	for (size_t i = 0; i < n; i++) {
 		int hi, lo;
 
-		if (s[i] == '%' && i + 2 < n && (hi = redirect_hex(s[i + 1])) >= 0 &&
-		    (lo = redirect_hex(s[i + 2])) >= 0) {
+		if (s[i] == '%' && i + 2 < n && (hi = url_hex((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = url_hex((unsigned char)s[i + 2])) >= 0) {
 			out[k++] = (char)(hi * 16 + lo);
 			i += 2;
 		} else {

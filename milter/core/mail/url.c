@@ -54,7 +54,7 @@ static size_t url_clean(char *dst, const char *s, size_t len, unsigned *flags)
 }
 
 /* url_lower - ASCII lowercase, whatever the locale */
-static char url_lower(char c)
+char url_lower(char c)
 {
 	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 }
@@ -77,7 +77,7 @@ static size_t url_scheme(struct url *u, const char *s, size_t n)
 }
 
 /* url_hex - value of a hex digit, or -1 */
-static int url_hex(unsigned char c)
+int url_hex(unsigned char c)
 {
 	if (isdigit(c))
 		return c - '0';

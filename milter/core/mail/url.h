@@ -51,5 +51,7 @@ struct url {
 
 bool url_parse(struct url *u, const char *s, size_t len, bool guess);
 bool url_scheme_special(const char *scheme);
+char url_lower(char c);
+int url_hex(unsigned char c);
 
 #endif
