@@ -108,16 +108,6 @@ static struct session *filter_session(SMFICTX *ctx)
 	return s;
 }
 
-/* filter_banners - whether the configuration in force may write warning banners */
-static bool filter_banners(void)
-{
-	struct runtime *rt = runtime_acquire();
-	bool may = rt != NULL && conf_may_banner(rt->conf);
-
-	runtime_release(rt);
-	return may;
-}
-
 /*
  * filter_negotiate - ask for only what vigie uses, each flag guarded by
  * what the MTA offers: the header actions, quarantine, the macros it reads,
@@ -135,7 +125,7 @@ static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f
 	struct session *s = filter_session(ctx);
 	unsigned long steps;
 	struct runtime *rt;
-	bool rcpt, helo;
+	bool banners, rcpt, helo;
 
 	if (s == NULL)
 		return SMFIS_REJECT;
@@ -146,20 +136,22 @@ static sfsistat filter_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f
 		smfi_setpriv(ctx, NULL);
 		return SMFIS_REJECT;
 	}
+	/*
+	 * the body is changed only where banners may be written; recipients
+	 * only matter to DomainPolicies: without it, no RCPT step; HELO only
+	 * while SPF can run
+	 */
+	rt = runtime_acquire();
+	banners = rt != NULL && conf_may_banner(rt->conf);
+	rcpt = rt != NULL && rt->conf->domain_policies != NULL;
+	helo = rt != NULL && rt->conf->spf_verify != MESSAGE_SPF_NEVER;
+	runtime_release(rt);
 	s->actions = f0 & FILTER_WANT;
-	if ((f0 & SMFIF_CHGBODY) && filter_banners())
+	if ((f0 & SMFIF_CHGBODY) && banners)
 		s->actions |= SMFIF_CHGBODY;
 	steps = f1 & (FILTER_NOSEND | FILTER_NOREPLY | SMFIP_SKIP | SMFIP_HDR_LEADSPC);
 	if (filter_tcp)
 		steps &= ~(unsigned long)SMFIP_NODATA;
-	/*
-	 * recipients only matter to DomainPolicies: without it, no RCPT step;
-	 * HELO only while SPF can run
-	 */
-	rt = runtime_acquire();
-	rcpt = rt != NULL && rt->conf->domain_policies != NULL;
-	helo = rt != NULL && rt->conf->spf_verify != MESSAGE_SPF_NEVER;
-	runtime_release(rt);
 	if (rcpt)
 		steps &= ~(unsigned long)SMFIP_NORCPT;
 	if (helo)
@@ -397,7 +389,7 @@ static sfsistat filter_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
 	struct session *s = smfi_getpriv(ctx);
 	struct timespec t0;
-	bool more;
+	bool kept, more;
 
 	if (s == NULL || s->msg == NULL)
 		return (s && s->can_skip) ? SMFIS_SKIP : SMFIS_CONTINUE;
@@ -405,9 +397,8 @@ static sfsistat filter_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	if (!s->body_done && !message_body(s->msg, chunk, len))
 		s->body_done = true;
 	/* past MaxBodyScan the analysis stops, the kept body goes on */
-	if (s->spool != NULL)
-		spool_add(s->spool, chunk, len);
-	more = !s->body_done || (s->spool != NULL && spool_state(s->spool) == SPOOL_OK);
+	kept = s->spool != NULL && spool_add(s->spool, chunk, len) == SPOOL_OK;
+	more = !s->body_done || kept;
 	session_busy_add(s, &t0);
 	return (!more && s->can_skip) ? SMFIS_SKIP : SMFIS_CONTINUE;
 }

@@ -23,10 +23,9 @@
 #include "xalloc.h"
 
 struct spool {
-	size_t mem_cap, max;
+	size_t max;
 	char *dir;
-	char *mem;			/* the first bytes */
-	size_t mem_len, mem_alloc;
+	struct vbuf mem;		/* the first bytes, up to the memory cap */
 	int fd;				/* the rest, or -1 */
 	size_t file_len;
 	enum spool_state state;
@@ -64,7 +63,7 @@ struct spool *spool_new(size_t mem_cap, size_t max, const char *dir)
 {
 	struct spool *s = xcalloc(1, sizeof(*s));
 
-	s->mem_cap = mem_cap;
+	vbuf_init(&s->mem, mem_cap);
 	s->max = max;
 	s->dir = xstrdup(dir);
 	s->fd = -1;
@@ -131,21 +130,10 @@ enum spool_state spool_add(struct spool *s, const void *data, size_t len)
 		return s->state;
 	if (len > s->max - spool_size(s))
 		return spool_fail(s, SPOOL_TOO_BIG, 0);
-	room = s->mem_cap - s->mem_len;
+	room = s->mem.cap - s->mem.len;
 	k = len < room ? len : room;
 	if (k > 0) {
-		if (s->mem_len + k > s->mem_alloc) {
-			size_t want = s->mem_alloc ? s->mem_alloc : 16384;
-
-			while (want < s->mem_len + k)
-				want *= 2;
-			if (want > s->mem_cap)
-				want = s->mem_cap;
-			s->mem = xrealloc(s->mem, want);
-			s->mem_alloc = want;
-		}
-		memcpy(s->mem + s->mem_len, p, k);
-		s->mem_len += k;
+		vbuf_add(&s->mem, p, k);	/* k fits: nothing is cut */
 		p += k;
 		len -= k;
 	}
@@ -167,13 +155,7 @@ enum spool_state spool_state(const struct spool *s)
 /* spool_size - bytes kept */
 size_t spool_size(const struct spool *s)
 {
-	return s->mem_len + s->file_len;
-}
-
-/* spool_on_disk - whether part of the body went to the file */
-bool spool_on_disk(const struct spool *s)
-{
-	return s->fd >= 0;
+	return s->mem.len + s->file_len;
 }
 
 /* spool_errno - the error of a SPOOL_ERROR state */
@@ -189,8 +171,8 @@ bool spool_read(struct spool *s, spool_read_fn fn, void *arg)
 	off_t off = 0;
 	bool ok = true;
 
-	for (size_t i = 0; i < s->mem_len; i += SPOOL_READ)
-		if (!fn(arg, s->mem + i, s->mem_len - i < SPOOL_READ ? s->mem_len - i : SPOOL_READ))
+	for (size_t i = 0; i < s->mem.len; i += SPOOL_READ)
+		if (!fn(arg, s->mem.data + i, s->mem.len - i < SPOOL_READ ? s->mem.len - i : SPOOL_READ))
 			return false;
 	if (s->fd < 0)
 		return true;
@@ -222,7 +204,7 @@ void spool_free(struct spool *s)
 		return;
 	if (s->fd >= 0)
 		close(s->fd);
-	free(s->mem);
+	vbuf_free(&s->mem);
 	free(s->dir);
 	free(s);
 }

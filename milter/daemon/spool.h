@@ -31,7 +31,6 @@ struct spool *spool_new(size_t mem_cap, size_t max, const char *dir);
 enum spool_state spool_add(struct spool *s, const void *data, size_t len);
 enum spool_state spool_state(const struct spool *s);
 size_t spool_size(const struct spool *s);
-bool spool_on_disk(const struct spool *s);
 int spool_errno(const struct spool *s);
 bool spool_read(struct spool *s, spool_read_fn fn, void *arg);
 void spool_free(struct spool *s);

@@ -252,14 +252,14 @@ struct warning_template *warning_template_parse(const char *text, size_t len,
 			vbuf_printf(errors, "%s: no [%s] section\n", origin, i ? "html" : "text");
 			ok = false;
 		} else {
-			ok &= warning_check_section(sec[i].data ? sec[i].data : "", sec[i].len,
+			ok &= warning_check_section(vbuf_str(&sec[i]), sec[i].len,
 						    i ? "html" : "text", origin, errors);
 		}
 	}
 	if (ok) {
 		t = xcalloc(1, sizeof(*t));
-		t->text = xstrdup(sec[0].data ? sec[0].data : "");
-		t->html = xstrdup(sec[1].data ? sec[1].data : "");
+		t->text = xstrdup(vbuf_str(&sec[0]));
+		t->html = xstrdup(vbuf_str(&sec[1]));
 	}
 	vbuf_free(&sec[0]);
 	vbuf_free(&sec[1]);
@@ -274,7 +274,7 @@ struct warning_template *warning_template_load(const char *path, struct vbuf *er
 	struct warning_template *t = NULL;
 
 	if (st == VBUF_READ_OK)
-		t = warning_template_parse(b.data ? b.data : "", b.len, path, errors);
+		t = warning_template_parse(vbuf_str(&b), b.len, path, errors);
 	else
 		vbuf_printf(errors, "%s: %s\n", path, st == VBUF_READ_BIG ? "larger than 64 KiB" :
 			    "cannot be read");
@@ -504,7 +504,7 @@ bool warning_render(const struct warning_template *t, const struct warning_facts
 	vbuf_reset(&body);
 	warning_fill(t->html, f, true, &body);
 	vbuf_adds(html, "\n" REWRITE_HTML_BEGIN "\n");
-	vbuf_add(html, body.data ? body.data : "", body.len);
+	vbuf_add(html, vbuf_str(&body), body.len);
 	vbuf_adds(html, REWRITE_HTML_END "\n");
 	ok &= !body.overflow && text->len <= REWRITE_BANNER_MAX && html->len <= REWRITE_BANNER_MAX &&
 	      !text->overflow && !html->overflow;

@@ -81,6 +81,16 @@ static size_t qpenc_ws(struct qpenc *q, bool line_end, char *out)
 	return line_end ? qpenc_escape(q, (unsigned char)c, out) : qpenc_put(q, &c, 1, out);
 }
 
+/* qpenc_hard_break - a line break of the text: the held space or tab escaped, then the break */
+static size_t qpenc_hard_break(struct qpenc *q, char *out)
+{
+	size_t o = qpenc_ws(q, true, out);
+
+	memcpy(out + o, q->eol, q->eol_len);
+	q->col = 0;
+	return o + q->eol_len;
+}
+
 /* qpenc_byte - one input byte that is not the LF of a CRLF */
 static size_t qpenc_byte(struct qpenc *q, unsigned char c, char *out)
 {
@@ -90,12 +100,8 @@ static size_t qpenc_byte(struct qpenc *q, unsigned char c, char *out)
 		q->cr = true;		/* held: a CRLF is a hard break */
 		return 0;
 	}
-	if (c == '\n' && q->eol_len == 1) {
-		o += qpenc_ws(q, true, out);
-		memcpy(out + o, q->eol, q->eol_len);
-		q->col = 0;
-		return o + q->eol_len;
-	}
+	if (c == '\n' && q->eol_len == 1)
+		return qpenc_hard_break(q, out);
 	if (c == ' ' || c == '\t') {
 		o += qpenc_ws(q, false, out);
 		q->ws = (char)c;
@@ -160,10 +166,7 @@ size_t qpenc_encode(struct qpenc *q, const char *in, size_t len, char *out)
 		if (q->cr) {
 			q->cr = false;
 			if (c == '\n') {
-				o += qpenc_ws(q, true, out + o);
-				memcpy(out + o, q->eol, q->eol_len);
-				o += q->eol_len;
-				q->col = 0;
+				o += qpenc_hard_break(q, out + o);
 				continue;
 			}
 			o += qpenc_ws(q, false, out + o);

@@ -84,8 +84,13 @@ void rw_fail(struct rewrite *rw, enum rewrite_status st, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(rw->plan.why, sizeof(rw->plan.why), fmt, ap);
 	va_end(ap);
-	rw->state = RW_STOPPED;
 	mimescan_stop(&rw->scan);
+}
+
+/* rw_stopped - whether the pass has stopped: rw_fail gave the first reason */
+static bool rw_stopped(const struct rewrite *rw)
+{
+	return rw->status != REWRITE_CHANGE;
 }
 
 /* rw_flush - hand the output buffer to the callback */
@@ -133,20 +138,15 @@ void rw_out_eol(struct rewrite *rw)
 	rw_out(rw, crlf ? "\r\n" : "\n", crlf ? 2 : 1);
 }
 
-/* rw_is - whether an entity is type/subtype (subtype NULL: any) */
-static bool rw_is(const struct content *c, const char *type, const char *subtype)
-{
-	return content_is(c, type, subtype);
-}
-
 /* rw_sealed - the name of a signed or encrypted type, or NULL */
 static const char *rw_sealed(const struct content *c)
 {
-	if (rw_is(c, "multipart", "signed"))
+	if (content_is(c, "multipart", "signed"))
 		return "multipart/signed";
-	if (rw_is(c, "multipart", "encrypted"))
+	if (content_is(c, "multipart", "encrypted"))
 		return "multipart/encrypted";
-	if (rw_is(c, "application", "pkcs7-mime") || rw_is(c, "application", "x-pkcs7-mime"))
+	if (content_is(c, "application", "pkcs7-mime") ||
+	    content_is(c, "application", "x-pkcs7-mime"))
 		return "application/pkcs7-mime";
 	return NULL;
 }
@@ -156,8 +156,8 @@ static bool rw_readable(const struct content *c)
 {
 	if (c->attachment)
 		return false;
-	return rw_is(c, "text", "plain") || rw_is(c, "text", "html") ||
-	       rw_is(c, "multipart", NULL) || rw_sealed(c) != NULL;
+	return content_is(c, "text", "plain") || content_is(c, "text", "html") ||
+	       content_is(c, "multipart", NULL) || rw_sealed(c) != NULL;
 }
 
 /* rw_child_candidate - whether the entity begun in the innermost multipart may hold a target */
@@ -263,12 +263,11 @@ static void rw_entity(struct rewrite *rw, const char *cte, size_t cte_len)
 	bool cand = rw->candidate;
 
 	rw->target = false;
-	rw->state = RW_BODY;
 	if (cand && sealed != NULL) {
 		rw_fail(rw, REWRITE_SKIP_SIGNED, "%s", sealed);
 		return;
 	}
-	if (rw_is(c, "multipart", NULL)) {
+	if (content_is(c, "multipart", NULL)) {
 		if (c->boundary_len == 0) {
 			if (cand)
 				rw_fail(rw, REWRITE_SKIP_MALFORMED, "multipart/%s without a usable boundary",
@@ -283,7 +282,7 @@ static void rw_entity(struct rewrite *rw, const char *cte, size_t cte_len)
 				c->subtype);
 		return;
 	}
-	if (cand && (rw_is(c, "text", "plain") || rw_is(c, "text", "html")))
+	if (cand && (content_is(c, "text", "plain") || content_is(c, "text", "html")))
 		rw_target_begin(rw, cte, cte_len);
 }
 
@@ -350,17 +349,16 @@ static void rw_head_fields(struct rewrite *rw, size_t end)
 }
 
 /*
- * rw_head_done - the header block head[0..end) is complete: the entity
- * begins. A target writes its block itself (rw_emit_head); any other entity's
- * goes out as it came.
+ * rw_head_done - the header block in head is complete: the entity begins.
+ * A target writes its block itself (rw_emit_head); any other entity's goes
+ * out as it came.
  */
-static void rw_head_done(struct rewrite *rw, size_t end)
+static void rw_head_done(struct rewrite *rw)
 {
 	const char *cte = NULL;
 	size_t cte_len = 0;
 
-	vbuf_truncate(&rw->head, end);
-	rw_head_fields(rw, end);
+	rw_head_fields(rw, rw->head.len);
 	rw->candidate = rw_child_candidate(rw, &rw->content);
 	if (rw->cte_len) {
 		const char *f = rw->head.data + rw->cte_off, *colon = memchr(f, ':', rw->cte_len);
@@ -370,7 +368,7 @@ static void rw_head_done(struct rewrite *rw, size_t end)
 	}
 	rw_entity(rw, cte, cte_len);
 	if (!rw->target)
-		rw_out(rw, rw->head.data, end);
+		rw_out(rw, rw->head.data, rw->head.len);
 }
 
 /* rw_new_part - a boundary of level k opened a part: its header block comes */
@@ -399,13 +397,13 @@ static void rw_at_boundary(struct rewrite *rw, const struct mimescan_line *l)
 	if (l->in_headers) {
 		/* a header block cut short: the part has no body */
 		rw->head_cut = true;
-		rw_head_done(rw, rw->head.len);
-		if (rw->state == RW_STOPPED)
+		rw_head_done(rw);
+		if (rw_stopped(rw))
 			return;
 	}
 	was_target = rw->target;
 	rw_target_end(rw);
-	if (rw->state == RW_STOPPED)
+	if (rw_stopped(rw))
 		return;
 	/*
 	 * The line break before the boundary is the boundary's. A target that
@@ -440,11 +438,11 @@ static void rw_scan_line(void *arg, const struct mimescan_line *l)
 	case MIMESCAN_BODY:
 		/* the header block ended without its empty line: the line is body */
 		rw->head_cut = true;
-		rw_head_done(rw, rw->head.len);
+		rw_head_done(rw);
 		break;
 	case MIMESCAN_END:
 		vbuf_add(&rw->head, l->s, l->n);
-		rw_head_done(rw, rw->head.len);
+		rw_head_done(rw);
 		break;
 	default:
 		vbuf_add(&rw->head, l->s, l->n);
@@ -456,7 +454,7 @@ static void rw_scan_line(void *arg, const struct mimescan_line *l)
 bool rewrite_body(struct rewrite *rw, const void *data, size_t len)
 {
 	mimescan_feed(&rw->scan, data, len);
-	return rw->state != RW_STOPPED;
+	return !rw_stopped(rw);
 }
 
 /* rw_begin - a pass starts: the message itself is entity 0 */
@@ -482,7 +480,6 @@ static void rw_begin(struct rewrite *rw, const struct rewrite_banner *b,
 	if (top->cte)
 		content_encoding(&rw->content, top->cte, strlen(top->cte));
 	rw->candidate = rw_readable(&rw->content);
-	rw->state = RW_BODY;
 	if (top->nctype > 1 || top->ncte > 1) {
 		rw_fail(rw, REWRITE_SKIP_MALFORMED, "the message has %u Content-Type and %u"
 			" Content-Transfer-Encoding fields", top->nctype, top->ncte);
@@ -524,17 +521,17 @@ static void rw_finish(struct rewrite *rw)
 {
 	unsigned entities = rw->entities;
 
-	if (rw->state == RW_STOPPED)
+	if (rw_stopped(rw))
 		return;
 	mimescan_end(&rw->scan);	/* the last line, a held CR */
-	if (rw->state == RW_STOPPED)
+	if (rw_stopped(rw))
 		return;
 	/* a part that the last line (a boundary without its line break) begins is not read */
 	if (mimescan_in_headers(&rw->scan) && rw->entities == entities) {
 		/* the body ends inside a header block: it never got its empty line */
 		rw->head_cut = true;
-		rw_head_done(rw, rw->head.len);
-		if (rw->state == RW_STOPPED)
+		rw_head_done(rw);
+		if (rw_stopped(rw))
 			return;
 	}
 	mimescan_release(&rw->scan);
@@ -573,8 +570,7 @@ static void rw_plan_done(struct rewrite *rw)
 			p->top_ctype = v.data;
 		}
 		if (t->cte_out != t->cte_in)
-			p->top_cte = xstrdup(t->cte_out == CONTENT_CTE_BASE64 ? "base64" :
-					     "quoted-printable");
+			p->top_cte = xstrdup(rw_cte_name(t->cte_out));
 	}
 }
 

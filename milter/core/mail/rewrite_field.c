@@ -122,7 +122,7 @@ bool rw_cte_is_8bit(const char *value, size_t len)
 }
 
 /* rw_cte_name - the name of a transfer encoding vigie writes */
-static const char *rw_cte_name(enum content_cte cte)
+const char *rw_cte_name(enum content_cte cte)
 {
 	return cte == CONTENT_CTE_BASE64 ? "base64" : "quoted-printable";
 }
@@ -151,7 +151,7 @@ static void rw_field_out(struct vbuf *out, const char *f, size_t len, const char
  */
 void rw_emit_head(struct rewrite *rw, const struct rewrite_target *t)
 {
-	const char *h = rw->head.data ? rw->head.data : "", *eol = rw_crlf(rw) ? "\r\n" : "\n";
+	const char *h = vbuf_str(&rw->head), *eol = rw_crlf(rw) ? "\r\n" : "\n";
 	size_t len = rw->head.len, blank = len >= 2 && h[len - 2] == '\r' ? 2 : 1;
 	bool cte_change = t->cte_out != t->cte_in;
 	const char *cte = cte_change ? rw_cte_name(t->cte_out) : NULL;
@@ -181,7 +181,7 @@ void rw_emit_head(struct rewrite *rw, const struct rewrite_target *t)
 	if (cte_change && rw->cte_len == 0)
 		vbuf_printf(&out, "Content-Transfer-Encoding: %s%s", cte, eol);
 	vbuf_add(&out, h + fields_end, len - fields_end);
-	rw_out(rw, out.data ? out.data : "", out.len);
+	rw_out(rw, vbuf_str(&out), out.len);
 	vbuf_free(&out);
 }
 

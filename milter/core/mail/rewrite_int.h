@@ -39,8 +39,6 @@ struct rw_level {
 	unsigned children;	/* children begun */
 };
 
-/* While the scanner reads a part's header block, the state is RW_BODY. */
-enum rw_state { RW_BODY, RW_STOPPED };
 enum rw_conv { RW_CONV_NONE, RW_CONV_REPAIR, RW_CONV_ICU };
 
 /* The target in progress. */
@@ -55,7 +53,6 @@ struct rw_part {
 	struct vbuf scan;		/* the first bytes, where the banner goes */
 	size_t col, max_line;		/* line lengths, in octets */
 	bool any8bit;			/* in the text as it will be written */
-	bool raw8bit;			/* in the decoded text, before conversion */
 	bool conv_failed;
 	bool need_ascii;		/* an unknown charset relabelled: only if ASCII */
 	bool cte8;			/* labelled 8bit or binary (not 7bit) */
@@ -82,7 +79,6 @@ struct rewrite {
 
 	struct mimescan scan;		/* lines, boundaries, header lines */
 	struct rw_level level[REWRITE_DEPTH_MAX];
-	enum rw_state state;
 	struct content content;		/* the current entity */
 	unsigned entities;		/* begun; the current one is entities - 1 */
 	bool candidate;			/* the current entity may hold a target */
@@ -118,6 +114,7 @@ void rw_part_free(struct rw_part *pt);
 bool rw_set_charset(const char *value, size_t len, struct vbuf *out);
 bool rw_relabel_ok(const char *value, size_t len);
 bool rw_cte_is_8bit(const char *value, size_t len);
+const char *rw_cte_name(enum content_cte cte);
 void rw_emit_head(struct rewrite *rw, const struct rewrite_target *t);
 size_t rw_html_insert_point(const char *s, size_t n);
 size_t rw_earlier_banner(const char *s, size_t n, size_t at, bool html);

@@ -119,11 +119,11 @@ static void rw_eols(const char *s, size_t n, bool crlf, struct vbuf *out)
 
 /*
  * rw_part_charset - the plan: whether the banner fits the part's charset
- * (fits: pt->banner holds it in that charset) or the text goes to UTF-8,
- * and how it gets there.
+ * (fits and is not ASCII: true, raw holds it in that charset) or the text
+ * goes to UTF-8, and how it gets there.
  */
-static void rw_part_charset(struct rewrite *rw, struct rw_part *pt, struct rewrite_target *t,
-			    UConverter *cnv, bool known)
+static bool rw_part_charset(struct rewrite *rw, struct rw_part *pt, struct rewrite_target *t,
+			    UConverter *cnv, bool known, struct vbuf *raw)
 {
 	const char *b = t->html ? rw->banner.html : rw->banner.text;
 	size_t blen = t->html ? rw->banner.html_len : rw->banner.text_len;
@@ -143,11 +143,16 @@ static void rw_part_charset(struct rewrite *rw, struct rw_part *pt, struct rewri
 			t->to_utf8 = true;
 			pt->need_ascii = true;
 		}
-	} else if (!rw_ascii_compatible(cnv) ||
-		   (!ascii && !rw_from_utf8(cnv, b, blen, &pt->banner))) {
+	} else if (!rw_ascii_compatible(cnv)) {
+		t->to_utf8 = true;
+		pt->conv = RW_CONV_ICU;
+	} else if (!ascii) {
+		if (rw_from_utf8(cnv, b, blen, raw))
+			return true;
 		t->to_utf8 = true;
 		pt->conv = RW_CONV_ICU;
 	}
+	return false;
 }
 
 /* rw_part_follow - the emit pass: the conversion the plan chose */
@@ -163,21 +168,32 @@ static void rw_part_follow(struct rw_part *pt, const struct rewrite_target *t,
 		pt->conv = RW_CONV_ICU;
 }
 
-/* rw_part_banner - the banner as this part writes it: its charset, its line breaks */
-static void rw_part_banner(struct rewrite *rw, struct rw_part *pt, UConverter *cnv,
+/*
+ * rw_part_banner - the banner as this part writes it: its charset (raw: in
+ * the part's charset, NULL: as configured), its line breaks
+ */
+static void rw_part_banner(struct rewrite *rw, struct rw_part *pt, const struct vbuf *raw,
 			   bool crlf)
 {
 	const struct rewrite_target *t = pt->t;
+
+	if (raw != NULL)
+		rw_eols(raw->data, raw->len, crlf, &pt->banner);
+	else if (t->html)
+		rw_eols(rw->banner.html, rw->banner.html_len, crlf, &pt->banner);
+	else
+		rw_eols(rw->banner.text, rw->banner.text_len, crlf, &pt->banner);
+}
+
+/* rw_part_converted - emit pass: the banner in the part's charset into raw, when the plan kept it */
+static bool rw_part_converted(struct rewrite *rw, const struct rewrite_target *t,
+			      UConverter *cnv, struct vbuf *raw)
+{
 	const char *b = t->html ? rw->banner.html : rw->banner.text;
 	size_t blen = t->html ? rw->banner.html_len : rw->banner.text_len;
-	struct vbuf raw = VBUF_INIT(REWRITE_BANNER_MAX * 4);
 
-	if (!t->to_utf8 && cnv != NULL && !rw_is_ascii(b, blen) &&
-	    rw_from_utf8(cnv, b, blen, &raw))
-		rw_eols(raw.data, raw.len, crlf, &pt->banner);
-	else
-		rw_eols(b, blen, crlf, &pt->banner);
-	vbuf_free(&raw);
+	return !t->to_utf8 && cnv != NULL && !rw_is_ascii(b, blen) &&
+	       rw_from_utf8(cnv, b, blen, raw);
 }
 
 /* rw_part_begin - a target's text starts (cte: its raw Content-Transfer-Encoding value) */
@@ -185,7 +201,8 @@ void rw_part_begin(struct rewrite *rw, const char *cte, size_t cte_len)
 {
 	struct rw_part *pt = &rw->part;
 	struct rewrite_target *t = pt->t;
-	bool known;
+	struct vbuf raw = VBUF_INIT(REWRITE_BANNER_MAX * 4);
+	bool known, converted;
 	UConverter *cnv;
 
 	rw_part_free(pt);
@@ -197,14 +214,16 @@ void rw_part_begin(struct rewrite *rw, const char *cte, size_t cte_len)
 	cnv = charset_lookup(&rw->cs, t->charset, strlen(t->charset), &known);
 	if (rw->emit) {
 		rw_part_follow(pt, t, cnv, known);
-		rw_part_banner(rw, pt, cnv, t->crlf);
+		converted = rw_part_converted(rw, t, cnv, &raw);
+		rw_part_banner(rw, pt, converted ? &raw : NULL, t->crlf);
 		qpenc_init(&pt->qe, rw_crlf(rw));
 		b64enc_init(&pt->be, rw_crlf(rw));
 	} else {
 		vbuf_init(&pt->scan, REWRITE_SCAN_MAX + REWRITE_BANNER_MAX);
-		rw_part_charset(rw, pt, t, cnv, known);
-		rw_part_banner(rw, pt, cnv, rw_crlf(rw));
+		converted = rw_part_charset(rw, pt, t, cnv, known, &raw);
+		rw_part_banner(rw, pt, converted ? &raw : NULL, rw_crlf(rw));
 	}
+	vbuf_free(&raw);
 	if (pt->conv != RW_CONV_NONE) {
 		charset_stream_begin(&pt->cst, &rw->cs,
 				     pt->conv == RW_CONV_ICU ? t->charset : "utf-8",
@@ -314,8 +333,6 @@ static void rw_part_text(struct rewrite *rw, const char *d, size_t n)
 
 	if (n == 0)
 		return;
-	if (!rw->emit && !pt->raw8bit && !rw_is_ascii(d, n))
-		pt->raw8bit = true;
 	if (pt->conv != RW_CONV_NONE) {
 		if (pt->conv_failed)
 			return;
@@ -401,7 +418,7 @@ static bool rw_part_relabel_ok(const struct rewrite *rw, const struct rewrite_ta
  */
 static bool rw_part_boundary(const struct rewrite *rw, const struct vbuf *b)
 {
-	const char *s = b->data ? b->data : "", *end = s + b->len;
+	const char *s = vbuf_str(b), *end = s + b->len;
 
 	while (s < end) {
 		const char *nl = memchr(s, '\n', (size_t)(end - s));
@@ -424,8 +441,8 @@ static void rw_part_decided(struct rewrite *rw)
 {
 	struct rw_part *pt = &rw->part;
 	struct rewrite_target *t = pt->t;
-	size_t window = pt->scan.len < REWRITE_SCAN_MAX ? pt->scan.len : REWRITE_SCAN_MAX;
-	const char *s = pt->scan.data ? pt->scan.data : "";
+	size_t window = pt->scan.len < REWRITE_SCAN_MAX ? pt->scan.len : REWRITE_SCAN_MAX, longest;
+	const char *s = vbuf_str(&pt->scan);
 	bool eightbit;
 
 	if (t->cte_in == CONTENT_CTE_BASE64 && (pt->b64.garbage || pt->b64.dropped)) {
@@ -438,7 +455,8 @@ static void rw_part_decided(struct rewrite *rw)
 			t->html ? "html" : "plain", t->entity, t->charset);
 		return;
 	}
-	if (pt->need_ascii && pt->raw8bit) {
+	/* need_ascii: no conversion, so the text looked at is the decoded text */
+	if (pt->need_ascii && pt->any8bit) {
 		rw_fail(rw, REWRITE_SKIP_ENCODING, "text/%s part %u: 8-bit text in an unknown charset %s",
 			t->html ? "html" : "plain", t->entity, t->charset);
 		return;
@@ -457,10 +475,10 @@ static void rw_part_decided(struct rewrite *rw)
 	if (pt->col > pt->max_line)
 		pt->max_line = pt->col;
 	/* a template's lines count too: the text around them may be short */
-	if (rw_longest(pt->banner.data ? pt->banner.data : "", pt->banner.len) > pt->max_line)
-		pt->max_line = rw_longest(pt->banner.data, pt->banner.len);
-	eightbit = pt->any8bit || !rw_is_ascii(pt->banner.data ? pt->banner.data : "",
-					       pt->banner.len);
+	longest = rw_longest(vbuf_str(&pt->banner), pt->banner.len);
+	if (longest > pt->max_line)
+		pt->max_line = longest;
+	eightbit = pt->any8bit || !rw_is_ascii(vbuf_str(&pt->banner), pt->banner.len);
 	if (t->cte_in != CONTENT_CTE_IDENTITY)
 		t->cte_out = t->cte_in;
 	else if (pt->max_line >= RW_LINE_LIMIT || (eightbit && !pt->cte8) ||
